@@ -1,0 +1,21 @@
+// Jest projects, by cost: unit (co-located), examples (consumer tests that write contracts/),
+// conformance (Pact's matching corpus), interop (pact-js reads Herald's files), containers (real brokers).
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
+const moduleNameMapper = {
+  '^herald$': '<rootDir>/src/index.ts',
+  '^herald/jest$': '<rootDir>/src/jest/index.ts',
+  '^herald/kafka$': '<rootDir>/adapters/kafka/index.ts',
+  '^herald/amqp$': '<rootDir>/adapters/amqp/index.ts',
+  '^herald/compliance$': '<rootDir>/src/transport/compliance/index.ts',
+};
+const base = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
+
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/adapters/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'], testPathIgnorePatterns: ['\\.container\\.test\\.ts$'] },
+    { ...base, displayName: 'examples', testMatch: ['<rootDir>/examples/**/*.test.ts'], testPathIgnorePatterns: ['\\.container\\.test\\.ts$'], globalSetup: '<rootDir>/src/jest/global-setup.ts', globalTeardown: '<rootDir>/src/jest/global-teardown.ts' },
+    { ...base, displayName: 'conformance', testMatch: ['<rootDir>/test/conformance/**/*.test.ts'] },
+    { ...base, displayName: 'interop', testMatch: ['<rootDir>/test/interop/**/*.test.ts'] },
+    { ...base, displayName: 'containers', testMatch: ['<rootDir>/**/*.container.test.ts'], testPathIgnorePatterns: ['/node_modules/'] },
+  ],
+};

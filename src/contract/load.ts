@@ -1,0 +1,119 @@
+/**
+ * Loads contract files from disk: single files, or every `*.json` under a directory.
+ */
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { HeraldError } from '../errors/herald-error';
+import type { Contract } from './model';
+import { parseContract } from './reader';
+import { parseJsonText } from './safe-json';
+
+/**
+ * Reads, validates and normalises one contract file; the result carries `source: file`.
+ *
+ * @example const contract = await readContractFile('pacts/billing-orders.json');
+ */
+export async function readContractFile(file: string): Promise<Contract> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  return { ...parseContract(parseJsonText(text, file), file), source: file };
+}
+
+/**
+ * Loads every contract named by `paths`, in order. A path is a file (read whatever its extension)
+ * or a directory (every `*.json` below it, sorted, skipping dot-directories and node_modules).
+ * A file named twice is read once. A directory without contract files is HERALD_CONTRACT_UNREADABLE,
+ * so a mistyped path never verifies nothing.
+ *
+ * @example const contracts = await loadContracts(['pacts/', 'legacy/orders-v3.json']);
+ */
+export async function loadContracts(paths: readonly string[]): Promise<Contract[]> {
+  const files = await findContractFiles(paths);
+  const contracts: Contract[] = [];
+  for (const file of files) contracts.push(await readContractFile(file));
+  return contracts;
+}
+
+/** The contract files `loadContracts` would read, in the order it reads them. */
+export async function findContractFiles(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  const seen = new Set<string>();
+  for (const path of paths) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = (await stat(path)).isDirectory();
+    } catch (error) {
+      throw unreadable(path, error);
+    }
+    const found = isDirectory ? await jsonFilesUnder(path) : [path];
+    if (found.length === 0) {
+      throw new HeraldError(
+        'HERALD_CONTRACT_UNREADABLE',
+        `Failed to load contracts from ${path}: the directory contains no *.json files. ` +
+          'Check the path, or run the consumer tests that write the contracts first.',
+        { contractFile: path },
+      );
+    }
+    for (const file of found) {
+      const key = resolve(file);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      files.push(file);
+    }
+  }
+  return files;
+}
+
+/** Every `*.json` below `root`, sorted by path; follows symlinks once (loops are skipped). */
+async function jsonFilesUnder(root: string): Promise<string[]> {
+  const files: string[] = [];
+  const visited = new Set<string>();
+  const pending = [root];
+  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
+    let entries;
+    try {
+      const real = await realpath(dir);
+      if (visited.has(real)) continue;
+      visited.add(real);
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      throw unreadable(dir, error);
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = await stat(path).catch(() => undefined); // dangling links are ignored
+        isDirectory = target?.isDirectory() ?? false;
+        isFile = target?.isFile() ?? false;
+      }
+      if (isDirectory && !entry.name.startsWith('.') && entry.name !== 'node_modules') pending.push(path);
+      else if (isFile && entry.name.endsWith('.json')) files.push(path);
+    }
+  }
+  return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function unreadable(path: string, error: unknown): HeraldError {
+  const code = (error as { code?: unknown } | null)?.code;
+  const reason =
+    code === 'ENOENT'
+      ? 'it does not exist'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : error instanceof Error
+            ? error.message
+            : String(error);
+  return new HeraldError(
+    'HERALD_CONTRACT_UNREADABLE',
+    `Failed to read contract ${path}: ${reason}. Check the path and its permissions.`,
+    { contractFile: path, cause: error },
+  );
+}

@@ -1,0 +1,94 @@
+/**
+ * Serialises contracts as Pact Specification V4 JSON, deterministically: interactions sorted by
+ * description then provider states, rule/generator paths and metadata keys sorted, fixed key order,
+ * two-space indentation and a final newline. The same contract always gives the same bytes.
+ */
+import { createHash } from 'node:crypto';
+import type { JsonObject, JsonValue } from './json';
+import type { Contract, GeneratorMap, MessageInteraction, ProviderState, RuleMap } from './model';
+
+export const HERALD_VERSION = '0.1.0';
+
+/** Stable V4 interaction key: a hash of what identifies the interaction. */
+export function interactionKey(description: string, providerStates: readonly ProviderState[]): string {
+  return createHash('sha256').update(identityOf(description, providerStates)).digest('hex').slice(0, 16);
+}
+
+/** Identity of an interaction inside a contract: description plus provider states. */
+export function identityOf(description: string, providerStates: readonly ProviderState[]): string {
+  return JSON.stringify([description, providerStates.map((s) => [s.name, s.params === undefined ? null : sortKeys(s.params)])]);
+}
+
+/** Deep copy with object keys sorted (arrays keep their order). */
+export function sortKeys(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value === 'object' && value !== null) {
+    const out: JsonObject = {};
+    for (const key of Object.keys(value).sort()) out[key] = sortKeys(value[key] as JsonValue);
+    return out;
+  }
+  return value;
+}
+
+function sortedRecord<T>(record: Readonly<Record<string, T>>, map: (v: T) => JsonValue): JsonObject {
+  const out: JsonObject = {};
+  for (const key of Object.keys(record).sort()) out[key] = map(record[key] as T);
+  return out;
+}
+
+const rulesJson = (rules: RuleMap): JsonObject =>
+  sortedRecord(rules, (list) => ({ combine: list.combine, matchers: list.matchers.map((r) => sortKeys(r as unknown as JsonValue)) }));
+const generatorsJson = (generators: GeneratorMap): JsonObject => sortedRecord(generators, (g) => sortKeys(g as unknown as JsonValue));
+
+export function compareInteractions(a: MessageInteraction, b: MessageInteraction): number {
+  const x = identityOf(a.description, a.providerStates);
+  const y = identityOf(b.description, b.providerStates);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** One interaction in V4 layout. Empty rule/generator categories are omitted, as Pact does. */
+export function interactionJson(i: MessageInteraction): JsonObject {
+  const out: JsonObject = {
+    type: 'Asynchronous/Messages',
+    description: i.description,
+    key: i.key ?? interactionKey(i.description, i.providerStates),
+    pending: i.pending,
+  };
+  if (i.providerStates.length > 0) {
+    out['providerStates'] = i.providerStates.map((s) => (s.params === undefined ? { name: s.name } : { name: s.name, params: sortKeys(s.params) }));
+  }
+  out['contents'] = {
+    content: i.contents.content === undefined ? null : i.contents.content,
+    contentType: i.contents.contentType,
+    encoded: i.contents.encoded,
+  };
+  out['metadata'] = sortKeys(i.metadata);
+  const rules: JsonObject = {};
+  if (Object.keys(i.matchingRules.body).length > 0) rules['body'] = rulesJson(i.matchingRules.body);
+  if (Object.keys(i.matchingRules.metadata).length > 0) rules['metadata'] = rulesJson(i.matchingRules.metadata);
+  if (Object.keys(rules).length > 0) out['matchingRules'] = rules;
+  const generators: JsonObject = {};
+  if (Object.keys(i.generators.body).length > 0) generators['body'] = generatorsJson(i.generators.body);
+  if (Object.keys(i.generators.metadata).length > 0) generators['metadata'] = generatorsJson(i.generators.metadata);
+  if (Object.keys(generators).length > 0) out['generators'] = generators;
+  if (i.comments !== undefined) out['comments'] = sortKeys(i.comments);
+  if (i.herald !== undefined) out['herald'] = sortKeys(i.herald as unknown as JsonValue);
+  return out;
+}
+
+/** The whole file, as text. */
+export function serializeContract(contract: Contract): string {
+  const interactions = [...contract.interactions].sort(compareInteractions).map(interactionJson);
+  const metadata: JsonObject = {
+    ...sortKeys(contract.metadata) as JsonObject,
+    pactSpecification: { version: '4.0' },
+    herald: { version: HERALD_VERSION },
+  };
+  const file: JsonObject = {
+    consumer: { name: contract.consumer },
+    provider: { name: contract.provider },
+    interactions,
+    metadata: sortKeys(metadata),
+  };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}

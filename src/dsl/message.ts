@@ -1,0 +1,245 @@
+/**
+ * The consumer DSL: declare a message, run the real handler against a generated example, record
+ * the interaction for the contract file. Builders are immutable; `verify()` exists only once a
+ * payload is declared.
+ *
+ * @example
+ * const orderPlaced = consumer('shipping').expectsFrom('orders')
+ *   .message('an OrderPlaced event')
+ *   .on(kafkaTopic('orders.v1'))
+ *   .withKey(m.uuid())
+ *   .withPayload({ orderId: m.uuid(), total: m.decimal(12.5) });
+ * await orderPlaced.verify(async (message) => handleOrderPlaced(message.payload));
+ */
+import type { JsonObject, JsonValue } from '../contract/json';
+import type { Channel, GeneratorJson, MessageInteraction, ProviderState, RuleList } from '../contract/model';
+import { AMQP_PROPERTY_KEYS, META, channelMetadata, headersOf, isReservedMetadataKey, type AmqpPropertyName } from '../contract/channel';
+import { interactionKey } from '../contract/serialize';
+import { HeraldError } from '../errors/herald-error';
+import { compileTemplate, leafRules, type CompiledGenerator } from '../matchers/compile';
+import { applyGenerators, generateValue } from '../matchers/generate';
+import type { Infer, Template } from '../matchers/node';
+import type { MessageHandler, ReceivedMessage } from './received';
+import { currentOwner, defaultContractsDir, recordInteraction, registerAfterAllHook } from './session';
+
+registerAfterAllHook();
+
+export type HeaderTemplates = Readonly<Record<string, Template>>;
+export type PropertyTemplates = { readonly [K in AmqpPropertyName]?: Template };
+type NoEntries = Record<never, never>;
+
+interface State {
+  readonly consumer: string;
+  readonly provider: string;
+  readonly description: string;
+  readonly states: readonly ProviderState[];
+  readonly channel?: Channel;
+  readonly key?: Template;
+  readonly headers: HeaderTemplates;
+  readonly properties: PropertyTemplates;
+  readonly payload?: Template;
+  readonly contentType?: string;
+  readonly pending: boolean;
+  readonly comments?: JsonObject;
+  readonly contractsDir?: string;
+}
+
+/** Steps available before and after the payload. */
+interface Steps<Next> {
+  /** Adds a provider state, with params the provider's state handler receives. */
+  given(name: string, params?: JsonObject): Next;
+  /** Where the message travels: kafkaTopic(…), amqpExchange(…), amqpQueue(…). */
+  on(channel: Channel): Next;
+  /** Content type of the payload (default application/json; text/plain takes a string payload). */
+  withContentType(contentType: string): Next;
+  /** Marks the interaction pending: providers report it but do not fail on it. */
+  pending(pending?: boolean): Next;
+  /** Free-text comments stored in the contract (Pact V4 `comments`). */
+  withComments(comments: JsonObject): Next;
+  /** Writes this interaction's contract under `dir` instead of `contracts/`. */
+  writeTo(dir: string): Next;
+}
+
+export interface MessageBuilder<H, K, Props> extends Steps<MessageBuilder<H, K, Props>> {
+  /** The Kafka message key. */
+  withKey<const T extends Template>(key: T): MessageBuilder<H, Infer<T>, Props>;
+  /** Message headers; values may be matchers. */
+  withHeaders<const T extends HeaderTemplates>(headers: T): MessageBuilder<Infer<T>, K, Props>;
+  /** AMQP basic properties. */
+  withProperties<const T extends PropertyTemplates>(properties: T): MessageBuilder<H, K, Infer<T>>;
+  /** The payload; after this the declaration can be verified. */
+  withPayload<const T extends Template>(payload: T): MessageExpectation<Infer<T>, H, K, Props>;
+}
+
+export interface MessageExpectation<P, H, K, Props> extends Steps<MessageExpectation<P, H, K, Props>> {
+  withKey<const T extends Template>(key: T): MessageExpectation<P, H, Infer<T>, Props>;
+  withHeaders<const T extends HeaderTemplates>(headers: T): MessageExpectation<P, Infer<T>, K, Props>;
+  withProperties<const T extends PropertyTemplates>(properties: T): MessageExpectation<P, H, K, Infer<T>>;
+  /**
+   * Runs `handler` against a generated example (generators applied, metadata included). If it
+   * throws, the jest test fails with HERALD_HANDLER_FAILED and the interaction is not written.
+   */
+  verify(handler: MessageHandler<P, H, K, Props>): Promise<ReceivedMessage<P, H, K, Props>>;
+  /** The interaction as it will be written to the contract. */
+  toInteraction(): MessageInteraction;
+  /** A generated example message, as the handler would receive it. */
+  example(): ReceivedMessage<P, H, K, Props>;
+}
+
+interface CompiledMessage {
+  readonly interaction: MessageInteraction;
+  readonly bodyGenerators: readonly CompiledGenerator[];
+  readonly metadataGenerators: Readonly<Record<string, GeneratorJson>>;
+}
+
+class Declaration {
+  #compiled: CompiledMessage | undefined;
+
+  constructor(private readonly state: State) {}
+
+  private next(patch: Partial<State>): Declaration {
+    return new Declaration({ ...this.state, ...patch });
+  }
+
+  given(name: string, params?: JsonObject): Declaration {
+    if (typeof name !== 'string' || name.trim() === '') throw this.invalid('a provider state needs a name');
+    return this.next({ states: [...this.state.states, params === undefined ? { name } : { name, params }] });
+  }
+  on(channel: Channel): Declaration {
+    return this.next({ channel });
+  }
+  withContentType(contentType: string): Declaration {
+    return this.next({ contentType });
+  }
+  pending(pending = true): Declaration {
+    return this.next({ pending });
+  }
+  withComments(comments: JsonObject): Declaration {
+    return this.next({ comments });
+  }
+  writeTo(dir: string): Declaration {
+    return this.next({ contractsDir: dir });
+  }
+  withKey(key: Template): Declaration {
+    return this.next({ key });
+  }
+  withHeaders(headers: HeaderTemplates): Declaration {
+    for (const name of Object.keys(headers)) {
+      if (isReservedMetadataKey(name)) throw this.invalid(`the header "${name}" uses a name Herald reserves for channel details (contentType, kafka_*, amqp_*, herald_*); rename it`);
+    }
+    return this.next({ headers: { ...this.state.headers, ...headers } });
+  }
+  withProperties(properties: PropertyTemplates): Declaration {
+    for (const name of Object.keys(properties)) {
+      if (!(name in AMQP_PROPERTY_KEYS)) throw this.invalid(`"${name}" is not an AMQP property Herald knows (${Object.keys(AMQP_PROPERTY_KEYS).join(', ')}); put custom values in withHeaders()`);
+    }
+    return this.next({ properties: { ...this.state.properties, ...properties } });
+  }
+  withPayload(payload: Template): Declaration {
+    return this.next({ payload });
+  }
+
+  private invalid(reason: string): HeraldError {
+    return new HeraldError('HERALD_DSL_INVALID', `Failed to declare "${this.state.description}" (${this.state.consumer} → ${this.state.provider}): ${reason}.`, { interaction: this.state.description });
+  }
+
+  private compile(): CompiledMessage {
+    if (this.#compiled !== undefined) return this.#compiled;
+    const s = this.state;
+    if (s.payload === undefined) throw this.invalid('no payload was declared; call withPayload()');
+    const contentType = s.contentType ?? 'application/json';
+    const where = `the payload of "${s.description}"`;
+    const body = compileTemplate(s.payload, where);
+    if (!/json/i.test(contentType) && typeof body.content !== 'string') {
+      throw this.invalid(`the content type ${contentType} needs a string payload (or use application/json)`);
+    }
+    const metadata: Record<string, JsonValue> = { [META.contentType]: contentType };
+    const metadataRules: Record<string, RuleList> = {};
+    const metadataGenerators: Record<string, GeneratorJson> = {};
+    const addLeaf = (name: string, template: Template): void => {
+      const leaf = leafRules(template);
+      metadata[name] = leaf.value;
+      if (leaf.rules !== undefined) metadataRules[name] = leaf.rules;
+      if (leaf.generator !== undefined) metadataGenerators[name] = leaf.generator;
+    };
+    if (s.channel !== undefined) Object.assign(metadata, channelMetadata(s.channel));
+    if (s.key !== undefined) addLeaf(META.kafkaKey, s.key);
+    for (const [name, template] of Object.entries(s.headers)) addLeaf(name, template);
+    for (const [name, template] of Object.entries(s.properties)) {
+      if (template !== undefined) addLeaf(AMQP_PROPERTY_KEYS[name as AmqpPropertyName], template);
+    }
+    const bodyGenerators: Record<string, GeneratorJson> = {};
+    for (const g of body.generators) bodyGenerators[g.path] = g.generator;
+    const interaction: MessageInteraction = {
+      description: s.description,
+      providerStates: s.states,
+      contents: { content: body.content, contentType, encoded: false },
+      metadata,
+      matchingRules: { body: body.rules, metadata: metadataRules },
+      generators: { body: bodyGenerators, metadata: metadataGenerators },
+      pending: s.pending,
+      key: interactionKey(s.description, s.states),
+      ...(s.comments === undefined ? {} : { comments: s.comments }),
+      herald: { ...(s.channel === undefined ? {} : { channel: s.channel }), owner: currentOwner() },
+    };
+    this.#compiled = { interaction, bodyGenerators: body.generators, metadataGenerators };
+    return this.#compiled;
+  }
+
+  toInteraction(): MessageInteraction {
+    return this.compile().interaction;
+  }
+
+  example(): ReceivedMessage<unknown, unknown, unknown, unknown> {
+    const { interaction, bodyGenerators, metadataGenerators } = this.compile();
+    const params: JsonObject = Object.assign({}, ...interaction.providerStates.map((st) => st.params ?? {}));
+    const payload = applyGenerators(interaction.contents.content ?? null, bodyGenerators, params);
+    const metadata: JsonObject = { ...interaction.metadata };
+    for (const [name, g] of Object.entries(metadataGenerators)) metadata[name] = generateValue(g, metadata[name] ?? null, params);
+    const properties: JsonObject = {};
+    for (const [name, key] of Object.entries(AMQP_PROPERTY_KEYS)) if (metadata[key] !== undefined) properties[name] = metadata[key] as JsonValue;
+    const contentType = interaction.contents.contentType;
+    return {
+      description: interaction.description,
+      payload,
+      headers: headersOf(metadata),
+      key: metadata[META.kafkaKey],
+      properties,
+      channel: this.state.channel,
+      contentType,
+      body: Buffer.from(typeof payload === 'string' && !/json/i.test(contentType) ? payload : JSON.stringify(payload), 'utf8'),
+      metadata,
+      providerStates: interaction.providerStates,
+    };
+  }
+
+  async verify(handler: (message: ReceivedMessage<unknown, unknown, unknown, unknown>) => unknown): Promise<ReceivedMessage<unknown, unknown, unknown, unknown>> {
+    const { interaction } = this.compile();
+    const message = this.example();
+    const dir = this.state.contractsDir ?? defaultContractsDir();
+    try {
+      await handler(message);
+    } catch (error) {
+      recordInteraction(dir, interaction, this.state.consumer, this.state.provider, false);
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new HeraldError(
+        'HERALD_HANDLER_FAILED',
+        `The ${this.state.consumer} handler failed on "${interaction.description}" from ${this.state.provider}: ${reason}\n` +
+          `Message it received: ${JSON.stringify({ payload: message.payload, metadata: message.metadata })}\n` +
+          'Fix the handler or the declaration; this interaction is not written to the contract until the handler succeeds.',
+        { interaction: interaction.description, cause: error },
+      );
+    }
+    recordInteraction(dir, interaction, this.state.consumer, this.state.provider, true);
+    return message;
+  }
+}
+
+/** Starts a declaration; `consumer()` and `expectsFrom()` name the pair. */
+export function startMessage(consumer: string, provider: string, description: string): MessageBuilder<NoEntries, undefined, NoEntries> {
+  if (typeof description !== 'string' || description.trim() === '') {
+    throw new HeraldError('HERALD_DSL_INVALID', `Failed to declare a message for ${consumer} → ${provider}: the description is empty. Describe the message ("an OrderPlaced event").`);
+  }
+  const declaration = new Declaration({ consumer, provider, description, states: [], headers: {}, properties: {}, pending: false });
+  return declaration as unknown as MessageBuilder<NoEntries, undefined, NoEntries>;
+}

@@ -1,0 +1,109 @@
+/**
+ * What this process's handler tests declared, and writing it to contract files. In jest the
+ * contracts are written once per test file, in an `afterAll` hook registered when Herald is first
+ * imported by the test file; elsewhere call `writeContracts()` yourself.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { MessageInteraction } from '../contract/model';
+import { identityOf, interactionJson } from '../contract/serialize';
+import { contractFilePath, writePair, type Declared, type WriteMode } from '../contract/store';
+import { HeraldError } from '../errors/herald-error';
+
+interface PairEntries {
+  readonly consumer: string;
+  readonly provider: string;
+  readonly entries: Map<string, Declared>;
+}
+
+/** owner (test file) → contract file → declarations. */
+const declared = new Map<string, Map<string, PairEntries>>();
+
+/** Environment variables Herald's jest globalSetup sets for workers. */
+export const RUN_ENV = { id: 'HERALD_RUN_ID', mode: 'HERALD_RUN_MODE', ledger: 'HERALD_RUN_LEDGER', contractsDir: 'HERALD_CONTRACTS_DIR' } as const;
+
+/** The contracts directory: `HERALD_CONTRACTS_DIR`, else `contracts/` under the working directory. */
+export function defaultContractsDir(): string {
+  return path.resolve(process.env[RUN_ENV.contractsDir] ?? 'contracts');
+}
+
+/** The test file declaring interactions, relative to the working directory (posix separators). */
+export function currentOwner(): string {
+  const state = (globalThis as { expect?: { getState?: () => { testPath?: string } } }).expect?.getState?.();
+  const file = state?.testPath ?? process.argv[1] ?? 'unknown';
+  return path.relative(process.cwd(), file).split(path.sep).join('/');
+}
+
+const sameContent = (a: MessageInteraction, b: MessageInteraction): boolean =>
+  JSON.stringify(interactionJson(a)) === JSON.stringify(interactionJson(b));
+
+/** Records an interaction's handler result for the current test file. */
+export function recordInteraction(dir: string, interaction: MessageInteraction, consumer: string, provider: string, passed: boolean): void {
+  const owner = typeof interaction.herald?.owner === 'string' ? interaction.herald.owner : currentOwner();
+  const file = contractFilePath(dir, consumer, provider);
+  let pairs = declared.get(owner);
+  if (pairs === undefined) declared.set(owner, (pairs = new Map()));
+  let pair = pairs.get(file);
+  if (pair === undefined) pairs.set(file, (pair = { consumer, provider, entries: new Map() }));
+  const id = identityOf(interaction.description, interaction.providerStates);
+  const previous = pair.entries.get(id);
+  if (previous !== undefined && !sameContent(previous.interaction, interaction)) {
+    throw new HeraldError(
+      'HERALD_DUPLICATE_INTERACTION',
+      `Failed to declare "${interaction.description}" (${consumer} → ${provider}) in ${owner}: an interaction with the same description and provider states but different content was already declared. ` +
+        'Give each interaction a unique description, or make both declarations identical.',
+      { interaction: interaction.description, contractFile: file },
+    );
+  }
+  pair.entries.set(id, { interaction, passed: passed && (previous?.passed ?? true) });
+}
+
+function writeMode(): WriteMode {
+  return process.env[RUN_ENV.mode] === 'full' ? 'full' : 'merge';
+}
+
+/** Writes every recorded interaction to its contract file and forgets them. Returns the files written. */
+export async function writeContracts(): Promise<string[]> {
+  const written: string[] = [];
+  const mode = writeMode();
+  for (const [owner, pairs] of [...declared]) {
+    declared.delete(owner);
+    for (const [file, pair] of pairs) {
+      const changed = await writePair({ file, consumer: pair.consumer, provider: pair.provider, owner, declared: [...pair.entries.values()], mode });
+      if (changed) written.push(file);
+    }
+    await recordInLedger(owner, [...pairs.keys()]);
+  }
+  return written;
+}
+
+/** In a full run, tells global teardown which contract files each test file wrote. */
+async function recordInLedger(owner: string, files: string[]): Promise<void> {
+  const ledger = process.env[RUN_ENV.ledger];
+  if (ledger === undefined || process.env[RUN_ENV.mode] !== 'full') return;
+  await fs.mkdir(ledger, { recursive: true });
+  const name = createHash('sha256').update(owner).digest('hex').slice(0, 24);
+  await fs.writeFile(path.join(ledger, `${name}.json`), JSON.stringify({ owner, files: files.map((f) => path.resolve(f)) }));
+}
+
+/** Directory for a run's ledger (used by the jest globalSetup). */
+export function ledgerDirFor(runId: string): string {
+  return path.join(os.tmpdir(), `herald-run-${runId}`);
+}
+
+let hookRegistered = false;
+
+/** Registers the jest afterAll hook that writes contracts, when running under jest (or a look-alike). */
+export function registerAfterAllHook(): void {
+  if (hookRegistered) return;
+  const afterAll = (globalThis as { afterAll?: (fn: () => Promise<unknown>, timeout?: number) => void }).afterAll;
+  if (typeof afterAll !== 'function') return;
+  try {
+    afterAll(() => writeContracts(), 120_000);
+    hookRegistered = true;
+  } catch {
+    // Imported from inside a test: hooks cannot be added there; writeContracts() must be called.
+  }
+}

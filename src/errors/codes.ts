@@ -1,0 +1,73 @@
+/**
+ * The catalogue of every Herald error code: what happened and how to fix it.
+ * docs/errors.md mirrors this list; test/errors-catalogue.test.ts keeps both in sync.
+ * Add a code here (in your area's section) before throwing it.
+ */
+export interface ErrorCodeInfo {
+  readonly what: string;
+  readonly fix: string;
+}
+
+export const errorCatalogue = {
+  // --- consumer DSL and handler tests -------------------------------------------------------
+  HERALD_DSL_INVALID: {
+    what: 'A message declaration is incomplete or inconsistent (missing consumer, provider, channel or payload).',
+    fix: 'Follow the builder chain: consumer(..).expectsFrom(..).message(..).on(..).withPayload(..).',
+  },
+  HERALD_MATCHER_INVALID: {
+    what: 'A matcher was built with an example that does not satisfy it, or with invalid options.',
+    fix: 'Give the matcher an example that it accepts (e.g. m.regex(/^\\d+$/, "42")).',
+  },
+  HERALD_REGEX_INVALID: {
+    what: 'A regular expression in a matcher or contract does not compile, or uses a feature that cannot run in linear time (back-references, look-around).',
+    fix: 'Rewrite the expression without back-references or look-around; Herald runs regexes with a linear-time engine (RE2 syntax).',
+  },
+  HERALD_HANDLER_FAILED: {
+    what: "The consumer's message handler threw while handling the generated example message.",
+    fix: 'Fix the handler or the declaration; the interaction is not written to the contract until the handler succeeds.',
+  },
+  HERALD_DUPLICATE_INTERACTION: {
+    what: 'Two interactions with the same description and provider states declare different content.',
+    fix: 'Give each interaction a unique description, or make both declarations identical.',
+  },
+  HERALD_PAYLOAD_TOO_DEEP: {
+    what: 'A payload or contract value is nested deeper than Herald supports.',
+    fix: 'Flatten the payload; Herald accepts up to 256 levels of nesting.',
+  },
+  HERALD_UNSAFE_KEY: {
+    what: 'A payload, metadata or rule key is "__proto__", "constructor" or "prototype" where it would be unsafe.',
+    fix: 'Rename the key; such keys are rejected to prevent prototype pollution.',
+  },
+  // --- contract files -----------------------------------------------------------------------
+  HERALD_CONTRACT_UNREADABLE: {
+    what: 'A contract file or directory could not be read from disk.',
+    fix: 'Check the path and permissions.',
+  },
+  HERALD_NOT_JSON: {
+    what: 'A payload, metadata or contract value cannot be represented as JSON (undefined, a function, NaN or Infinity, a bigint, a class instance such as Date or Map, or a circular reference).',
+    fix: 'Use only strings, finite numbers, booleans, null, arrays and plain objects (e.g. date.toISOString() instead of a Date).',
+  },
+  HERALD_CONTRACT_JSON: {
+    what: 'A contract file is not valid JSON.',
+    fix: 'Regenerate the file from the consumer tests, or fix the JSON at the reported position.',
+  },
+  HERALD_CONTRACT_INVALID: {
+    what: 'A contract file does not follow the Pact message contract schema.',
+    fix: 'Fix the value at the reported JSON pointer, or regenerate the file from the consumer tests.',
+  },
+  HERALD_CONTRACT_UNSUPPORTED_VERSION: {
+    what: 'A contract file declares a Pact specification version Herald does not read.',
+    fix: 'Herald reads Pact V3 message pacts and V4 pacts; regenerate the file with a V3+ Pact library.',
+  },
+  HERALD_CONTRACT_WRITE_FAILED: {
+    what: 'A contract file could not be written or its lock could not be taken.',
+    fix: 'Check that the contracts directory is writable; remove a stale *.lock file only if no test run is active.',
+  },
+  // --- verification -------------------------------------------------------------------------
+  HERALD_USAGE: {
+    what: 'A CLI command was called with missing or invalid arguments.',
+    fix: 'Run `herald --help` for the usage.',
+  },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof errorCatalogue;

@@ -1,0 +1,85 @@
+/**
+ * Collection kinds: `values`, `eachKey`, `eachValue`, `arrayContains`. Each checks the container
+ * in front of it (its type; for eachKey the keys); the matching engine descends into children
+ * with the wildcard rules the compiler writes (`$.map.*`) and resolves arrayContains variants.
+ */
+import type { JsonValue } from '../../contract/json';
+import type { RuleJson } from '../../contract/model';
+import { HeraldError } from '../../errors/herald-error';
+import { failure, show, type MatcherKind } from '../kind';
+import { isMatcher, matcherNode, type Infer, type Matcher, type Template, type Widen } from '../node';
+import { checkRuleList } from '../registry';
+
+const isObject = (v: JsonValue | undefined): v is { [k: string]: JsonValue } => typeof v === 'object' && v !== null && !Array.isArray(v);
+const notObject = (name: string, actual: JsonValue | undefined) => failure('type', 'object', actual, `Expected an object (${name}) but got ${show(actual)}`);
+
+export const valuesKind: MatcherKind = {
+  names: ['values'],
+  check: ({ actual }) => (isObject(actual) ? undefined : notObject('values', actual)),
+};
+
+export const eachValueKind: MatcherKind = {
+  names: ['eachValue'],
+  check({ rule, actual }) {
+    if (!isObject(actual)) return notObject('eachValue', actual);
+    const rules = nestedRules(rule);
+    for (const key of Object.keys(actual)) {
+      const problem = checkRuleList(rules, 'AND', actual[key], undefined);
+      if (problem !== undefined) return { ...problem, message: `Value of key ${JSON.stringify(key)}: ${problem.message}` };
+    }
+    return undefined;
+  },
+};
+
+export const eachKeyKind: MatcherKind = {
+  names: ['eachKey'],
+  check({ rule, actual }) {
+    if (!isObject(actual)) return notObject('eachKey', actual);
+    const rules = nestedRules(rule);
+    for (const key of Object.keys(actual)) {
+      const problem = checkRuleList(rules, 'AND', key, undefined);
+      if (problem !== undefined) return failure('key', problem.expected, key, `Key ${JSON.stringify(key)}: ${problem.message}`);
+    }
+    return undefined;
+  },
+};
+
+export const arrayContainsKind: MatcherKind = {
+  names: ['arrayContains'],
+  check: ({ actual }) => (Array.isArray(actual) ? undefined : failure('type', 'array', actual, `Expected an array (arrayContains) but got ${show(actual)}`)),
+};
+
+function nestedRules(rule: RuleJson): RuleJson[] {
+  const rules = rule['rules'];
+  return Array.isArray(rules) ? (rules.filter((r) => isObject(r) && typeof r['match'] === 'string') as unknown as RuleJson[]) : [];
+}
+
+function leafRules(template: Template, name: string): readonly RuleJson[] {
+  if (isMatcher(template)) return template.rules;
+  if (typeof template === 'object' && template !== null) return [{ match: 'type' }];
+  throw new HeraldError('HERALD_MATCHER_INVALID', `Failed to build m.${name}(): pass a matcher (e.g. m.integer()) or an object template, not a plain value.`);
+}
+
+/** A map whose keys all satisfy `key` (e.g. m.regex(/^[A-Z]{3}-\d+$/, 'ABC-1')); `example` gives sample entries. */
+export function eachKey<const T extends Template>(key: Matcher<string>, example: { readonly [k: string]: T }): Matcher<Record<string, Widen<Infer<T>>>> {
+  return matcherNode([{ match: 'eachKey', rules: key.rules as RuleJson[] as never }], example, { anyKey: true });
+}
+
+/** A map whose values are all like `value`; `keys` name the example entries. */
+export function eachValue<const T extends Template>(value: T, keys: readonly string[] = ['key']): Matcher<Record<string, Widen<Infer<T>>>> {
+  const example: Record<string, Template> = {};
+  for (const k of keys) example[k] = value;
+  return matcherNode([{ match: 'eachValue', rules: leafRules(value, 'eachValue') as RuleJson[] as never }], example, { anyKey: true });
+}
+
+/** Pact V3 `values`: a map matched by its values, whatever the keys. */
+export function values<const T extends Template>(example: { readonly [k: string]: T }): Matcher<Record<string, Widen<Infer<T>>>> {
+  return matcherNode([{ match: 'values' }], example, { anyKey: true });
+}
+
+/** An array that contains, in any position, an item matching each variant. */
+export function arrayContains<const T extends readonly Template[]>(...variants: T): Matcher<Widen<Infer<T[number]>>[]> {
+  if (variants.length === 0) throw new HeraldError('HERALD_MATCHER_INVALID', 'Failed to build m.arrayContains(): give at least one variant.');
+  // The compiler fills in each variant's index, rules and generators.
+  return matcherNode([{ match: 'arrayContains' }], variants as readonly Template[], { variants });
+}

@@ -1,0 +1,49 @@
+/** `date`, `time`, `datetime` (alias `timestamp`): text in a Java-style date/time pattern. */
+import { HeraldError } from '../../errors/herald-error';
+import { ISO_DATE, ISO_DATETIME, ISO_TIME, dateFormat } from '../date-format';
+import { failure, show, stringOption, type MatcherKind } from '../kind';
+import type { RuleJson } from '../../contract/model';
+import { matcherNode, type Matcher } from '../node';
+
+type Flavour = 'date' | 'time' | 'datetime';
+const DEFAULTS: Record<Flavour, string> = { date: ISO_DATE, time: ISO_TIME, datetime: ISO_DATETIME };
+const GENERATORS: Record<Flavour, string> = { date: 'Date', time: 'Time', datetime: 'DateTime' };
+
+function kindFor(flavour: Flavour, names: string[]): MatcherKind {
+  return {
+    names,
+    check({ rule, actual }) {
+      const pattern = patternOf(rule, flavour);
+      if (typeof actual !== 'string' || !dateFormat(pattern).matches(actual)) {
+        return failure('format', pattern, actual, `Expected a ${flavour} in the format "${pattern}" but got ${show(actual)}`);
+      }
+      return undefined;
+    },
+  };
+}
+
+/** Pact writes the pattern as `format` (V4) or under the matcher's own name (V3). */
+function patternOf(rule: RuleJson, flavour: Flavour): string {
+  return stringOption(rule, 'format', rule.match, flavour) ?? DEFAULTS[flavour];
+}
+
+export const dateKind = kindFor('date', ['date']);
+export const timeKind = kindFor('time', ['time']);
+export const datetimeKind = kindFor('datetime', ['datetime', 'timestamp']);
+
+function build(flavour: Flavour, format: string | undefined, example: string | undefined): Matcher<string> {
+  const pattern = format ?? DEFAULTS[flavour];
+  const parsed = dateFormat(pattern);
+  const value = example ?? parsed.format(new Date(Date.UTC(2024, 0, 15, 9, 30, 0, 0)));
+  if (!parsed.matches(value)) {
+    throw new HeraldError('HERALD_MATCHER_INVALID', `Failed to build m.${flavour}(): the example ${JSON.stringify(value)} is not in the format "${pattern}".`);
+  }
+  return matcherNode([{ match: flavour, format: pattern }], value, example === undefined ? { generator: { type: GENERATORS[flavour], format: pattern } } : {});
+}
+
+/** A date, ISO yyyy-MM-dd unless `format` says otherwise. */
+export const date = (format?: string, example?: string): Matcher<string> => build('date', format, example);
+/** A time of day, HH:mm:ss unless `format` says otherwise. */
+export const time = (format?: string, example?: string): Matcher<string> => build('time', format, example);
+/** A date and time, ISO 8601 with milliseconds and offset unless `format` says otherwise. */
+export const datetime = (format?: string, example?: string): Matcher<string> => build('datetime', format, example);

@@ -1,0 +1,17 @@
+/** `include`: the value's text contains a substring. */
+import { failure, show, stringOption, textOf, type MatcherKind } from '../kind';
+import { matcherNode, type Matcher } from '../node';
+
+export const includeKind: MatcherKind = {
+  names: ['include'],
+  check({ rule, actual }) {
+    const needle = stringOption(rule, 'value') ?? '';
+    const text = textOf(actual);
+    return text !== undefined && text.includes(needle) ? undefined : failure('include', needle, actual, `Expected a value containing ${JSON.stringify(needle)} but got ${show(actual)}`);
+  },
+};
+
+/** A string containing `substring`; the example defaults to the substring itself. */
+export function includes(substring: string, example = substring): Matcher<string> {
+  return matcherNode([{ match: 'include', value: substring }], example.includes(substring) ? example : substring);
+}

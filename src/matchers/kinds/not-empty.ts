@@ -1,0 +1,23 @@
+/** `notEmpty`: present, of the example's type, and not empty ("", [], {}, null). */
+import type { JsonValue } from '../../contract/json';
+import { failure, jsonType, show, type MatcherKind } from '../kind';
+import { matcherNode, type Infer, type Matcher, type Template, type Widen } from '../node';
+
+const isEmpty = (v: JsonValue | undefined): boolean =>
+  v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+
+export const notEmptyKind: MatcherKind = {
+  names: ['notEmpty'],
+  check({ actual, expected }) {
+    if (isEmpty(actual)) return failure('length', expected, actual, `Expected a non-empty value but got ${show(actual)}`);
+    if (expected !== undefined && jsonType(expected) !== jsonType(actual) && !(typeof expected === 'number' && typeof actual === 'number')) {
+      return failure('type', expected, actual, `Expected a non-empty ${jsonType(expected)} but got ${show(actual)}`);
+    }
+    return undefined;
+  },
+};
+
+/** A non-empty value of the example's type. */
+export function notEmpty<const T extends Template>(example: T): Matcher<Widen<Infer<T>>> {
+  return matcherNode([{ match: 'notEmpty' }], example);
+}

@@ -1,0 +1,47 @@
+/** `regex`: the value's text matches the expression somewhere (Pact semantics; anchor with ^…$). */
+import { HeraldError } from '../../errors/herald-error';
+import { failure, show, stringOption, textOf, type MatcherKind } from '../kind';
+import { matcherNode, type Matcher } from '../node';
+import { compileRegex, regexSource } from '../regex';
+
+export const regexKind: MatcherKind = {
+  names: ['regex'],
+  check({ rule, actual }) {
+    const source = stringOption(rule, 'regex');
+    if (source === undefined) return failure('unsupported', undefined, actual, 'The regex rule has no "regex" option; the contract is invalid');
+    const text = textOf(actual);
+    if (text === undefined || !compileRegex(source).test(text)) {
+      return failure('regex', source, actual, `Expected a value matching /${source}/ but got ${show(actual)}`);
+    }
+    return undefined;
+  },
+};
+
+/** A string matching `pattern`; `example` must match too. */
+export function regex(pattern: RegExp | string, example: string): Matcher<string> {
+  const source = regexSource(pattern);
+  if (!compileRegex(source, 'm.regex()').test(example)) {
+    throw new HeraldError('HERALD_MATCHER_INVALID', `Failed to build m.regex(/${source}/): the example ${JSON.stringify(example)} does not match it. Give an example that matches.`);
+  }
+  return matcherNode([{ match: 'regex', regex: source }], example);
+}
+
+const escapeRe2 = (s: string): string => s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+
+/** One of the given strings (written as an anchored regex so every Pact implementation can check it). */
+export function oneOf<const T extends string>(values: readonly [T, ...T[]], example: T = values[0]): Matcher<T> {
+  if (!values.includes(example)) {
+    throw new HeraldError('HERALD_MATCHER_INVALID', `Failed to build m.oneOf(): the example ${JSON.stringify(example)} is not one of ${JSON.stringify(values)}.`);
+  }
+  return matcherNode([{ match: 'regex', regex: `^(?:${values.map(escapeRe2).join('|')})$` }], example);
+}
+
+const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/** A UUID in its canonical text form; generated messages get a fresh one. */
+export function uuid(example = 'e2490de5-5bd3-43d5-b7c4-526e33f71304'): Matcher<string> {
+  if (!compileRegex(UUID).test(example)) {
+    throw new HeraldError('HERALD_MATCHER_INVALID', `Failed to build m.uuid(): ${JSON.stringify(example)} is not a UUID.`);
+  }
+  return matcherNode([{ match: 'regex', regex: UUID }], example, { generator: { type: 'Uuid' } });
+}
