@@ -100,7 +100,7 @@ async function jsonFilesUnder(root: string): Promise<string[]> {
 }
 
 function unreadable(path: string, error: unknown): HeraldError {
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
   const reason =
     code === 'ENOENT'
       ? 'it does not exist'

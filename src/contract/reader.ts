@@ -6,7 +6,7 @@ import { HeraldError, hasErrorCode, isHeraldError } from '../errors/herald-error
 import { compileRegex } from '../matchers/regex';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import type { Contract, GeneratorJson, GeneratorMap, MessageInteraction, ProviderState, RuleList, RuleMap } from './model';
-import { assertSafeJson, pointerSegment } from './safe-json';
+import { assertSafeJson, MAX_JSON_DEPTH, pointerSegment } from './safe-json';
 import {
   checkContractShape,
   type ContractIssue,
@@ -23,6 +23,9 @@ import {
 } from './schema';
 
 export type { ContractIssue } from './schema';
+
+/** Containers around a V4 payload (file, interactions, interaction, contents): a full-depth payload still fits. */
+const ENVELOPE_DEPTH = 4;
 
 /** HERALD_CONTRACT_INVALID with every schema issue; the message describes the first. */
 export class ContractInvalidError extends HeraldError {
@@ -58,7 +61,7 @@ export function isContractInvalidError(value: unknown): value is ContractInvalid
  * @example parseContract(parseJsonText(text, 'pacts/billing-orders.json'), 'pacts/billing-orders.json')
  */
 export function parseContract(json: JsonValue, file: string): Contract {
-  assertSafeJson(json, { file });
+  assertSafeJson(json, { file }, { maxDepth: MAX_JSON_DEPTH + ENVELOPE_DEPTH, interactionAt: (pointer) => descriptionAt(json, pointer) });
   if (!isJsonObject(json)) {
     throw new ContractInvalidError(file, [{ pointer: '', keyword: 'type', message: `must be a JSON object (found ${Array.isArray(json) ? 'array' : typeof json})` }]);
   }

@@ -18,6 +18,14 @@ export interface JsonWhere {
   readonly pointer?: string;
 }
 
+/** Tuning for {@link assertSafeJson}. */
+export interface SafeJsonOptions {
+  /** Deepest nesting accepted (the root container is level 1); defaults to {@link MAX_JSON_DEPTH}. */
+  readonly maxDepth?: number;
+  /** Names the interaction a failing pointer belongs to, when one value holds many (a whole contract file). */
+  readonly interactionAt?: (pointer: string) => string | undefined;
+}
+
 /** Escapes one JSON pointer segment (RFC 6901: `~` → `~0`, `/` → `~1`). */
 export function pointerSegment(key: string | number): string {
   return typeof key === 'number' ? String(key) : key.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -60,7 +68,7 @@ export function parseJsonText(text: string, file: string): JsonValue {
  * Asserts that `value` is plain JSON that is safe to store in a contract and to walk:
  * - only strings, finite numbers, booleans, null, arrays and plain objects (HERALD_NOT_JSON otherwise);
  * - no own key `__proto__`, `constructor` or `prototype` (HERALD_UNSAFE_KEY);
- * - at most {@link MAX_JSON_DEPTH} levels of nesting (HERALD_PAYLOAD_TOO_DEEP).
+ * - at most {@link MAX_JSON_DEPTH} levels of nesting, or `options.maxDepth` (HERALD_PAYLOAD_TOO_DEEP).
  *
  * It walks with an explicit stack and builds JSON pointers only when it fails, so it is cheap enough
  * to run on every declared message. Only own enumerable string keys are inspected (what
@@ -68,22 +76,23 @@ export function parseJsonText(text: string, file: string): JsonValue {
  *
  * @example assertSafeJson(payload, { interaction: 'an order created event', pointer: '/contents/content' })
  */
-export function assertSafeJson(value: unknown, where: JsonWhere = {}): asserts value is JsonValue {
+export function assertSafeJson(value: unknown, where: JsonWhere = {}, options: SafeJsonOptions = {}): asserts value is JsonValue {
+  const walk: Walk = { where, maxDepth: options.maxDepth ?? MAX_JSON_DEPTH, interactionAt: options.interactionAt };
   const stack: Frame[] = [];
   let current: unknown = value;
   for (;;) {
     if (typeof current === 'object' && current !== null) {
-      const frame = openContainer(current, stack, where);
+      const frame = openContainer(current, stack, walk);
       stack.push(frame);
     } else {
-      checkScalar(current, stack, where);
+      checkScalar(current, stack, walk);
     }
     // Advance to the next unvisited child, closing finished containers.
     let next: { readonly child: unknown } | undefined;
     while (next === undefined) {
       const top = stack[stack.length - 1];
       if (top === undefined) return;
-      next = nextChild(top, stack, where);
+      next = nextChild(top, stack, walk);
       if (next === undefined) stack.pop();
     }
     current = next.child;
@@ -99,89 +108,96 @@ interface Frame {
   index: number;
 }
 
+/** Settings of one walk. */
+interface Walk {
+  readonly where: JsonWhere;
+  readonly maxDepth: number;
+  readonly interactionAt: ((pointer: string) => string | undefined) | undefined;
+}
+
 const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-function openContainer(node: object, stack: readonly Frame[], where: JsonWhere): Frame {
-  if (stack.length >= MAX_JSON_DEPTH) throw tooDeep(node, stack, where);
+function openContainer(node: object, stack: readonly Frame[], walk: Walk): Frame {
+  if (stack.length >= walk.maxDepth) throw tooDeep(node, stack, walk);
   if (Array.isArray(node)) return { node, keys: undefined, length: node.length, index: 0 };
   const proto: unknown = Object.getPrototypeOf(node);
   // A root prototype (Object.prototype of any realm) or none: a plain object.
   if (proto !== null && Object.getPrototypeOf(proto) !== null) {
-    throw notJson(`${describeInstance(node)}, which JSON cannot represent`, hintForInstance(node), stack, where);
+    throw notJson(`${describeInstance(node)}, which JSON cannot represent`, hintForInstance(node), stack, walk);
   }
   const keys = Object.keys(node);
   return { node, keys, length: keys.length, index: 0 };
 }
 
-function nextChild(frame: Frame, stack: readonly Frame[], where: JsonWhere): { readonly child: unknown } | undefined {
+function nextChild(frame: Frame, stack: readonly Frame[], walk: Walk): { readonly child: unknown } | undefined {
   if (frame.index >= frame.length) return undefined;
   const index = frame.index;
   frame.index += 1;
   if (frame.keys === undefined) return { child: (frame.node as readonly unknown[])[index] };
   const key = frame.keys[index] as string;
   if (UNSAFE_KEYS.has(key)) {
-    const pointer = pointerOf(stack, where);
+    const pointer = pointerOf(stack, walk.where);
     throw new HeraldError(
       'HERALD_UNSAFE_KEY',
-      `Failed to accept ${subject(where)}: key "${key}" at ${at(pointer)} is unsafe. ` +
+      `Failed to accept ${subject(walk, pointer)}: key "${key}" at ${at(pointer)} is unsafe. ` +
         'Rename the key; "__proto__", "constructor" and "prototype" are rejected to prevent prototype pollution.',
-      context(where, pointer),
+      context(walk, pointer),
     );
   }
   return { child: (frame.node as Readonly<Record<string, unknown>>)[key] };
 }
 
-function checkScalar(value: unknown, stack: readonly Frame[], where: JsonWhere): void {
+function checkScalar(value: unknown, stack: readonly Frame[], walk: Walk): void {
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return;
     case 'number':
       if (Number.isFinite(value)) return;
-      throw notJson(`${String(value)}, which JSON cannot represent`, 'use a finite number or null', stack, where);
+      throw notJson(`${String(value)}, which JSON cannot represent`, 'use a finite number or null', stack, walk);
     case 'undefined':
-      throw notJson('undefined, which JSON cannot represent', 'remove the property or use null', stack, where);
+      throw notJson('undefined, which JSON cannot represent', 'remove the property or use null', stack, walk);
     case 'bigint':
-      throw notJson('a bigint, which JSON cannot represent', 'convert it to a number or a string', stack, where);
+      throw notJson('a bigint, which JSON cannot represent', 'convert it to a number or a string', stack, walk);
     case 'function':
-      throw notJson('a function, which JSON cannot represent', 'pass the value it returns instead', stack, where);
+      throw notJson('a function, which JSON cannot represent', 'pass the value it returns instead', stack, walk);
     case 'symbol':
-      throw notJson('a symbol, which JSON cannot represent', 'use a string', stack, where);
+      throw notJson('a symbol, which JSON cannot represent', 'use a string', stack, walk);
     default:
       if (value === null) return;
-      throw notJson('not a JSON value', 'use plain JSON', stack, where);
+      throw notJson('not a JSON value', 'use plain JSON', stack, walk);
   }
 }
 
-function tooDeep(node: object, stack: readonly Frame[], where: JsonWhere): HeraldError {
+function tooDeep(node: object, stack: readonly Frame[], walk: Walk): HeraldError {
   // A cycle always ends here; report it as such, at the first container that repeats an ancestor.
   if (stack.some((frame) => frame.node === node)) {
     const seen = new Set<object>();
     const repeat = stack.findIndex((frame) => (seen.has(frame.node) ? true : (seen.add(frame.node), false)));
-    const pointer = pointerOf(repeat < 0 ? stack : stack.slice(0, repeat), where);
+    const pointer = pointerOf(repeat < 0 ? stack : stack.slice(0, repeat), walk.where);
     return new HeraldError(
       'HERALD_NOT_JSON',
-      `Failed to accept ${subject(where)}: the value at ${at(pointer)} contains itself (circular reference), ` +
+      `Failed to accept ${subject(walk, pointer)}: the value at ${at(pointer)} contains itself (circular reference), ` +
         'which JSON cannot represent. Remove the circular reference.',
-      context(where, pointer),
+      context(walk, pointer),
     );
   }
-  const pointer = pointerOf(stack, where);
+  const pointer = pointerOf(stack, walk.where);
   return new HeraldError(
     'HERALD_PAYLOAD_TOO_DEEP',
-    `Failed to accept ${subject(where)}: it is nested deeper than ${MAX_JSON_DEPTH} levels at ${at(pointer)}. ` +
-      `Flatten the payload; Herald accepts up to ${MAX_JSON_DEPTH} levels of nesting.`,
-    context(where, pointer),
+    `Failed to accept ${subject(walk, pointer)}: the value at ${at(pointer)} is nested more than ${walk.maxDepth} levels deep. ` +
+      `Flatten the payload; Herald accepts up to ${MAX_JSON_DEPTH} levels of nesting in a payload.`,
+    context(walk, pointer),
   );
 }
 
-function notJson(what: string, hint: string, stack: readonly Frame[], where: JsonWhere): HeraldError {
-  const pointer = pointerOf(stack, where);
+function notJson(what: string, hint: string, stack: readonly Frame[], walk: Walk): HeraldError {
+  const pointer = pointerOf(stack, walk.where);
   return new HeraldError(
     'HERALD_NOT_JSON',
-    `Failed to accept ${subject(where)}: the value at ${at(pointer)} is ${what}. ` +
+    `Failed to accept ${subject(walk, pointer)}: the value at ${at(pointer)} is ${what}. ` +
       `Use only strings, finite numbers, booleans, null, arrays and plain objects: ${hint}.`,
-    context(where, pointer),
+    context(walk, pointer),
   );
 }
 
@@ -217,17 +233,23 @@ function pointerOf(stack: readonly Frame[], where: JsonWhere): string {
   return pointer;
 }
 
-function subject(where: JsonWhere): string {
+function interactionOf(walk: Walk, pointer: string): string | undefined {
+  return walk.where.interaction ?? walk.interactionAt?.(pointer);
+}
+
+function subject(walk: Walk, pointer: string): string {
+  const interaction = interactionOf(walk, pointer);
   const parts: string[] = [];
-  if (where.interaction !== undefined) parts.push(`interaction "${where.interaction}"`);
-  if (where.file !== undefined) parts.push(`contract file ${where.file}`);
+  if (interaction !== undefined) parts.push(`interaction "${interaction}"`);
+  if (walk.where.file !== undefined) parts.push(`contract file ${walk.where.file}`);
   return parts.length === 0 ? 'a JSON value' : `JSON in ${parts.join(' of ')}`;
 }
 
-function context(where: JsonWhere, pointer: string): { contractFile?: string; interaction?: string; pointer: string } {
+function context(walk: Walk, pointer: string): { contractFile?: string; interaction?: string; pointer: string } {
+  const interaction = interactionOf(walk, pointer);
   return {
-    ...(where.file === undefined ? {} : { contractFile: where.file }),
-    ...(where.interaction === undefined ? {} : { interaction: where.interaction }),
+    ...(walk.where.file === undefined ? {} : { contractFile: walk.where.file }),
+    ...(interaction === undefined ? {} : { interaction }),
     pointer,
   };
 }
