@@ -79,7 +79,8 @@ function compileNode(node: AnyMatcher, segments: Segment[], sink: Sink, depth: n
   if (node.generator !== undefined) sink.generators.set(path, { path, segments: [...segments], generator: node.generator });
   if (node.array !== undefined) {
     const item = walk(node.example, [...segments, { anyIndex: true }], sink, depth + 1, where);
-    return Array.from({ length: node.array.examples }, () => item);
+    // Distinct copies: generators later change each item on its own.
+    return Array.from({ length: node.array.examples }, (_, i) => (i === 0 ? item : structuredClone(item)));
   }
   if (node.anyKey === true && typeof node.example === 'object' && node.example !== null && !Array.isArray(node.example) && !isMatcher(node.example)) {
     const out: Record<string, JsonValue> = {};

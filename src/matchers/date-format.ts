@@ -18,7 +18,7 @@ const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\\/-]/g, '\\$&');
 const names = (list: readonly string[], short: boolean): string =>
-  `(?:${list.map((n) => (short ? n.slice(0, 3) : n)).join('|')})`;
+  `(${list.map((n) => (short ? n.slice(0, 3) : n)).join('|')})`;
 
 function numeric(field: Field, count: number, value: (d: Date) => number, maxDigits = 2): Token {
   const regex = count === 1 ? `(\\d{1,${maxDigits}})` : `(\\d{${count}})`;

@@ -96,7 +96,7 @@ export function matcherNode<T>(rules: readonly RuleJson[], example: Template, op
 export function exampleOf(template: Template): JsonValue {
   if (isMatcher(template)) {
     const item = exampleOf(template.example);
-    return template.array === undefined ? item : Array.from({ length: template.array.examples }, () => item);
+    return template.array === undefined ? item : Array.from({ length: template.array.examples }, (_, i) => (i === 0 ? item : structuredClone(item)));
   }
   if (Array.isArray(template)) return template.map((t: Template) => exampleOf(t));
   if (typeof template === 'object' && template !== null) {

@@ -12,14 +12,17 @@ export const typeKind: MatcherKind = {
     if (expected !== undefined && family(jsonType(actual)) !== family(jsonType(expected))) {
       return failure('type', expected, actual, `Expected a value of type ${family(jsonType(expected))} (like ${show(expected)}) but got ${jsonType(actual)} ${show(actual)}`);
     }
-    if (Array.isArray(actual)) {
+    // Pact checks min/max on collections: array items, or object entries.
+    if (typeof actual === 'object' && actual !== null) {
       const min = typeof rule['min'] === 'number' ? rule['min'] : undefined;
       const max = typeof rule['max'] === 'number' ? rule['max'] : undefined;
-      if (min !== undefined && actual.length < min) {
-        return failure('length', expected, actual, `Expected an array with at least ${min} item(s) but got ${actual.length}`);
+      const [size, what] = Array.isArray(actual) ? [actual.length, 'an array with'] : [Object.keys(actual).length, 'an object with'];
+      const unit = Array.isArray(actual) ? 'item(s)' : 'key(s)';
+      if (min !== undefined && size < min) {
+        return failure('length', expected, actual, `Expected ${what} at least ${min} ${unit} but got ${size}`);
       }
-      if (max !== undefined && actual.length > max) {
-        return failure('length', expected, actual, `Expected an array with at most ${max} item(s) but got ${actual.length}`);
+      if (max !== undefined && size > max) {
+        return failure('length', expected, actual, `Expected ${what} at most ${max} ${unit} but got ${size}`);
       }
     }
     return undefined;
