@@ -50,7 +50,7 @@ export class ContractInvalidError extends HeraldError {
 
 /** Realm-safe check for {@link ContractInvalidError}. */
 export function isContractInvalidError(value: unknown): value is ContractInvalidError {
-  return hasErrorCode(value, 'HERALD_CONTRACT_INVALID') && Array.isArray((value as { issues?: unknown }).issues);
+  return hasErrorCode(value, 'HERALD_CONTRACT_INVALID') && 'issues' in value && Array.isArray(value.issues);
 }
 
 /**
@@ -380,13 +380,14 @@ const COMPARED = ['contents', 'metadata', 'matchingRules', 'generators'] as cons
  */
 function collapseDuplicates(located: readonly Located[], file: string, notes: string[]): MessageInteraction[] {
   const kept: Located[] = [];
+  const byDescription = new Map<string, Located[]>();
   for (const candidate of located) {
     const { interaction } = candidate;
-    const twin = kept.find(
-      (k) => k.interaction.description === interaction.description && deepEqual(k.interaction.providerStates, interaction.providerStates),
-    );
+    const namesakes = byDescription.get(interaction.description) ?? [];
+    const twin = namesakes.find((k) => deepEqual(k.interaction.providerStates, interaction.providerStates));
     if (twin === undefined) {
       kept.push(candidate);
+      byDescription.set(interaction.description, [...namesakes, candidate]);
       continue;
     }
     const differing = COMPARED.filter((field) => !deepEqual(twin.interaction[field], interaction[field]));

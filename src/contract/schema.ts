@@ -16,25 +16,31 @@ export interface ContractIssue {
   readonly message: string;
 }
 
-// --- raw shapes the schemas guarantee (internal to src/contract) -------------------------------
+// --- raw shapes the schemas guarantee -----------------------------------------------------------
+// Internal to src/contract (the reader turns them into the model); not part of Herald's public API.
 
 /** Rule and generator category names accepted in files; the reader folds them to body/metadata. */
 export type RawCategory = 'body' | 'content' | 'metadata' | 'metaData';
+/** A matcher as written: `{ "match": "regex", "regex": "^\\d+$" }`. */
 export interface RawMatcher {
   readonly match: string;
   readonly [option: string]: JsonValue;
 }
+/** Rules at one path in the V3/V4 form. */
 export interface RawRuleList {
   readonly combine?: 'AND' | 'OR';
   readonly matchers: readonly RawMatcher[];
 }
 /** A rule entry: the V3/V4 list form, or the V2 flat form (a single matcher). */
 export type RawRule = RawRuleList | RawMatcher;
+/** A generator as written: `{ "type": "Uuid" }`. */
 export interface RawGenerator {
   readonly type: string;
   readonly [option: string]: JsonValue;
 }
+/** Category (with aliases) → path → rule or generator. */
 export type RawCategories<T> = { readonly [category in RawCategory]?: Readonly<Record<string, T>> };
+/** A provider state as written; `params` may be null. */
 export interface RawProviderState {
   readonly name: string;
   readonly params?: JsonObject | null;
@@ -46,16 +52,19 @@ interface RawMessageCommon {
   readonly matchingRules?: RawCategories<RawRule>;
   readonly generators?: RawCategories<RawGenerator>;
 }
+/** An entry of a V3 file's `messages`. */
 export interface RawV3Message extends RawMessageCommon {
   readonly providerState?: string;
   readonly contents?: JsonValue;
   readonly metaData?: JsonObject;
 }
+/** V4 `contents`: `encoded` is false, true (base64) or the encoding name. */
 export interface RawV4Contents {
   readonly content?: JsonValue;
   readonly contentType?: string;
   readonly encoded?: boolean | string;
 }
+/** A V4 interaction of type Asynchronous/Messages. */
 export interface RawV4Message extends RawMessageCommon {
   readonly type: 'Asynchronous/Messages';
   readonly contents?: RawV4Contents;
@@ -64,21 +73,25 @@ export interface RawV4Message extends RawMessageCommon {
   readonly comments?: JsonObject;
   readonly herald?: HeraldInteractionBlock;
 }
+/** A V4 interaction Herald skips (HTTP, synchronous messages). */
 export interface RawOtherInteraction {
   readonly type: 'Synchronous/HTTP' | 'Synchronous/Messages';
   readonly description: string;
 }
+/** Any V4 interaction. */
 export type RawV4Interaction = RawV4Message | RawOtherInteraction;
 interface RawContractBase {
   readonly consumer: { readonly name: string };
   readonly provider: { readonly name: string };
   readonly metadata?: JsonObject;
 }
+/** A V3 message pact. */
 export interface RawV3Contract extends RawContractBase {
   readonly messages?: readonly RawV3Message[];
   /** HTTP interactions of a V3 file: skipped. */
   readonly interactions?: readonly JsonValue[];
 }
+/** A V4 pact. */
 export interface RawV4Contract extends RawContractBase {
   readonly interactions: readonly RawV4Interaction[];
 }

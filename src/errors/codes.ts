@@ -64,6 +64,42 @@ export const errorCatalogue = {
     fix: 'Check that the contracts directory is writable; remove a stale *.lock file only if no test run is active.',
   },
   // --- verification -------------------------------------------------------------------------
+  HERALD_FACTORIES_INVALID: {
+    what: 'The factories module does not export a provider definition of the expected shape.',
+    fix: 'Default-export `{ states?: { [name]: (params) => values }, messages: { [description]: (params) => payload } }`, or use provider(name, {...}).',
+  },
+  HERALD_FACTORIES_LOAD_FAILED: {
+    what: 'The factories (or triggers) module could not be loaded: missing file, syntax error, or it threw while loading.',
+    fix: 'Check the path; run the module with `npx tsx <module>` to see the underlying error.',
+  },
+  HERALD_UNKNOWN_PROVIDER: {
+    what: 'No contract names the provider being verified (or no provider name was given).',
+    fix: 'Check --provider against the provider names in the contract files, or the --contracts paths.',
+  },
+  HERALD_NO_FACTORY: {
+    what: 'An interaction has no message factory with its exact description.',
+    fix: 'Add a factory under messages["<description>"]; the report suggests the closest existing name.',
+  },
+  HERALD_STATE_MISSING: {
+    what: 'An interaction needs a provider state that has no state handler.',
+    fix: 'Add states["<state name>"] to the provider definition (it may return values the factory receives).',
+  },
+  HERALD_STATE_FAILED: {
+    what: 'A provider state handler threw during set-up.',
+    fix: 'Fix the state handler; its error is in the report.',
+  },
+  HERALD_STATE_TIMEOUT: {
+    what: 'A provider state handler did not finish within the state timeout.',
+    fix: 'Make the handler resolve (await its work), or raise stateTimeoutMs in the provider definition.',
+  },
+  HERALD_FACTORY_FAILED: {
+    what: 'A message factory threw or did not finish within the factory timeout.',
+    fix: "Fix the factory; the report quotes its error.",
+  },
+  HERALD_FACTORY_RESULT_INVALID: {
+    what: 'A message factory returned a value that cannot be serialised as a message (functions, undefined, NaN, cycles, class instances…).',
+    fix: 'Return plain JSON data, a string, or bytes (Buffer) — wrapped with message(payload, details) to add metadata.',
+  },
   HERALD_USAGE: {
     what: 'A CLI command was called with missing or invalid arguments.',
     fix: 'Run `herald --help` for the usage.',

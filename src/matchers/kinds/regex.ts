@@ -1,4 +1,7 @@
-/** `regex`: the value's text matches the expression somewhere (Pact semantics; anchor with ^…$). */
+/**
+ * `regex`: the value's whole text matches the expression, as in Pact (pact-rust's onig `is_match`
+ * and Pact-JVM's `matches()` are full matches): `\d+` accepts "42" but not "a42".
+ */
 import { HeraldError } from '../../errors/herald-error';
 import { failure, show, stringOption, textOf, type MatcherKind } from '../kind';
 import { matcherNode, type Matcher } from '../node';
@@ -10,17 +13,23 @@ export const regexKind: MatcherKind = {
     const source = stringOption(rule, 'regex');
     if (source === undefined) return failure('unsupported', undefined, actual, 'The regex rule has no "regex" option; the contract is invalid');
     const text = textOf(actual);
-    if (text === undefined || !compileRegex(source).test(text)) {
+    if (text === undefined || !matchesWhole(source, text)) {
       return failure('regex', source, actual, `Expected a value matching /${source}/ but got ${show(actual)}`);
     }
     return undefined;
   },
 };
 
-/** A string matching `pattern`; `example` must match too. */
+/** Full-match test; the source is compiled on its own first so errors name the expression as written. */
+function matchesWhole(source: string, text: string, where?: string): boolean {
+  compileRegex(source, where);
+  return compileRegex(`^(?:${source})$`, where).test(text);
+}
+
+/** A string matching `pattern` (the whole string); `example` must match too. */
 export function regex(pattern: RegExp | string, example: string): Matcher<string> {
   const source = regexSource(pattern);
-  if (!compileRegex(source, 'm.regex()').test(example)) {
+  if (!matchesWhole(source, example, 'm.regex()')) {
     throw new HeraldError('HERALD_MATCHER_INVALID', `Failed to build m.regex(/${source}/): the example ${JSON.stringify(example)} does not match it. Give an example that matches.`);
   }
   return matcherNode([{ match: 'regex', regex: source }], example);

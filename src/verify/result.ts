@@ -1,0 +1,56 @@
+/** Verification results are data: reporters serialise them, formatters render them. */
+import type { Mismatch } from '../matching/mismatch';
+
+export type InteractionStatus = 'passed' | 'failed' | 'no-factory' | 'state-failed' | 'pending';
+
+export interface InteractionResult {
+  readonly consumer: string;
+  readonly provider: string;
+  readonly description: string;
+  readonly contractFile?: string;
+  readonly status: InteractionStatus;
+  readonly mismatches: readonly Mismatch[];
+  /** Set when something other than a mismatch went wrong (factory threw, state handler timed out…). */
+  readonly error?: { readonly code: string; readonly message: string };
+  /** Things the verification did not check, and why. */
+  readonly notes: readonly string[];
+  readonly pending: boolean;
+  readonly durationMs: number;
+}
+
+export interface VerificationSummary {
+  readonly total: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly pending: number;
+  readonly noFactory: number;
+  readonly stateFailed: number;
+  /** Factories no verified interaction used. */
+  readonly unusedFactories: readonly string[];
+  readonly durationMs: number;
+  /** True when nothing failed (pending interactions do not fail a run). */
+  readonly ok: boolean;
+}
+
+export interface VerificationReport {
+  readonly summary: VerificationSummary;
+  readonly results: readonly InteractionResult[];
+}
+
+export function summarise(results: readonly InteractionResult[], unusedFactories: readonly string[], durationMs: number): VerificationSummary {
+  const count = (status: InteractionStatus): number => results.filter((r) => r.status === status).length;
+  const failed = count('failed');
+  const noFactory = count('no-factory');
+  const stateFailed = count('state-failed');
+  return {
+    total: results.length,
+    passed: count('passed'),
+    failed,
+    pending: count('pending'),
+    noFactory,
+    stateFailed,
+    unusedFactories,
+    durationMs,
+    ok: failed + noFactory + stateFailed === 0,
+  };
+}

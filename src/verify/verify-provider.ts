@@ -1,0 +1,250 @@
+/**
+ * Producer verification through message factories, in-process: for every interaction of every
+ * contract naming the provider, set up its states, call its factory, match payload and metadata,
+ * tear the states down. Never passes what it could not check.
+ */
+import type { JsonObject, JsonValue } from '../contract/json';
+import type { Contract, MessageInteraction } from '../contract/model';
+import { AMQP_PROPERTY_KEYS, META, channelMetadata, isReservedMetadataKey, type AmqpPropertyName } from '../contract/channel';
+import { assertSafeJson } from '../contract/safe-json';
+import { HeraldError, isHeraldError } from '../errors/herald-error';
+import { matchMessage } from '../matching/engine';
+import type { Mismatch } from '../matching/mismatch';
+import { isProducedMessage } from './produced';
+import type { ProviderDefinition, StateHandler, StateLifecycle } from './provider';
+import { summarise, type InteractionResult, type VerificationReport } from './result';
+import { withTimeout } from './timeout';
+
+export interface VerifyOptions {
+  /** Provider name to verify (default: the definition's name). */
+  readonly provider?: string;
+  /** Only these consumers. */
+  readonly consumers?: readonly string[];
+  /** Only interactions whose description matches. */
+  readonly description?: RegExp;
+  /** Called after each contract pair, for progress output. */
+  readonly onPair?: (pair: { consumer: string; provider: string; contractFile?: string; results: readonly InteractionResult[] }) => void;
+}
+
+/** The metadata keys that name where a message travels: checked by broker verification. */
+const CHANNEL_KEYS = new Set<string>([META.kafkaTopic, META.kafkaPartition, META.amqpExchange, META.amqpExchangeType, META.amqpRoutingKey, META.amqpQueue, META.transport, META.channel]);
+
+interface Actual {
+  readonly content: JsonValue | undefined;
+  readonly contentType: string;
+  readonly metadata: Record<string, JsonValue | undefined>;
+  readonly channelGiven: boolean;
+}
+
+function errorInfo(error: unknown, fallbackCode: string): { code: string; message: string } {
+  if (isHeraldError(error)) return { code: error.code, message: error.message };
+  return { code: fallbackCode, message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Turns a factory's return value into the message to match, or explains why it cannot. */
+function toActual(produced: unknown, interaction: MessageInteraction, where: string): Actual | Mismatch {
+  const details = isProducedMessage(produced) ? produced : undefined;
+  const payload = details === undefined ? produced : details.payload;
+  const contentType = details?.contentType ?? interaction.contents.contentType;
+  const isJson = /json/i.test(contentType);
+  let content: JsonValue | undefined;
+  if (payload instanceof Uint8Array) {
+    const text = Buffer.from(payload).toString('utf8');
+    if (isJson) {
+      try {
+        content = JSON.parse(text) as JsonValue;
+      } catch (error) {
+        return { code: 'decode', part: 'body', path: '$', expected: contentType, actual: text.slice(0, 200), message: `The payload is not JSON although the contract expects ${contentType}: ${(error as Error).message}` };
+      }
+    } else content = text;
+  } else {
+    try {
+      assertSafeJson(payload, { interaction: where });
+    } catch (error) {
+      throw new HeraldError('HERALD_FACTORY_RESULT_INVALID', `The factory for ${where} returned a value that cannot be serialised as a message: ${(error as Error).message}`, { interaction: interaction.description, cause: error });
+    }
+    content = payload;
+  }
+  const metadata: Record<string, JsonValue | undefined> = { [META.contentType]: contentType };
+  if (details?.channel !== undefined) Object.assign(metadata, channelMetadata(details.channel));
+  if (details?.key !== undefined) metadata[META.kafkaKey] = details.key;
+  for (const [name, value] of Object.entries(details?.headers ?? {})) metadata[name] = value;
+  for (const [name, value] of Object.entries(details?.properties ?? {})) metadata[AMQP_PROPERTY_KEYS[name as AmqpPropertyName]] = value;
+  Object.assign(metadata, details?.metadata ?? {});
+  return { content, contentType, metadata, channelGiven: details?.channel !== undefined || Object.keys(metadata).some((k) => CHANNEL_KEYS.has(k)) };
+}
+
+/** The contract with channel keys removed when the factory does not say where it publishes. */
+function withoutChannel(interaction: MessageInteraction): MessageInteraction {
+  const metadata: JsonObject = {};
+  for (const [k, v] of Object.entries(interaction.metadata)) if (!CHANNEL_KEYS.has(k)) metadata[k] = v;
+  return { ...interaction, metadata };
+}
+
+const lifecycleOf = (handler: StateHandler | StateLifecycle | undefined): StateLifecycle | undefined =>
+  handler === undefined ? undefined : typeof handler === 'function' ? { setup: handler } : handler;
+
+/** Edit distance, to suggest the factory a user probably meant. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j] as number;
+      row[j] = Math.min(cur + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length] as number;
+}
+
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const d = distance(name.toLowerCase(), c.toLowerCase());
+    if (d < bestScore) [best, bestScore] = [c, d];
+  }
+  return best !== undefined && bestScore <= Math.max(3, name.length / 3) ? best : undefined;
+}
+
+export async function verifyInteraction(contract: Contract, interaction: MessageInteraction, definition: ProviderDefinition): Promise<InteractionResult> {
+  const started = performance.now();
+  const where = `"${interaction.description}" (${contract.consumer} → ${contract.provider}${contract.source === undefined ? '' : `, ${contract.source}`})`;
+  const base = {
+    consumer: contract.consumer,
+    provider: contract.provider,
+    description: interaction.description,
+    ...(contract.source === undefined ? {} : { contractFile: contract.source }),
+    pending: interaction.pending,
+  };
+  const finish = (status: InteractionResult['status'], mismatches: readonly Mismatch[], notes: string[], error?: { code: string; message: string }): InteractionResult => {
+    const failing = status === 'failed' || status === 'state-failed' || status === 'no-factory';
+    return {
+      ...base,
+      status: failing && interaction.pending ? 'pending' : status,
+      mismatches,
+      notes,
+      ...(error === undefined ? {} : { error }),
+      durationMs: performance.now() - started,
+    };
+  };
+
+  const factory = definition.messages[interaction.description];
+  if (factory === undefined) {
+    const guess = closest(interaction.description, Object.keys(definition.messages));
+    return finish('no-factory', [], [], {
+      code: 'HERALD_NO_FACTORY',
+      message: `No message factory for ${where}.${guess === undefined ? '' : ` Did you mean "${guess}"?`} Add messages[${JSON.stringify(interaction.description)}] to the provider's factories.`,
+    });
+  }
+
+  const stateTimeout = definition.stateTimeoutMs ?? 10_000;
+  const params: JsonObject = {};
+  const stateValues: Record<string, unknown> = {};
+  const setUp: { name: string; lifecycle: StateLifecycle; params: JsonObject }[] = [];
+  const notes: string[] = [];
+  let result: InteractionResult | undefined;
+  try {
+    for (const state of interaction.providerStates) {
+      Object.assign(params, state.params ?? {});
+      const lifecycle = lifecycleOf(definition.states?.[state.name]);
+      if (lifecycle === undefined) {
+        result = finish('state-failed', [], notes, {
+          code: 'HERALD_STATE_MISSING',
+          message: `No state handler for the provider state "${state.name}" needed by ${where}. Add states[${JSON.stringify(state.name)}] to the provider's factories.`,
+        });
+        return result;
+      }
+      setUp.push({ name: state.name, lifecycle, params: state.params ?? {} });
+      try {
+        const value = lifecycle.setup === undefined ? undefined : await withTimeout(() => (lifecycle.setup as StateHandler)(state.params ?? {}), stateTimeout, () => new HeraldError('HERALD_STATE_TIMEOUT', `The state handler "${state.name}" did not finish within ${stateTimeout} ms (for ${where}). Make it resolve, or raise stateTimeoutMs.`, { interaction: interaction.description }));
+        stateValues[state.name] = value;
+        if (typeof value === 'object' && value !== null && !Array.isArray(value)) Object.assign(params, value);
+      } catch (error) {
+        result = finish('state-failed', [], notes, isHeraldError(error) ? errorInfo(error, 'HERALD_STATE_FAILED') : { code: 'HERALD_STATE_FAILED', message: `The state handler "${state.name}" failed for ${where}: ${errorInfo(error, '').message}` });
+        return result;
+      }
+    }
+
+    const factoryTimeout = definition.factoryTimeoutMs ?? 10_000;
+    let produced: unknown;
+    try {
+      produced = await withTimeout(() => factory(params, { interaction, states: stateValues }), factoryTimeout, () => new HeraldError('HERALD_FACTORY_FAILED', `The factory for ${where} did not finish within ${factoryTimeout} ms.`, { interaction: interaction.description }));
+    } catch (error) {
+      result = finish('failed', [], notes, isHeraldError(error) ? errorInfo(error, 'HERALD_FACTORY_FAILED') : { code: 'HERALD_FACTORY_FAILED', message: `The factory for ${where} threw: ${errorInfo(error, '').message}` });
+      return result;
+    }
+    let actual: Actual | Mismatch;
+    try {
+      actual = toActual(produced, interaction, where);
+    } catch (error) {
+      result = finish('failed', [], notes, errorInfo(error, 'HERALD_FACTORY_RESULT_INVALID'));
+      return result;
+    }
+    if ('code' in actual) {
+      result = finish('failed', [actual], notes);
+      return result;
+    }
+    let expected = interaction;
+    if (!actual.channelGiven && Object.keys(interaction.metadata).some((k) => CHANNEL_KEYS.has(k))) {
+      expected = withoutChannel(interaction);
+      notes.push('The channel (topic / exchange / routing key) was not checked: the factory does not say where it publishes. Verify on a broker (--transport) or pass `channel` to message().');
+    }
+    const mismatches = matchMessage(expected, { content: actual.content, contentType: actual.contentType, metadata: actual.metadata });
+    result = finish(mismatches.length === 0 ? 'passed' : 'failed', mismatches, notes);
+    return result;
+  } finally {
+    for (const state of setUp.reverse()) {
+      if (state.lifecycle.teardown === undefined) continue;
+      try {
+        await withTimeout(() => (state.lifecycle.teardown as StateHandler)(state.params), stateTimeout, () => new Error(`timed out after ${stateTimeout} ms`));
+      } catch (error) {
+        notes.push(`Teardown of the state "${state.name}" failed: ${errorInfo(error, '').message}`);
+      }
+    }
+    void result;
+  }
+}
+
+/** Contracts that name the provider, filtered as the options say. */
+export function selectContracts(contracts: readonly Contract[], providerName: string, consumers?: readonly string[]): Contract[] {
+  return contracts.filter((c) => c.provider === providerName && (consumers === undefined || consumers.length === 0 || consumers.includes(c.consumer)));
+}
+
+/**
+ * Verifies every interaction of every contract naming the provider.
+ *
+ * @example
+ * const report = await verifyProvider(await loadContracts(['contracts/']), ordersFactories, { provider: 'orders' });
+ * if (!report.summary.ok) console.log(formatReport(report));
+ */
+export async function verifyProvider(contracts: readonly Contract[], definition: ProviderDefinition, options: VerifyOptions = {}): Promise<VerificationReport> {
+  const started = performance.now();
+  const providerName = options.provider ?? definition.name;
+  if (providerName === undefined) {
+    throw new HeraldError('HERALD_UNKNOWN_PROVIDER', 'Failed to verify: no provider name was given. Pass --provider <name> or use provider(name, {...}).');
+  }
+  const selected = selectContracts(contracts, providerName, options.consumers);
+  if (selected.length === 0) {
+    const known = [...new Set(contracts.map((c) => c.provider))].sort();
+    throw new HeraldError('HERALD_UNKNOWN_PROVIDER', `Failed to verify "${providerName}": no contract names it as provider${options.consumers?.length ? ` for the consumers ${options.consumers.join(', ')}` : ''}. Providers in these contracts: ${known.join(', ') || 'none'}.`);
+  }
+  const results: InteractionResult[] = [];
+  const used = new Set<string>();
+  for (const contract of selected) {
+    const pairResults: InteractionResult[] = [];
+    for (const interaction of contract.interactions) {
+      if (options.description !== undefined && !options.description.test(interaction.description)) continue;
+      used.add(interaction.description);
+      pairResults.push(await verifyInteraction(contract, interaction, definition));
+    }
+    results.push(...pairResults);
+    options.onPair?.({ consumer: contract.consumer, provider: contract.provider, ...(contract.source === undefined ? {} : { contractFile: contract.source }), results: pairResults });
+  }
+  const unused = Object.keys(definition.messages).filter((d) => !used.has(d)).sort();
+  return { summary: summarise(results, unused, performance.now() - started), results };
+}
+
+
