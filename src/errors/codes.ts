@@ -104,6 +104,67 @@ export const errorCatalogue = {
     what: 'A CLI command was called with missing or invalid arguments.',
     fix: 'Run `herald --help` for the usage.',
   },
+  HERALD_REPORT_WRITE_FAILED: {
+    what: 'The CLI could not write the report file named by --output.',
+    fix: 'Check that the directory is writable, or pass another --output path.',
+  },
+  // --- transports (src/transport, adapters/) ------------------------------------------------
+  HERALD_TRANSPORT_TIMEOUT: {
+    what: 'No message arrived within the timeout (capture.next() or subscription.next()). Retriable.',
+    fix: 'Check that the producer publishes to this channel (topic, exchange, routing key) after the capture started, or raise timeoutMs.',
+  },
+  HERALD_TRANSPORT_CLOSED: {
+    what: 'An operation was called on a transport, capture or subscription that was already closed or stopped.',
+    fix: 'Create a new transport or capture; with `await using`, use the variable only inside its block.',
+  },
+  HERALD_TRANSPORT_CONNECT_FAILED: {
+    what: 'Herald could not connect to the broker (unreachable host or port, refused connection, protocol error). Retriable.',
+    fix: 'Check the broker address (HERALD_KAFKA_BROKERS / HERALD_AMQP_URL) and that the broker is running and reachable.',
+  },
+  HERALD_TRANSPORT_AUTH_FAILED: {
+    what: 'The broker refused the credentials (or the AMQP virtual host).',
+    fix: 'Check the user name, password and vhost (amqp://user:pass@host:5672/vhost) or the SASL settings.',
+  },
+  HERALD_TRANSPORT_DISCONNECTED: {
+    what: 'The connection to the broker was lost while a capture, subscription or publish was in progress (broker stopped or restarted, network failure). Retriable.',
+    fix: 'Retry once the broker is back; if it keeps happening, read the broker logs.',
+  },
+  HERALD_TRANSPORT_TOPIC_MISSING: {
+    what: 'A Kafka topic does not exist and neither the broker nor the client creates topics automatically.',
+    fix: 'Create the topic first (KafkaTransport#createTopic or your provisioning), or enable automatic topic creation.',
+  },
+  HERALD_TRANSPORT_EXCHANGE_MISSING: {
+    what: 'An AMQP exchange named by the channel does not exist.',
+    fix: 'Declare it first (start the application that owns it, or AmqpTransport#declareExchange), or create the transport with { declareExchanges: true }.',
+  },
+  HERALD_TRANSPORT_QUEUE_MISSING: {
+    what: 'An AMQP queue named by a queue channel does not exist.',
+    fix: 'Declare the queue first (start the consumer that owns it, or AmqpTransport#declareQueue), or capture on the exchange the queue is bound to.',
+  },
+  HERALD_TRANSPORT_PUBLISH_FAILED: {
+    what: 'The broker or client did not accept a published message (negative acknowledgement, message too large, invalid header or property).',
+    fix: 'Read the cause; check message size limits and header and property values.',
+  },
+  HERALD_TRANSPORT_UNROUTABLE: {
+    what: 'An AMQP message published with { unroutable: "error" } reached no queue (basic.return).',
+    fix: 'Bind a queue first (start the consumer or a capture), check the routing key, or use { unroutable: "drop" }.',
+  },
+  HERALD_TRANSPORT_CHANNEL_INVALID: {
+    what: "A channel cannot be used by this transport (a Kafka topic given to the AMQP adapter, an empty topic name, an exchange declared with another type).",
+    fix: 'Pass a channel of this transport: kafkaTopic(..) for Kafka, amqpExchange(..) or amqpQueue(..) for AMQP, with the type the exchange was declared with.',
+  },
+  HERALD_TRANSPORT_OPERATION_FAILED: {
+    what: 'A broker operation failed for a reason Herald does not classify (admin request, channel error).',
+    fix: 'Read the cause in the message; the `retriable` flag says whether retrying may help.',
+  },
+  HERALD_PEER_MISSING: {
+    what: 'An optional peer dependency needed by the feature in use is not installed (kafkajs, amqplib or testcontainers).',
+    fix: 'Install it with the command in the message, e.g. `npm install --save-dev kafkajs`.',
+  },
+  HERALD_BROKER_START_FAILED: {
+    what: 'A broker container could not be started or did not become ready in time (Docker not running, image missing and not pullable, startup timeout).',
+    fix: 'Check `docker info`; set HERALD_KAFKA_IMAGE / HERALD_RABBITMQ_IMAGE to a local image (scripts/brokers/build-images.sh), or point HERALD_KAFKA_BROKERS / HERALD_AMQP_URL at a running broker.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -21,7 +21,7 @@ import { jsonType, show } from '../matchers/kind';
 import { jsonEqual } from '../matchers/kinds/equality';
 import { checkRule } from '../matchers/registry';
 import type { CheckFailure, Mismatch, MismatchCode, MismatchPart } from './mismatch';
-import { formatPath, formatTokens, parsePath, tokenWeight, type PathSegment, type PathToken } from './path';
+import { formatPath, formatTokens, parsePath, tokenWeight, type ParsedPath, type PathSegment, type PathToken } from './path';
 
 export interface MatchBodyOptions {
   /** Content type of the body: JSON (default), text, or another type compared as text. XML is unsupported. */
@@ -76,12 +76,16 @@ interface Hit {
  * applies here (own or inherited from a parent), and the rules written for exactly this path.
  */
 class Cursor {
-  /** Child for any key (when no pending rule tells keys apart), computed once. */
-  private anyKey: Cursor | undefined;
-  /** Child for any index (when no pending rule tells indexes apart), computed once. */
-  private anyIndex: Cursor | undefined;
-  private keyInvariant: boolean;
-  private indexInvariant: boolean;
+  /**
+   * Children are memoised: a child depends only on which pending tokens the segment satisfies,
+   * so a segment no rule names (by key or index) shares one child, and named segments are bounded
+   * by the rules. With rule maps compiled once, repeated comparisons allocate no cursors.
+   */
+  private names: ReadonlySet<string> | undefined;
+  private indexes: ReadonlySet<number> | undefined;
+  private named: Map<PathSegment, Cursor> | undefined;
+  private unnamedKey: Cursor | undefined;
+  private unnamedIndex: Cursor | undefined;
   private injected: Map<CompiledRule, Cursor> | undefined;
 
   constructor(
@@ -90,17 +94,7 @@ class Cursor {
     readonly pending: readonly Hit[],
     readonly best: Hit | undefined,
     readonly exact: readonly Hit[],
-  ) {
-    let keyInvariant = true;
-    let indexInvariant = true;
-    for (const hit of pending) {
-      const kind = (hit.rule.tokens[depth] as PathToken).kind;
-      if (kind !== 'star') keyInvariant = false;
-      if (kind !== 'star' && kind !== 'starIndex') indexInvariant = false;
-    }
-    this.keyInvariant = keyInvariant;
-    this.indexInvariant = indexInvariant;
-  }
+  ) {}
 
   /** True when the best rule was written for a parent path. */
   get cascaded(): boolean {
@@ -108,11 +102,24 @@ class Cursor {
   }
 
   child(segment: PathSegment): Cursor {
-    if (typeof segment === 'number' ? this.indexInvariant : this.keyInvariant) {
-      if (typeof segment === 'number') return (this.anyIndex ??= this.advance(segment));
-      return (this.anyKey ??= this.advance(segment));
+    if (this.pending.length === 0) return (this.unnamedKey ??= new Cursor(this.depth + 1, NO_HITS, this.best, NO_HITS));
+    if (this.names === undefined) this.collectNames();
+    const names = this.names as ReadonlySet<string>;
+    const indexes = this.indexes as ReadonlySet<number>;
+    if (typeof segment === 'number') {
+      if (!indexes.has(segment) && !names.has(String(segment))) return (this.unnamedIndex ??= this.advance(segment));
+    } else if (!names.has(segment)) {
+      // Keys that look like indexes can satisfy [n] and [*] tokens: computed, not shared.
+      if (/^\d+$/.test(segment) && segment.length < 16) return this.advance(segment);
+      return (this.unnamedKey ??= this.advance(segment));
     }
-    return this.advance(segment);
+    const named = (this.named ??= new Map());
+    let child = named.get(segment);
+    if (child === undefined) {
+      child = this.advance(segment);
+      named.set(segment, child);
+    }
+    return child;
   }
 
   /** This cursor with an extra rule written for exactly this path (eachValue's implicit `*`). */
@@ -125,8 +132,19 @@ class Cursor {
     return cursor;
   }
 
+  private collectNames(): void {
+    const names = new Set<string>();
+    const indexes = new Set<number>();
+    for (const hit of this.pending) {
+      const token = hit.rule.tokens[this.depth] as PathToken;
+      if (token.kind === 'field') names.add(token.name);
+      else if (token.kind === 'index') indexes.add(token.index);
+    }
+    this.names = names;
+    this.indexes = indexes;
+  }
+
   private advance(segment: PathSegment): Cursor {
-    if (this.pending.length === 0) return new Cursor(this.depth + 1, NO_HITS, this.best, NO_HITS);
     let pending: Hit[] | undefined;
     let exact: Hit[] | undefined;
     let best = this.best;
@@ -187,7 +205,7 @@ function compile(ruleMap: unknown): CompiledRules {
   // A bare rule list (`{ matchers: [...] }`) applies everywhere, as in pact-rust.
   const entries: [string, unknown][] = 'matchers' in raw && !Array.isArray(raw) ? [['', raw]] : Object.entries(raw);
   for (const [path, list] of entries) {
-    const parsed = parsePath(path);
+    const parsed = parseCached(path);
     if (!parsed.ok) {
       problems.push({ path, message: `The matching rule path "${path}" is invalid: ${parsed.reason}; its rules cannot be applied` });
       continue;
@@ -199,6 +217,19 @@ function compile(ruleMap: unknown): CompiledRules {
   const compiled: CompiledRules = rules.length === 0 && problems.length === 0 ? EMPTY_RULES : { rules, problems };
   cache.set(ruleMap, compiled);
   return compiled;
+}
+
+/** Contracts repeat the same paths across interactions (`$.items[*].qty`): parse each once. */
+const parsedPaths = new Map<string, ParsedPath>();
+
+function parseCached(path: string): ParsedPath {
+  let parsed = parsedPaths.get(path);
+  if (parsed === undefined) {
+    parsed = parsePath(path);
+    if (parsedPaths.size >= 10_000) parsedPaths.clear();
+    parsedPaths.set(path, parsed);
+  }
+  return parsed;
 }
 
 function readRuleList(path: string, list: unknown, problems: RuleProblem[]): Pick<CompiledRule, 'combine' | 'matchers' | 'cascadedMatchers'> | undefined {
@@ -214,7 +245,7 @@ function readRuleList(path: string, list: unknown, problems: RuleProblem[]): Pic
     else matchers.push(rule);
   }
   if (matchers.length === 0) return undefined;
-  return { combine, matchers, cascadedMatchers: matchers.map(forCascade) };
+  return { combine, matchers, cascadedMatchers: cascadedOf(matchers) };
 }
 
 const ALIASES: Readonly<Record<string, string>> = {
@@ -229,19 +260,9 @@ const ALIASES: Readonly<Record<string, string>> = {
   'each-value': 'eachValue',
 };
 
-const normalised = new WeakMap<object, RuleJson | string>();
-
 /** Resolves Pact's spellings of a matcher (pact-rust `MatchingRule::from_json`); a string is a problem. */
 function normaliseRule(raw: unknown): RuleJson | string {
   if (!isRecord(raw)) return 'the matcher is not an object';
-  const known = normalised.get(raw);
-  if (known !== undefined) return known;
-  const result = normaliseUncached(raw);
-  normalised.set(raw, result);
-  return result;
-}
-
-function normaliseUncached(raw: Record<string, unknown>): RuleJson | string {
   const name = raw['match'] ?? raw['pact:matcher:type'];
   const rule = raw as RuleJson;
   if (typeof name === 'string') {
@@ -265,15 +286,26 @@ function forCascade(rule: RuleJson): RuleJson {
   return rest as RuleJson;
 }
 
+function cascadedOf(matchers: RuleJson[]): readonly RuleJson[] {
+  const out = matchers.map(forCascade);
+  return out.every((r, i) => r === matchers[i]) ? matchers : out;
+}
+
+const nestedCache = new WeakMap<RuleJson, readonly RuleJson[]>();
+
 /** Normalised nested rules of eachKey / eachValue. */
-function nestedRules(rule: RuleJson): RuleJson[] {
+function nestedRules(rule: RuleJson): readonly RuleJson[] {
+  const cached = nestedCache.get(rule);
+  if (cached !== undefined) return cached;
   const rules = rule['rules'];
-  if (!Array.isArray(rules)) return [];
   const out: RuleJson[] = [];
-  for (const raw of rules) {
-    const r = normaliseRule(raw);
-    if (typeof r !== 'string') out.push(r);
+  if (Array.isArray(rules)) {
+    for (const raw of rules) {
+      const r = normaliseRule(raw);
+      if (typeof r !== 'string') out.push(r);
+    }
   }
+  nestedCache.set(rule, out);
   return out;
 }
 
@@ -284,7 +316,7 @@ function starChildOf(owner: CompiledRule): CompiledRule | undefined {
   owner.starChild =
     matchers.length === 0
       ? null
-      : { path: `${owner.path}.*`, tokens: [...owner.tokens, { kind: 'star' }], combine: 'AND', matchers, cascadedMatchers: matchers.map(forCascade), order: -1 };
+      : { path: `${owner.path}.*`, tokens: [...owner.tokens, { kind: 'star' }], combine: 'AND', matchers, cascadedMatchers: cascadedOf(matchers), order: -1 };
   return owner.starChild ?? undefined;
 }
 
@@ -370,7 +402,7 @@ function compareObject(expected: JsonObject, actual: JsonObject, cursor: Cursor,
   const matchers = cascaded ? list.cascadedMatchers : list.matchers;
   let byValue = false;
   let eachValue = false;
-  const failures: Failure[] = [];
+  let failures: Failure[] | undefined;
   let passed = 0;
   for (const rule of matchers) {
     const name = rule.match;
@@ -385,7 +417,7 @@ function compareObject(expected: JsonObject, actual: JsonObject, cursor: Cursor,
     } else {
       const failure = runRule(rule, actual, expected, w);
       if (failure === undefined) passed += 1;
-      else failures.push({ rule, failure });
+      else (failures ??= []).push({ rule, failure });
     }
   }
   reportRuleFailures(failures, passed, list.combine, w);
@@ -395,8 +427,8 @@ function compareObject(expected: JsonObject, actual: JsonObject, cursor: Cursor,
     // Keys are free: each actual value is compared with the expected one under the same key, or the first.
     const keys = Object.keys(expected);
     const first = keys.length === 0 ? undefined : expected[keys[0] as string];
-    if (first === undefined) return;
     if (!cascaded) checkKeys(matchers, actual, w);
+    if (first === undefined) return;
     const star = eachValue ? starChildOf(list) : undefined;
     for (const key in actual) {
       if (stop(w)) return;
@@ -435,7 +467,9 @@ function checkKeys(matchers: readonly RuleJson[], actual: JsonObject, w: Walk): 
       for (const sub of nested) {
         if (stop(w)) return;
         const failure = runRule(sub, key, undefined, w);
-        if (failure !== undefined) report(w, 'key', failure.expected, key, `Key ${JSON.stringify(key)}: ${failure.message}`, rule, key);
+        if (failure === undefined) continue;
+        if (failure.silent === true) w.failed = true;
+        else report(w, failure.code === 'unsupported' ? 'unsupported' : 'key', failure.expected, key, `Key ${JSON.stringify(key)}: ${failure.message}`, rule, key);
       }
     }
   }
@@ -459,7 +493,7 @@ function compareArray(expected: JsonValue[], actual: JsonValue[], cursor: Cursor
   const contains: RuleJson[] = [];
   let itemWise = false;
   let eachValue = false;
-  const failures: Failure[] = [];
+  let failures: Failure[] | undefined;
   let passed = 0;
   for (const rule of matchers) {
     const name = rule.match;
@@ -479,7 +513,7 @@ function compareArray(expected: JsonValue[], actual: JsonValue[], cursor: Cursor
       itemWise = true;
       const failure = runRule(rule, actual, expected, w);
       if (failure === undefined) passed += 1;
-      else failures.push({ rule, failure });
+      else (failures ??= []).push({ rule, failure });
     }
   }
   reportRuleFailures(failures, passed, list.combine, w);
@@ -555,16 +589,16 @@ function compareLeaf(expected: JsonValue, actual: JsonValue, cursor: Cursor, w: 
 }
 
 function applyLeafRules(matchers: readonly RuleJson[], combine: 'AND' | 'OR', cascaded: boolean, expected: JsonValue, actual: JsonValue, w: Walk): void {
-  const failures: Failure[] = [];
+  let failures: Failure[] | undefined;
   let passed = 0;
   for (const rule of matchers) {
     const name = rule.match;
-    let failure: CheckFailure | undefined;
+    let failure: RuleFailure | undefined;
     if (cascaded && (name === 'eachKey' || name === 'eachValue' || name === 'arrayContains')) failure = undefined;
     else if (name === 'values') failure = runRule(EQUALITY, actual, expected, w);
     else failure = runRule(rule, actual, expected, w);
     if (failure === undefined) passed += 1;
-    else failures.push({ rule, failure });
+    else (failures ??= []).push({ rule, failure });
   }
   reportRuleFailures(failures, passed, combine, w);
 }
@@ -582,8 +616,8 @@ interface Failure {
 }
 
 /** AND reports every failing rule; OR fails only when no rule passed, with all reasons. */
-function reportRuleFailures(failures: readonly Failure[], passed: number, combine: 'AND' | 'OR', w: Walk): void {
-  if (failures.length === 0) return;
+function reportRuleFailures(failures: readonly Failure[] | undefined, passed: number, combine: 'AND' | 'OR', w: Walk): void {
+  if (failures === undefined || failures.length === 0) return;
   if (combine === 'OR' && passed > 0) return;
   w.failed = true;
   const shown = failures.filter((f) => f.failure.silent !== true);
@@ -684,24 +718,28 @@ export function matchBody(expected: JsonValue | undefined, actual: JsonValue | u
 
 interface MetadataRules {
   readonly byKey: Map<string, CompiledRule>;
-  readonly compiled: CompiledRules;
+  readonly problems: readonly RuleProblem[];
 }
 
 const metadataCache = new WeakMap<object, MetadataRules>();
 
+/** Metadata rules are keyed by plain names ("kafka_key", "trace id"); `$.key` and `$['key']` are accepted too. */
 function metadataRules(rules: RuleMap): MetadataRules {
   const cached = metadataCache.get(rules);
   if (cached !== undefined) return cached;
-  const compiled = compile(rules);
   const byKey = new Map<string, CompiledRule>();
-  for (const rule of compiled.rules) {
-    // Keys are plain metadata names ("kafka_key"); `$.key` and `$['key']` are accepted too.
-    const t = rule.tokens;
-    if (!byKey.has(rule.path)) byKey.set(rule.path, rule);
-    const last = t[1];
-    if (t.length === 2 && last !== undefined && last.kind === 'field' && !byKey.has(last.name)) byKey.set(last.name, rule);
+  const problems: RuleProblem[] = [];
+  let order = 0;
+  for (const [key, list] of Object.entries(rules as Record<string, unknown>)) {
+    const ruleList = readRuleList(key, list, problems);
+    if (ruleList === undefined) continue;
+    const parsed = key.startsWith('$') ? parseCached(key) : undefined;
+    const only = parsed?.ok === true && parsed.tokens.length === 2 ? parsed.tokens[1] : undefined;
+    const name = only?.kind === 'field' ? only.name : key;
+    const rule: CompiledRule = { path: key, tokens: [{ kind: 'root' }, { kind: 'field', name }], ...ruleList, order: order++ };
+    if (!byKey.has(name)) byKey.set(name, rule);
   }
-  const result: MetadataRules = { byKey, compiled };
+  const result: MetadataRules = { byKey, problems };
   metadataCache.set(rules, result);
   return result;
 }
@@ -717,8 +755,8 @@ function metadataRules(rules: RuleMap): MetadataRules {
  */
 export function matchMetadata(expected: JsonObject, actual: { readonly [key: string]: JsonValue | undefined }, rules: RuleMap): Mismatch[] {
   const w = newWalk('metadata');
-  const { byKey, compiled } = metadataRules(rules);
-  for (const problem of compiled.problems) reportProblem(problem, w);
+  const { byKey, problems } = metadataRules(rules);
+  for (const problem of problems) reportProblem(problem, w);
   for (const key of Object.keys(expected)) {
     const e = expected[key] as JsonValue;
     const found = Object.prototype.hasOwnProperty.call(actual, key) ? actual[key] : undefined;
@@ -742,13 +780,15 @@ export function matchMetadata(expected: JsonObject, actual: { readonly [key: str
   return w.out;
 }
 
-/** Transports deliver header values as text: read "42"/"true"/"null" as the expected JSON type. */
+/**
+ * Transports deliver header values as text: read "42", "true" and "null" as the expected JSON
+ * type, and numbers or booleans as text when the contract expects text.
+ */
 function asExpectedType(expected: JsonValue, actual: JsonValue): JsonValue {
-  if (typeof actual !== 'string' || typeof expected === 'string' || typeof expected === 'object') {
-    if (!(expected === null && actual === 'null')) return actual;
-  }
+  if (typeof expected === 'string') return typeof actual === 'number' || typeof actual === 'boolean' ? String(actual) : actual;
+  if (typeof actual !== 'string') return actual;
   const text = actual.trim();
-  if (typeof expected === 'number' && text !== '' && Number.isFinite(Number(text)) && /^-?\d/.test(text)) return Number(text);
+  if (typeof expected === 'number' && /^-?\d/.test(text) && Number.isFinite(Number(text))) return Number(text);
   if (typeof expected === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
   if (expected === null && text === 'null') return null;
   return actual;

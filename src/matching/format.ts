@@ -46,7 +46,7 @@ function renderValue(value: JsonValue | undefined): string[] {
 function diffLines(sign: '-' | '+', label: string, value: JsonValue | undefined, indent: string, paint: (s: string) => string): string[] {
   const lines = renderValue(value);
   if (lines.length === 1) return [paint(`${indent}${sign} ${label} ${lines[0] as string}`)];
-  return [paint(`${indent}${sign} ${label}`), ...lines.map((line) => paint(`${indent}${sign}   ${line}`))];
+  return [paint(`${indent}${sign} ${label.trimEnd()}`), ...lines.map((line) => paint(`${indent}${sign}   ${line}`))];
 }
 
 /**

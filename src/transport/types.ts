@@ -22,6 +22,8 @@ export interface OutgoingMessage {
   readonly properties?: Readonly<Record<string, JsonValue>>;
   readonly contentType?: string;
   readonly body: Buffer;
+  /** Kafka record timestamp (ms since epoch); the broker's time when absent. AMQP uses properties.timestamp. */
+  readonly timestamp?: number;
 }
 
 /** A message as it arrived on the broker. */
@@ -59,9 +61,23 @@ export interface StartedCapture extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
+/** One message handed to a subscription's handler, and how the handler finished. */
+export interface Delivery {
+  readonly message: CapturedMessage;
+  /** What the handler threw (or its promise rejected with); absent when it succeeded. */
+  readonly error?: unknown;
+  /** How long the handler ran. */
+  readonly durationMs: number;
+}
+
 /** A consumer-side subscription the transport delivers to (used to drive a consumer's handler). */
 export interface StartedSubscription extends AsyncDisposable {
   readonly channel: Channel;
+  /** The next delivery whose handler has finished, waiting up to the timeout (HERALD_TRANSPORT_TIMEOUT). */
+  next(options?: NextOptions): Promise<Delivery>;
+  /** Every finished delivery so far, in arrival order. */
+  deliveries(): readonly Delivery[];
+  /** Stops delivering and removes the consumer group / queue. Idempotent. */
   stop(): Promise<void>;
 }
 

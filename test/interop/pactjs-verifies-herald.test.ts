@@ -49,15 +49,21 @@ const sources: readonly { readonly label: string; readonly dir: () => string }[]
   },
 ];
 
-/** description → V4 interaction key, read from the contract file itself. */
-async function interactionKeys(file: string): Promise<Record<string, string>> {
+/** The interactions in a contract file as written: description, V4 key and Herald owner. */
+async function interactionsIn(file: string): Promise<{ description: string; key: string | undefined; owner: string | undefined }[]> {
   const json: unknown = JSON.parse(await readFile(file, 'utf8'));
-  const out: Record<string, string> = {};
   const interactions = typeof json === 'object' && json !== null && 'interactions' in json && Array.isArray(json.interactions) ? json.interactions : [];
-  for (const i of interactions) {
-    if (typeof i === 'object' && i !== null && 'description' in i && 'key' in i && typeof i.description === 'string' && typeof i.key === 'string') out[i.description] = i.key;
-  }
-  return out;
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const field = (o: unknown, name: string): unknown => (isRecord(o) ? o[name] : undefined);
+  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  return interactions.map((i: unknown) => {
+    return { description: String(field(i, 'description')), key: text(field(i, 'key')), owner: text(field(field(i, 'herald'), 'owner')) };
+  });
+}
+
+/** description → V4 interaction key. */
+async function interactionKeys(file: string): Promise<Record<string, string | undefined>> {
+  return Object.fromEntries((await interactionsIn(file)).map((i) => [i.description, i.key]));
 }
 
 /** The reason a verification rejected; fails the test if it passed. */
@@ -122,7 +128,21 @@ function billingProvider(tamper: (publish: InvoiceCreatedPublish) => AmqpPublish
   };
 }
 
+/** What the examples declare; anything else in these files has no producer here and fails pact-js. */
+const EXAMPLE_INTERACTIONS: Readonly<Record<string, readonly string[]>> = {
+  [SHIPPING_ORDERS]: ['an OrderCancelled event', 'an OrderPlaced event'],
+  [LEDGER_BILLING]: ['an invoice.created event'],
+};
+
 describe.each(sources)('pact-js MessageProviderPact on Herald contracts ($label)', ({ dir }) => {
+  it.each(Object.keys(EXAMPLE_INTERACTIONS))('%s holds exactly the interactions the examples declare', async (name) => {
+    const found = await interactionsIn(path.join(dir(), name));
+    // On failure the owner says which test file wrote a stray interaction into this directory.
+    expect(found.map(({ description, owner }) => ({ description, owner })).sort((a, b) => a.description.localeCompare(b.description))).toEqual(
+      (EXAMPLE_INTERACTIONS[name] ?? []).map((description) => ({ description, owner: expect.stringMatching(/^examples\//) })),
+    );
+  });
+
   it('verifies shipping-orders.json (Kafka: topic, key, headers) against the orders producer', async () => {
     const file = path.join(dir(), SHIPPING_ORDERS);
     const provider = ordersProvider();

@@ -5,7 +5,7 @@
 import { HeraldError } from '../../errors/herald-error';
 import { failure, show, stringOption, textOf, type MatcherKind } from '../kind';
 import { matcherNode, type Matcher } from '../node';
-import { compileRegex, regexSource } from '../regex';
+import { compileRegex, regexSource, type CompiledRegex } from '../regex';
 
 export const regexKind: MatcherKind = {
   names: ['regex'],
@@ -20,10 +20,18 @@ export const regexKind: MatcherKind = {
   },
 };
 
+const anchored = new Map<string, CompiledRegex>();
+
 /** Full-match test; the source is compiled on its own first so errors name the expression as written. */
 function matchesWhole(source: string, text: string, where?: string): boolean {
-  compileRegex(source, where);
-  return compileRegex(`^(?:${source})$`, where).test(text);
+  let whole = anchored.get(source);
+  if (whole === undefined) {
+    compileRegex(source, where);
+    whole = compileRegex(`^(?:${source})$`, where);
+    if (anchored.size >= 4096) anchored.clear();
+    anchored.set(source, whole);
+  }
+  return whole.test(text);
 }
 
 /** A string matching `pattern` (the whole string); `example` must match too. */

@@ -1,0 +1,50 @@
+/**
+ * The billing service's message factories for contract verification:
+ *
+ *   npx herald verify --contracts contracts/ledger-billing.json --factories examples/billing-provider/factories.ts
+ *
+ * The provider state issues an invoice for the order the contract names ({ orderId }); the
+ * contract generates the payload's orderId from that state (a ProviderState generator), so the
+ * event must carry the very order id the state was given.
+ */
+import { randomUUID } from 'node:crypto';
+import { message, provider, type ProducedMessage } from 'herald';
+import { invoiceCreatedPublish, type InvoicePublish } from './src/events';
+import { Invoicing } from './src/invoices';
+
+export const invoicing = new Invoicing();
+
+/**
+ * What amqplib publishes, as Herald checks it: body, basic properties and headers. The exchange and
+ * routing key are checked on a broker (herald verify --transport amqp), not here: the contract's
+ * channel also names the ledger's queue, which the publisher does not know.
+ */
+export function published(publish: InvoicePublish): ProducedMessage {
+  const { contentType, ...properties } = publish.properties;
+  return message(publish.body, { contentType, properties, headers: publish.headers });
+}
+
+export default provider('billing', {
+  states: {
+    'an invoice was issued for an order': {
+      setup: ({ orderId }) => {
+        if (typeof orderId !== 'string') throw new Error(`the state needs an orderId string, got ${JSON.stringify(orderId)}`);
+        invoicing.issueFor({
+          orderId,
+          tenant: 'acme',
+          customerEmail: 'ap@acme.example',
+          currency: 'EUR',
+          lines: [{ description: 'Widget', quantity: 3, unitPriceCents: 850 }],
+        });
+      },
+      teardown: () => invoicing.clear(),
+    },
+  },
+  messages: {
+    'an invoice.created event': ({ orderId }) => {
+      const invoice = typeof orderId === 'string' ? invoicing.forOrder(orderId) : undefined;
+      if (invoice === undefined) throw new Error(`no invoice for order ${JSON.stringify(orderId)}: the state "an invoice was issued for an order" did not run`);
+      return published(invoiceCreatedPublish(invoice, randomUUID()));
+    },
+  },
+});

@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# herald/kafka: stand-in for Apache Kafka's bin/kafka-features.sh
+exec "$(dirname "$(readlink -f "$0")")/kafka-run-class.sh" org.apache.kafka.tools.FeatureCommand "$@"

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Everything CI needs, then the test command: Docker (installed and started if missing), local
+# broker images (built once, reused after), Herald pointed at them, then `npm test`.
+# Container tests fail, never skip, when a broker is missing under CI=true.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/brokers/ensure-docker.sh
+bash scripts/brokers/build-images.sh
+
+# Point Herald at the images built here (no registry is reachable on these machines).
+export HERALD_KAFKA_IMAGE="${HERALD_KAFKA_IMAGE:-herald/kafka:3.9.2}"
+export HERALD_RABBITMQ_IMAGE="${HERALD_RABBITMQ_IMAGE:-herald/rabbitmq:3.10-debian}"
+# Ryuk's image cannot be pulled here; tests stop their own containers.
+export TESTCONTAINERS_RYUK_DISABLED="${TESTCONTAINERS_RYUK_DISABLED:-true}"
+
+node scripts/test.js "$@"

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// The test command: type check, then every jest project (unit, examples, conformance, interop,
+// containers). Prints one closing line "N passed, N failed" and exits non-zero on any failure.
+// Extra arguments go to jest (e.g. `npm test -- --selectProjects unit`).
+'use strict';
+const { spawnSync } = require('node:child_process');
+const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+
+console.log('herald: tsc --noEmit');
+const tsc = spawnSync(bin('tsc'), ['--noEmit', '-p', root], { stdio: 'inherit', cwd: root });
+if (tsc.status !== 0) {
+  console.log('typecheck: 0 passed, 1 failed');
+  process.exit(1);
+}
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'herald-jest-'));
+const results = path.join(dir, 'results.json');
+const jest = spawnSync(process.execPath, [path.join(root, 'node_modules/jest/bin/jest.js'), '--ci', '--json', `--outputFile=${results}`, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  cwd: root,
+  env: process.env,
+});
+let summary = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTotalTests: 0, numFailedTestSuites: 0, numRuntimeErrorTestSuites: 0 };
+try {
+  summary = JSON.parse(readFileSync(results, 'utf8'));
+} catch {
+  // jest crashed before writing results: the exit status below tells.
+}
+rmSync(dir, { recursive: true, force: true });
+const failed = summary.numFailedTests + summary.numRuntimeErrorTestSuites;
+if (summary.numPendingTests > 0) {
+  console.log(`herald: ${summary.numPendingTests} skipped test(s): skipped tests are not allowed`);
+}
+console.log(`${summary.numPassedTests} passed, ${failed} failed`);
+const ok = jest.status === 0 && failed === 0 && summary.numPendingTests === 0 && summary.numTotalTests > 0;
+process.exit(ok ? 0 : 1);

@@ -1,0 +1,169 @@
+/**
+ * `herald verify`: load contracts, open a message source, verify, report.
+ *
+ * The message source is the seam for transports: today the factories module, called in-process;
+ * `--transport kafka|amqp --triggers <module>` adds an option-table entry and a case in
+ * `openSource` returning a source that verifies through a broker. Loading, provider selection,
+ * reporting and exit codes stay as they are.
+ */
+import path from 'node:path';
+import type { Contract } from '../contract/model';
+import { loadContracts } from '../contract/load';
+import { HeraldError } from '../errors/herald-error';
+import { formatPairLine, isReporterName, renderConsoleReport, renderReport, REPORTERS, shouldColor, type ReporterName } from '../report/index';
+import type { VerificationReport } from '../verify/result';
+import { verifyProvider, type VerifyOptions } from '../verify/verify-provider';
+import { parseOptions, stringOption, stringOptions, usageError, type OptionTable } from './args';
+import type { CliIO } from './io';
+import { loadFactories } from './load-module';
+import { writeFileAtomic } from './output';
+
+const COMMAND = 'herald verify';
+
+export const VERIFY_OPTIONS = {
+  contracts: { type: 'string', short: 'c', greedy: true },
+  factories: { type: 'string', short: 'f' },
+  provider: { type: 'string', short: 'p' },
+  consumer: { type: 'string', multiple: true },
+  description: { type: 'string' },
+  reporter: { type: 'string', short: 'r' },
+  output: { type: 'string', short: 'o' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionTable;
+
+export const VERIFY_USAGE = `Usage: herald verify --contracts <file|dir>... --factories <module> [options]
+
+Verifies that a provider produces the messages its consumers' contracts expect: for every
+interaction, sets up the provider states, calls the message factory with the same description,
+and matches payload and metadata against the contract.
+
+Options:
+  -c, --contracts <file|dir>...  Contract files, or directories of *.json contracts (required;
+                                 takes several paths, and may be repeated)
+  -f, --factories <module>       Module whose default export is the provider definition,
+                                 provider(name, { states, messages }) (required;
+                                 .ts .mts .cts .js .mjs .cjs, no build step)
+  -p, --provider <name>          Provider to verify (default: the definition's name, else the
+                                 only provider the contracts name)
+      --consumer <name>          Only contracts of this consumer (repeatable)
+      --description <regex>      Only interactions whose description matches
+  -r, --reporter <name>          ${REPORTERS.join(' | ')} (default: console)
+  -o, --output <file>            Write the report to <file>; the console report still goes to stdout
+  -q, --quiet                    Print only failures and the summary
+  -h, --help                     Show this help
+
+Exit status: 0 all passed (pending interactions may fail), 1 a verification failed (mismatch,
+no factory, provider state failed), 2 usage, configuration or input error.
+Colour: on a terminal unless NO_COLOR is set; FORCE_COLOR forces it.
+
+Examples:
+  herald verify --contracts contracts/ --factories test/provider/factories.ts
+  herald verify -c pacts/*.json -f factories.mjs --consumer shipping --reporter junit -o reports/herald.xml
+`;
+
+export interface VerifyArgs {
+  readonly contracts: readonly string[];
+  readonly factories: string;
+  readonly provider?: string;
+  readonly consumers: readonly string[];
+  readonly description?: RegExp;
+  readonly reporter: ReporterName;
+  readonly output?: string;
+  readonly quiet: boolean;
+}
+
+/** The arguments of `herald verify`, or 'help'. Throws HERALD_USAGE. */
+export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | 'help' {
+  const parsed = parseOptions(COMMAND, argv, VERIFY_OPTIONS);
+  if (parsed.flags.has('help')) return 'help';
+  const contracts = stringOptions(parsed, 'contracts');
+  const factories = stringOption(parsed, 'factories');
+  if (contracts.length === 0) throw usageError(COMMAND, 'Missing --contracts: name the contract files or directories to verify (e.g. --contracts contracts/).');
+  if (factories === undefined) throw usageError(COMMAND, "Missing --factories: name the module exporting the provider's message factories (e.g. --factories test/provider/factories.ts).");
+  const reporter = stringOption(parsed, 'reporter') ?? 'console';
+  if (!isReporterName(reporter)) throw usageError(COMMAND, `Unknown reporter ${JSON.stringify(reporter)}: use ${REPORTERS.join(', ')}.`);
+  const source = stringOption(parsed, 'description');
+  let description: RegExp | undefined;
+  if (source !== undefined) {
+    try {
+      description = new RegExp(source);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw usageError(COMMAND, `Invalid --description regular expression ${JSON.stringify(source)}: ${reason}. Write a JavaScript regular expression, e.g. --description "^an Order".`);
+    }
+  }
+  const provider = stringOption(parsed, 'provider');
+  const output = stringOption(parsed, 'output');
+  return {
+    contracts,
+    factories,
+    consumers: stringOptions(parsed, 'consumer'),
+    reporter,
+    quiet: parsed.flags.has('quiet'),
+    ...(provider === undefined ? {} : { provider }),
+    ...(description === undefined ? {} : { description }),
+    ...(output === undefined ? {} : { output }),
+  };
+}
+
+/** Where the messages under test come from. */
+interface MessageSource {
+  /** The provider name the source declares, if any. */
+  readonly providerName: string | undefined;
+  verify(contracts: readonly Contract[], options: VerifyOptions): Promise<VerificationReport>;
+  /** Releases what the source opened (broker connections, consumers…). */
+  close(): Promise<void>;
+}
+
+/** The source the arguments ask for: the factories module, called in-process. */
+async function openSource(args: VerifyArgs, cwd: string): Promise<MessageSource> {
+  const definition = await loadFactories(args.factories, cwd);
+  return {
+    providerName: definition.name,
+    verify: (contracts, options) => verifyProvider(contracts, definition, options),
+    close: async () => undefined,
+  };
+}
+
+/** --provider, else the definition's name, else the one provider every contract names. */
+function providerToVerify(args: VerifyArgs, source: MessageSource, contracts: readonly Contract[]): string {
+  if (args.provider !== undefined) return args.provider;
+  if (source.providerName !== undefined) return source.providerName;
+  const names = [...new Set(contracts.map((c) => c.provider))].sort();
+  if (names.length === 1 && names[0] !== undefined) return names[0];
+  throw new HeraldError(
+    'HERALD_UNKNOWN_PROVIDER',
+    `Failed to choose the provider to verify: the contracts name ${names.length} providers (${names.join(', ')}) and ${args.factories} exports no provider name. ` +
+      'Pass --provider <name>, or export provider(name, {...}) from the factories module.',
+  );
+}
+
+/** Runs `herald verify`; resolves with the exit status (errors propagate to `main`). */
+export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
+  const cwd = io.cwd ?? process.cwd();
+  // Paths stay as the user wrote them (reports name them) unless the caller runs elsewhere.
+  const contracts = await loadContracts(cwd === process.cwd() ? args.contracts : args.contracts.map((p) => path.resolve(cwd, p)));
+  const source = await openSource(args, cwd);
+  try {
+    const color = shouldColor(io.stdoutIsTTY === true, io.env);
+    // Machine reports own stdout unless they go to a file; then stdout gets the console report.
+    const consoleOnStdout = args.reporter === 'console' || args.output !== undefined;
+    const report = await source.verify(contracts, {
+      provider: providerToVerify(args, source, contracts),
+      ...(args.consumers.length === 0 ? {} : { consumers: args.consumers }),
+      ...(args.description === undefined ? {} : { description: args.description }),
+      ...(consoleOnStdout && !args.quiet ? { onPair: (pair) => io.stdout(`${formatPairLine(pair, { color })}\n`) } : {}),
+    });
+    if (args.output !== undefined) await writeFileAtomic(args.output, renderReport(args.reporter, report));
+    if (consoleOnStdout) {
+      io.stdout(`${args.quiet ? '' : '\n'}${renderConsoleReport(report, { color, quiet: args.quiet })}`);
+      if (args.output !== undefined && !args.quiet) io.stdout(`${args.reporter} report written to ${args.output}\n`);
+    } else {
+      io.stdout(renderReport(args.reporter, report));
+    }
+    return report.summary.ok ? 0 : 1;
+  } finally {
+    await source.close();
+  }
+}

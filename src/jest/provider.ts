@@ -1,0 +1,84 @@
+/**
+ * jest API for providers: one jest test per interaction, named after it, grouped by consumer.
+ *
+ * @example
+ * // orders.provider.test.ts
+ * import { verifyProviderInJest } from 'herald/jest';
+ * import factories from './factories';
+ * verifyProviderInJest(factories, { contracts: ['contracts/'] });
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Contract } from '../contract/model';
+import { parseContract } from '../contract/reader';
+import { parseJsonText } from '../contract/safe-json';
+import { HeraldError } from '../errors/herald-error';
+import { formatMismatches } from '../matching/format';
+import type { ProviderDefinition } from '../verify/provider';
+import type { InteractionResult } from '../verify/result';
+import { selectContracts, verifyInteraction } from '../verify/verify-provider';
+
+export interface JestVerifyOptions {
+  /** Contract files or directories. */
+  readonly contracts: readonly string[];
+  /** Provider name (default: the definition's). */
+  readonly provider?: string;
+  readonly consumers?: readonly string[];
+}
+
+function filesUnder(target: string): string[] {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(target).isDirectory();
+  } catch (error) {
+    throw new HeraldError('HERALD_CONTRACT_UNREADABLE', `Failed to read contracts from ${target}: ${(error as Error).message}. Check the path.`, { contractFile: target, cause: error });
+  }
+  if (!isDirectory) return [target];
+  return readdirSync(target, { withFileTypes: true })
+    .filter((e) => !e.name.startsWith('.') && e.name !== 'node_modules')
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(target, e.name)) : e.name.endsWith('.json') ? [path.join(target, e.name)] : []));
+}
+
+/** Reads contracts synchronously: jest collects tests synchronously. */
+export function loadContractsSync(paths: readonly string[]): Contract[] {
+  return paths.flatMap(filesUnder).map((file) => ({ ...parseContract(parseJsonText(readFileSync(file, 'utf8'), file), file), source: file }));
+}
+
+/** Renders a failed result as a jest failure message. */
+export function describeFailure(result: InteractionResult): string {
+  const context = {
+    consumer: result.consumer,
+    provider: result.provider,
+    interaction: result.description,
+    ...(result.contractFile === undefined ? {} : { contractFile: result.contractFile }),
+  };
+  const parts = [result.error === undefined ? '' : `${result.error.code}: ${result.error.message}`, result.mismatches.length > 0 ? formatMismatches(result.mismatches, context) : ''];
+  return [...parts, ...result.notes].filter((p) => p !== '').join('\n\n');
+}
+
+/** Defines a jest describe block per consumer and a test per interaction. */
+export function verifyProviderInJest(definition: ProviderDefinition, options: JestVerifyOptions): void {
+  const providerName = options.provider ?? definition.name;
+  if (providerName === undefined) throw new HeraldError('HERALD_UNKNOWN_PROVIDER', 'verifyProviderInJest needs a provider name: pass { provider } or use provider(name, {...}).');
+  const contracts = selectContracts(loadContractsSync(options.contracts), providerName, options.consumers);
+  if (contracts.length === 0) {
+    throw new HeraldError('HERALD_UNKNOWN_PROVIDER', `No contract in ${options.contracts.join(', ')} names "${providerName}" as provider. Check the provider name and the contract paths.`);
+  }
+  describe(`${providerName} satisfies its consumers' contracts`, () => {
+    for (const contract of contracts) {
+      describe(`${contract.consumer} → ${contract.provider}`, () => {
+        for (const interaction of contract.interactions) {
+          it(interaction.description, async () => {
+            const result = await verifyInteraction(contract, interaction, definition);
+            if (result.status === 'pending') {
+              console.warn(`Pending interaction "${interaction.description}" does not pass yet:\n${describeFailure(result)}`);
+              return;
+            }
+            if (result.status !== 'passed') throw new Error(describeFailure(result));
+          });
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,146 @@
+/**
+ * From bytes on a broker to what the matching engine compares: a captured message decoded the
+ * way its contract interaction says (content type, header types), with its channel and AMQP
+ * properties as the metadata keys Herald writes (docs/contract-format.md).
+ */
+import { AMQP_PROPERTY_KEYS, META, channelMetadata, isAmqpChannel } from '../contract/channel';
+import type { JsonObject, JsonValue } from '../contract/json';
+import type { MessageInteraction } from '../contract/model';
+import { matchMessage, type ActualMessage } from '../matching/engine';
+import type { Mismatch } from '../matching/mismatch';
+import { isTopicPattern, topicMatches } from './routing';
+import type { CapturedMessage, HeaderValue } from './types';
+
+/** An actual message plus what could not be decoded (reported as `decode` mismatches). */
+export interface DecodedMessage extends ActualMessage {
+  readonly decodeMismatches: readonly Mismatch[];
+}
+
+const isJsonType = (t: string): boolean => /json/i.test(t);
+const isTextType = (t: string): boolean => /^\s*text\//i.test(t) || /xml/i.test(t);
+
+function contentTypeOf(interaction: MessageInteraction): string | undefined {
+  const t = interaction.contents.contentType;
+  if (t !== '') return t;
+  const meta = interaction.metadata[META.contentType];
+  return typeof meta === 'string' && meta !== '' ? meta : undefined;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function preview(body: Buffer): string {
+  const text = body.subarray(0, 200).toString('utf8');
+  return body.length > 200 ? `${text}…` : text;
+}
+
+function decodeBody(body: Buffer, interaction: MessageInteraction, contentType: string): { content: JsonValue | undefined; mismatch?: Mismatch } {
+  if (body.length === 0) return { content: undefined };
+  const encoded = interaction.contents.encoded;
+  const expected = interaction.contents.content;
+  const failure = (message: string, actual: JsonValue): { content: undefined; mismatch: Mismatch } => ({
+    content: undefined,
+    mismatch: { code: 'decode', part: 'body', path: '$', expected, actual, message },
+  });
+  if (typeof encoded === 'string') {
+    // Binary content in the contract (Pact `encoded: "base64"`): compare the encoded bytes.
+    return { content: body.toString('base64') };
+  }
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    if (!isJsonType(contentType) && !isTextType(contentType)) return { content: body.toString('base64') };
+    return failure(`Expected a ${contentType} body in UTF-8 but it has invalid UTF-8 bytes (${body.length} bytes)`, body.toString('base64'));
+  }
+  if (isJsonType(contentType)) {
+    try {
+      return { content: JSON.parse(text.replace(/^\uFEFF/, '')) as JsonValue };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return failure(`Expected a JSON body (${contentType}) but it is not valid JSON (${reason}): ${JSON.stringify(preview(body))}`, preview(body));
+    }
+  }
+  return { content: text };
+}
+
+/** Header bytes as text; a number or boolean when the contract's expected value is one and the text reads as it. */
+function decodeHeader(value: HeaderValue, expected: JsonValue | undefined): JsonValue {
+  if (value === null) return null;
+  let v: string | number | boolean = Buffer.isBuffer(value) ? value.toString('utf8') : value;
+  if (typeof v === 'string') {
+    const text = v.trim();
+    if (typeof expected === 'number' && text !== '' && /^-?\d/.test(text) && Number.isFinite(Number(text))) v = Number(text);
+    else if (typeof expected === 'boolean' && (text === 'true' || text === 'false')) v = text === 'true';
+  }
+  return v;
+}
+
+/**
+ * Decodes a captured message for matching against `interaction`:
+ *
+ * - body: JSON content types are parsed (a `decode` mismatch when it is not JSON), text types
+ *   become a string, binary content (`encoded: "base64"` in the contract) a base64 string;
+ * - headers: bytes become UTF-8 text, or a number / boolean when the contract expects one;
+ * - key (`kafka_key`), AMQP properties (`amqp_*`), content type and the channel
+ *   (`kafka_topic`, `amqp_exchange`, `amqp_routing_key`…) become metadata. A topic-exchange
+ *   routing-key pattern in the contract (`orders.*`) matches a routing key it binds.
+ *
+ * When the transport carries no content type (Kafka without a content-type header), the
+ * contract's is assumed.
+ *
+ * @example
+ * const actual = toActualMessage(await capture.next(), interaction);
+ * const mismatches = [...actual.decodeMismatches, ...matchMessage(interaction, actual)];
+ */
+export function toActualMessage(captured: CapturedMessage, interaction: MessageInteraction): DecodedMessage {
+  const expectedType = contentTypeOf(interaction);
+  const contentType = captured.contentType !== undefined && captured.contentType !== '' ? captured.contentType : (expectedType ?? 'application/json');
+  // The body is read the way the contract says; a content-type mismatch is the engine's to report.
+  const { content, mismatch } = decodeBody(captured.body, interaction, expectedType ?? contentType);
+
+  const expectedMeta = interaction.metadata;
+  const metadata: { [key: string]: JsonValue | undefined } = {};
+  for (const [name, value] of Object.entries(captured.headers)) metadata[name] = decodeHeader(value, expectedMeta[name]);
+  if (captured.key !== undefined && captured.key !== null) metadata[META.kafkaKey] = decodeHeader(captured.key, expectedMeta[META.kafkaKey]);
+  for (const [name, key] of Object.entries(AMQP_PROPERTY_KEYS)) {
+    const value = captured.properties[name];
+    if (value !== undefined) metadata[key] = typeof value === 'string' ? decodeHeader(value, expectedMeta[key]) : value;
+  }
+  const channel: JsonObject = channelMetadata(captured.channel);
+  const expectedKey = expectedMeta[META.amqpRoutingKey];
+  const actualKey = channel[META.amqpRoutingKey];
+  if (
+    isAmqpChannel(captured.channel) &&
+    typeof expectedKey === 'string' &&
+    typeof actualKey === 'string' &&
+    expectedMeta[META.amqpExchangeType] !== 'direct' &&
+    isTopicPattern(expectedKey) &&
+    topicMatches(expectedKey, actualKey)
+  ) {
+    channel[META.amqpRoutingKey] = expectedKey;
+  }
+  Object.assign(metadata, channel);
+  metadata[META.contentType] = contentType;
+
+  return {
+    content,
+    contentType,
+    metadata,
+    decodeMismatches: mismatch === undefined ? [] : [mismatch],
+  };
+}
+
+/**
+ * Decodes and matches a captured message against a contract interaction: decode mismatches
+ * first, then the matching engine's (the body is not compared when it could not be decoded).
+ *
+ * @example
+ * const mismatches = matchCaptured(interaction, await capture.next({ timeoutMs: 5000 }));
+ */
+export function matchCaptured(interaction: MessageInteraction, captured: CapturedMessage): Mismatch[] {
+  const actual = toActualMessage(captured, interaction);
+  const mismatches = matchMessage(interaction, actual);
+  if (actual.decodeMismatches.length === 0) return mismatches;
+  // The engine saw no body: drop its "missing body" report in favour of the decode mismatch.
+  return [...actual.decodeMismatches, ...mismatches.filter((m) => !(m.part === 'body' && m.path === '$' && m.code === 'missing'))];
+}
