@@ -36,6 +36,8 @@ interface WorkerResult {
   /** Interactions actually written (less than n only when capped). */
   readonly written: number;
   readonly ms: number;
+  /** User + system CPU time of the timed work, in ms: less sensitive than `ms` to a busy machine. */
+  readonly cpuMs: number;
   readonly capped: boolean;
   /** Peak resident set size of the worker process, in KiB (getrusage ru_maxrss). */
   readonly maxRssKb: number;
@@ -59,10 +61,20 @@ type Timed = Omit<WorkerResult, 'maxRssKb'>;
 
 const rssKb = (): number => Math.round(process.memoryUsage().rss / 1024);
 
+/** Starts the clock (wall and CPU) for the timed region, after the imports. */
+function startTimer(): () => { ms: number; cpuMs: number } {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(cpu);
+    return { ms: performance.now() - wall, cpuMs: (used.user + used.system) / 1000 };
+  };
+}
+
 async function heraldWorker(n: number, dir: string): Promise<Timed> {
   const { consumer, kafkaTopic, m, writeContracts } = await import('herald');
   const baselineRssKb = rssKb();
-  const start = performance.now();
+  const stop = startTimer();
   const orders = consumer(CONSUMER).expectsFrom(PROVIDER);
   for (let i = 0; i < n; i++) {
     const declaration = orders
@@ -85,13 +97,14 @@ async function heraldWorker(n: number, dir: string): Promise<Timed> {
     await declaration.verify((message) => message.payload.items.length);
   }
   await writeContracts();
-  return { tool: 'herald', n, written: n, ms: performance.now() - start, capped: false, baselineRssKb };
+  return { tool: 'herald', n, written: n, ...stop(), capped: false, baselineRssKb };
 }
 
 async function pactjsWorker(n: number, dir: string): Promise<Timed> {
   const { MessageConsumerPact, MatchersV3: M } = await import('@pact-foundation/pact');
   const baselineRssKb = rssKb();
   const start = performance.now();
+  const stop = startTimer();
   const pact = new MessageConsumerPact({ consumer: CONSUMER, provider: PROVIDER, dir, logLevel: 'error' });
   let written = 0;
   let capped = false;
@@ -116,7 +129,7 @@ async function pactjsWorker(n: number, dir: string): Promise<Timed> {
       break;
     }
   }
-  return { tool: 'pactjs', n, written, ms: performance.now() - start, capped, baselineRssKb };
+  return { tool: 'pactjs', n, written, ...stop(), capped, baselineRssKb };
 }
 
 async function runWorker(tool: Tool, n: number, dir: string): Promise<void> {
@@ -229,7 +242,10 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   try {
-    process.stderr.write(`Writing N message interactions, each measurement in a fresh process (Node ${process.version}).\n`);
+    const cpus = os.cpus().length;
+    const load = (): string => os.loadavg()[0]?.toFixed(1) ?? '?';
+    process.stderr.write(`Writing N message interactions, each measurement in a fresh process (Node ${process.version}, ${cpus} CPUs, load ${load()}).\n`);
+    const loadBefore = os.loadavg()[0] ?? 0;
     const herald = new Map<number, Awaited<ReturnType<typeof measure>>>();
     for (const n of HERALD_POINTS) herald.set(n, await measure(root, 'herald', n, HERALD_REPEATS));
     const pactjs = new Map<number, Awaited<ReturnType<typeof measure>>>();
@@ -259,6 +275,12 @@ async function main(): Promise<void> {
     const p1000 = pactjs.get(1_000);
     if (p200 !== undefined && p1000 !== undefined && !p1000.capped) {
       process.stdout.write(`pact-js per-interaction time grows ${(p1000.ms / p1000.written / (p200.ms / p200.written)).toFixed(1)}× from N=200 to N=1000 (superlinear: each verify() re-reads and re-writes the file).\n`);
+    }
+    const cpuOf = (m: ReadonlyMap<number, WorkerResult>): string => [...m].map(([n, r]) => `N=${n} ${fmtMs(r.cpuMs)}`).join(', ');
+    process.stdout.write(`CPU time (user+sys) of the same runs: Herald ${cpuOf(herald)}; pact-js ${cpuOf(pactjs)}.\n`);
+    const loadAfter = os.loadavg()[0] ?? 0;
+    if (Math.max(loadBefore, loadAfter) > cpus) {
+      process.stdout.write(`Warning: the machine was busy (1-min load ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} on ${cpus} CPUs); wall times are noisy, compare CPU times.\n`);
     }
     const herald1000 = herald.get(1_000);
     process.stdout.write(

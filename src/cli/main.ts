@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isHeraldError } from '../errors/herald-error';
+import { printable } from '../report/console';
 import { usageError } from './args';
 import type { CliIO } from './io';
 import { parseVerifyArgs, runVerify, VERIFY_USAGE } from './verify-command';
@@ -60,7 +61,7 @@ Run "herald <command> --help" for a command's options.
 function describeError(error: unknown): string {
   if (isHeraldError(error)) {
     const cause = error.cause instanceof Error && !error.message.includes(error.cause.message) ? ` Cause: ${error.cause.message}` : '';
-    return `Error ${error.code}: ${error.message}${cause}\n`;
+    return `Error ${error.code}: ${printable(`${error.message}${cause}`)}\n`;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return `Error: Herald crashed. This is a bug in Herald; please report it with this output.\n${detail}\n`;

@@ -127,3 +127,10 @@ describe('message declarations', () => {
     expect(() => consumer('../etc')).toThrow(/Failed to name the consumer/);
   });
 });
+
+describe('self-consistency', () => {
+  it('refuses a declaration whose example breaks its own matchers', () => {
+    const declaration = consumer('a').expectsFrom('b').message('keys').withPayload({ stock: m.eachKey(m.regex(/^[A-Z]+$/, 'ABC'), { abc: 1 }) });
+    expect(() => declaration.toInteraction()).toThrow(/example does not satisfy its own matchers[\s\S]*\$\.stock/);
+  });
+});

@@ -19,6 +19,8 @@ import { HeraldError } from '../errors/herald-error';
 import { compileTemplate, leafRules, type CompiledGenerator } from '../matchers/compile';
 import { applyGenerators, generateValue } from '../matchers/generate';
 import type { Infer, Template } from '../matchers/node';
+import { matchMessage } from '../matching/engine';
+import { formatMismatches } from '../matching/format';
 import type { MessageHandler, ReceivedMessage } from './received';
 import { currentOwner, defaultContractsDir, recordInteraction, registerAfterAllHook } from './session';
 
@@ -182,6 +184,11 @@ class Declaration {
       ...(s.comments === undefined ? {} : { comments: s.comments }),
       herald: { ...(s.channel === undefined ? {} : { channel: s.channel }), owner: currentOwner() },
     };
+    // The declared example must satisfy its own rules (e.g. eachKey over the example's keys).
+    const problems = matchMessage(interaction, { content: interaction.contents.content, contentType, metadata });
+    if (problems.length > 0) {
+      throw this.invalid(`its example does not satisfy its own matchers:\n${formatMismatches(problems, { interaction: s.description })}\nFix the example values`);
+    }
     this.#compiled = { interaction, bodyGenerators: body.generators, metadataGenerators };
     return this.#compiled;
   }

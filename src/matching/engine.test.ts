@@ -12,6 +12,18 @@ function rules(spec: Record<string, readonly RuleJson[] | RuleList>): RuleMap {
   return out;
 }
 
+/** Fastest of a few runs (after a warm-up), so a busy machine does not fail a timing test. */
+function fastest(runs: number, fn: () => void): number {
+  fn();
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < runs; i += 1) {
+    const start = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
 const brief = (ms: readonly Mismatch[]): { code: string; path: string }[] => ms.map(({ code, path }) => ({ code, path }));
 
 describe('matchBody: structure without rules', () => {
@@ -141,9 +153,8 @@ describe('matchBody: eachLike and array rules', () => {
 
   it('verifies a wide array quickly', () => {
     const actual = { items: Array.from({ length: 10_000 }, (_, i) => ({ qty: i, sku: `ABC-${i}`, name: 'n' })) };
-    const start = performance.now();
     expect(matchBody(expected, actual, eachLike)).toEqual([]);
-    expect(performance.now() - start).toBeLessThan(500);
+    expect(fastest(3, () => matchBody(expected, actual, eachLike))).toBeLessThan(250);
   });
 });
 
@@ -314,11 +325,12 @@ describe('matchBody: depth and speed', () => {
   it('verifies 10 000 small messages well under a second', () => {
     const compiled = compileTemplate({ orderId: m.uuid(), total: m.decimal(12.5), customer: m.like({ id: 1, email: 'a@b.c' }), lines: m.eachLike({ sku: m.regex(/^[A-Z]{3}-\d+$/, 'ABC-1'), qty: m.integer(1) }) }, 'bench');
     const actual = { orderId: 'e2490de5-5bd3-43d5-b7c4-526e33f71304', total: 99.5, customer: { id: 7, email: 'x@y.z', since: 2020 }, lines: [{ sku: 'XYZ-12', qty: 3 }, { sku: 'QRS-1', qty: 1 }] };
-    const start = performance.now();
-    for (let i = 0; i < 10_000; i += 1) {
-      if (matchBody(compiled.content, actual, compiled.rules).length > 0) throw new Error('unexpected mismatch');
-    }
-    expect(performance.now() - start).toBeLessThan(1000);
+    const verifyAll = (): void => {
+      for (let i = 0; i < 10_000; i += 1) {
+        if (matchBody(compiled.content, actual, compiled.rules).length > 0) throw new Error('unexpected mismatch');
+      }
+    };
+    expect(fastest(3, verifyAll)).toBeLessThan(1000);
   });
 });
 

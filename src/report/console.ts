@@ -21,6 +21,14 @@ export interface PairResults {
   readonly results: readonly InteractionResult[];
 }
 
+/**
+ * Shows control characters from contracts and user code as `\u001b` text, so a description or
+ * error message cannot move the cursor or change colours in the terminal.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+}
+
 const FAILING: ReadonlySet<InteractionStatus> = new Set(['failed', 'no-factory', 'state-failed']);
 
 /** True for results that fail the run (pending interactions never do). */
@@ -50,7 +58,7 @@ export function formatPairLine(pair: PairResults, options: ConsoleOptions = {}):
     .filter(([, n]) => n > 0)
     .map(([status, n]) => paintStatus(p, status)(`${n} ${STATUS_LABEL[status]}`));
   const mark = failing ? p.red('✗') : p.green('✓');
-  return `${mark} ${pair.consumer} → ${pair.provider}  ${counts.length === 0 ? p.dim('no interactions selected') : counts.join(', ')}`;
+  return `${mark} ${printable(pair.consumer)} → ${printable(pair.provider)}  ${counts.length === 0 ? p.dim('no interactions selected') : counts.join(', ')}`;
 }
 
 /**
@@ -84,26 +92,28 @@ export function formatPairLines(report: VerificationReport, options: ConsoleOpti
  */
 export function formatResult(result: InteractionResult, options: ConsoleOptions = {}): string {
   const p = palette(options.color === true);
+  const contractFile = result.contractFile === undefined ? undefined : printable(result.contractFile);
   const context = {
-    consumer: result.consumer,
-    provider: result.provider,
+    consumer: printable(result.consumer),
+    provider: printable(result.provider),
     interaction: result.description,
-    ...(result.contractFile === undefined ? {} : { contractFile: result.contractFile }),
+    ...(contractFile === undefined ? {} : { contractFile }),
   };
   const parts: string[] = [];
   if (result.mismatches.length > 0) {
-    parts.push(formatMismatches(result.mismatches, context, { color: options.color === true }));
+    const mismatches = result.mismatches.map((m) => ({ ...m, path: printable(m.path), message: printable(m.message) }));
+    parts.push(formatMismatches(mismatches, context, { color: options.color === true }));
   } else {
-    const parties = `${result.consumer} → ${result.provider}`;
+    const parties = `${context.consumer} → ${context.provider}`;
     parts.push(
       [
-        result.contractFile === undefined ? `Contract: ${parties}` : `Contract: ${result.contractFile} (${parties})`,
+        contractFile === undefined ? `Contract: ${parties}` : `Contract: ${contractFile} (${parties})`,
         `Interaction: ${JSON.stringify(result.description)}`,
       ].join('\n'),
     );
   }
-  if (result.error !== undefined) parts.push(`  ${p.red(p.bold(result.error.code))}: ${result.error.message}`);
-  for (const note of result.notes) parts.push(`  ${p.dim(`note: ${note}`)}`);
+  if (result.error !== undefined) parts.push(`  ${p.red(p.bold(printable(result.error.code)))}: ${printable(result.error.message)}`);
+  for (const note of result.notes) parts.push(`  ${p.dim(`note: ${printable(note)}`)}`);
   return parts.join('\n');
 }
 
@@ -112,7 +122,7 @@ function paintStatus(p: Palette, status: InteractionStatus): (text: string) => s
 }
 
 function heading(p: Palette, index: number, total: number, result: InteractionResult): string {
-  return p.bold(`${index}/${total} ${paintStatus(p, result.status)(STATUS_LABEL[result.status])}: ${result.consumer} → ${result.provider} ${JSON.stringify(result.description)}`);
+  return p.bold(`${index}/${total} ${paintStatus(p, result.status)(STATUS_LABEL[result.status])}: ${printable(result.consumer)} → ${printable(result.provider)} ${JSON.stringify(result.description)}`);
 }
 
 /**
@@ -145,7 +155,7 @@ export function renderConsoleReport(report: VerificationReport, options: Console
     }
     const noted = report.results.filter((r) => !isFailing(r) && r.status !== 'pending' && r.notes.length > 0);
     if (noted.length > 0) {
-      const lines = noted.flatMap((r) => r.notes.map((note) => `  - ${r.consumer} → ${r.provider} ${JSON.stringify(r.description)}: ${note}`));
+      const lines = noted.flatMap((r) => r.notes.map((note) => `  - ${printable(r.consumer)} → ${printable(r.provider)} ${JSON.stringify(r.description)}: ${printable(note)}`));
       sections.push([p.bold('Notes:'), ...lines].join('\n'));
     }
     const unused = report.summary.unusedFactories;

@@ -11,7 +11,7 @@ import { formatReport, type ConsoleOptions } from './console';
 import { renderJsonReport } from './json';
 import { renderJunitReport } from './junit';
 
-export { formatPairLine, formatPairLines, formatReport, formatResult, formatSummaryLine, isFailing, renderConsoleReport } from './console';
+export { formatPairLine, formatPairLines, formatReport, formatResult, formatSummaryLine, isFailing, printable, renderConsoleReport } from './console';
 export type { ConsoleOptions, PairResults } from './console';
 export { renderJsonReport, toJsonReport } from './json';
 export type { JsonReport, JsonReportResult, JsonReportSummary } from './json';

@@ -40,6 +40,7 @@ describe('Pact matching corpus', () => {
   });
 
   describe('JSON cases agree with Pact', () => {
+    if (jsonCases.length === 0) return;
     test.each(jsonCases.map((c) => [title(c), c] as const))('%s', (_name, c) => {
       const mismatches = verify(c);
       if (c.match) expect(mismatches).toEqual([]);
@@ -50,6 +51,7 @@ describe('Pact matching corpus', () => {
   });
 
   describe('XML cases are reported as unsupported', () => {
+    if (xmlCases.length === 0) return;
     test.each(xmlCases.map((c) => [title(c), c] as const))('%s', (_name, c) => {
       const contentType = [c.expected.contentType, c.actual.contentType].find((ct) => ct !== undefined && /xml/i.test(ct)) ?? 'application/xml';
       const mismatches = matchBody(c.expected.body, c.actual.body, c.expected.rules, { contentType });
@@ -59,7 +61,6 @@ describe('Pact matching corpus', () => {
   });
 
   afterAll(() => {
-    // eslint-disable-next-line no-console
     console.log(`conformance: ${tally.jsonAgree}/${jsonCases.length} JSON cases agree, ${tally.xmlUnsupported}/${xmlCases.length} XML cases reported unsupported`);
   });
 });
