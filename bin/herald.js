@@ -14,18 +14,37 @@ async function registerTsx() {
   register();
 }
 
-/** Exits once both streams have flushed, so a large report piped to another process is not cut short. */
+let crashed = false;
+
+/**
+ * Exits once both streams have flushed, so a large report piped to another process is not cut
+ * short; after one more turn of the event loop, so that a pending stray rejection is still seen.
+ */
 function exit(code) {
-  let pending = 2;
-  const done = () => {
-    pending -= 1;
-    if (pending === 0) process.exit(code);
+  setImmediate(() => {
+    let pending = 2;
+    const done = () => {
+      pending -= 1;
+      if (pending === 0) process.exit(crashed ? 2 : code);
+    };
+    process.stdout.write('', done);
+    process.stderr.write('', done);
+  });
+}
+
+/** A stray error from user code (a rejected promise nobody awaited, a throwing timer) makes the run untrustworthy: exit 2, not 1. */
+function crash(kind) {
+  return (error) => {
+    crashed = true;
+    const detail = error && error.stack ? error.stack : String(error);
+    process.stderr.write(`Error: ${kind} while verifying, most likely in the factories or state handlers; the results cannot be trusted. Await every promise the factories start.\n${detail}\n`);
+    exit(2);
   };
-  process.stdout.write('', done);
-  process.stderr.write('', done);
 }
 
 async function run() {
+  process.on('unhandledRejection', crash('an unhandled promise rejection'));
+  process.on('uncaughtException', crash('an uncaught exception'));
   await registerTsx();
   const { main } = require(path.join(__dirname, '..', 'src', 'cli', 'main.ts'));
   return main(process.argv.slice(2), {

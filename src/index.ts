@@ -33,8 +33,12 @@ export { describeChannel } from './transport/describe';
 // For adapter authors (herald/kafka, herald/amqp and third-party adapters).
 export { BufferedCapture, HandlerSubscription, DEFAULT_NEXT_TIMEOUT_MS } from './transport/started';
 export type { StartedOptions } from './transport/started';
-export { transportError, closedError, timeoutError, reasonOf, TRANSPORT_RETRIABLE } from './transport/errors';
+export { transportError, closedError, timeoutError, reasonOf, isTransportError, TRANSPORT_RETRIABLE } from './transport/errors';
 export type { TransportErrorCode, TransportErrorOptions } from './transport/errors';
 export { loadPeer } from './transport/peer';
 export { topicMatches, isTopicPattern, headersMatch, bindingMatches, murmur2, partitionForKey } from './transport/routing';
 export { kafkaHeaderBytes, kafkaContentType, kafkaHeadersOf, amqpPropertiesOf, capturedAmqpChannel, amqpQueueName } from './transport/wire';
+// Avro payloads and schema registries (docs/avro.md).
+export * from './avro/index';
+export type { AvroPayloadOptions } from './avro/dsl';
+export * from './registry/index';

@@ -44,6 +44,15 @@ DOCKER_BUILD_ARGS=(--network host --pull=false)
 
 wants() { local t; for t in "${targets[@]}"; do [[ "$t" == "$1" ]] && return 0; done; return 1; }
 
+image_id() { docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true; }
+# After a rebuild, drop the image the tag pointed to before (it would linger
+# as a dangling image); silently kept while a container or child image uses it.
+drop_replaced() { # old-id tag
+  local new
+  new="$(image_id "$2")"
+  if [[ -n "$1" && "$1" != "$new" ]]; then docker rmi "$1" >/dev/null 2>&1 || true; fi
+}
+
 # ------------------------------------------------------------------- base
 ROOTFS_FORMAT=1 # bump when the rootfs customisation below changes
 build_base() {
@@ -75,13 +84,15 @@ build_base() {
     log "base: rootfs ready in $(elapsed "$t0")s ($(du -h "$tarball" | cut -f1))"
   fi
 
-  local t1
+  local t1 old_id
   t1="$(now_s)"
+  old_id="$(image_id "$BASE_IMAGE")"
   docker import \
     --change 'CMD ["/bin/bash"]' \
     --change 'ENV LANG=C.UTF-8' \
     --change "LABEL org.opencontainers.image.title=herald-debian-base org.opencontainers.image.description=\"debootstrap --variant=minbase bookworm\" dev.herald.debian-mirror=${mirror}" \
     - "$BASE_IMAGE" <"$tarball" >/dev/null
+  drop_replaced "$old_id" "$BASE_IMAGE"
   log "base: imported ${BASE_IMAGE} in $(elapsed "$t1")s (total $(elapsed "$t0")s)"
   summary "$(printf '%-34s built in %ss' "$BASE_IMAGE" "$(elapsed "$t0")")"
 }
@@ -144,8 +155,9 @@ ensure_base() {
 # --------------------------------------------------------------- rabbitmq
 build_rabbitmq() {
   ensure_base
-  local t0 version
+  local t0 version old_id
   t0="$(now_s)"
+  old_id="$(image_id "$RABBITMQ_IMAGE")"
   log "rabbitmq: docker build ${RABBITMQ_IMAGE}"
   docker build "${DOCKER_BUILD_ARGS[@]}" -t "$RABBITMQ_IMAGE" "${BROKERS_DIR}/rabbitmq" \
     >"${CACHE_DIR}/rabbitmq-build.log" 2>&1 || {
@@ -154,6 +166,7 @@ build_rabbitmq() {
   }
   version="$(docker run --rm --entrypoint cat "$RABBITMQ_IMAGE" /etc/rabbitmq/herald-rabbitmq-version)"
   docker tag "$RABBITMQ_IMAGE" "herald/rabbitmq:${version}-debian"
+  drop_replaced "$old_id" "$RABBITMQ_IMAGE"
   log "rabbitmq: built ${RABBITMQ_IMAGE} (= herald/rabbitmq:${version}-debian) in $(elapsed "$t0")s"
   summary "$(printf '%-34s built in %ss (rabbitmq-server %s)' "$RABBITMQ_IMAGE" "$(elapsed "$t0")" "$version")"
 }
@@ -186,8 +199,9 @@ fetch_kafka_libs() {
 
 build_kafka() {
   ensure_base
-  local t0 libs ctx
+  local t0 libs ctx old_id
   t0="$(now_s)"
+  old_id="$(image_id "$KAFKA_IMAGE")"
   libs="$(fetch_kafka_libs)"
   ctx="${CACHE_DIR}/kafka-context"
   rm -rf "$ctx"
@@ -202,6 +216,7 @@ build_kafka() {
   }
   rm -rf "$ctx"
   docker tag "$KAFKA_IMAGE" "$KAFKA_CP_ALIAS"
+  drop_replaced "$old_id" "$KAFKA_IMAGE"
   log "kafka: built ${KAFKA_IMAGE} (alias ${KAFKA_CP_ALIAS}) in $(elapsed "$t0")s"
   summary "$(printf '%-34s built in %ss' "$KAFKA_IMAGE" "$(elapsed "$t0")")"
 }

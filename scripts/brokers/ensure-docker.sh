@@ -24,8 +24,8 @@ WAIT_S="${HERALD_DOCKERD_WAIT:-60}"
 PIDFILE=/var/run/docker.pid
 
 SUDO=""
-if [[ "$(id -u)" != 0 ]]; then
-  command -v sudo >/dev/null 2>&1 && SUDO="sudo -n" || true
+if [[ "$(id -u)" != 0 ]] && command -v sudo >/dev/null 2>&1; then
+  SUDO="sudo -n"
 fi
 
 print_version() {

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # variables are used by the scripts that source this file
 # Shared helpers for scripts/brokers/*.sh. Source it, do not execute it.
 
 BROKERS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

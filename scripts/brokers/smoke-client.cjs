@@ -33,7 +33,9 @@ async function kafkaCheck(broker) {
   const kafka = new Kafka({
     clientId: "herald-smoke",
     brokers: [broker],
-    logLevel: logLevel.ERROR,
+    // transient errors (e.g. "group coordinator is not available" right after
+    // start-up) are retried by kafkajs; real failures surface as exceptions
+    logLevel: logLevel.NOTHING,
     retry: { retries: 8, initialRetryTime: 200 },
   });
   const topic = `herald-smoke-${Date.now()}`;

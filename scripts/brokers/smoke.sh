@@ -89,8 +89,7 @@ wait_for_log "$cid" "Server startup complete" "$t0"
 ready="$(elapsed "$t0")"
 log "rabbitmq: 'Server startup complete' after ${ready}s"
 amqp_port="$(host_port "$cid" 5672)"
-mgmt_port="$(host_port "$cid" 15672)"
-node "$CLIENT" amqp "amqp://herald:herald-smoke@127.0.0.1:${amqp_port}" "$mgmt_port" \
+node "$CLIENT" amqp "amqp://herald:herald-smoke@127.0.0.1:${amqp_port}" \
   || { dump_logs "$cid"; die "rabbitmq round trip failed"; }
 RESULTS+=("$(printf '%-30s ready in %5ss  (amqp 127.0.0.1:%s)' "$RABBIT_IMG" "$ready" "$amqp_port")")
 docker rm -f -v "$cid" >/dev/null

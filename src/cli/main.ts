@@ -57,11 +57,10 @@ Run "herald <command> --help" for a command's options.
 `;
 }
 
-/** Renders an error for stderr: one paragraph with the code; unknown errors are Herald bugs. */
+/** Renders an error for stderr: the code and one paragraph (Herald's messages say what, where and the fix); unknown errors are Herald bugs. */
 function describeError(error: unknown): string {
   if (isHeraldError(error)) {
-    const cause = error.cause instanceof Error && !error.message.includes(error.cause.message) ? ` Cause: ${error.cause.message}` : '';
-    return `Error ${error.code}: ${printable(`${error.message}${cause}`)}\n`;
+    return `Error ${error.code}: ${printable(error.message)}\n`;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return `Error: Herald crashed. This is a bug in Herald; please report it with this output.\n${detail}\n`;
@@ -81,7 +80,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     }
     if (first === '--help' || first === '-h' || first === 'help') {
       const topic = first === 'help' ? rest[0] : undefined;
-      const command = topic === undefined ? undefined : COMMANDS[topic];
+      const command = topic !== undefined && Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic] : undefined;
       io.stdout(command?.usage ?? usage());
       return 0;
     }

@@ -9,7 +9,7 @@
 import path from 'node:path';
 import type { Contract } from '../contract/model';
 import { loadContracts } from '../contract/load';
-import { HeraldError } from '../errors/herald-error';
+import { HeraldError, hasErrorCode } from '../errors/herald-error';
 import { formatPairLine, isReporterName, renderConsoleReport, renderReport, REPORTERS, shouldColor, type ReporterName } from '../report/index';
 import type { VerificationReport } from '../verify/result';
 import { verifyProvider, type VerifyOptions } from '../verify/verify-provider';
@@ -54,7 +54,8 @@ Options:
   -h, --help                     Show this help
 
 Exit status: 0 all passed (pending interactions may fail), 1 a verification failed (mismatch,
-no factory, provider state failed), 2 usage, configuration or input error.
+no factory, provider state failed), 2 usage, configuration or input error (including a
+selection that verifies nothing).
 Colour: on a terminal unless NO_COLOR is set; FORCE_COLOR forces it.
 
 Examples:
@@ -139,6 +140,20 @@ function providerToVerify(args: VerifyArgs, source: MessageSource, contracts: re
   );
 }
 
+/** HERALD_NOTHING_TO_VERIFY: a run that verifies nothing must not pass for one that verified everything. */
+function nothingSelected(args: VerifyArgs, contracts: readonly Contract[]): HeraldError {
+  const filters = [
+    ...(args.consumers.length === 0 ? [] : [`--consumer ${args.consumers.join(', ')}`]),
+    ...(args.description === undefined ? [] : [`--description ${String(args.description)}`]),
+  ];
+  const read = contracts.map((c) => `${c.consumer} → ${c.provider} (${c.interactions.length})`).join(', ');
+  return new HeraldError(
+    'HERALD_NOTHING_TO_VERIFY',
+    `Failed to verify: no message interaction was selected${filters.length === 0 ? '' : ` by ${filters.join(' and ')}`}. ` +
+      `The contracts read hold: ${read || 'nothing'}. Check the filters against these names and descriptions, or the --contracts paths.`,
+  );
+}
+
 /** Runs `herald verify`; resolves with the exit status (errors propagate to `main`). */
 export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
@@ -149,16 +164,25 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
     const color = shouldColor(io.stdoutIsTTY === true, io.env);
     // Machine reports own stdout unless they go to a file; then stdout gets the console report.
     const consoleOnStdout = args.reporter === 'console' || args.output !== undefined;
-    const report = await source.verify(contracts, {
-      provider: providerToVerify(args, source, contracts),
-      ...(args.consumers.length === 0 ? {} : { consumers: args.consumers }),
-      ...(args.description === undefined ? {} : { description: args.description }),
-      ...(consoleOnStdout && !args.quiet ? { onPair: (pair) => io.stdout(`${formatPairLine(pair, { color })}\n`) } : {}),
-    });
-    if (args.output !== undefined) await writeFileAtomic(args.output, renderReport(args.reporter, report));
+    const report = await source
+      .verify(contracts, {
+        provider: providerToVerify(args, source, contracts),
+        ...(args.consumers.length === 0 ? {} : { consumers: args.consumers }),
+        ...(args.description === undefined ? {} : { description: args.description }),
+        ...(consoleOnStdout && !args.quiet ? { onPair: (pair) => io.stdout(`${formatPairLine(pair, { color })}\n`) } : {}),
+      })
+      .catch((error: unknown) => {
+        if (!hasErrorCode(error, 'HERALD_UNKNOWN_PROVIDER')) throw error;
+        const hint = `Check --provider${args.consumers.length === 0 ? '' : ' and --consumer'} against these names, or the --contracts paths (${args.contracts.join(', ')}).`;
+        throw new HeraldError('HERALD_UNKNOWN_PROVIDER', `${error.message} ${hint}`, { cause: error });
+      });
+    if (report.summary.total === 0) throw nothingSelected(args, contracts);
+    if (args.output !== undefined) {
+      await writeFileAtomic(args.output, renderReport(args.reporter, report));
+      if (!args.quiet) io.stdout(`${args.reporter} report written to ${args.output}\n`);
+    }
     if (consoleOnStdout) {
       io.stdout(`${args.quiet ? '' : '\n'}${renderConsoleReport(report, { color, quiet: args.quiet })}`);
-      if (args.output !== undefined && !args.quiet) io.stdout(`${args.reporter} report written to ${args.output}\n`);
     } else {
       io.stdout(renderReport(args.reporter, report));
     }

@@ -21,6 +21,10 @@ import { applyGenerators, generateValue } from '../matchers/generate';
 import type { Infer, Template } from '../matchers/node';
 import { matchMessage } from '../matching/engine';
 import { formatMismatches } from '../matching/format';
+import { matchAvroMessage, AVRO_CONTENT_TYPE } from '../avro/contract';
+import { avroExample, compileAvroPayload, declareAvroPayload, resolveAvroSchemaId, type AvroDeclared, type AvroPayloadOptions, type AvroPayloadState } from '../avro/dsl';
+import type { AvroSchemaSource } from '../avro/schema';
+import { stableGenerator, startUsage, type VerifyHandlerOptions } from '../usage/hook';
 import type { MessageHandler, ReceivedMessage } from './received';
 import { currentOwner, defaultContractsDir, recordInteraction, registerAfterAllHook } from './session';
 
@@ -40,6 +44,8 @@ interface State {
   readonly headers: HeaderTemplates;
   readonly properties: PropertyTemplates;
   readonly payload?: Template;
+  /** Set by withAvroPayload(): the payload travels as Avro (docs/avro.md). */
+  readonly avro?: AvroPayloadState;
   readonly contentType?: string;
   readonly pending: boolean;
   readonly comments?: JsonObject;
@@ -71,6 +77,15 @@ export interface MessageBuilder<H, K, Props> extends Steps<MessageBuilder<H, K, 
   withProperties<const T extends PropertyTemplates>(properties: T): MessageBuilder<H, K, Infer<T>>;
   /** The payload; after this the declaration can be verified. */
   withPayload<const T extends Template>(payload: T): MessageExpectation<Infer<T>, H, K, Props>;
+  /**
+   * An Avro payload: the consumer's reader schema (inline JSON or a path to an `.avsc` file) and
+   * matchers over the decoded record, in Herald's Avro JSON form (docs/avro.md). Handler tests get
+   * `body` as Avro binary (Confluent-framed with a registry or schemaId) and `payload` decoded.
+   *
+   * @example
+   * .withAvroPayload('schemas/order-placed.avsc', { orderId: m.uuid(), total: m.regex(/^\d+\.\d{2}$/, '12.50') }, { registry })
+   */
+  withAvroPayload<const T extends Template>(schema: AvroSchemaSource, payload: T, options?: AvroPayloadOptions): MessageExpectation<Infer<T>, H, K, Props>;
 }
 
 export interface MessageExpectation<P, H, K, Props> extends Steps<MessageExpectation<P, H, K, Props>> {
@@ -80,8 +95,11 @@ export interface MessageExpectation<P, H, K, Props> extends Steps<MessageExpecta
   /**
    * Runs `handler` against a generated example (generators applied, metadata included). If it
    * throws, the jest test fails with HERALD_HANDLER_FAILED and the interaction is not written.
+   * Records which payload paths, headers and key the handler reads (`herald.usage`); random
+   * generators give their declared example so the usage is reproducible. `strictUsage` fails the
+   * test when a declared field is never read (docs/bidirectional.md).
    */
-  verify(handler: MessageHandler<P, H, K, Props>): Promise<ReceivedMessage<P, H, K, Props>>;
+  verify(handler: MessageHandler<P, H, K, Props>, options?: VerifyHandlerOptions): Promise<ReceivedMessage<P, H, K, Props>>;
   /** The interaction as it will be written to the contract. */
   toInteraction(): MessageInteraction;
   /** A generated example message, as the handler would receive it. */
@@ -96,6 +114,8 @@ interface CompiledMessage {
 
 class Declaration {
   #compiled: CompiledMessage | undefined;
+  /** The registry's id for the Avro schema, once verify() asked (cached like the compiled form). */
+  #avroSchemaId: number | undefined;
 
   constructor(private readonly state: State) {}
 
@@ -140,6 +160,14 @@ class Declaration {
   withPayload(payload: Template): Declaration {
     return this.next({ payload });
   }
+  withAvroPayload(schema: AvroSchemaSource, payload: Template, options: AvroPayloadOptions = {}): Declaration {
+    return this.next({ payload, avro: declareAvroPayload(schema, options, this.avroDeclared()) });
+  }
+
+  private avroDeclared(): AvroDeclared {
+    const s = this.state;
+    return { consumer: s.consumer, provider: s.provider, description: s.description, ...(s.channel === undefined ? {} : { channel: s.channel }) };
+  }
 
   private invalid(reason: string): HeraldError {
     return new HeraldError('HERALD_DSL_INVALID', `Failed to declare "${this.state.description}" (${this.state.consumer} → ${this.state.provider}): ${reason}.`, { interaction: this.state.description });
@@ -149,10 +177,11 @@ class Declaration {
     if (this.#compiled !== undefined) return this.#compiled;
     const s = this.state;
     if (s.payload === undefined) throw this.invalid('no payload was declared; call withPayload()');
-    const contentType = s.contentType ?? 'application/json';
+    const contentType = s.avro === undefined ? (s.contentType ?? 'application/json') : AVRO_CONTENT_TYPE;
     const where = `the payload of "${s.description}"`;
     const body = compileTemplate(s.payload, where);
-    if (!/json/i.test(contentType) && typeof body.content !== 'string') {
+    const avroBlock = s.avro === undefined ? undefined : compileAvroPayload(s.avro, body.content, this.avroDeclared(), s.contentType).block;
+    if (s.avro === undefined && !/json/i.test(contentType) && typeof body.content !== 'string') {
       throw this.invalid(`the content type ${contentType} needs a string payload (or use application/json)`);
     }
     const metadata: Record<string, JsonValue> = { [META.contentType]: contentType };
@@ -182,10 +211,10 @@ class Declaration {
       pending: s.pending,
       key: interactionKey(s.description, s.states),
       ...(s.comments === undefined ? {} : { comments: s.comments }),
-      herald: { ...(s.channel === undefined ? {} : { channel: s.channel }), owner: currentOwner() },
+      herald: { ...(s.channel === undefined ? {} : { channel: s.channel }), owner: currentOwner(), ...(avroBlock === undefined ? {} : { avro: avroBlock }) },
     };
     // The declared example must satisfy its own rules (e.g. eachKey over the example's keys).
-    const problems = matchMessage(interaction, { content: interaction.contents.content, contentType, metadata });
+    const problems = (s.avro === undefined ? matchMessage : matchAvroMessage)(interaction, { content: interaction.contents.content, contentType, metadata });
     if (problems.length > 0) {
       throw this.invalid(`its example does not satisfy its own matchers:\n${formatMismatches(problems, { interaction: s.description })}\nFix the example values`);
     }
@@ -197,37 +226,41 @@ class Declaration {
     return this.compile().interaction;
   }
 
-  example(): ReceivedMessage<unknown, unknown, unknown, unknown> {
+  example(stable = false): ReceivedMessage<unknown, unknown, unknown, unknown> {
     const { interaction, bodyGenerators, metadataGenerators } = this.compile();
     const params: JsonObject = Object.assign({}, ...interaction.providerStates.map((st) => st.params ?? {}));
-    const payload = applyGenerators(interaction.contents.content ?? null, bodyGenerators, params);
+    const generators = stable ? bodyGenerators.map((g) => ({ ...g, generator: stableGenerator(g.generator) })) : bodyGenerators;
+    const payload = applyGenerators(interaction.contents.content ?? null, generators, params);
     const metadata: JsonObject = { ...interaction.metadata };
-    for (const [name, g] of Object.entries(metadataGenerators)) metadata[name] = generateValue(g, metadata[name] ?? null, params);
+    for (const [name, g] of Object.entries(metadataGenerators)) metadata[name] = generateValue(stable ? stableGenerator(g) : g, metadata[name] ?? null, params);
     const properties: JsonObject = {};
     for (const [name, key] of Object.entries(AMQP_PROPERTY_KEYS)) if (metadata[key] !== undefined) properties[name] = metadata[key] as JsonValue;
     const contentType = interaction.contents.contentType;
+    const avro = this.state.avro === undefined ? undefined : avroExample(this.state.avro, payload, this.#avroSchemaId, this.avroDeclared());
     return {
       description: interaction.description,
-      payload,
+      payload: avro === undefined ? payload : avro.payload,
       headers: headersOf(metadata),
       key: metadata[META.kafkaKey],
       properties,
       channel: this.state.channel,
       contentType,
-      body: Buffer.from(typeof payload === 'string' && !/json/i.test(contentType) ? payload : JSON.stringify(payload), 'utf8'),
+      body: avro !== undefined ? avro.body : Buffer.from(typeof payload === 'string' && !/json/i.test(contentType) ? payload : JSON.stringify(payload), 'utf8'),
       metadata,
       providerStates: interaction.providerStates,
     };
   }
 
-  async verify(handler: (message: ReceivedMessage<unknown, unknown, unknown, unknown>) => unknown): Promise<ReceivedMessage<unknown, unknown, unknown, unknown>> {
+  async verify(handler: (message: ReceivedMessage<unknown, unknown, unknown, unknown>) => unknown, options?: VerifyHandlerOptions): Promise<ReceivedMessage<unknown, unknown, unknown, unknown>> {
     const { interaction } = this.compile();
-    const message = this.example();
+    const usage = startUsage(interaction, this.state.consumer, this.state.provider, options);
+    if (this.state.avro !== undefined && this.#avroSchemaId === undefined) this.#avroSchemaId = await resolveAvroSchemaId(this.state.avro, this.avroDeclared());
+    const message = this.example(usage.enabled);
     const dir = this.state.contractsDir ?? defaultContractsDir();
     try {
-      await handler(message);
+      await handler(usage.instrument(message));
     } catch (error) {
-      recordInteraction(dir, interaction, this.state.consumer, this.state.provider, false);
+      recordInteraction(dir, usage.finish().interaction, this.state.consumer, this.state.provider, false);
       const reason = error instanceof Error ? error.message : String(error);
       throw new HeraldError(
         'HERALD_HANDLER_FAILED',
@@ -237,7 +270,9 @@ class Declaration {
         { interaction: interaction.description, cause: error },
       );
     }
-    recordInteraction(dir, interaction, this.state.consumer, this.state.provider, true);
+    const used = usage.finish();
+    recordInteraction(dir, used.interaction, this.state.consumer, this.state.provider, used.failure === undefined);
+    if (used.failure !== undefined) throw used.failure;
     return message;
   }
 }

@@ -108,6 +108,10 @@ export const errorCatalogue = {
     what: 'The CLI could not write the report file named by --output.',
     fix: 'Check that the directory is writable, or pass another --output path.',
   },
+  HERALD_NOTHING_TO_VERIFY: {
+    what: 'herald verify selected no message interaction: --consumer or --description matched none, or the contracts hold only HTTP interactions. A run that verifies nothing never passes.',
+    fix: 'Check --consumer and --description against the contracts (herald verify lists the pairs it read), or the --contracts paths.',
+  },
   // --- transports (src/transport, adapters/) ------------------------------------------------
   HERALD_TRANSPORT_TIMEOUT: {
     what: 'No message arrived within the timeout (capture.next() or subscription.next()). Retriable.',
@@ -164,6 +168,64 @@ export const errorCatalogue = {
   HERALD_BROKER_START_FAILED: {
     what: 'A broker container could not be started or did not become ready in time (Docker not running, image missing and not pullable, startup timeout).',
     fix: 'Check `docker info`; set HERALD_KAFKA_IMAGE / HERALD_RABBITMQ_IMAGE to a local image (scripts/brokers/build-images.sh), or point HERALD_KAFKA_BROKERS / HERALD_AMQP_URL at a running broker.',
+  },
+  // --- bi-directional: field usage, compare, diff, AsyncAPI export (src/usage, src/compare, src/spec)
+  HERALD_USAGE_UNREAD_FIELDS: {
+    what: "In strict usage mode, a consumer's handler never read some fields its declaration lists (payload paths, headers or the key).",
+    fix: 'Remove the unread fields from the declaration, or read them in the handler; strict mode is verify(handler, { strictUsage: true }) or HERALD_STRICT_USAGE=1.',
+  },
+  HERALD_SPEC_UNREADABLE: {
+    what: 'A specification file (AsyncAPI, Avro schema or JSON Schema) could not be read from disk.',
+    fix: 'Check the --spec path (or the paths given to herald diff) and its permissions.',
+  },
+  HERALD_SPEC_INVALID: {
+    what: 'A specification file is not valid: YAML/JSON syntax, AsyncAPI validation errors, an invalid Avro schema or JSON Schema.',
+    fix: 'Fix the problems listed in the message (each names its location); `npx @asyncapi/cli validate <file>` shows AsyncAPI problems in detail.',
+  },
+  HERALD_SPEC_UNSUPPORTED: {
+    what: 'A specification file is of a kind Herald cannot compare with contracts (not AsyncAPI 2.x/3.0, an Avro schema or a JSON Schema), or uses a schema format Herald cannot read.',
+    fix: 'Pass an AsyncAPI 2.6/3.0 document (.yaml/.json), an Avro schema (.avsc) or a JSON Schema (.json); AsyncAPI messages with Avro payloads: compare against the .avsc instead.',
+  },
+  // --- Avro and schema registries (src/avro, src/registry) ----------------------------------
+  HERALD_AVRO_SCHEMA_INVALID: {
+    what: "An Avro schema does not parse (inline, in an .avsc file, in a contract's herald.avro block, or sent to the registry), or its file cannot be read.",
+    fix: 'Fix the schema at the reported place (the message names the .avsc file); it must be valid Avro schema JSON. For contracts, regenerate them from the consumer tests.',
+  },
+  HERALD_AVRO_EXAMPLE_INVALID: {
+    what: "A consumer's Avro payload template does not fit its schema: a field of the wrong type, a field without default left out, a field the schema does not have, a logical value in the wrong form.",
+    fix: 'Change the template at the reported paths; values use Herald\'s Avro JSON form (docs/avro.md): longs as numbers, bytes as base64, timestamps as ISO text, decimals as text.',
+  },
+  HERALD_AVRO_ENCODE_FAILED: {
+    what: 'A record could not be encoded with an Avro schema (a field does not fit), or a schema id for Confluent framing is not an unsigned 32-bit integer.',
+    fix: 'Fix the record at the reported paths, or use the schema id the registry returned.',
+  },
+  HERALD_AVRO_FRAMING_INVALID: {
+    what: 'A message expected in the Confluent wire format does not start with the magic byte 0, or is shorter than the 5-byte header (magic byte + schema id).',
+    fix: 'Make the producer use a Confluent-compatible Avro serializer, or declare the payload without a registry (bare Avro).',
+  },
+  HERALD_AVRO_DECODE_FAILED: {
+    what: 'A message body could not be decoded as Avro for its interaction: truncated, bytes left over, invalid data, Confluent framing where bare Avro is expected, or JSON where Avro is expected.',
+    fix: 'Check the producer serialises with the schema the contract names (or a compatible one) and the framing it expects; pass the schema registry so the writer schema is used.',
+  },
+  HERALD_AVRO_SCHEMA_NOT_FOUND: {
+    what: 'The schema registry does not know a schema id (from a message header) or subject.',
+    fix: 'Point Herald at the registry the producer used, or register the schema first.',
+  },
+  HERALD_AVRO_INCOMPATIBLE: {
+    what: "A writer schema cannot be read with a consumer's reader schema, or the registry refused a schema as incompatible with the subject's history (HTTP 409). The message lists each field with both types.",
+    fix: 'Evolve the schema compatibly: add fields with defaults, keep types (or use Avro promotions int→long→float→double), keep enum symbols and union branches; see docs/avro.md, "Schema evolution".',
+  },
+  HERALD_REGISTRY_UNAVAILABLE: {
+    what: 'The schema registry could not be reached (connection refused, unknown host, connection reset). Retriable.',
+    fix: 'Check the registry URL and that the registry is running; in tests, start one with startSchemaRegistry().',
+  },
+  HERALD_REGISTRY_REQUEST_FAILED: {
+    what: 'The schema registry answered a request with an error (credentials refused, server error, unexpected answer), or the registry option has no URL.',
+    fix: 'Read the registry message quoted in the error; for a secured registry pass auth: { username, password } (Confluent Cloud: API key and secret).',
+  },
+  HERALD_REGISTRY_START_FAILED: {
+    what: 'The embedded schema registry could not listen on the requested host and port.',
+    fix: 'Use another port, or port 0 (the default) for any free one.',
   },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

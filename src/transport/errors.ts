@@ -5,7 +5,7 @@
 import { isAmqpChannel, isKafkaChannel } from '../contract/channel';
 import type { Channel } from '../contract/model';
 import type { ErrorCode } from '../errors/codes';
-import { HeraldError, type HeraldErrorContext } from '../errors/herald-error';
+import { HeraldError, isHeraldError, type HeraldErrorContext } from '../errors/herald-error';
 import { describeChannel } from './describe';
 
 /** Codes a transport may throw, with whether retrying the same operation may succeed. */
@@ -70,6 +70,17 @@ export function timeoutError(channel: Channel, timeoutMs: number, what: string, 
       'Check that the producer publishes to this channel after the capture started, or raise timeoutMs.',
     { channel },
   );
+}
+
+/**
+ * Realm-safe check for a transport error (any HERALD_TRANSPORT_* code); `error.retriable` then
+ * says whether retrying may help.
+ *
+ * @example
+ * catch (error) { if (isTransportError(error) && error.retriable) return retry(); throw error; }
+ */
+export function isTransportError(value: unknown): value is HeraldError & { readonly code: TransportErrorCode } {
+  return isHeraldError(value) && Object.prototype.hasOwnProperty.call(TRANSPORT_RETRIABLE, value.code);
 }
 
 /** A short text for an unknown thrown value, for "reason" parts of messages. */

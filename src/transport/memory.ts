@@ -15,7 +15,7 @@ import type { AmqpChannel, AmqpExchangeType, Channel, KafkaChannel } from '../co
 import { describeChannel } from './describe';
 import { closedError, transportError } from './errors';
 import { bindingMatches, partitionForKey } from './routing';
-import { amqpPropertiesOf, amqpQueueName, capturedAmqpChannel, kafkaContentType, kafkaHeaderBytes, kafkaHeadersOf } from './wire';
+import { amqpPropertiesOf, amqpQueueName, capturedAmqpChannel, kafkaContentType, kafkaHeadersOf } from './wire';
 import { BufferedCapture, HandlerSubscription } from './started';
 import type { CapturedMessage, DeliveryHandler, HeaderValue, OutgoingMessage, StartedCapture, StartedSubscription, TransportAdapter } from './types';
 
@@ -115,8 +115,7 @@ export class InMemoryBroker {
     const key = message.key === undefined || message.key === null ? null : Buffer.isBuffer(message.key) ? Buffer.from(message.key) : Buffer.from(message.key, 'utf8');
     const partition = c.partition ?? (key !== null ? partitionForKey(key, topic.logs.length) : topic.turn++ % topic.logs.length);
     const log = topic.logs[partition] as CapturedMessage[];
-    const headers: Record<string, HeaderValue> = {};
-    for (const [name, value] of Object.entries(kafkaHeadersOf(message))) headers[name] = kafkaHeaderBytes(value);
+    const headers: Record<string, HeaderValue> = kafkaHeadersOf(message);
     const contentType = kafkaContentType(headers);
     const captured: CapturedMessage = {
       channel: { transport: 'kafka', topic: c.topic, partition },

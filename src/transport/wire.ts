@@ -28,10 +28,22 @@ export function kafkaContentType(headers: Readonly<Record<string, HeaderValue>>)
   return undefined;
 }
 
-/** Kafka headers of an outgoing message: the content type travels as a `content-type` header. */
-export function kafkaHeadersOf(message: OutgoingMessage): Record<string, HeaderValue> {
-  const headers: Record<string, HeaderValue> = { ...message.headers };
-  if (message.contentType !== undefined && kafkaContentType(headers) === undefined) headers[KAFKA_CONTENT_TYPE_HEADER] = message.contentType;
+/** Kafka headers of an outgoing message, as bytes; the content type travels as a `content-type` header. */
+export function kafkaHeadersOf(message: OutgoingMessage): Record<string, Buffer> {
+  const headers: Record<string, Buffer> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    const bytes = kafkaHeaderBytes(value);
+    if (bytes === null) {
+      // Kafka's protocol allows it, but kafkajs cannot write it: refuse it everywhere, the in-memory transport included.
+      throw transportError(
+        'HERALD_TRANSPORT_PUBLISH_FAILED',
+        `Failed to publish to ${describeChannel(message.channel)}: the header ${JSON.stringify(name)} is null, which the Kafka client cannot write. Omit the header or give it a value.`,
+        { channel: message.channel },
+      );
+    }
+    headers[name] = bytes;
+  }
+  if (message.contentType !== undefined && kafkaContentType(headers) === undefined) headers[KAFKA_CONTENT_TYPE_HEADER] = Buffer.from(message.contentType, 'utf8');
   return headers;
 }
 

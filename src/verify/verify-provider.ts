@@ -14,6 +14,9 @@ import { isProducedMessage } from './produced';
 import type { ProviderDefinition, StateHandler, StateLifecycle } from './provider';
 import { summarise, type InteractionResult, type VerificationReport } from './result';
 import { withTimeout } from './timeout';
+import { isAvroInteraction, matchAvroMessage } from '../avro/contract';
+import { decodeProducedAvro } from '../avro/produced';
+import type { SchemaRegistryOption } from '../registry/client';
 
 export interface VerifyOptions {
   /** Provider name to verify (default: the definition's name). */
@@ -24,6 +27,12 @@ export interface VerifyOptions {
   readonly description?: RegExp;
   /** Called after each contract pair, for progress output. */
   readonly onPair?: (pair: { consumer: string; provider: string; contractFile?: string; results: readonly InteractionResult[] }) => void;
+  /**
+   * Schema registry for Avro interactions: Confluent-framed factory results are decoded with the
+   * writer schema their id names (a URL, { url, auth }, or a started registry). Without it, framed
+   * bodies are read with the contract's schema (docs/avro.md).
+   */
+  readonly schemaRegistry?: SchemaRegistryOption;
 }
 
 /** The metadata keys that name where a message travels: checked by broker verification. */
@@ -59,7 +68,7 @@ function toActual(produced: unknown, interaction: MessageInteraction, where: str
     } else content = text;
   } else {
     try {
-      assertSafeJson(payload, { interaction: where });
+      assertSafeJson(payload, { interaction: interaction.description });
     } catch (error) {
       throw new HeraldError('HERALD_FACTORY_RESULT_INVALID', `The factory for ${where} returned a value that cannot be serialised as a message: ${(error as Error).message}`, { interaction: interaction.description, cause: error });
     }
@@ -74,10 +83,14 @@ function toActual(produced: unknown, interaction: MessageInteraction, where: str
   return { content, contentType, metadata, channelGiven: details?.channel !== undefined || Object.keys(metadata).some((k) => CHANNEL_KEYS.has(k)) };
 }
 
-/** The contract with channel keys removed when the factory does not say where it publishes. */
-function withoutChannel(interaction: MessageInteraction): MessageInteraction {
+/** Consumer-side channel details a producer does not control: the queue the consumer reads from. */
+const CONSUMER_SIDE_KEYS = new Set<string>([META.amqpQueue]);
+
+/** The contract with some metadata keys removed (what this verification cannot or must not check). */
+function withoutKeys(interaction: MessageInteraction, keys: ReadonlySet<string>): MessageInteraction {
+  if (!Object.keys(interaction.metadata).some((k) => keys.has(k))) return interaction;
   const metadata: JsonObject = {};
-  for (const [k, v] of Object.entries(interaction.metadata)) if (!CHANNEL_KEYS.has(k)) metadata[k] = v;
+  for (const [k, v] of Object.entries(interaction.metadata)) if (!keys.has(k)) metadata[k] = v;
   return { ...interaction, metadata };
 }
 
@@ -109,7 +122,7 @@ function closest(name: string, candidates: readonly string[]): string | undefine
   return best !== undefined && bestScore <= Math.max(3, name.length / 3) ? best : undefined;
 }
 
-export async function verifyInteraction(contract: Contract, interaction: MessageInteraction, definition: ProviderDefinition): Promise<InteractionResult> {
+export async function verifyInteraction(contract: Contract, interaction: MessageInteraction, definition: ProviderDefinition, options: Pick<VerifyOptions, 'schemaRegistry'> = {}): Promise<InteractionResult> {
   const started = performance.now();
   const where = `"${interaction.description}" (${contract.consumer} → ${contract.provider}${contract.source === undefined ? '' : `, ${contract.source}`})`;
   const base = {
@@ -178,7 +191,10 @@ export async function verifyInteraction(contract: Contract, interaction: Message
     }
     let actual: Actual | Mismatch;
     try {
-      actual = toActual(produced, interaction, where);
+      // Avro interactions: decode the factory's bytes (or check its record) first; the record is matched.
+      const avro = isAvroInteraction(interaction) ? await decodeProducedAvro(produced, interaction, where, options.schemaRegistry) : undefined;
+      if (avro !== undefined) notes.push(...avro.notes);
+      actual = toActual(avro === undefined ? produced : avro.produced, interaction, where);
     } catch (error) {
       result = finish('failed', [], notes, errorInfo(error, 'HERALD_FACTORY_RESULT_INVALID'));
       return result;
@@ -187,12 +203,12 @@ export async function verifyInteraction(contract: Contract, interaction: Message
       result = finish('failed', [actual], notes);
       return result;
     }
-    let expected = interaction;
-    if (!actual.channelGiven && Object.keys(interaction.metadata).some((k) => CHANNEL_KEYS.has(k))) {
-      expected = withoutChannel(interaction);
+    let expected = withoutKeys(interaction, CONSUMER_SIDE_KEYS);
+    if (!actual.channelGiven && Object.keys(expected.metadata).some((k) => CHANNEL_KEYS.has(k))) {
+      expected = withoutKeys(expected, CHANNEL_KEYS);
       notes.push('The channel (topic / exchange / routing key) was not checked: the factory does not say where it publishes. Verify on a broker (--transport) or pass `channel` to message().');
     }
-    const mismatches = matchMessage(expected, { content: actual.content, contentType: actual.contentType, metadata: actual.metadata });
+    const mismatches = (isAvroInteraction(interaction) ? matchAvroMessage : matchMessage)(expected, { content: actual.content, contentType: actual.contentType, metadata: actual.metadata });
     result = finish(mismatches.length === 0 ? 'passed' : 'failed', mismatches, notes);
     return result;
   } finally {
@@ -238,7 +254,7 @@ export async function verifyProvider(contracts: readonly Contract[], definition:
     for (const interaction of contract.interactions) {
       if (options.description !== undefined && !options.description.test(interaction.description)) continue;
       used.add(interaction.description);
-      pairResults.push(await verifyInteraction(contract, interaction, definition));
+      pairResults.push(await verifyInteraction(contract, interaction, definition, options));
     }
     results.push(...pairResults);
     options.onPair?.({ consumer: contract.consumer, provider: contract.provider, ...(contract.source === undefined ? {} : { contractFile: contract.source }), results: pairResults });

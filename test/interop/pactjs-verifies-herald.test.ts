@@ -4,7 +4,7 @@
  *
  * Which files: both the committed `contracts/*.json` and a fresh copy. The committed files are what
  * providers fetch today, so they must verify as they are; the fresh copy, written by running the
- * examples jest project in a child process with HERALD_CONTRACTS_DIR set to a temp dir, proves the
+ * examples' consumer tests in a child jest with HERALD_CONTRACTS_DIR set to a temp dir, proves the
  * writer as it is now produces verifiable files too (the committed ones could be stale). The same
  * checks run on both; the committed files are never written.
  *
@@ -56,9 +56,7 @@ async function interactionsIn(file: string): Promise<{ description: string; key:
   const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const field = (o: unknown, name: string): unknown => (isRecord(o) ? o[name] : undefined);
   const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-  return interactions.map((i: unknown) => {
-    return { description: String(field(i, 'description')), key: text(field(i, 'key')), owner: text(field(field(i, 'herald'), 'owner')) };
-  });
+  return interactions.map((i: unknown) => ({ description: String(field(i, 'description')), key: text(field(i, 'key')), owner: text(field(field(i, 'herald'), 'owner')) }));
 }
 
 /** description → V4 interaction key. */

@@ -16,15 +16,15 @@ import type { Channel } from '../../contract/model';
 import { hasErrorCode, isHeraldError } from '../../errors/herald-error';
 import type { CapturedMessage, HeaderValue, OutgoingMessage, TransportAdapter } from '../types';
 
-export interface TransportComplianceOptions {
+export interface TransportComplianceOptions<T extends TransportAdapter = TransportAdapter> {
   /** A new, unconnected adapter; each test creates its own and closes it. */
-  readonly create: () => Promise<TransportAdapter>;
+  readonly create: () => Promise<T>;
   /** A channel no other test uses (unique topic / exchange name), so parallel runs never meet. */
   readonly channel: () => Channel;
   /** Creates what the channel needs on the broker (topic, exchange) before the test uses it. */
-  readonly prepare?: (adapter: TransportAdapter, channel: Channel) => Promise<void>;
+  readonly prepare?: (adapter: T, channel: Channel) => Promise<void>;
   /** Removes what `prepare` created; runs even when the test fails. */
-  readonly cleanup?: (adapter: TransportAdapter, channel: Channel) => Promise<void>;
+  readonly cleanup?: (adapter: T, channel: Channel) => Promise<void>;
   /** What the transport carries (defaults from the channel: key for Kafka, properties for AMQP). */
   readonly supports?: { readonly key?: boolean; readonly properties?: boolean };
   /** How long to wait for a message that should arrive (default 10 000 ms). */
@@ -57,7 +57,7 @@ function bodyText(m: CapturedMessage): string {
  * Defines the compliance tests for one adapter inside a `describe` block named after it.
  * Needs jest globals (describe, it, expect).
  */
-export function describeTransportCompliance(name: string, options: TransportComplianceOptions): void {
+export function describeTransportCompliance<T extends TransportAdapter>(name: string, options: TransportComplianceOptions<T>): void {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const quietMs = options.quietMs ?? 500;
   const testTimeout = options.testTimeoutMs ?? 60_000;
@@ -66,7 +66,7 @@ export function describeTransportCompliance(name: string, options: TransportComp
   const supportsProperties = (c: Channel): boolean => options.supports?.properties ?? isAmqpChannel(c);
 
   /** Runs `fn` with a fresh adapter and channel; closes and cleans up whatever happens. */
-  async function withAdapter(fn: (t: TransportAdapter, c: Channel) => Promise<void>): Promise<void> {
+  async function withAdapter(fn: (t: T, c: Channel) => Promise<void>): Promise<void> {
     const t = await options.create();
     const c = options.channel();
     try {

@@ -1,0 +1,614 @@
+/**
+ * The Kafka transport, on kafkajs.
+ *
+ * - publish: one record (key, headers as bytes, partition, timestamp) with acks=all; the content
+ *   type travels as a `content-type` header. Kafka's default (murmur2) partitioner.
+ * - capture: a unique consumer group (`herald-capture-<uuid>`) positioned at the end of the topic
+ *   before `startCapture` resolves, without sleeping: the end offsets are read first (admin), the
+ *   consumer joins, seeks every assigned partition to them on GROUP_JOIN (before its first fetch),
+ *   and the capture is ready when the fetch loop runs. So everything published after
+ *   `startCapture` resolved is seen, and nothing published before it was called. The group is
+ *   deleted on stop.
+ * - topics: missing topics are created (broker defaults) when the broker auto-creates topics, or
+ *   reported as HERALD_TRANSPORT_TOPIC_MISSING when it does not (or `autoCreateTopics: false`).
+ */
+import { randomUUID } from 'node:crypto';
+import type * as KafkaJs from 'kafkajs';
+import {
+  BufferedCapture,
+  HandlerSubscription,
+  closedError,
+  describeChannel,
+  isKafkaChannel,
+  kafkaContentType,
+  kafkaHeadersOf,
+  loadPeer,
+  reasonOf,
+  transportError,
+  type CapturedMessage,
+  type Channel,
+  type DeliveryHandler,
+  type HeaderValue,
+  type HeraldError,
+  type KafkaChannel,
+  type OutgoingMessage,
+  type StartedCapture,
+  type StartedSubscription,
+  type TransportAdapter,
+} from 'herald';
+import { isConnectionFailure, kafkaError } from './errors';
+
+type KafkaLib = typeof import('kafkajs');
+
+/** Loads kafkajs (an optional peer dependency). */
+export function loadKafkajs(load?: () => unknown): KafkaLib {
+  return loadPeer<KafkaLib>('kafkajs', 'the Kafka adapter (herald/kafka)', load);
+}
+
+export type KafkaLogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug';
+
+export interface KafkaTransportOptions {
+  /** Bootstrap brokers, e.g. a started broker's `brokers` (`['localhost:32771']`). */
+  readonly brokers: readonly string[];
+  readonly clientId?: string;
+  /**
+   * Create missing topics (with the broker's default partitions) on first publish or capture.
+   * Default: what the broker does (`auto.create.topics.enable`).
+   */
+  readonly autoCreateTopics?: boolean;
+  /** Per-connection attempt timeout (default 3 000 ms). */
+  readonly connectTimeoutMs?: number;
+  /** Request timeout (default 30 000 ms). */
+  readonly requestTimeoutMs?: number;
+  /** Retries of a failed request or connection (default 3, backing off from 200 ms to 2 s). */
+  readonly retries?: number;
+  /** Longest wait of a capture's fetch: the capture's latency when idle (default 100 ms). */
+  readonly captureMaxWaitMs?: number;
+  /** How long a capture may take to join its group and get positioned (default 30 000 ms). */
+  readonly captureReadyTimeoutMs?: number;
+  /** Bound on cleanup steps (leave group, delete group, disconnect) so closing never hangs (default 5 000 ms). */
+  readonly cleanupTimeoutMs?: number;
+  /** kafkajs log level (default 'nothing'). */
+  readonly logLevel?: KafkaLogLevel;
+  /** Further kafkajs client settings (ssl, sasl…), merged over Herald's. */
+  readonly kafka?: Partial<KafkaJs.KafkaConfig>;
+  /** Name in reports (default 'kafka'). */
+  readonly name?: string;
+  /** Loads kafkajs (tests simulate a missing peer with it). */
+  readonly loadKafkajs?: () => unknown;
+}
+
+/** A Kafka capture: `groupId` is its consumer group (deleted on stop). */
+export interface KafkaStartedCapture extends StartedCapture {
+  readonly groupId: string;
+}
+
+/** A Kafka subscription: `groupId` is its consumer group (deleted on stop). */
+export interface KafkaStartedSubscription extends StartedSubscription {
+  readonly groupId: string;
+}
+
+class KafkaCapture extends BufferedCapture implements KafkaStartedCapture {
+  constructor(
+    channel: KafkaChannel,
+    readonly groupId: string,
+    onStop: () => Promise<void>,
+  ) {
+    super(channel, { onStop });
+  }
+}
+
+class KafkaSubscription extends HandlerSubscription implements KafkaStartedSubscription {
+  constructor(
+    channel: KafkaChannel,
+    handler: DeliveryHandler,
+    readonly groupId: string,
+    onStop: () => Promise<void>,
+  ) {
+    super(channel, handler, { onStop });
+  }
+}
+
+interface Started {
+  readonly ended: boolean;
+  fail(error: HeraldError): void;
+  stop(): Promise<void>;
+}
+
+/** Runs `fn`, giving up after `ms` (cleanup must never hang on a dead broker). */
+async function bounded(fn: () => Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([fn().then(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
+}
+
+/** A kafkajs record as a captured message. */
+export function capturedFromKafka(topic: string, partition: number, message: KafkaJs.KafkaMessage): CapturedMessage {
+  const headers: Record<string, HeaderValue> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    // A repeated header keeps its last value, like Kafka's Headers#lastHeader.
+    const last = Array.isArray(value) ? value[value.length - 1] : value;
+    headers[name] = last === undefined || last === null ? null : Buffer.isBuffer(last) ? last : Buffer.from(last, 'utf8');
+  }
+  const contentType = kafkaContentType(headers);
+  const timestamp = Number(message.timestamp);
+  return {
+    channel: { transport: 'kafka', topic, partition },
+    key: message.key ?? null,
+    headers,
+    properties: {},
+    ...(contentType === undefined ? {} : { contentType }),
+    body: message.value ?? Buffer.alloc(0),
+    partition,
+    offset: message.offset,
+    ...(Number.isFinite(timestamp) ? { timestamp } : {}),
+  };
+}
+
+const LOG_LEVELS = { nothing: 0, error: 1, warn: 2, info: 4, debug: 5 } as const;
+
+/**
+ * The Kafka transport adapter.
+ *
+ * @example
+ * await using broker = await startKafkaBroker();
+ * await using transport = new KafkaTransport({ brokers: broker.brokers });
+ * await transport.createTopic('orders', { partitions: 3 });
+ * await using capture = await transport.startCapture(kafkaTopic('orders'));
+ * await triggerTheProvider();
+ * const message = await capture.next({ timeoutMs: 5000 });
+ */
+export class KafkaTransport implements TransportAdapter {
+  readonly name: string;
+  private readonly options: KafkaTransportOptions;
+  private lib: KafkaLib | undefined;
+  private client: KafkaJs.Kafka | undefined;
+  private admin: Promise<KafkaJs.Admin> | undefined;
+  private producer: Promise<KafkaJs.Producer> | undefined;
+  private brokerAutoCreates: Promise<boolean> | undefined;
+  /** Partition counts of topics known to exist. */
+  private readonly topics = new Map<string, number>();
+  private readonly open = new Set<Started>();
+  private connected = false;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: KafkaTransportOptions) {
+    this.options = options;
+    this.name = options.name ?? 'kafka';
+  }
+
+  private get brokers(): readonly string[] {
+    return this.options.brokers;
+  }
+
+  private get cleanupMs(): number {
+    return this.options.cleanupTimeoutMs ?? 5_000;
+  }
+
+  private ensureOpen(operation: string, c?: Channel): void {
+    if (this.closed) throw closedError(`${this.name} transport`, operation, c);
+  }
+
+  private kafkaChannel(c: Channel, operation: string): KafkaChannel {
+    if (isKafkaChannel(c) && c.topic !== '') return c;
+    throw transportError(
+      'HERALD_TRANSPORT_CHANNEL_INVALID',
+      `Failed to ${operation} on ${describeChannel(c)}: the Kafka transport needs a Kafka channel with a topic. Use kafkaTopic('name').`,
+      { channel: c },
+    );
+  }
+
+  private error(error: unknown, operation: string, c?: Channel): HeraldError {
+    return kafkaError(error, operation, this.brokers, c, this.connected);
+  }
+
+  // ----------------------------------------------------------------------------- connection
+
+  private kafka(): KafkaJs.Kafka {
+    if (this.client !== undefined) return this.client;
+    const lib = (this.lib ??= loadKafkajs(this.options.loadKafkajs));
+    const retries = this.options.retries ?? 3;
+    this.client = new lib.Kafka({
+      clientId: this.options.clientId ?? 'herald',
+      brokers: [...this.brokers],
+      connectionTimeout: this.options.connectTimeoutMs ?? 3_000,
+      requestTimeout: this.options.requestTimeoutMs ?? 30_000,
+      retry: { retries, initialRetryTime: 200, maxRetryTime: 2_000 },
+      logLevel: LOG_LEVELS[this.options.logLevel ?? 'nothing'],
+      ...this.options.kafka,
+    });
+    return this.client;
+  }
+
+  private adminClient(): Promise<KafkaJs.Admin> {
+    if (this.admin !== undefined) return this.admin;
+    const opening = (async () => {
+      const admin = this.kafka().admin();
+      try {
+        await admin.connect();
+      } catch (error) {
+        await bounded(() => admin.disconnect(), this.cleanupMs).catch(() => undefined);
+        throw error;
+      }
+      this.connected = true;
+      return admin;
+    })();
+    this.admin = opening;
+    opening.catch(() => {
+      if (this.admin === opening) this.admin = undefined;
+    });
+    return opening;
+  }
+
+  async connect(): Promise<void> {
+    this.ensureOpen('connect');
+    try {
+      await this.adminClient();
+    } catch (error) {
+      throw this.error(error, 'connect');
+    }
+  }
+
+  // --------------------------------------------------------------------------------- topics
+
+  /** Creates a topic and waits for its leaders (no-op when it exists). */
+  async createTopic(topic: string, options: { readonly partitions?: number; readonly replicationFactor?: number; readonly config?: Readonly<Record<string, string>> } = {}): Promise<void> {
+    this.ensureOpen(`create Kafka topic ${JSON.stringify(topic)}`);
+    const c: KafkaChannel = { transport: 'kafka', topic };
+    try {
+      const admin = await this.adminClient();
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [
+          {
+            topic,
+            ...(options.partitions === undefined ? {} : { numPartitions: options.partitions }),
+            ...(options.replicationFactor === undefined ? {} : { replicationFactor: options.replicationFactor }),
+            ...(options.config === undefined ? {} : { configEntries: Object.entries(options.config).map(([name, value]) => ({ name, value })) }),
+          },
+        ],
+      });
+      await this.partitionCount(admin, topic);
+    } catch (error) {
+      if (/TOPIC_ALREADY_EXISTS/.test(String((error as { type?: unknown }).type))) return;
+      throw this.error(error, 'create the topic', c);
+    }
+  }
+
+  /** Deletes a topic (no error when it does not exist). */
+  async deleteTopic(topic: string): Promise<void> {
+    this.ensureOpen(`delete Kafka topic ${JSON.stringify(topic)}`);
+    this.topics.delete(topic);
+    try {
+      const admin = await this.adminClient();
+      await admin.deleteTopics({ topics: [topic] });
+    } catch (error) {
+      const e = this.error(error, 'delete the topic', { transport: 'kafka', topic });
+      if (e.code !== 'HERALD_TRANSPORT_TOPIC_MISSING') throw e;
+    }
+  }
+
+  /** True when the topic exists. */
+  async hasTopic(topic: string): Promise<boolean> {
+    this.ensureOpen(`check Kafka topic ${JSON.stringify(topic)}`);
+    try {
+      const admin = await this.adminClient();
+      return (await admin.listTopics()).includes(topic);
+    } catch (error) {
+      throw this.error(error, 'list topics', { transport: 'kafka', topic });
+    }
+  }
+
+  /** True when the consumer group exists (captures' groups are deleted on stop). */
+  async hasGroup(groupId: string): Promise<boolean> {
+    this.ensureOpen(`check consumer group ${JSON.stringify(groupId)}`);
+    try {
+      const admin = await this.adminClient();
+      return (await admin.listGroups()).groups.some((g) => g.groupId === groupId);
+    } catch (error) {
+      throw this.error(error, 'list consumer groups');
+    }
+  }
+
+  private async partitionCount(admin: KafkaJs.Admin, topic: string): Promise<number> {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    const count = topics.find((t) => t.name === topic)?.partitions.length ?? 0;
+    if (count > 0) this.topics.set(topic, count);
+    return count;
+  }
+
+  /** Whether the broker creates topics automatically (read once; Kafka's default, true, when unreadable). */
+  private autoCreates(admin: KafkaJs.Admin): Promise<boolean> {
+    if (this.options.autoCreateTopics !== undefined) return Promise.resolve(this.options.autoCreateTopics);
+    return (this.brokerAutoCreates ??= (async () => {
+      try {
+        const lib = this.lib as KafkaLib;
+        const cluster = await admin.describeCluster();
+        const node = cluster.controller ?? cluster.brokers[0]?.nodeId;
+        if (node === undefined) return true;
+        const config = await admin.describeConfigs({
+          includeSynonyms: false,
+          resources: [{ type: lib.ConfigResourceTypes.BROKER, name: String(node), configNames: ['auto.create.topics.enable'] }],
+        });
+        const value = config.resources[0]?.configEntries.find((e) => e.configName === 'auto.create.topics.enable')?.configValue;
+        return value === undefined ? true : value === 'true';
+      } catch {
+        return true;
+      }
+    })());
+  }
+
+  /** Makes sure `c`'s topic exists (creating it when topics are auto-created); returns its partition count. */
+  private async ensureTopic(c: KafkaChannel, operation: string): Promise<number> {
+    let count = this.topics.get(c.topic);
+    if (count === undefined) {
+      let admin: KafkaJs.Admin;
+      try {
+        admin = await this.adminClient();
+        const exists = (await admin.listTopics()).includes(c.topic);
+        if (!exists) {
+          if (!(await this.autoCreates(admin))) {
+            throw transportError(
+              'HERALD_TRANSPORT_TOPIC_MISSING',
+              `Failed to ${operation} on ${describeChannel(c)}: the topic does not exist and the broker does not create topics automatically. Create it first (KafkaTransport#createTopic or your provisioning).`,
+              { channel: c },
+            );
+          }
+          await admin.createTopics({ waitForLeaders: true, topics: [{ topic: c.topic }] }).catch((error: unknown) => {
+            if (!/TOPIC_ALREADY_EXISTS/.test(String((error as { type?: unknown }).type))) throw error;
+          });
+        }
+        count = await this.partitionCount(admin, c.topic);
+      } catch (error) {
+        throw this.error(error, operation, c);
+      }
+    }
+    if (c.partition !== undefined && (!Number.isInteger(c.partition) || c.partition < 0 || c.partition >= count)) {
+      throw transportError(
+        'HERALD_TRANSPORT_CHANNEL_INVALID',
+        `Failed to ${operation} on ${describeChannel(c)}: the topic has ${count} partition(s). Use a partition between 0 and ${count - 1}.`,
+        { channel: c },
+      );
+    }
+    return count;
+  }
+
+  // -------------------------------------------------------------------------------- publish
+
+  private producerClient(): Promise<KafkaJs.Producer> {
+    if (this.producer !== undefined) return this.producer;
+    const opening = (async () => {
+      const lib = (this.lib ??= loadKafkajs(this.options.loadKafkajs));
+      const producer = this.kafka().producer({ allowAutoTopicCreation: false, createPartitioner: lib.Partitioners.DefaultPartitioner });
+      await producer.connect();
+      this.connected = true;
+      return producer;
+    })();
+    this.producer = opening;
+    opening.catch(() => {
+      if (this.producer === opening) this.producer = undefined;
+    });
+    return opening;
+  }
+
+  async publish(message: OutgoingMessage): Promise<void> {
+    this.ensureOpen(`publish to ${describeChannel(message.channel)}`, message.channel);
+    const c = this.kafkaChannel(message.channel, 'publish');
+    const headers: KafkaJs.IHeaders = kafkaHeadersOf(message);
+    await this.ensureTopic(c, 'publish');
+    const key = message.key === undefined ? undefined : message.key;
+    try {
+      const producer = await this.producerClient();
+      this.ensureOpen(`publish to ${describeChannel(c)}`, c);
+      await producer.send({
+        topic: c.topic,
+        acks: -1,
+        messages: [
+          {
+            value: message.body,
+            headers,
+            ...(key === undefined ? {} : { key }),
+            ...(c.partition === undefined ? {} : { partition: c.partition }),
+            ...(message.timestamp === undefined ? {} : { timestamp: String(message.timestamp) }),
+          },
+        ],
+      });
+    } catch (error) {
+      if (error instanceof TypeError || error instanceof RangeError) {
+        throw transportError('HERALD_TRANSPORT_PUBLISH_FAILED', `Failed to publish to ${describeChannel(c)}: ${reasonOf(error)}. Check the key and header values.`, { channel: c, cause: error });
+      }
+      throw this.error(error, 'publish', c);
+    }
+  }
+
+  // ------------------------------------------------------------------- capture and subscribe
+
+  /**
+   * Runs a consumer in a fresh group positioned at the end of `c`'s topic and feeds `target`.
+   * Resolves once the group is joined, every assigned partition is sought to the end offsets
+   * read before joining, and the fetch loop runs; returns the cleanup.
+   */
+  private async consume(c: KafkaChannel, groupId: string, operation: string, target: Started, onMessage: (m: CapturedMessage) => Promise<void>): Promise<() => Promise<void>> {
+    const readyTimeoutMs = this.options.captureReadyTimeoutMs ?? 30_000;
+    const deadline = Date.now() + readyTimeoutMs;
+    await this.ensureTopic(c, operation);
+    let admin: KafkaJs.Admin;
+    let ends: Map<number, string>;
+    try {
+      admin = await this.adminClient();
+      ends = new Map((await admin.fetchTopicOffsets(c.topic)).map((o) => [o.partition, o.high]));
+    } catch (error) {
+      throw this.error(error, operation, c);
+    }
+    const consumer = this.kafka().consumer({
+      groupId,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: this.options.captureMaxWaitMs ?? 100,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      rebalanceTimeout: 10_000,
+      // A consumer that lost its broker crashes (and the capture fails) instead of restarting.
+      retry: { retries: 4, initialRetryTime: 200, maxRetryTime: 2_000, restartOnFailure: async () => false },
+    });
+    const lib = this.lib as KafkaLib;
+    const { GROUP_JOIN, FETCH_START, CRASH } = consumer.events;
+    let joined = false;
+    let ready = false;
+    let stopping = false;
+    let signalReady: () => void = () => undefined;
+    let signalFailed: (error: unknown) => void = () => undefined;
+    const readiness = new Promise<void>((resolve, reject) => {
+      signalReady = resolve;
+      signalFailed = reject;
+    });
+    const unsubscribe = [
+      consumer.on(GROUP_JOIN, (event) => {
+        // Synchronous, before the first fetch: the seeks are applied by that fetch.
+        for (const partition of event.payload.memberAssignment[c.topic] ?? []) {
+          const end = ends.get(partition);
+          consumer.seek({ topic: c.topic, partition, offset: end ?? '-1' });
+        }
+        joined = true;
+      }),
+      consumer.on(FETCH_START, () => {
+        if (joined && !ready) {
+          ready = true;
+          signalReady();
+        }
+      }),
+      consumer.on(CRASH, (event) => {
+        if (stopping) return;
+        if (!ready) signalFailed(event.payload.error);
+        else if (!target.ended) {
+          const cause = event.payload.error;
+          target.fail(
+            isConnectionFailure(cause)
+              ? transportError('HERALD_TRANSPORT_DISCONNECTED', `Failed to keep receiving from ${describeChannel(c)}: the connection to Kafka (${this.brokers.join(', ')}) was lost (${reasonOf(cause)}). Retry once the broker is back.`, { channel: c, cause })
+              : this.error(cause, 'keep receiving', c),
+          );
+        }
+      }),
+    ];
+    const cleanup = async (): Promise<void> => {
+      stopping = true;
+      for (const off of unsubscribe) off();
+      await bounded(() => consumer.disconnect(), this.cleanupMs).catch(() => undefined);
+      await bounded(async () => {
+        const results = await admin.deleteGroups([groupId]).catch((error: unknown) => (error as { groups?: unknown }).groups ?? []);
+        return results;
+      }, this.cleanupMs).catch(() => undefined);
+    };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [c.topic], fromBeginning: false });
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ topic, partition, message }) => {
+          if (c.partition !== undefined && partition !== c.partition) return;
+          await onMessage(capturedFromKafka(topic, partition, message));
+        },
+      });
+      await Promise.race([
+        readiness,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new lib.KafkaJSError(`the consumer group did not get ready within ${readyTimeoutMs} ms`, { retriable: true })), Math.max(0, deadline - Date.now()));
+        }),
+      ]);
+    } catch (error) {
+      await cleanup();
+      throw this.error(error, operation, c);
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+    return cleanup;
+  }
+
+  /** Starts `started` consuming; it is tracked (closed with the transport) once ready. */
+  private async begin<T extends Started>(
+    c: KafkaChannel,
+    operation: string,
+    prefix: string,
+    make: (groupId: string, onStop: () => Promise<void>) => T,
+    onMessage: (started: T, m: CapturedMessage) => Promise<void>,
+  ): Promise<T> {
+    const groupId = `${prefix}-${randomUUID()}`;
+    let cleanup: (() => Promise<void>) | undefined;
+    const started = make(groupId, async () => {
+      this.open.delete(started);
+      await cleanup?.();
+    });
+    // A fresh broker may still be loading its group coordinator: retry retriable start failures.
+    const deadline = Date.now() + (this.options.captureReadyTimeoutMs ?? 30_000);
+    for (;;) {
+      try {
+        cleanup = await this.consume(c, groupId, operation, started, (m) => onMessage(started, m));
+        break;
+      } catch (error) {
+        const e = this.error(error, operation, c);
+        const transient = e.retriable && e.code !== 'HERALD_TRANSPORT_CONNECT_FAILED' && e.code !== 'HERALD_TRANSPORT_DISCONNECTED';
+        if (!transient || this.closed || Date.now() + 500 > deadline) throw e;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    this.open.add(started);
+    if (this.closed || started.ended) await started.stop();
+    return started;
+  }
+
+  async startCapture(channel: Channel): Promise<KafkaStartedCapture> {
+    this.ensureOpen(`start a capture on ${describeChannel(channel)}`, channel);
+    const c = this.kafkaChannel(channel, 'start a capture');
+    return this.begin(
+      c,
+      'start a capture',
+      'herald-capture',
+      (groupId, onStop) => new KafkaCapture(c, groupId, onStop),
+      async (capture, m) => capture.push(m),
+    );
+  }
+
+  async subscribe(channel: Channel, handler: DeliveryHandler): Promise<KafkaStartedSubscription> {
+    this.ensureOpen(`subscribe to ${describeChannel(channel)}`, channel);
+    const c = this.kafkaChannel(channel, 'subscribe');
+    return this.begin(
+      c,
+      'subscribe',
+      'herald-subscribe',
+      (groupId, onStop) => new KafkaSubscription(c, handler, groupId, onStop),
+      async (subscription, m) => {
+        await subscription.deliver(m);
+      },
+    );
+  }
+
+  // ---------------------------------------------------------------------------------- close
+
+  close(): Promise<void> {
+    this.closed = true;
+    return (this.closing ??= this.shutdown());
+  }
+
+  private async shutdown(): Promise<void> {
+    await Promise.all([...this.open].map((s) => s.stop().catch(() => undefined)));
+    const producer = this.producer;
+    const admin = this.admin;
+    this.producer = undefined;
+    this.admin = undefined;
+    await Promise.all(
+      [producer, admin].map(async (client) => {
+        if (client === undefined) return;
+        const c = await client.catch(() => undefined);
+        if (c !== undefined) await bounded(() => c.disconnect(), this.cleanupMs).catch(() => undefined);
+      }),
+    );
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

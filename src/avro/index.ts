@@ -1,0 +1,13 @@
+/** Avro payloads in contracts: schemas, Herald's JSON form, Confluent framing, decoding, schema evolution. */
+export { loadAvroSchema, parseAvroSchema, avscOptions } from './schema';
+export type { AvroSchema, AvroSchemaObject, AvroSchemaJson, AvroSchemaSource, LoadedSchema } from './schema';
+export { toAvroValue, toContractJson, describeType, formatValueIssues } from './json';
+export type { AvroValueIssue } from './json';
+export { frameConfluent, parseConfluentFrame, looksConfluentFramed, CONFLUENT_MAGIC_BYTE, CONFLUENT_HEADER_LENGTH } from './framing';
+export type { ConfluentFrame } from './framing';
+export { AVRO_CONTENT_TYPE, AVRO_JSON_FORM, avroBlockOf, isAvroInteraction, isAvroContentType, avroMatchView, matchAvroMessage, readerTypeOf } from './contract';
+export type { AvroContractBlock, AvroFraming } from './contract';
+export { decodeAvroMessage, encodeAvro } from './codec';
+export type { DecodeAvroOptions, DecodedAvroMessage } from './codec';
+export { checkReaderWriter, checkCompatibility, formatCompatibility, formatSchemaIssues, isCompatibilityMode, COMPATIBILITY_MODES } from './compatibility';
+export type { SchemaIssue, SchemaIncompatibility, ReaderWriterLabels, CompatibilityMode, CompatibilityIssue, CompatibilityResult, SubjectVersion } from './compatibility';

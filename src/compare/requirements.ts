@@ -1,0 +1,314 @@
+/**
+ * What a consumer requires of a message, read from its contract: for each declared payload path,
+ * header and the key, the types its matchers accept, the value constraints (regex, format,
+ * equality…), array bounds, and whether the consumer's handler reads it (`herald.usage`).
+ * Comparisons with a provider's specification, and the AsyncAPI export, start from here.
+ */
+import type { JsonValue } from '../contract/json';
+import { headersOf, META } from '../contract/channel';
+import type { MessageInteraction, RuleJson, RuleList } from '../contract/model';
+import { pathOf, type Segment } from '../matchers/compile';
+import { selectRule } from '../matching/engine';
+import type { PathSegment } from '../matching/path';
+import { typeOfValue, type JsonType } from '../spec/schema';
+import { isMapPath } from '../usage/declared';
+import { usageOf, type FieldUsage } from '../usage/usage';
+
+export type RequirementKind = 'object' | 'map' | 'array' | 'value';
+
+export interface Requirement {
+  readonly part: 'body' | 'metadata';
+  /** Pact path for the payload (`$.items[*].qty`); the header name, or `kafka_key`, for metadata. */
+  readonly path: string;
+  /** Path segments below the payload root (metadata: none). */
+  readonly segments: readonly Segment[];
+  /** How reports name it: `stock`, `items[*].qty`, header `trace-id`, the key. */
+  readonly label: string;
+  readonly kind: RequirementKind;
+  /** The contract's example value here (the first item for arrays' children). */
+  readonly example: JsonValue;
+  /** The rules that apply here (a parent's cascaded rules lose min/max); empty for Pact's default, equality. */
+  readonly rules: readonly RuleJson[];
+  readonly combine: 'AND' | 'OR';
+  /** Types the matchers accept; undefined when any type would do. */
+  readonly accepts: ReadonlySet<JsonType> | undefined;
+  /** True when the matchers limit the value beyond its type (regex, format, equality…). */
+  readonly constrained: boolean;
+  /** The consumer's view for reports: `string (regex ^[0-9]+$)`. */
+  readonly describe: string;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  /** Arrays compared item by item (no matcher): this exact length. */
+  readonly exactItems?: number;
+  /** Whether the consumer's handler reads it (always true without recorded usage). */
+  readonly used: boolean;
+  readonly children: readonly Requirement[];
+}
+
+export interface MessageRequirements {
+  readonly payload: Requirement;
+  readonly headers: readonly Requirement[];
+  /** The Kafka key, when the contract declares one. */
+  readonly key?: Requirement;
+  /** The usage the requirements were narrowed with, if the contract recorded one. */
+  readonly usage?: FieldUsage;
+}
+
+const NUMBER: ReadonlySet<JsonType> = new Set(['integer', 'decimal']);
+const VALUE_RULES: ReadonlySet<string> = new Set(['regex', 'include', 'date', 'time', 'datetime', 'timestamp', 'semver', 'equality', 'notEmpty']);
+
+/** The type family of an example: numbers are integer or decimal alike. */
+function familyOf(example: JsonValue): ReadonlySet<JsonType> {
+  const t = typeOfValue(example);
+  return t === 'integer' || t === 'decimal' ? NUMBER : new Set([t]);
+}
+
+/** Types one rule accepts, given the example at its path; undefined: any. */
+export function ruleTypes(rule: RuleJson, example: JsonValue): ReadonlySet<JsonType> | undefined {
+  switch (rule.match) {
+    case 'integer':
+      return new Set(['integer']);
+    case 'decimal':
+    case 'real':
+      return new Set(['decimal']);
+    case 'number':
+      return NUMBER;
+    case 'boolean':
+      return new Set(['boolean']);
+    case 'null':
+      return new Set(['null']);
+    case 'values':
+    case 'eachKey':
+    case 'eachValue':
+      return new Set(['object']);
+    case 'arrayContains':
+      return new Set(['array']);
+    case 'type':
+    case 'min':
+    case 'max':
+    case 'notEmpty':
+    case 'equality':
+    case 'regex':
+    case 'include':
+    case 'date':
+    case 'time':
+    case 'datetime':
+    case 'timestamp':
+    case 'semver':
+      // What the handler's type says: a regex matcher's example is a string, so the handler reads a string.
+      return familyOf(example);
+    default:
+      return undefined;
+  }
+}
+
+function combineTypes(rules: readonly RuleJson[], combine: 'AND' | 'OR', example: JsonValue): ReadonlySet<JsonType> | undefined {
+  if (rules.length === 0) return familyOf(example);
+  let out: Set<JsonType> | undefined;
+  for (const rule of rules) {
+    const t = ruleTypes(rule, example);
+    if (combine === 'OR') {
+      if (t === undefined) return undefined;
+      out = new Set([...(out ?? []), ...t]);
+    } else if (t !== undefined) {
+      out = out === undefined ? new Set(t) : new Set([...out].filter((x) => t.has(x)));
+    }
+  }
+  return out;
+}
+
+/** `^(?:A|B|C)$` as m.oneOf() writes it → ['A', 'B', 'C']; undefined for other expressions. */
+export function oneOfValues(source: string): string[] | undefined {
+  const match = /^\^\(\?:(.*)\)\$$/.exec(source);
+  if (match === null) return undefined;
+  const values: string[] = [];
+  let current = '';
+  const body = match[1] as string;
+  for (let i = 0; i < body.length; i += 1) {
+    const c = body.charAt(i);
+    if (c === '\\') {
+      const next = body.charAt(i + 1);
+      if (!/[\\^$.|?*+()[\]{}]/.test(next)) return undefined;
+      current += next;
+      i += 1;
+    } else if (c === '|') {
+      values.push(current);
+      current = '';
+    } else if (/[\^$.?*+()[\]{}]/.test(c)) {
+      return undefined;
+    } else {
+      current += c;
+    }
+  }
+  values.push(current);
+  return values;
+}
+
+/** The UUID expression m.uuid() writes. */
+export const UUID_REGEX = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+function describeRule(rule: RuleJson, example: JsonValue): string | undefined {
+  const option = (name: string): string | undefined => (typeof rule[name] === 'string' ? (rule[name] as string) : undefined);
+  switch (rule.match) {
+    case 'regex': {
+      const source = option('regex') ?? '';
+      if (source === UUID_REGEX) return 'uuid';
+      const values = oneOfValues(source);
+      return values === undefined ? `regex ${source}` : `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+    }
+    case 'equality':
+      return `exactly ${JSON.stringify(example)}`;
+    case 'include':
+      return `containing ${JSON.stringify(option('value') ?? '')}`;
+    case 'date':
+    case 'time':
+    case 'datetime':
+    case 'timestamp':
+      return `${rule.match === 'timestamp' ? 'datetime' : rule.match} ${option('format') ?? option(rule.match) ?? 'ISO 8601'}`;
+    case 'semver':
+      return 'semantic version';
+    case 'notEmpty':
+      return 'not empty';
+    default:
+      return undefined;
+  }
+}
+
+function typeWord(types: ReadonlySet<JsonType> | undefined): string {
+  if (types === undefined) return 'any value';
+  if (types.size === 2 && types.has('integer') && types.has('decimal')) return 'number';
+  const names = [...types].map((t) => (t === 'decimal' ? 'decimal number' : t));
+  return names.length === 0 ? 'nothing' : names.join(' or ');
+}
+
+function describe(types: ReadonlySet<JsonType> | undefined, rules: readonly RuleJson[], example: JsonValue, isDefault: boolean): string {
+  const details = rules.map((r) => describeRule(r, example)).filter((d): d is string => d !== undefined);
+  if (isDefault && typeof example !== 'object') details.push(`exactly ${JSON.stringify(example)}`);
+  return details.length === 0 ? typeWord(types) : `${typeWord(types)} (${details.join(', ')})`;
+}
+
+/** Renders `$.items[*].qty` as `items[*].qty` for reports. */
+export function labelOf(path: string): string {
+  if (path === '$') return 'the payload';
+  return path.startsWith('$.') ? path.slice(2) : path.startsWith('$') ? path.slice(1) : path;
+}
+
+interface Rules {
+  readonly list: RuleList | undefined;
+  readonly cascaded: boolean;
+}
+
+function rulesAt(interaction: MessageInteraction, concrete: readonly PathSegment[]): Rules {
+  const selected = selectRule(interaction.matchingRules.body, concrete);
+  if (selected === undefined) return { list: undefined, cascaded: false };
+  const list = interaction.matchingRules.body[selected.path];
+  return { list, cascaded: selected.cascaded };
+}
+
+function build(interaction: MessageInteraction, value: JsonValue, segments: Segment[], concrete: PathSegment[], used: (path: string) => boolean, depth: number): Requirement {
+  const path = pathOf(segments);
+  const { list, cascaded } = rulesAt(interaction, concrete);
+  const rawRules = list?.matchers ?? [];
+  const rules = cascaded ? rawRules.map(({ min: _min, max: _max, ...rest }) => rest as RuleJson) : rawRules;
+  const combine = list?.combine ?? 'AND';
+  const isArray = Array.isArray(value);
+  const isObject = typeof value === 'object' && value !== null && !isArray;
+  const kind: RequirementKind = isArray ? 'array' : isObject ? (isMapPath(interaction.matchingRules.body, path) ? 'map' : 'object') : 'value';
+  const isDefault = rules.length === 0 && kind === 'value';
+  const accepts = combineTypes(rules, combine, value);
+  const children: Requirement[] = [];
+  let minItems: number | undefined;
+  let maxItems: number | undefined;
+  let exactItems: number | undefined;
+  if (depth < 256) {
+    if (isArray) {
+      const typeRule = rules.find((r) => r.match === 'type' || r.match === 'min' || r.match === 'max');
+      if (typeRule !== undefined) {
+        if (typeof typeRule['min'] === 'number') minItems = typeRule['min'];
+        if (typeof typeRule['max'] === 'number') maxItems = typeRule['max'];
+      } else if (!rules.some((r) => r.match === 'arrayContains')) {
+        exactItems = value.length;
+      }
+      if (value.length > 0) children.push(build(interaction, value[0] as JsonValue, [...segments, { anyIndex: true }], [...concrete, 0], used, depth + 1));
+    } else if (isObject) {
+      const keys = Object.keys(value);
+      if (kind === 'map') {
+        const first = keys[0];
+        if (first !== undefined) children.push(build(interaction, value[first] as JsonValue, [...segments, { anyKey: true }], [...concrete, first], used, depth + 1));
+      } else {
+        for (const key of keys) children.push(build(interaction, value[key] as JsonValue, [...segments, { key }], [...concrete, key], used, depth + 1));
+      }
+    }
+  }
+  return {
+    part: 'body',
+    path,
+    segments,
+    label: labelOf(path),
+    kind,
+    example: value,
+    rules,
+    combine,
+    accepts,
+    constrained: isDefault || rules.some((r) => VALUE_RULES.has(r.match)),
+    describe: describe(accepts, rules, value, isDefault),
+    ...(minItems === undefined ? {} : { minItems }),
+    ...(maxItems === undefined ? {} : { maxItems }),
+    ...(exactItems === undefined ? {} : { exactItems }),
+    used: path === '$' || used(path) || children.some((c) => c.used),
+    children,
+  };
+}
+
+function metadataRequirement(interaction: MessageInteraction, name: string, label: string, used: boolean): Requirement {
+  const example = interaction.metadata[name] ?? null;
+  const list = interaction.matchingRules.metadata[name];
+  const rules = list?.matchers ?? [];
+  const combine = list?.combine ?? 'AND';
+  const accepts = combineTypes(rules, combine, example);
+  const isDefault = rules.length === 0;
+  return {
+    part: 'metadata',
+    path: name,
+    segments: [],
+    label,
+    kind: 'value',
+    example,
+    rules,
+    combine,
+    accepts,
+    constrained: isDefault || rules.some((r) => VALUE_RULES.has(r.match)),
+    describe: describe(accepts, rules, example, isDefault),
+    used,
+    children: [],
+  };
+}
+
+/**
+ * The requirements of one interaction, marked with the recorded usage (when the contract has one).
+ *
+ * @example
+ * const { payload } = messageRequirements(interaction);
+ * payload.children.map((r) => [r.path, r.describe, r.used]) // [['$.stock', 'string (regex ^[0-9]+$)', true], …]
+ */
+export function messageRequirements(interaction: MessageInteraction): MessageRequirements {
+  const usage = usageOf(interaction);
+  const read = usage === undefined ? undefined : new Set(usage.payload);
+  const content = interaction.contents.content;
+  const payload = build(interaction, content === undefined ? null : content, [], [], (path) => read === undefined || read.has(path), 0);
+  const headers = Object.keys(headersOf(interaction.metadata))
+    .sort()
+    .map((name) => metadataRequirement(interaction, name, `header ${name}`, usage === undefined || usage.headers.includes(name)));
+  const hasKey = interaction.metadata[META.kafkaKey] !== undefined;
+  return {
+    payload,
+    headers,
+    ...(hasKey ? { key: metadataRequirement(interaction, META.kafkaKey, 'the key', usage === undefined || usage.key) } : {}),
+    ...(usage === undefined ? {} : { usage }),
+  };
+}
+
+/** Every requirement of a tree, parents first. */
+export function flatten(requirement: Requirement): Requirement[] {
+  return [requirement, ...requirement.children.flatMap(flatten)];
+}

@@ -1,0 +1,124 @@
+import type { Contract, MessageInteraction } from '../contract/model';
+import { amqpExchange, consumer, kafkaTopic, m } from '../index';
+import { message, provider } from './index';
+import { verifyProvider } from './verify-provider';
+
+const orders = consumer('shipping').expectsFrom('orders');
+const placed = orders
+  .message('an OrderPlaced event')
+  .given('an order exists', { orderId: 'ord-7' })
+  .on(kafkaTopic('orders.v1'))
+  .withKey(m.uuid())
+  .withPayload({ orderId: m.string('ord-1'), items: m.eachLike({ sku: m.regex(/^[A-Z]{3}-\d+$/, 'ABC-1'), qty: m.integer(1) }) })
+  .toInteraction();
+const invoice = consumer('ledger')
+  .expectsFrom('billing')
+  .message('invoice.created')
+  .on(amqpExchange('billing', 'invoice.created', { queue: 'ledger.invoices' }))
+  .withPayload({ id: m.integer(1) })
+  .toInteraction();
+
+const contract = (consumerName: string, providerName: string, ...interactions: MessageInteraction[]): Contract => ({
+  consumer: consumerName,
+  provider: providerName,
+  interactions,
+  specVersion: '4.0',
+  metadata: {},
+  source: `contracts/${consumerName}-${providerName}.json`,
+});
+
+const key = '0e8400e2-29b4-41d4-a716-446655440000';
+
+describe('verifyProvider', () => {
+  it('passes a factory whose message satisfies the contract, passing state values to the factory', async () => {
+    const seen: unknown[] = [];
+    const report = await verifyProvider(
+      [contract('shipping', 'orders', placed)],
+      provider('orders', {
+        states: { 'an order exists': ({ orderId }) => ({ order: { id: orderId, skus: ['XYZ-9', 'ABC-12'] } }) },
+        messages: {
+          'an OrderPlaced event': (params) => {
+            seen.push(params);
+            const order = params['order'] as { id: string; skus: string[] };
+            return message({ orderId: order.id, items: order.skus.map((sku) => ({ sku, qty: 2 })) }, { key });
+          },
+        },
+      }),
+    );
+    expect(report.summary).toMatchObject({ total: 1, passed: 1, failed: 0, ok: true });
+    expect(seen[0]).toMatchObject({ orderId: 'ord-7', order: { id: 'ord-7' } });
+    expect(report.results[0]?.notes[0]).toMatch(/channel .* was not checked/);
+  });
+
+  it('fails with mismatch paths when the producer changes a type', async () => {
+    const report = await verifyProvider([contract('shipping', 'orders', placed)], {
+      name: 'orders',
+      states: { 'an order exists': () => undefined },
+      messages: { 'an OrderPlaced event': () => message({ orderId: 'o', items: [{ sku: 'ABC-1', qty: '1' }] }, { key }) },
+    });
+    expect(report.summary.ok).toBe(false);
+    expect(report.results[0]?.mismatches.map((x) => x.path)).toEqual(['$.items[0].qty']);
+  });
+
+  it('checks the channel when the factory says where it publishes, ignoring the consumer-side queue', async () => {
+    const ok = await verifyProvider([contract('ledger', 'billing', invoice)], {
+      name: 'billing',
+      messages: { 'invoice.created': () => message({ id: 3 }, { channel: amqpExchange('billing', 'invoice.created') }) },
+    });
+    expect(ok.summary.ok).toBe(true);
+    const wrong = await verifyProvider([contract('ledger', 'billing', invoice)], {
+      name: 'billing',
+      messages: { 'invoice.created': () => message({ id: 3 }, { channel: amqpExchange('billing', 'invoice.updated') }) },
+    });
+    expect(wrong.results[0]?.mismatches.map((x) => x.path)).toEqual(['amqp_routing_key']);
+  });
+
+  it('reports a missing key as a metadata mismatch', async () => {
+    const report = await verifyProvider([contract('shipping', 'orders', placed)], {
+      name: 'orders',
+      states: { 'an order exists': () => undefined },
+      messages: { 'an OrderPlaced event': () => ({ orderId: 'o', items: [{ sku: 'ABC-1', qty: 1 }] }) },
+    });
+    expect(report.results[0]?.mismatches[0]).toMatchObject({ part: 'metadata', path: 'kafka_key', code: 'missing' });
+  });
+
+  it('reports pending interactions without failing the run', async () => {
+    const pending = { ...invoice, pending: true };
+    const report = await verifyProvider([contract('ledger', 'billing', pending)], { name: 'billing', messages: { 'invoice.created': () => ({ id: 'x' }) } });
+    expect(report.results[0]?.status).toBe('pending');
+    expect(report.summary).toMatchObject({ pending: 1, ok: true });
+  });
+
+  it('runs teardown even when the factory throws, and names the factory error', async () => {
+    const calls: string[] = [];
+    const report = await verifyProvider([contract('shipping', 'orders', placed)], {
+      name: 'orders',
+      states: { 'an order exists': { setup: () => calls.push('setup'), teardown: () => calls.push('teardown') } },
+      messages: {
+        'an OrderPlaced event': () => {
+          throw new Error('database is down');
+        },
+      },
+    });
+    expect(calls).toEqual(['setup', 'teardown']);
+    expect(report.results[0]?.error).toMatchObject({ code: 'HERALD_FACTORY_FAILED' });
+    expect(report.results[0]?.error?.message).toContain('database is down');
+  });
+
+  it('times out a hanging state handler, naming it', async () => {
+    const report = await verifyProvider([contract('shipping', 'orders', placed)], {
+      name: 'orders',
+      stateTimeoutMs: 50,
+      states: { 'an order exists': () => new Promise(() => undefined) },
+      messages: { 'an OrderPlaced event': () => ({}) },
+    });
+    expect(report.results[0]).toMatchObject({ status: 'state-failed', error: { code: 'HERALD_STATE_TIMEOUT' } });
+    expect(report.results[0]?.error?.message).toContain('"an order exists" did not finish within 50 ms');
+  });
+
+  it('lists unused factories and refuses an unknown provider', async () => {
+    const report = await verifyProvider([contract('ledger', 'billing', invoice)], { name: 'billing', messages: { 'invoice.created': () => ({ id: 1 }), 'invoice.voided': () => ({}) } });
+    expect(report.summary.unusedFactories).toEqual(['invoice.voided']);
+    await expect(verifyProvider([contract('ledger', 'billing', invoice)], { name: 'payments', messages: {} })).rejects.toThrow(/no contract names it as provider.*billing/);
+  });
+});
