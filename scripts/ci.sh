@@ -6,13 +6,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/brokers/ensure-docker.sh
-bash scripts/brokers/build-images.sh
+# Builds only what is missing; prints the HERALD_*_IMAGE exports for the images it checked.
+eval "$(bash scripts/brokers/build-images.sh)"
 
 # Point Herald at the images built here (no registry is reachable on these machines).
 export HERALD_KAFKA_IMAGE="${HERALD_KAFKA_IMAGE:-herald/kafka:3.9.2}"
 export HERALD_RABBITMQ_IMAGE="${HERALD_RABBITMQ_IMAGE:-herald/rabbitmq:3.10-debian}"
 # pact-js's native core phones home unless told not to; nothing outside is reachable anyway.
 export PACT_DO_NOT_TRACK=true
+# This sandbox has /.dockerenv, so testcontainers would reach containers through the bridge address.
+export TESTCONTAINERS_HOST_OVERRIDE="${TESTCONTAINERS_HOST_OVERRIDE:-127.0.0.1}"
 # Ryuk's image cannot be pulled here; tests stop their own containers.
 export TESTCONTAINERS_RYUK_DISABLED="${TESTCONTAINERS_RYUK_DISABLED:-true}"
 

@@ -344,6 +344,8 @@ export class AmqpTransport implements TransportAdapter {
       return true;
     } catch (error) {
       if (isHeraldError(error) && (error.code === 'HERALD_TRANSPORT_QUEUE_MISSING' || error.code === 'HERALD_TRANSPORT_EXCHANGE_MISSING')) return false;
+      // An exclusive queue of another connection exists; older RabbitMQ refuses even a passive check on it.
+      if (/RESOURCE_LOCKED/.test(reasonOf(error))) return true;
       throw error;
     }
   }

@@ -10,6 +10,9 @@ import { printable } from '../report/console';
 import { usageError } from './args';
 import type { CliIO } from './io';
 import { parseVerifyArgs, runVerify, VERIFY_USAGE } from './verify-command';
+import * as asyncapiCommand from './asyncapi-command';
+import * as compareCommand from './compare-command';
+import * as diffCommand from './diff-command';
 
 export type { CliIO } from './io';
 
@@ -33,6 +36,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       return runVerify(args, io);
     },
   },
+  compare: { summary: compareCommand.COMPARE_SUMMARY, usage: compareCommand.COMPARE_USAGE, run: compareCommand.run },
+  diff: { summary: diffCommand.DIFF_SUMMARY, usage: diffCommand.DIFF_USAGE, run: diffCommand.run },
+  asyncapi: { summary: asyncapiCommand.ASYNCAPI_SUMMARY, usage: asyncapiCommand.ASYNCAPI_USAGE, run: asyncapiCommand.run },
 };
 
 /** Herald's version, from its package.json. */

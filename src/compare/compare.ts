@@ -63,7 +63,7 @@ export interface ComparisonReport {
 }
 
 /** The provider to compare for: the option, else the only provider the contracts name. */
-export function chooseProvider(contracts: readonly Contract[], provider: string | undefined, what = 'compare'): string {
+export function chooseProvider(contracts: readonly Contract[], provider: string | undefined, what = 'compare', specTitles: readonly string[] = []): string {
   const names = [...new Set(contracts.map((c) => c.provider))].sort();
   if (provider !== undefined) {
     if (!names.includes(provider)) {
@@ -75,7 +75,11 @@ export function chooseProvider(contracts: readonly Contract[], provider: string 
     return provider;
   }
   if (names.length === 1 && names[0] !== undefined) return names[0];
-  throw new HeraldError('HERALD_UNKNOWN_PROVIDER', `Failed to ${what}: the contracts name ${names.length} providers (${names.join(', ')}). Pass --provider <name>.`);
+  // The spec's title names one of them ("Contractors" → contractors).
+  const norm = (x: string): string => x.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const titled = names.filter((n) => specTitles.some((t) => norm(t) === norm(n)));
+  if (titled.length === 1 && titled[0] !== undefined) return titled[0];
+  throw new HeraldError('HERALD_UNKNOWN_PROVIDER', `Failed to ${what}: the contracts name ${names.length} providers (${names.join(', ')}) and the spec's title names none of them. Pass --provider <name>.`);
 }
 
 const family = (contentType: string | undefined): string | undefined =>
@@ -167,7 +171,7 @@ export function compareInteraction(interaction: MessageInteraction, spec: Spec, 
 
 /** Compares every interaction of the provider's contracts with the spec. */
 export function compareContracts(contracts: readonly Contract[], spec: Spec, options: CompareOptions = {}): ComparisonReport {
-  const provider = chooseProvider(contracts, options.provider);
+  const provider = chooseProvider(contracts, options.provider, 'compare', [spec.title]);
   const results: CompareResult[] = [];
   for (const contract of contracts) {
     if (contract.provider !== provider) continue;

@@ -337,7 +337,7 @@ function reads(interaction: MessageInteraction, part: Part, path: string): boole
  * report.changes.filter((c) => c.classification === 'breaking').map((c) => [c.path, c.affected.map((a) => a.consumer)]) // [['$.stock', ['materials']]]
  */
 export function diffSpecs(before: Spec, after: Spec, contracts: readonly Contract[] = [], options: DiffOptions = {}): DiffReport {
-  const provider = contracts.length === 0 ? options.provider : chooseProvider(contracts, options.provider, 'diff');
+  const provider = contracts.length === 0 ? options.provider : chooseProvider(contracts, options.provider, 'diff', [after.title, before.title]);
   const checked: Checked[] = [];
   for (const contract of contracts) {
     if (contract.provider !== provider) continue;

@@ -75,8 +75,8 @@ interface ParserModule {
 }
 
 /** Loads @asyncapi/parser, or throws HERALD_PEER_MISSING with the install command. */
-export function loadAsyncApiParser(feature = 'reading AsyncAPI documents (herald compare, diff, asyncapi)'): ParserModule {
-  return loadPeer<ParserModule>('@asyncapi/parser', feature);
+export function loadAsyncApiParser(load?: () => unknown): ParserModule {
+  return loadPeer<ParserModule>('@asyncapi/parser', 'reading AsyncAPI documents (herald compare and diff)', load);
 }
 
 export interface AsyncApiProblem {
