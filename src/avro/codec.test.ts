@@ -6,6 +6,9 @@ import { avroBlockJson, matchAvroMessage, type AvroFraming } from './contract';
 import { frameConfluent } from './framing';
 import { loadAvroSchema, type AvroSchema } from './schema';
 
+// Hermetic: a registry named in the developer's environment must not change what these tests see.
+delete process.env['HERALD_SCHEMA_REGISTRY_URL'];
+
 const reader = {
   type: 'record',
   name: 'StockChanged',
@@ -75,6 +78,18 @@ describe('decodeAvroMessage', () => {
     const decoded = await decodeAvroMessage(encodeAvro(readerType, record, { schemaId: 77 }), interaction('confluent'));
     expect(decoded.record).toEqual(record);
     expect(decoded.notes).toEqual(["The schema id 77 was not looked up (no schema registry given): the body was read with the contract's schema."]);
+  });
+
+  it('uses the registry HERALD_SCHEMA_REGISTRY_URL names when no option does', async () => {
+    const id = await registry.client.register('stock-env-value', writerV2);
+    const bytes = await registry.client.encode(id, { ...record, warehouse: 'MAN' });
+    process.env['HERALD_SCHEMA_REGISTRY_URL'] = registry.url;
+    try {
+      const decoded = await decodeAvroMessage(bytes, interaction('confluent'));
+      expect(decoded).toMatchObject({ record, schemaId: id, notes: [] });
+    } finally {
+      delete process.env['HERALD_SCHEMA_REGISTRY_URL'];
+    }
   });
 
   it('lets the matching engine apply body rules to the decoded record', async () => {

@@ -8,14 +8,17 @@ import avro from 'avsc';
 import type { JsonValue } from '../contract/json';
 import type { MessageInteraction } from '../contract/model';
 import { HeraldError, isHeraldError } from '../errors/herald-error';
-import { schemaRegistryClient, type SchemaRegistryOption } from '../registry/client';
+import { schemaRegistryClient, schemaRegistryFromEnv, type SchemaRegistryOption } from '../registry/client';
 import { checkReaderWriter, formatSchemaIssues } from './compatibility';
 import { avroBlockOf, readerTypeOf, type AvroFraming } from './contract';
 import { CONFLUENT_HEADER_LENGTH, frameConfluent, looksConfluentFramed, parseConfluentFrame } from './framing';
 import { formatValueIssues, toAvroValue, toContractJson } from './json';
 
 export interface DecodeAvroOptions {
-  /** Resolves Confluent schema ids to writer schemas. Without it, framed bodies are read with the contract's schema. */
+  /**
+   * Resolves Confluent schema ids to writer schemas (default: HERALD_SCHEMA_REGISTRY_URL, with
+   * HERALD_SCHEMA_REGISTRY_USERNAME / _PASSWORD). Without one, framed bodies are read with the contract's schema.
+   */
   readonly registry?: SchemaRegistryOption;
   /** Names the message in errors (default: the interaction's description). */
   readonly where?: string;
@@ -50,13 +53,25 @@ function asJsonText(bytes: Buffer): string | undefined {
 
 /** Decodes an Avro body, turning avsc's terse errors into a reason. */
 export function readAvroBody(reader: avro.Type, body: Buffer, resolver?: avro.Resolver): { value: unknown } | { reason: string } {
+  const truncated = { reason: `the Avro body (${body.length} bytes) ends before the record does: the message is truncated, or was written with a larger schema` };
+  let result: { value: unknown; offset: number };
   try {
-    return { value: reader.fromBuffer(body, resolver) as unknown };
+    result = reader.decode(body, 0, resolver) as { value: unknown; offset: number };
   } catch (error) {
-    const message = (error as Error).message;
-    if (/truncated/i.test(message)) return { reason: `the Avro body (${body.length} bytes) ends before the record does: the message is truncated, or was written with a larger schema` };
-    if (/trailing/i.test(message)) return { reason: `bytes are left over after the record (${body.length} bytes in all): it was written with a different schema than the one it is read with` };
-    return { reason: `it is not a valid ${reader.name ?? reader.typeName} record (${message})` };
+    // Resolvers can fail on a short buffer with a TypeError: it is truncation when more bytes would have made it decode.
+    if (endsEarly(reader, body, resolver)) return truncated;
+    return { reason: `it is not a valid ${reader.name ?? reader.typeName} record (${(error as Error).message})` };
+  }
+  if (result.offset === -1) return truncated;
+  if (result.offset < body.length) return { reason: `${body.length - result.offset} byte(s) are left over after the record (${body.length} bytes in all): it was written with a different schema than the one it is read with` };
+  return { value: result.value };
+}
+
+function endsEarly(reader: avro.Type, body: Buffer, resolver?: avro.Resolver): boolean {
+  try {
+    return (reader.decode(Buffer.concat([body, Buffer.alloc(4096)]), 0, resolver) as { offset: number }).offset > body.length;
+  } catch {
+    return false;
   }
 }
 
@@ -102,7 +117,8 @@ export async function decodeAvroMessage(bytes: Uint8Array, interaction: MessageI
   }
 
   const frame = parseConfluentFrame(body, where, context);
-  if (options.registry === undefined) {
+  const registry = options.registry ?? schemaRegistryFromEnv();
+  if (registry === undefined) {
     const read = readAvroBody(reader, frame.payload);
     if (!('value' in read)) throw fail(`${read.reason}. Without a registry, the body is read with the contract's schema; pass a registry to read it with the writer's schema (id ${frame.schemaId})`);
     return {
@@ -112,7 +128,7 @@ export async function decodeAvroMessage(bytes: Uint8Array, interaction: MessageI
       notes: [`The schema id ${frame.schemaId} was not looked up (no schema registry given): the body was read with the contract's schema.`],
     };
   }
-  const client = schemaRegistryClient(options.registry);
+  const client = schemaRegistryClient(registry);
   const writer = await client.typeOf(frame.schemaId, context).catch((error: unknown) => {
     if (isHeraldError(error)) throw new HeraldError(error.code, `Failed to decode ${where}: ${error.message}`, { ...context, retriable: error.retriable, cause: error });
     throw error;

@@ -12,7 +12,7 @@
 import avro from 'avsc';
 import { pathOf, type Segment } from '../matchers/compile';
 import { describeType } from './json';
-import { parseAvroSchema, type AvroSchema } from './schema';
+import { parseAvroSchema, type AvroSchemaSource } from './schema';
 
 export type SchemaIncompatibility =
   | 'TYPE_MISMATCH' // the writer's type cannot be read as the reader's (no promotion)
@@ -41,7 +41,7 @@ export interface ReaderWriterLabels {
   readonly writer?: string;
 }
 
-type Schemaish = AvroSchema | avro.Type;
+type Schemaish = AvroSchemaSource | avro.Type;
 
 const toType = (schema: Schemaish, where: string): avro.Type => (avro.Type.isType(schema) ? (schema as avro.Type) : parseAvroSchema(schema, where));
 

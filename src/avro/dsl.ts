@@ -117,7 +117,8 @@ export async function resolveAvroSchemaId(state: AvroPayloadState, declared: Avr
 }
 
 /** The example as the handler receives it: Avro bytes (framed when an id is known) and the decoded record. */
-export function avroExample(state: AvroPayloadState, payload: JsonValue, schemaId: number | undefined, declared: AvroDeclared): { body: Buffer; payload: JsonValue } {
+export function avroExample(state: AvroPayloadState, payload: JsonValue, resolvedId: number | undefined, declared: AvroDeclared): { body: Buffer; payload: JsonValue } {
+  const schemaId = resolvedId ?? state.options.schemaId;
   if (framingOf(state) === 'confluent' && schemaId === undefined) {
     throw new HeraldError('HERALD_DSL_INVALID', `Failed to build the example of ${label(declared)}: its schema id is not known yet. Call verify() (which asks the registry), or pass schemaId to withAvroPayload().`, { interaction: declared.description });
   }

@@ -9,5 +9,9 @@ export { AVRO_CONTENT_TYPE, AVRO_JSON_FORM, avroBlockOf, isAvroInteraction, isAv
 export type { AvroContractBlock, AvroFraming } from './contract';
 export { decodeAvroMessage, encodeAvro } from './codec';
 export type { DecodeAvroOptions, DecodedAvroMessage } from './codec';
+export { matchCapturedAvro } from './captured';
+export type { CapturedAvroResult } from './captured';
+export { decodeProducedAvro } from './produced';
+export type { ProducedAvro } from './produced';
 export { checkReaderWriter, checkCompatibility, formatCompatibility, formatSchemaIssues, isCompatibilityMode, COMPATIBILITY_MODES } from './compatibility';
 export type { SchemaIssue, SchemaIncompatibility, ReaderWriterLabels, CompatibilityMode, CompatibilityIssue, CompatibilityResult, SubjectVersion } from './compatibility';

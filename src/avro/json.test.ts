@@ -146,3 +146,22 @@ describe('loading schemas', () => {
     );
   });
 });
+
+describe('decimal resolution between scales', () => {
+  const money = (scale: number): ReturnType<typeof loadAvroSchema>['type'] =>
+    loadAvroSchema({ type: 'record', name: 'M', fields: [{ name: 'v', type: { type: 'bytes', logicalType: 'decimal', precision: 9, scale } }] }, 'm').type;
+
+  it('rescales a decimal read with a larger scale', () => {
+    const writer = money(1);
+    const reader = money(3);
+    const value = reader.fromBuffer(writer.toBuffer({ v: '12.5' }), reader.createResolver(writer)) as { v: string };
+    expect(value.v).toBe('12.500');
+  });
+
+  it('fails to read digits the reader scale cannot hold', () => {
+    const writer = money(3);
+    const reader = money(1);
+    expect(() => reader.fromBuffer(writer.toBuffer({ v: '12.505' }), reader.createResolver(writer))).toThrow('the decimal 12.505 does not fit scale 1 and precision 9');
+    expect((reader.fromBuffer(writer.toBuffer({ v: '12.500' }), reader.createResolver(writer)) as { v: string }).v).toBe('12.5');
+  });
+});

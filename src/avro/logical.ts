@@ -200,6 +200,15 @@ class DecimalType extends HeraldLogicalType {
   protected override sameParameters(type: AvroType): boolean {
     return type instanceof DecimalType && type.scale === this.scale;
   }
+  /** Another decimal scale: rescale the text ("12.5" read with scale 2 is "12.50"); digits that do not fit fail decoding. */
+  protected override _resolve(type: AvroType): ((value: unknown) => unknown) | undefined {
+    if (!(type instanceof DecimalType) || type.scale === this.scale) return super._resolve(type);
+    return (value) => {
+      const bytes = this._toValue(value);
+      if (bytes === undefined) throw new Error(`the decimal ${String(value)} does not fit scale ${this.scale} and precision ${this.precision}`);
+      return this._fromValue(bytes);
+    };
+  }
   protected override _fromValue(value: unknown): string {
     const n = fromTwosComplement(value as Buffer);
     const negative = n < 0n;

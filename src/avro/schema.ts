@@ -18,8 +18,11 @@ export interface AvroSchemaObject {
 }
 export type AvroSchemaJson = string | number | boolean | null | readonly AvroSchemaJson[] | { readonly [key: string]: AvroSchemaJson | undefined };
 
-/** Where a schema is declared: inline JSON, or a path to an `.avsc` file (relative to the working directory). */
-export type AvroSchemaSource = AvroSchema;
+/**
+ * Where a schema is declared: inline JSON (typed, or as read from a contract or JSON.parse), or a
+ * path to an `.avsc` file (relative to the working directory).
+ */
+export type AvroSchemaSource = AvroSchema | JsonValue;
 
 /** A parsed schema and where it came from. */
 export interface LoadedSchema {

@@ -24,7 +24,8 @@ function kafkaDoc(payload: JsonObject, message: JsonObject = {}, topic = TOPIC):
 
 const object = (properties: JsonObject, required = Object.keys(properties)): JsonObject => ({ type: 'object', properties, required });
 
-function declare(name: string, payload: Template, build: (d: ReturnType<typeof base>) => ReturnType<typeof base> = (d) => d): MessageInteraction {
+type Payloadable = { withPayload(payload: Template): { toInteraction(): MessageInteraction } };
+function declare(name: string, payload: Template, build: (d: ReturnType<typeof base>) => Payloadable = (d) => d): MessageInteraction {
   return build(base(name)).withPayload(payload).toInteraction();
 }
 function base(name: string) {

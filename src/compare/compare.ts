@@ -107,11 +107,11 @@ function compareWith(interaction: MessageInteraction, message: SpecMessage, cons
     if (block !== undefined) {
       const byPath = new Map(flatten(requirements.payload).map((r) => [r.path, r]));
       const issues = checkReaderWriter(block.schema as AvroSchema, message.avroSchema as AvroSchema, { reader: consumer, writer: 'the spec' });
+      // Avro against Avro: the payload is decided by Avro's schema resolution (reader = consumer, writer = spec).
+      for (let i = findings.length - 1; i >= 0; i -= 1) if (findings[i]?.part === 'body') findings.splice(i, 1);
       for (const issue of issues) {
         const req = byPath.get(issue.path);
         if (req !== undefined && !req.used) continue;
-        // The resolution issue replaces what the JSON view found at the same place.
-        for (let i = findings.length - 1; i >= 0; i -= 1) if (findings[i]?.path === issue.path) findings.splice(i, 1);
         findings.push({ severity: 'incompatible', code: 'avro', part: 'body', path: issue.path, expected: issue.reader, actual: issue.writer, message: issue.message });
       }
     }
@@ -147,6 +147,9 @@ export function compareInteraction(interaction: MessageInteraction, spec: Spec, 
   const notes: string[] = [];
   let chosen = first;
   let outcome = compareWith(interaction, first, context.consumer, spec, options);
+  if (!selection.byName && selection.candidates.length === 1 && spec.messages.length > 1) {
+    notes.push(`compared with ${describeSpecMessage(first)}, the only message the provider sends on this channel; its name does not appear in the description`);
+  }
   if (!selection.byName && selection.candidates.length > 1) {
     for (const other of selection.candidates.slice(1)) {
       const candidate = compareWith(interaction, other, context.consumer, spec, options);

@@ -376,7 +376,14 @@ export function diffSpecs(before: Spec, after: Spec, contracts: readonly Contrac
   const { pairs, removed, added } = pairMessages(before.messages, after.messages);
   for (const m of removed) {
     const onMessage = checked.filter((c) => matched(c, 'before', m));
-    changes.push(classify({ part: 'message', path: '$', kind: 'message-removed', before: describeSpecMessage(m), after: undefined, description: `the message ${describeSpecMessage(m)} was removed`, safeByNature: false }, m, onMessage));
+    const change = classify({ part: 'message', path: '$', kind: 'message-removed', before: describeSpecMessage(m), after: undefined, description: `the message ${describeSpecMessage(m)} was removed`, safeByNature: false }, m, onMessage);
+    // Whoever read the removed message is affected, even if another message now happens to fit.
+    const affected = onMessage.map((c): AffectedInteraction => {
+      const problem = newProblems(c, 'message', '$')[0]?.message;
+      const instead = c.after.specMessage === undefined ? '' : `; it now matches only ${c.after.specMessage.describe}`;
+      return { consumer: c.contract.consumer, interaction: c.interaction.description, ...(c.before.contractFile === undefined ? {} : { contractFile: c.before.contractFile }), reason: problem ?? `${c.contract.consumer} reads ${m.name ?? m.id}, which the new spec no longer has${instead}` };
+    });
+    changes.push(affected.length === 0 ? change : { ...change, classification: 'breaking', reason: `it breaks ${[...new Set(affected.map((a) => a.consumer))].join(', ')}: ${affected[0]?.reason ?? ''}`, affected });
   }
   for (const m of added) {
     changes.push(classify({ part: 'message', path: '$', kind: 'message-added', before: undefined, after: describeSpecMessage(m), description: `the message ${describeSpecMessage(m)} was added`, safeByNature: true }, m, []));

@@ -43,7 +43,7 @@ async function waitUntilReady(url: string, child: ChildProcess, output: () => st
 }
 
 const order = { type: 'record', name: 'OrderPlaced', namespace: 'com.acme', fields: [{ name: 'orderId', type: 'string' }, { name: 'total', type: { type: 'bytes', logicalType: 'decimal', precision: 10, scale: 2 } }] };
-const retyped = { ...order, fields: [{ name: 'orderId', type: 'long' }, order.fields[1]] };
+const retyped = { ...order, fields: [{ name: 'orderId', type: 'long' }, { name: 'total', type: { type: 'bytes', logicalType: 'decimal', precision: 10, scale: 2 } }] };
 
 describe('a real Confluent-compatible registry: Apicurio Registry (ccompat v7)', () => {
   let child: ChildProcess | undefined;

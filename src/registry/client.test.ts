@@ -4,11 +4,11 @@
  */
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { hasErrorCode, isHeraldError } from '../errors/herald-error';
-import { SchemaRegistryClient, schemaRegistryClient } from './client';
+import { SchemaRegistryClient, schemaRegistryClient, schemaRegistryFromEnv } from './client';
 import { startSchemaRegistry, type StartedSchemaRegistry } from './server';
 
 const orderV1 = {
-  type: 'record',
+  type: 'record' as const,
   name: 'OrderPlaced',
   namespace: 'com.acme.orders',
   fields: [
@@ -17,7 +17,7 @@ const orderV1 = {
   ],
 };
 const orderV2 = { ...orderV1, fields: [...orderV1.fields, { name: 'currency', type: 'string', default: 'EUR' }] };
-const orderIncompatible = { ...orderV1, fields: [{ name: 'orderId', type: 'long' }, orderV1.fields[1]] };
+const orderIncompatible = { ...orderV1, fields: [{ name: 'orderId', type: 'long' }, { name: 'total', type: 'double' }] };
 const avro = (schema: object): { type: SchemaType.AVRO; schema: string } => ({ type: SchemaType.AVRO, schema: JSON.stringify(schema) });
 
 describe('@kafkajs/confluent-schema-registry against the embedded registry', () => {
@@ -62,11 +62,13 @@ describe('@kafkajs/confluent-schema-registry against the embedded registry', () 
 
   it('surfaces an incompatible schema as an error from the client', async () => {
     await client.register(avro(orderV1), { subject: 'orders.v1-value' });
-    const error = await client.register(avro(orderIncompatible), { subject: 'orders.v1-value' }).catch((e: unknown) => e as Error & { status?: number });
+    const error: unknown = await client.register(avro(orderIncompatible), { subject: 'orders.v1-value' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
-    expect(error.status).toBe(409);
-    expect(error.message).toContain('Schema being registered is incompatible with an earlier schema for subject "orders.v1-value"');
-    expect(error.message).toContain('the new schema reads `orderId` as long; version 1 makes it string');
+    expect(error).toMatchObject({
+      status: 409,
+      message: expect.stringContaining('Schema being registered is incompatible with an earlier schema for subject "orders.v1-value"'),
+    });
+    expect(error).toMatchObject({ message: expect.stringContaining('the new schema reads `orderId` as long; version 1 makes it string') });
   });
 
   it('surfaces unknown subjects and ids as 404 errors', async () => {
@@ -135,6 +137,12 @@ describe("Herald's SchemaRegistryClient", () => {
     const client = new SchemaRegistryClient({ url: `${secured.url}/`, auth: { username: 'a', password: 'b' }, headers: { 'x-tenant': 'shop' } });
     expect(client.url).toBe(secured.url);
     expect(await client.register('s', orderV1)).toBe(1);
+  });
+
+  it('reads a registry from HERALD_SCHEMA_REGISTRY_URL / _USERNAME / _PASSWORD', () => {
+    expect(schemaRegistryFromEnv({})).toBeUndefined();
+    expect(schemaRegistryFromEnv({ HERALD_SCHEMA_REGISTRY_URL: ' http://sr:8081 ' })).toEqual({ url: 'http://sr:8081' });
+    expect(schemaRegistryFromEnv({ HERALD_SCHEMA_REGISTRY_URL: 'https://sr', HERALD_SCHEMA_REGISTRY_USERNAME: 'key', HERALD_SCHEMA_REGISTRY_PASSWORD: 'secret' })).toEqual({ url: 'https://sr', auth: { username: 'key', password: 'secret' } });
   });
 
   it('shares clients by URL and credentials, but a started registry brings its own', () => {

@@ -205,6 +205,18 @@ export class SchemaRegistryClient {
   }
 }
 
+/** Environment variables naming the registry when no option does (e.g. for `herald verify`). */
+export const SCHEMA_REGISTRY_ENV = { url: 'HERALD_SCHEMA_REGISTRY_URL', username: 'HERALD_SCHEMA_REGISTRY_USERNAME', password: 'HERALD_SCHEMA_REGISTRY_PASSWORD' } as const;
+
+/** The registry HERALD_SCHEMA_REGISTRY_URL (+ _USERNAME / _PASSWORD for basic auth) names, if any. */
+export function schemaRegistryFromEnv(env: NodeJS.ProcessEnv = process.env): SchemaRegistryConfig | undefined {
+  const url = env[SCHEMA_REGISTRY_ENV.url]?.trim();
+  if (url === undefined || url === '') return undefined;
+  const username = env[SCHEMA_REGISTRY_ENV.username];
+  const password = env[SCHEMA_REGISTRY_ENV.password];
+  return username === undefined || username === '' ? { url } : { url, auth: { username, password: password ?? '' } };
+}
+
 const clients = new Map<string, SchemaRegistryClient>();
 
 /** A client for the option (clients for the same URL and credentials are shared, with their caches). */

@@ -40,6 +40,8 @@ function ruleSchema(rule: RuleJson, example: JsonValue): JsonObject {
       return { type: 'integer' };
     case 'decimal':
     case 'real':
+      // Pact's decimal: a number with a fractional part.
+      return { type: 'number', not: { type: 'integer' } };
     case 'number':
       return { type: 'number' };
     case 'boolean':

@@ -114,6 +114,12 @@ function ownTypes(s: JsonObject): Set<JsonType> | undefined {
     types = types === undefined ? fromValues : new Set([...types].filter((t) => fromValues.has(t)));
   }
   if (types !== undefined && s['nullable'] === true) types.add('null');
+  // `not: { type: integer }` (or `not: { multipleOf: 1 }`): numbers with a fractional part only.
+  const negated = s['not'];
+  if (types !== undefined && isObject(negated) && Object.keys(negated).every((k) => k === 'type' || k === 'multipleOf')) {
+    const excluded = negated['multipleOf'] === 1 ? new Set<JsonType>(['integer']) : Object.keys(negated).length === 1 ? ownTypes(negated) : undefined;
+    for (const t of excluded ?? []) types.delete(t);
+  }
   return types;
 }
 

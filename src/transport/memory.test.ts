@@ -191,6 +191,18 @@ describe('InMemoryTransport, AMQP channels', () => {
     expect(await codeOf(t.startCapture({ transport: 'sqs', name: 'q' }))).toBe('HERALD_TRANSPORT_CHANNEL_INVALID');
   });
 
+  it('a waiting next({ where }) passes over messages that arrive first', async () => {
+    await using t = new InMemoryTransport();
+    const c = kafkaTopic(unique('orders'));
+    await using capture = await t.startCapture(c);
+    const waiting = capture.next({ timeoutMs: 1000, where: (m) => m.key?.toString() === 'mine' });
+    await t.publish({ channel: c, key: 'theirs', body: body('1') });
+    await t.publish({ channel: c, key: 'mine', body: body('2') });
+    await t.publish({ channel: c, key: 'theirs', body: body('3') });
+    expect((await waiting).body.toString()).toBe('2');
+    expect((await capture.next({ timeoutMs: 100 })).body.toString()).toBe('3');
+  });
+
   it('runs subscription handlers after publish returns, one at a time', async () => {
     await using t = new InMemoryTransport();
     const c = kafkaTopic(unique('orders'));

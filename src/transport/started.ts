@@ -12,6 +12,7 @@ import type { CapturedMessage, Delivery, DeliveryHandler, NextOptions, StartedCa
 export const DEFAULT_NEXT_TIMEOUT_MS = 10_000;
 
 interface Waiter<T> {
+  readonly where: ((entry: T) => boolean) | undefined;
   readonly resolve: (value: T) => void;
   readonly reject: (error: HeraldError) => void;
   readonly timer: NodeJS.Timeout;
@@ -30,6 +31,7 @@ class Log<T> {
   constructor(
     private readonly channel: Channel,
     private readonly what: string,
+    private readonly messageOf: (entry: T) => CapturedMessage,
   ) {}
 
   get ended(): boolean {
@@ -39,10 +41,17 @@ class Log<T> {
   add(entry: T): void {
     if (this.terminal !== undefined) return;
     this.entries.push(entry);
-    const waiter = this.waiters.shift();
-    if (waiter !== undefined) {
-      clearTimeout(waiter.timer);
-      waiter.resolve(this.entries[this.cursor++] as T);
+    const waiter = this.waiters[0];
+    if (waiter === undefined) return;
+    // The first waiter reads on from the cursor; entries it does not want are passed over.
+    while (this.cursor < this.entries.length) {
+      const next = this.entries[this.cursor++] as T;
+      if (waiter.where === undefined || waiter.where(next)) {
+        this.waiters.shift();
+        clearTimeout(waiter.timer);
+        waiter.resolve(next);
+        return;
+      }
     }
   }
 
@@ -59,16 +68,24 @@ class Log<T> {
   }
 
   next(options: NextOptions = {}): Promise<T> {
-    if (this.cursor < this.entries.length) return Promise.resolve(this.entries[this.cursor++] as T);
+    const filter = options.where;
+    const where = filter === undefined ? undefined : (entry: T): boolean => filter(this.messageOf(entry));
+    if (this.waiters.length === 0) {
+      while (this.cursor < this.entries.length) {
+        const next = this.entries[this.cursor++] as T;
+        if (where === undefined || where(next)) return Promise.resolve(next);
+      }
+    }
     if (this.terminal !== undefined) return Promise.reject(this.terminal);
     const timeoutMs = options.timeoutMs ?? DEFAULT_NEXT_TIMEOUT_MS;
     return new Promise<T>((resolve, reject) => {
       const waiter: Waiter<T> = {
+        where,
         resolve,
         reject,
         timer: setTimeout(() => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
-          reject(timeoutError(this.channel, timeoutMs, this.what, this.entries.length));
+          reject(timeoutError(this.channel, timeoutMs, where === undefined ? this.what : `${this.what} matching the filter (where)`, this.entries.length));
         }, timeoutMs),
       };
       this.waiters.push(waiter);
@@ -99,7 +116,7 @@ export class BufferedCapture implements StartedCapture {
     private readonly options: StartedOptions = {},
   ) {
     this.channel = channel;
-    this.log = new Log(channel, 'a message');
+    this.log = new Log<CapturedMessage>(channel, 'a message', (m) => m);
   }
 
   /** True once stopped or failed. */
@@ -151,7 +168,7 @@ export class HandlerSubscription implements StartedSubscription {
     private readonly options: StartedOptions = {},
   ) {
     this.channel = channel;
-    this.log = new Log(channel, 'a delivery');
+    this.log = new Log<Delivery>(channel, 'a delivery', (d) => d.message);
   }
 
   get ended(): boolean {

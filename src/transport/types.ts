@@ -44,6 +44,11 @@ export interface CapturedMessage {
 export interface NextOptions {
   /** Give up after this long, with HERALD_TRANSPORT_TIMEOUT (default 10 000 ms). */
   readonly timeoutMs?: number;
+  /**
+   * Only a message for which this is true: others arriving first are passed over (they stay in
+   * `captured()`), e.g. `where: (m) => m.key?.toString() === orderId` on a busy topic.
+   */
+  readonly where?: (message: CapturedMessage) => boolean;
 }
 
 /**

@@ -100,7 +100,7 @@ export class UsageTracker {
   /** Stops recording and returns what was read. */
   finish(): RecordedUsage {
     this.#active = false;
-    for (const [path, node] of this.#referenced) if (!this.#inspected.has(path)) this.#whole.add(path);
+    for (const path of this.#referenced.keys()) if (!this.#inspected.has(path)) this.#whole.add(path);
     for (const path of this.#whole) {
       const node = path === '$' ? this.#root : this.#nodeAt(path);
       if (node === undefined) continue;

@@ -97,8 +97,10 @@ describe('field usage recorded by verify()', () => {
   it('counts Object.keys as reading names only, and `in` / Object.hasOwn as reading the field', async () => {
     const keys = await usageOfRun(({ payload }) => Object.keys(payload.address).length);
     expect(keys.usage.payload).toEqual(['$.address']);
-    const presence = await usageOfRun(({ payload }) => 'city' in payload.address && Object.hasOwn(payload, 'total'));
-    expect(presence.usage.payload).toEqual(['$.address', '$.address.city', '$.total']);
+    const presence = await usageOfRun(({ payload }) => 'city' in payload.address && Object.hasOwn(payload, 'total') && Object.prototype.hasOwnProperty.call(payload, 'placedAt'));
+    expect(presence.usage.payload).toEqual(['$.address', '$.address.city', '$.placedAt', '$.total']);
+    const filtered = await usageOfRun(({ payload }) => payload.items.filter((i) => i.qty > 1).length);
+    expect(filtered.usage.payload).toEqual(['$.items', '$.items[*]', '$.items[*].qty']);
   });
 
   it('counts an object taken but never looked into as read whole', async () => {

@@ -89,7 +89,13 @@ export function describeTransportCompliance<T extends TransportAdapter>(name: st
     }
   }
 
-  const text = (c: Channel, body: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage => ({ channel: c, body: Buffer.from(body, 'utf8'), ...extra });
+  // One key for every message: Kafka keeps order per partition only, and a key picks one partition.
+  const text = (c: Channel, body: string, extra: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
+    channel: c,
+    body: Buffer.from(body, 'utf8'),
+    ...(supportsKey(c) ? { key: 'compliance-key' } : {}),
+    ...extra,
+  });
 
   const expectCode = async (promise: Promise<unknown>, code: 'HERALD_TRANSPORT_TIMEOUT' | 'HERALD_TRANSPORT_CLOSED'): Promise<unknown> => {
     let error: unknown;
@@ -183,10 +189,28 @@ export function describeTransportCompliance<T extends TransportAdapter>(name: st
         withAdapter(async (t, c) => {
           await using capture = await t.startCapture(c);
           const sent = Array.from({ length: 10 }, (_, i) => `m-${i}`);
-          for (const b of sent) await t.publish(text(c, b, supportsKey(c) ? { key: 'same-key' } : {}));
+          for (const b of sent) await t.publish(text(c, b));
           const got: string[] = [];
           for (let i = 0; i < sent.length; i += 1) got.push(bodyText(await capture.next({ timeoutMs })));
           expect(got).toEqual(sent);
+        }),
+      testTimeout,
+    );
+
+    it(
+      'next({ where }) passes over other messages, which stay in captured()',
+      () =>
+        withAdapter(async (t, c) => {
+          await using capture = await t.startCapture(c);
+          await using subscription = await t.subscribe(c, () => undefined);
+          for (const b of ['other-1', 'wanted', 'other-2']) await t.publish(text(c, b));
+          const wanted = (m: CapturedMessage): boolean => bodyText(m) === 'wanted';
+          expect(bodyText(await capture.next({ timeoutMs, where: wanted }))).toBe('wanted');
+          expect(bodyText((await subscription.next({ timeoutMs, where: wanted })).message)).toBe('wanted');
+          expect(bodyText(await capture.next({ timeoutMs }))).toBe('other-2');
+          const error = await expectCode(capture.next({ timeoutMs: quietMs, where: wanted }), 'HERALD_TRANSPORT_TIMEOUT');
+          expect(String((error as Error).message)).toMatch(/matching/);
+          expect(capture.captured().map(bodyText)).toEqual(['other-1', 'wanted', 'other-2']);
         }),
       testTimeout,
     );
