@@ -209,6 +209,20 @@ describe('AmqpTransport cleanup', () => {
   });
 });
 
+describe('RabbitMqBrokerContainer', () => {
+  it('starts with other credentials, a vhost and the management API', async () => {
+    await using own = await new RabbitMqBrokerContainer().withCredentials('herald', 's3cret').withVhost('tests').withManagement().start();
+    expect(own.url).toMatch(/^amqp:\/\/herald:s3cret@[^/]+:\d+\/tests$/);
+    await using t = new AmqpTransport({ url: own.url });
+    await t.declareExchange('orders', 'topic', { durable: false });
+    await using capture = await t.startCapture(amqpExchange('orders', 'k'));
+    await t.publish({ channel: amqpExchange('orders', 'k'), body: Buffer.from('in the vhost') });
+    expect(text(await capture.next())).toBe('in the vhost');
+    const response = await fetch(`${own.managementUrl ?? ''}/api/vhosts/tests`, { headers: { authorization: `Basic ${Buffer.from('herald:s3cret').toString('base64')}` } });
+    expect(response.status).toBe(200);
+  }, 180_000);
+});
+
 describe('AmqpTransport faults', () => {
   it('an unreachable broker fails connect with a retriable HERALD_TRANSPORT_CONNECT_FAILED, quickly', async () => {
     const port = await closedPort();

@@ -62,7 +62,7 @@ export class RabbitMqBrokerContainer {
     return this;
   }
 
-  /** Also exposes the management HTTP API (the image must include the plugin). */
+  /** Also enables and exposes the management HTTP API (`managementUrl`). */
   withManagement(enabled = true): this {
     this.management = enabled;
     return this;
@@ -84,11 +84,13 @@ export class RabbitMqBrokerContainer {
     const started = performance.now();
     const ports = this.management ? [AMQP_PORT, MANAGEMENT_PORT] : [AMQP_PORT];
     const vhostEnv: Record<string, string> = this.vhost === '/' ? {} : { RABBITMQ_DEFAULT_VHOST: this.vhost };
+    // RabbitMQ's own variable: works for the official images and herald/rabbitmq alike.
+    const pluginsEnv: Record<string, string> = this.management ? { RABBITMQ_ENABLED_PLUGINS: 'rabbitmq_management' } : {};
     let container: Awaited<ReturnType<InstanceType<Testcontainers['GenericContainer']>['start']>>;
     try {
       container = await new tc.GenericContainer(this.image)
         .withExposedPorts(...ports)
-        .withEnvironment({ RABBITMQ_DEFAULT_USER: this.user, RABBITMQ_DEFAULT_PASS: this.password, ...vhostEnv, ...this.environment })
+        .withEnvironment({ RABBITMQ_DEFAULT_USER: this.user, RABBITMQ_DEFAULT_PASS: this.password, ...vhostEnv, ...pluginsEnv, ...this.environment })
         .withWaitStrategy(tc.Wait.forAll([tc.Wait.forLogMessage(/Server startup complete/), tc.Wait.forListeningPorts()]))
         .withStartupTimeout(this.startupTimeoutMs)
         .start();

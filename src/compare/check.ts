@@ -200,7 +200,8 @@ class Checker {
 
   /** True when the spec's pattern or format guarantees the consumer's constraint. */
   private implied(req: Requirement, schema: Schema, formats: readonly string[]): boolean {
-    const patterns = schemaStrings(schema, 'pattern').map(normaliseRegex);
+    // JSON Schema patterns search, Pact regexes match whole values: only an anchored pattern can prove one.
+    const patterns = schemaStrings(schema, 'pattern').filter((p) => p.startsWith('^') && p.endsWith('$') && !p.endsWith('\\$')).map(normaliseRegex);
     const constraints = req.rules.filter((r) => r.match !== 'type');
     if (constraints.length === 0) return false;
     return constraints.every((rule) => {

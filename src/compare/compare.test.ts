@@ -1,3 +1,4 @@
+import type { AvroSchemaObject } from '../avro/schema';
 import { amqpExchange, kafkaTopic } from '../contract/channel';
 import type { JsonObject } from '../contract/json';
 import type { Contract, MessageInteraction } from '../contract/model';
@@ -57,6 +58,8 @@ describe('compare: field checks', () => {
     const interaction = declare('materials', { stock: m.regex(/^\d+$/, '12') });
     const proven = await compare(interaction, kafkaDoc(object({ stock: { type: 'string', pattern: '^[0-9]+$' } })));
     expect(proven).toMatchObject({ status: 'compatible', findings: [] });
+    const unanchored = await compare(interaction, kafkaDoc(object({ stock: { type: 'string', pattern: '[0-9]+' } })));
+    expect(problems(unanchored)).toEqual([['warning', 'unproven', '$.stock']]);
     const loose = await compare(interaction, kafkaDoc(object({ stock: { type: 'string' } })));
     expect(loose.status).toBe('compatible');
     expect(problems(loose)).toEqual([['warning', 'unproven', '$.stock']]);
@@ -271,7 +274,7 @@ describe('compare: specs and reports', () => {
     const interaction = consumer('materials')
       .expectsFrom('contractors')
       .message('a ContractorUpdated event')
-      .withAvroPayload(JSON.parse(avsc('string')) as JsonObject as never, { available: m.boolean(true), stock: m.string('12'), note: null })
+      .withAvroPayload(JSON.parse(avsc('string')) as AvroSchemaObject, { available: m.boolean(true), stock: m.string('12'), note: null })
       .toInteraction();
     const result = await compare(interaction, avsc('int'), {}, 'contractor.avsc');
     expect(result.findings).toEqual([expect.objectContaining({ code: 'avro', path: '$.stock', message: expect.stringContaining('materials') })]);

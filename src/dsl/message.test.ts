@@ -134,3 +134,13 @@ describe('self-consistency', () => {
     expect(() => declaration.toInteraction()).toThrow(/example does not satisfy its own matchers[\s\S]*\$\.stock/);
   });
 });
+
+describe('the example a handler receives', () => {
+  it('is made of this realm’s arrays and objects, so instanceof works in handlers', async () => {
+    const received = await consumer('a').expectsFrom('b').message('realm').withPayload({ items: m.eachLike({ n: m.integer() }, { min: 2 }) }).verify((message) => {
+      if (!(message.payload.items instanceof Array)) throw new Error('items is not an Array of this realm');
+      if (!(message.payload instanceof Object)) throw new Error('payload is not an Object of this realm');
+    });
+    expect(received.payload.items).toHaveLength(2);
+  });
+});

@@ -2,7 +2,7 @@
  * Compiles a template (JSON with matcher nodes) into what a Pact file holds: the example content,
  * matching rules by path and generators by path. Paths use Pact notation (`$.items[*].qty`).
  */
-import type { JsonValue } from '../contract/json';
+import { copyJson, type JsonValue } from '../contract/json';
 import type { GeneratorJson, RuleJson, RuleList } from '../contract/model';
 import { HeraldError } from '../errors/herald-error';
 import { isMatcher, type AnyMatcher, type Template } from './node';
@@ -80,7 +80,7 @@ function compileNode(node: AnyMatcher, segments: Segment[], sink: Sink, depth: n
   if (node.array !== undefined) {
     const item = walk(node.example, [...segments, { anyIndex: true }], sink, depth + 1, where);
     // Distinct copies: generators later change each item on its own.
-    return Array.from({ length: node.array.examples }, (_, i) => (i === 0 ? item : structuredClone(item)));
+    return Array.from({ length: node.array.examples }, (_, i) => (i === 0 ? item : copyJson(item)));
   }
   if (node.anyKey === true && typeof node.example === 'object' && node.example !== null && !Array.isArray(node.example) && !isMatcher(node.example)) {
     const out: Record<string, JsonValue> = {};

@@ -4,7 +4,7 @@
  * example; generators only change the copy a handler receives.
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import type { JsonObject, JsonValue } from '../contract/json';
+import { copyJson, type JsonObject, type JsonValue } from '../contract/json';
 import type { GeneratorJson } from '../contract/model';
 import { HeraldError } from '../errors/herald-error';
 import type { CompiledGenerator, Segment } from './compile';
@@ -63,7 +63,7 @@ function fromProviderState(expression: string, current: JsonValue, params: JsonO
 
 /** Applies generators to a deep copy of `content`, following each generator's path (wildcards included). */
 export function applyGenerators(content: JsonValue, generators: readonly CompiledGenerator[], params: JsonObject = {}): JsonValue {
-  let root = structuredClone(content);
+  let root = copyJson(content);
   for (const { segments, generator } of generators) {
     if (segments.length === 0) {
       root = generateValue(generator, root, params);

@@ -3,7 +3,7 @@
  * TypeScript type says `number`. Declarations are templates (plain JSON with nodes inside); the
  * compiler (compile.ts) turns a template into Pact example content, matching rules and generators.
  */
-import type { JsonPrimitive, JsonValue } from '../contract/json';
+import { copyJson, type JsonPrimitive, type JsonValue } from '../contract/json';
 import type { GeneratorJson, RuleJson } from '../contract/model';
 
 declare const phantom: unique symbol;
@@ -96,7 +96,7 @@ export function matcherNode<T>(rules: readonly RuleJson[], example: Template, op
 export function exampleOf(template: Template): JsonValue {
   if (isMatcher(template)) {
     const item = exampleOf(template.example);
-    return template.array === undefined ? item : Array.from({ length: template.array.examples }, (_, i) => (i === 0 ? item : structuredClone(item)));
+    return template.array === undefined ? item : Array.from({ length: template.array.examples }, (_, i) => (i === 0 ? item : copyJson(item)));
   }
   if (Array.isArray(template)) return template.map((t: Template) => exampleOf(t));
   if (typeof template === 'object' && template !== null) {

@@ -30,7 +30,7 @@ let fresh: FreshContracts | undefined;
 beforeAll(async () => {
   fresh = await regenerateExampleContracts();
   // The examples must have written both files, or the fresh half of this suite would test nothing.
-  expect(fresh.files).toEqual([LEDGER_BILLING, SHIPPING_ORDERS]);
+  expect(fresh.files).toEqual(expect.arrayContaining([LEDGER_BILLING, SHIPPING_ORDERS]));
 }, 120_000);
 
 afterAll(async () => {

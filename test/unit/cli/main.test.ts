@@ -75,7 +75,7 @@ describe('main', () => {
   it('exits 2 for an unknown command or option', async () => {
     const { io, err } = capture();
     await expect(main(['--verbose'], io)).resolves.toBe(2);
-    await expect(main(['diff'], io)).resolves.toBe(2);
-    expect(err.join('')).toMatch(/Unknown option --verbose.*\n.*Unknown command "diff"/);
+    await expect(main(['deploy'], io)).resolves.toBe(2);
+    expect(err.join('')).toMatch(/Unknown option --verbose.*\n.*Unknown command "deploy"/);
   });
 });
