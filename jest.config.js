@@ -8,7 +8,7 @@ const moduleNameMapper = {
   '^herald/amqp$': '<rootDir>/adapters/amqp/index.ts',
   '^herald/compliance$': '<rootDir>/src/transport/compliance/index.ts',
 };
-const base = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
+const base = { transform, moduleNameMapper, testEnvironment: '<rootDir>/src/jest/environment.js', rootDir: __dirname };
 
 module.exports = {
   projects: [

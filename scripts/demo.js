@@ -32,7 +32,7 @@ function main() {
   // Only the consumer tests: the examples project also holds the providers' jest tests, which this
   // demo replaces with the CLI (and which would race the writers when the contracts dir is new).
   const jest = require.resolve('jest/bin/jest', { paths: [ROOT] });
-  const consumers = run('consumer tests write the contracts', process.execPath, [jest, '--selectProjects', 'examples', '--testPathPatterns', '\\.consumer\\.test\\.ts$']);
+  const consumers = run('consumer tests write the contracts', process.execPath, [jest, '--selectProjects', 'examples', '--testPathPattern', '\\.consumer\\.test\\.ts$']);
   if (consumers !== 0) {
     console.error(`\ndemo: the consumer tests failed (exit ${consumers}); no contract to verify.`);
     return 1;

@@ -1,10 +1,10 @@
 /**
  * `herald verify`: load contracts, open a message source, verify, report.
  *
- * The message source is the seam for transports: today the factories module, called in-process;
- * `--transport kafka|amqp --triggers <module>` adds an option-table entry and a case in
- * `openSource` returning a source that verifies through a broker. Loading, provider selection,
- * reporting and exit codes stay as they are.
+ * The message source is the seam for transports: the factories module, called in-process, or
+ * with `--transport kafka|amqp|memory --triggers <module>` the provider's triggers, verified
+ * through a broker (broker-source.ts). Loading, provider selection, reporting and exit codes are
+ * the same for both.
  */
 import path from 'node:path';
 import type { Contract } from '../contract/model';
@@ -17,6 +17,7 @@ import { parseOptions, stringOption, stringOptions, usageError, type OptionTable
 import type { CliIO } from './io';
 import { loadFactories } from './load-module';
 import { writeFileAtomic } from './output';
+import { BROKER_OPTIONS, BROKER_USAGE, openBrokerSource, parseBrokerArgs, type BrokerArgs } from './broker-source';
 
 const COMMAND = 'herald verify';
 
@@ -30,9 +31,11 @@ export const VERIFY_OPTIONS = {
   output: { type: 'string', short: 'o' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
+  ...BROKER_OPTIONS,
 } as const satisfies OptionTable;
 
 export const VERIFY_USAGE = `Usage: herald verify --contracts <file|dir>... --factories <module> [options]
+       herald verify --contracts <file|dir>... --transport kafka|amqp|memory --triggers <module> [options]
 
 Verifies that a provider produces the messages its consumers' contracts expect: for every
 interaction, sets up the provider states, calls the message factory with the same description,
@@ -53,19 +56,26 @@ Options:
   -q, --quiet                    Print only failures and the summary
   -h, --help                     Show this help
 
+${BROKER_USAGE}
 Exit status: 0 all passed (pending interactions may fail), 1 a verification failed (mismatch,
-no factory, provider state failed), 2 usage, configuration or input error (including a
-selection that verifies nothing).
+no factory, provider state failed; on a broker also: no trigger, message not received, connection
+lost during the run), 2 usage, configuration or input error (including a selection that verifies
+nothing, and a broker that cannot be reached or refuses the credentials).
 Colour: on a terminal unless NO_COLOR is set; FORCE_COLOR forces it.
 
 Examples:
   herald verify --contracts contracts/ --factories test/provider/factories.ts
   herald verify -c pacts/*.json -f factories.mjs --consumer shipping --reporter junit -o reports/herald.xml
+  herald verify -c contracts/ --transport kafka --triggers test/provider/triggers.ts --brokers localhost:9092
+  herald verify -c contracts/ --transport amqp --triggers triggers.ts --start-broker
 `;
 
 export interface VerifyArgs {
   readonly contracts: readonly string[];
-  readonly factories: string;
+  /** The factories module (in-process verification); absent with --transport. */
+  readonly factories?: string;
+  /** Verification on a broker (--transport, --triggers…); absent without --transport. */
+  readonly broker?: BrokerArgs;
   readonly provider?: string;
   readonly consumers: readonly string[];
   readonly description?: RegExp;
@@ -81,7 +91,10 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | 'help' {
   const contracts = stringOptions(parsed, 'contracts');
   const factories = stringOption(parsed, 'factories');
   if (contracts.length === 0) throw usageError(COMMAND, 'Missing --contracts: name the contract files or directories to verify (e.g. --contracts contracts/).');
-  if (factories === undefined) throw usageError(COMMAND, "Missing --factories: name the module exporting the provider's message factories (e.g. --factories test/provider/factories.ts).");
+  const broker = parseBrokerArgs(COMMAND, parsed, factories);
+  if (factories === undefined && broker === undefined) {
+    throw usageError(COMMAND, "Missing --factories: name the module exporting the provider's message factories (e.g. --factories test/provider/factories.ts), or verify on a broker with --transport and --triggers.");
+  }
   const reporter = stringOption(parsed, 'reporter') ?? 'console';
   if (!isReporterName(reporter)) throw usageError(COMMAND, `Unknown reporter ${JSON.stringify(reporter)}: use ${REPORTERS.join(', ')}.`);
   const source = stringOption(parsed, 'description');
@@ -98,7 +111,8 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | 'help' {
   const output = stringOption(parsed, 'output');
   return {
     contracts,
-    factories,
+    ...(factories === undefined ? {} : { factories }),
+    ...(broker === undefined ? {} : { broker }),
     consumers: stringOptions(parsed, 'consumer'),
     reporter,
     quiet: parsed.flags.has('quiet'),
@@ -115,11 +129,27 @@ interface MessageSource {
   verify(contracts: readonly Contract[], options: VerifyOptions): Promise<VerificationReport>;
   /** Releases what the source opened (broker connections, consumers…). */
   close(): Promise<void>;
+  /** Run-level remarks for stderr after a run (cleanup problems on the broker…). */
+  readonly notes?: () => readonly string[];
 }
 
-/** The source the arguments ask for: the factories module, called in-process. */
-async function openSource(args: VerifyArgs, cwd: string): Promise<MessageSource> {
-  const definition = await loadFactories(args.factories, cwd);
+/** The source the arguments ask for: the factories module called in-process, or triggers on a broker. */
+async function openSource(args: VerifyArgs, io: CliIO, cwd: string): Promise<MessageSource> {
+  if (args.broker !== undefined) {
+    const source = await openBrokerSource(args.broker, cwd, io.env, io.stderr);
+    let notes: readonly string[] = [];
+    return {
+      providerName: source.providerName,
+      verify: async (contracts, options) => {
+        const report = await source.verify(contracts, options);
+        notes = report.broker.notes;
+        return report;
+      },
+      close: () => source.close(),
+      notes: () => notes,
+    };
+  }
+  const definition = await loadFactories(args.factories ?? '', cwd);
   return {
     providerName: definition.name,
     verify: (contracts, options) => verifyProvider(contracts, definition, options),
@@ -135,8 +165,8 @@ function providerToVerify(args: VerifyArgs, source: MessageSource, contracts: re
   if (names.length === 1 && names[0] !== undefined) return names[0];
   throw new HeraldError(
     'HERALD_UNKNOWN_PROVIDER',
-    `Failed to choose the provider to verify: the contracts name ${names.length} providers (${names.join(', ')}) and ${args.factories} exports no provider name. ` +
-      'Pass --provider <name>, or export provider(name, {...}) from the factories module.',
+    `Failed to choose the provider to verify: the contracts name ${names.length} providers (${names.join(', ')}) and ${args.factories ?? args.broker?.triggers ?? 'the module'} exports no provider name. ` +
+      `Pass --provider <name>, or export ${args.broker === undefined ? 'provider' : 'providerTriggers'}(name, {...}) from the ${args.broker === undefined ? 'factories' : 'triggers'} module.`,
   );
 }
 
@@ -159,7 +189,7 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   // Paths stay as the user wrote them (reports name them) unless the caller runs elsewhere.
   const contracts = await loadContracts(cwd === process.cwd() ? args.contracts : args.contracts.map((p) => path.resolve(cwd, p)));
-  const source = await openSource(args, cwd);
+  const source = await openSource(args, io, cwd);
   try {
     const color = shouldColor(io.stdoutIsTTY === true, io.env);
     // Machine reports own stdout unless they go to a file; then stdout gets the console report.
@@ -186,6 +216,7 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
     } else {
       io.stdout(renderReport(args.reporter, report));
     }
+    for (const note of source.notes?.() ?? []) io.stderr(`Note: ${note}\n`);
     return report.summary.ok ? 0 : 1;
   } finally {
     await source.close();

@@ -11,8 +11,8 @@
  */
 import type { JsonValue } from '../contract/json';
 import type { RuleJson } from '../contract/model';
-import { show } from '../matchers/kind';
-import { checkRuleList } from '../matchers/registry';
+import { show, type SchemaPromise } from '../matchers/kind';
+import { checkRuleList, ruleProvenBy } from '../matchers/registry';
 import type { SpecMessage } from '../spec/model';
 import {
   describeSchema,
@@ -30,7 +30,7 @@ import {
   type Schema,
 } from '../spec/schema';
 import type { Finding, FindingCode, Severity } from './findings';
-import { UUID_REGEX, type MessageRequirements, type Requirement } from './requirements';
+import type { MessageRequirements, Requirement } from './requirements';
 
 export interface CheckContext {
   /** The consumer's name, for messages. */
@@ -200,22 +200,20 @@ class Checker {
 
   /** True when the spec's pattern or format guarantees the consumer's constraint. */
   private implied(req: Requirement, schema: Schema, formats: readonly string[]): boolean {
-    // JSON Schema patterns search, Pact regexes match whole values: only an anchored pattern can prove one.
-    const patterns = schemaStrings(schema, 'pattern').filter((p) => p.startsWith('^') && p.endsWith('$') && !p.endsWith('\\$')).map(normaliseRegex);
-    const constraints = req.rules.filter((r) => r.match !== 'type');
-    if (constraints.length === 0) return false;
-    return constraints.every((rule) => {
-      if (rule.match === 'regex' && typeof rule['regex'] === 'string') {
-        if (patterns.includes(normaliseRegex(rule['regex']))) return true;
-        if (rule['regex'] === UUID_REGEX && formats.includes('uuid')) return true;
-      }
-      if (['datetime', 'timestamp'].includes(rule.match) && formats.includes('date-time')) return true;
-      if (rule.match === 'date' && formats.includes('date')) return true;
-      if (rule.match === 'time' && formats.includes('time')) return true;
-      if (rule.match === 'notEmpty' && ((schemaBound(schema, 'minLength') ?? 0) >= 1 || (schemaBound(schema, 'minItems') ?? 0) >= 1)) return true;
-      // A format whose every sample the rule accepts (e.g. a permissive regex over uuids).
-      return formats.some((f) => (FORMAT_SAMPLES[f] ?? []).length > 0 && (FORMAT_SAMPLES[f] ?? []).every((s) => checkRuleList([rule], 'AND', s, req.example) === undefined));
-    });
+    if (req.rules.length === 0) return false;
+    const promise: SchemaPromise = {
+      // JSON Schema patterns search, Pact regexes match whole values: only an anchored pattern can prove one.
+      patterns: schemaStrings(schema, 'pattern').filter((p) => p.startsWith('^') && p.endsWith('$') && !p.endsWith('\\$')),
+      formats,
+      minLength: schemaBound(schema, 'minLength') ?? 0,
+      minItems: schemaBound(schema, 'minItems') ?? 0,
+    };
+    return req.rules.every(
+      (rule) =>
+        ruleProvenBy(rule, promise) ||
+        // A format whose every sample the rule accepts (e.g. a permissive regex over uuids).
+        formats.some((f) => (FORMAT_SAMPLES[f] ?? []).length > 0 && (FORMAT_SAMPLES[f] ?? []).every((s) => checkRuleList([rule], 'AND', s, req.example) === undefined)),
+    );
   }
 
   /** The spec message's own examples, at the requirement's path. */
@@ -251,16 +249,6 @@ export function named(req: Pick<Requirement, 'part' | 'path' | 'label'>): string
 
 function isOpen(schema: Schema): boolean {
   return schema === true || (typeof schema === 'object' && schema['properties'] === undefined && schema['allOf'] === undefined && schema['anyOf'] === undefined && schema['oneOf'] === undefined && schema['additionalProperties'] === undefined);
-}
-
-/** `^(?:\d+)$`, `^\d+$` and `\d+` are the same full-match expression. */
-export function normaliseRegex(source: string): string {
-  let s = source;
-  if (s.startsWith('^')) s = s.slice(1);
-  if (s.endsWith('$') && !s.endsWith('\\$')) s = s.slice(0, -1);
-  const group = /^\(\?:(.*)\)$/.exec(s);
-  if (group !== null && !/[()]/.test(group[1] as string)) s = group[1] as string;
-  return s.replace(/\[0-9\]/g, '\\d');
 }
 
 export interface CheckOutcome {

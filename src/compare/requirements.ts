@@ -8,9 +8,11 @@ import type { JsonValue } from '../contract/json';
 import { headersOf, META } from '../contract/channel';
 import type { MessageInteraction, RuleJson, RuleList } from '../contract/model';
 import { pathOf, type Segment } from '../matchers/compile';
+import { familyOf, type ArrayBounds } from '../matchers/kind';
+import { describeRule, ruleAccepts, ruleArrayBounds } from '../matchers/registry';
 import { selectRule } from '../matching/engine';
 import type { PathSegment } from '../matching/path';
-import { typeOfValue, type JsonType } from '../spec/schema';
+import type { JsonType } from '../spec/schema';
 import { isMapPath } from '../usage/declared';
 import { usageOf, type FieldUsage } from '../usage/usage';
 
@@ -54,59 +56,12 @@ export interface MessageRequirements {
   readonly usage?: FieldUsage;
 }
 
-const NUMBER: ReadonlySet<JsonType> = new Set(['integer', 'decimal']);
-const VALUE_RULES: ReadonlySet<string> = new Set(['regex', 'include', 'date', 'time', 'datetime', 'timestamp', 'semver', 'equality', 'notEmpty']);
-
-/** The type family of an example: numbers are integer or decimal alike. */
-function familyOf(example: JsonValue): ReadonlySet<JsonType> {
-  const t = typeOfValue(example);
-  return t === 'integer' || t === 'decimal' ? NUMBER : new Set([t]);
-}
-
-/** Types one rule accepts, given the example at its path; undefined: any. */
-export function ruleTypes(rule: RuleJson, example: JsonValue): ReadonlySet<JsonType> | undefined {
-  switch (rule.match) {
-    case 'integer':
-      return new Set(['integer']);
-    case 'decimal':
-    case 'real':
-      return new Set(['decimal']);
-    case 'number':
-      return NUMBER;
-    case 'boolean':
-      return new Set(['boolean']);
-    case 'null':
-      return new Set(['null']);
-    case 'values':
-    case 'eachKey':
-    case 'eachValue':
-      return new Set(['object']);
-    case 'arrayContains':
-      return new Set(['array']);
-    case 'type':
-    case 'min':
-    case 'max':
-    case 'notEmpty':
-    case 'equality':
-    case 'regex':
-    case 'include':
-    case 'date':
-    case 'time':
-    case 'datetime':
-    case 'timestamp':
-    case 'semver':
-      // What the handler's type says: a regex matcher's example is a string, so the handler reads a string.
-      return familyOf(example);
-    default:
-      return undefined;
-  }
-}
-
+/** Types a rule list accepts: AND narrows, OR widens; no rules (Pact's default, equality) accept the example's family. */
 function combineTypes(rules: readonly RuleJson[], combine: 'AND' | 'OR', example: JsonValue): ReadonlySet<JsonType> | undefined {
   if (rules.length === 0) return familyOf(example);
   let out: Set<JsonType> | undefined;
   for (const rule of rules) {
-    const t = ruleTypes(rule, example);
+    const t = ruleAccepts(rule, example);
     if (combine === 'OR') {
       if (t === undefined) return undefined;
       out = new Set([...(out ?? []), ...t]);
@@ -117,63 +72,6 @@ function combineTypes(rules: readonly RuleJson[], combine: 'AND' | 'OR', example
   return out;
 }
 
-/** `^(?:A|B|C)$` as m.oneOf() writes it → ['A', 'B', 'C']; undefined for other expressions. */
-export function oneOfValues(source: string): string[] | undefined {
-  const match = /^\^\(\?:(.*)\)\$$/.exec(source);
-  if (match === null) return undefined;
-  const values: string[] = [];
-  let current = '';
-  const body = match[1] as string;
-  for (let i = 0; i < body.length; i += 1) {
-    const c = body.charAt(i);
-    if (c === '\\') {
-      const next = body.charAt(i + 1);
-      if (!/[\\^$.|?*+()[\]{}]/.test(next)) return undefined;
-      current += next;
-      i += 1;
-    } else if (c === '|') {
-      values.push(current);
-      current = '';
-    } else if (/[\^$.?*+()[\]{}]/.test(c)) {
-      return undefined;
-    } else {
-      current += c;
-    }
-  }
-  values.push(current);
-  return values;
-}
-
-/** The UUID expression m.uuid() writes. */
-export const UUID_REGEX = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-
-function describeRule(rule: RuleJson, example: JsonValue): string | undefined {
-  const option = (name: string): string | undefined => (typeof rule[name] === 'string' ? (rule[name] as string) : undefined);
-  switch (rule.match) {
-    case 'regex': {
-      const source = option('regex') ?? '';
-      if (source === UUID_REGEX) return 'uuid';
-      const values = oneOfValues(source);
-      return values === undefined ? `regex ${source}` : `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
-    }
-    case 'equality':
-      return `exactly ${JSON.stringify(example)}`;
-    case 'include':
-      return `containing ${JSON.stringify(option('value') ?? '')}`;
-    case 'date':
-    case 'time':
-    case 'datetime':
-    case 'timestamp':
-      return `${rule.match === 'timestamp' ? 'datetime' : rule.match} ${option('format') ?? option(rule.match) ?? 'ISO 8601'}`;
-    case 'semver':
-      return 'semantic version';
-    case 'notEmpty':
-      return 'not empty';
-    default:
-      return undefined;
-  }
-}
-
 function typeWord(types: ReadonlySet<JsonType> | undefined): string {
   if (types === undefined) return 'any value';
   if (types.size === 2 && types.has('integer') && types.has('decimal')) return 'number';
@@ -181,10 +79,26 @@ function typeWord(types: ReadonlySet<JsonType> | undefined): string {
   return names.length === 0 ? 'nothing' : names.join(' or ');
 }
 
-function describe(types: ReadonlySet<JsonType> | undefined, rules: readonly RuleJson[], example: JsonValue, isDefault: boolean): string {
-  const details = rules.map((r) => describeRule(r, example)).filter((d): d is string => d !== undefined);
-  if (isDefault && typeof example !== 'object') details.push(`exactly ${JSON.stringify(example)}`);
-  return details.length === 0 ? typeWord(types) : `${typeWord(types)} (${details.join(', ')})`;
+/** What the rules demand beyond the type (`regex ^[0-9]+$`, `uuid`…): a rule with a description limits the value. */
+function detailsOf(rules: readonly RuleJson[], example: JsonValue): string[] {
+  return rules.map((r) => describeRule(r, example)).filter((d): d is string => d !== undefined);
+}
+
+function describe(types: ReadonlySet<JsonType> | undefined, details: readonly string[], example: JsonValue, isDefault: boolean): string {
+  // Pact's default for a value without rules: equality.
+  const all = isDefault && typeof example !== 'object' ? [...details, `exactly ${JSON.stringify(example)}`] : details;
+  return all.length === 0 ? typeWord(types) : `${typeWord(types)} (${all.join(', ')})`;
+}
+
+type ItemCounts = Pick<Requirement, 'minItems' | 'maxItems' | 'exactItems'>;
+
+/** The array lengths the rules allow (every bound holds); the example's own length when no rule bounds it (compared item by item). */
+function arrayLength(rules: readonly RuleJson[], length: number): ItemCounts {
+  const bounds = rules.map(ruleArrayBounds).filter((b): b is ArrayBounds => b !== undefined);
+  if (bounds.length === 0) return { exactItems: length };
+  const mins = bounds.flatMap((b) => (b.min === undefined ? [] : [b.min]));
+  const maxes = bounds.flatMap((b) => (b.max === undefined ? [] : [b.max]));
+  return { ...(mins.length === 0 ? {} : { minItems: Math.max(...mins) }), ...(maxes.length === 0 ? {} : { maxItems: Math.min(...maxes) }) };
 }
 
 /** Renders `$.items[*].qty` as `items[*].qty` for reports. */
@@ -216,19 +130,12 @@ function build(interaction: MessageInteraction, value: JsonValue, segments: Segm
   const kind: RequirementKind = isArray ? 'array' : isObject ? (isMapPath(interaction.matchingRules.body, path) ? 'map' : 'object') : 'value';
   const isDefault = rules.length === 0 && kind === 'value';
   const accepts = combineTypes(rules, combine, value);
+  const details = detailsOf(rules, value);
   const children: Requirement[] = [];
-  let minItems: number | undefined;
-  let maxItems: number | undefined;
-  let exactItems: number | undefined;
+  let length: ItemCounts = {};
   if (depth < 256) {
     if (isArray) {
-      const typeRule = rules.find((r) => r.match === 'type' || r.match === 'min' || r.match === 'max');
-      if (typeRule !== undefined) {
-        if (typeof typeRule['min'] === 'number') minItems = typeRule['min'];
-        if (typeof typeRule['max'] === 'number') maxItems = typeRule['max'];
-      } else if (!rules.some((r) => r.match === 'arrayContains')) {
-        exactItems = value.length;
-      }
+      length = arrayLength(rules, value.length);
       if (value.length > 0) children.push(build(interaction, value[0] as JsonValue, [...segments, { anyIndex: true }], [...concrete, 0], used, depth + 1));
     } else if (isObject) {
       const keys = Object.keys(value);
@@ -250,11 +157,9 @@ function build(interaction: MessageInteraction, value: JsonValue, segments: Segm
     rules,
     combine,
     accepts,
-    constrained: isDefault || rules.some((r) => VALUE_RULES.has(r.match)),
-    describe: describe(accepts, rules, value, isDefault),
-    ...(minItems === undefined ? {} : { minItems }),
-    ...(maxItems === undefined ? {} : { maxItems }),
-    ...(exactItems === undefined ? {} : { exactItems }),
+    constrained: isDefault || details.length > 0,
+    describe: describe(accepts, details, value, isDefault),
+    ...length,
     used: path === '$' || used(path) || children.some((c) => c.used),
     children,
   };
@@ -267,6 +172,7 @@ function metadataRequirement(interaction: MessageInteraction, name: string, labe
   const combine = list?.combine ?? 'AND';
   const accepts = combineTypes(rules, combine, example);
   const isDefault = rules.length === 0;
+  const details = detailsOf(rules, example);
   return {
     part: 'metadata',
     path: name,
@@ -277,8 +183,8 @@ function metadataRequirement(interaction: MessageInteraction, name: string, labe
     rules,
     combine,
     accepts,
-    constrained: isDefault || rules.some((r) => VALUE_RULES.has(r.match)),
-    describe: describe(accepts, rules, example, isDefault),
+    constrained: isDefault || details.length > 0,
+    describe: describe(accepts, details, example, isDefault),
     used,
     children: [],
   };

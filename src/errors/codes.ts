@@ -169,6 +169,31 @@ export const errorCatalogue = {
     what: 'A broker container could not be started or did not become ready in time (Docker not running, image missing and not pullable, startup timeout).',
     fix: 'Check `docker info`; set HERALD_KAFKA_IMAGE / HERALD_RABBITMQ_IMAGE to a local image (scripts/brokers/build-images.sh), or point HERALD_KAFKA_BROKERS / HERALD_AMQP_URL at a running broker.',
   },
+  // --- verification on real brokers: producers through triggers, consumers through probes (src/verify/broker, src/verify/consumer)
+  HERALD_TRIGGERS_INVALID: {
+    what: 'The triggers module (herald verify --triggers, or the definition given to verifyProviderOnBroker) does not have the expected shape: no "triggers" object, a trigger that is not a function, invalid state handlers.',
+    fix: 'Default-export providerTriggers(name, { states?, triggers: { [description]: async (params, ctx) => { /* publish with the real client */ } } }), or add triggers to provider(name, {...}).',
+  },
+  HERALD_NO_TRIGGER: {
+    what: 'An interaction has no trigger with its exact description, so broker verification cannot make the provider publish it (reported with the status of a missing factory).',
+    fix: 'Add triggers["<description>"] calling the code that publishes the message; the report suggests the closest existing name.',
+  },
+  HERALD_TRIGGER_FAILED: {
+    what: "A trigger threw (the provider's publishing code failed) or did not finish within the trigger timeout.",
+    fix: "Fix the publishing code or its configuration (brokers, topic, exchange from the trigger's context); make the trigger resolve once it published, or raise triggerTimeoutMs.",
+  },
+  HERALD_CONSUMER_START_FAILED: {
+    what: "The consumer under test could not be started for verification on a broker: its start function threw or did not resolve within the timeout, or returned nothing to stop it with.",
+    fix: "Fix the consumer's start-up (connection from ctx.kafkaBrokers() / ctx.amqpUrl(), names from ctx.topic(..) / ctx.queue(..)); resolve once it receives, returning { stop } or an AsyncDisposable.",
+  },
+  HERALD_CONSUMER_FAILED: {
+    what: "The consumer's own handler failed on a contract example Herald published on the broker (reported through probe.failed, or its error quoted).",
+    fix: 'Fix the handler, or the contract if the example is not what the consumer should accept; the report quotes the error and the message Herald published.',
+  },
+  HERALD_CONSUMER_TIMEOUT: {
+    what: 'The consumer did not handle a contract example within the timeout: no probe.handled() for its herald-probe-id, or the side-effect predicate (probe.until) stayed false.',
+    fix: "Check that the consumer subscribes to the run-scoped names from its context (ctx.topic(..), ctx.queue(..), ctx.groupId(..)) and reports through ctx.probe, or raise timeoutMs.",
+  },
   // --- bi-directional: field usage, compare, diff, AsyncAPI export (src/usage, src/compare, src/spec)
   HERALD_USAGE_UNREAD_FIELDS: {
     what: "In strict usage mode, a consumer's handler never read some fields its declaration lists (payload paths, headers or the key).",

@@ -1,9 +1,11 @@
 /**
- * A matcher kind: the Pact rule it writes (`match` name) and how it checks one actual value.
- * Structural behaviour (array lengths, wildcards, eachKey/eachValue traversal, arrayContains)
- * belongs to the matching engine; a kind answers only for the value in front of it.
+ * A matcher kind: the Pact rule it writes (`match` name), how it checks one actual value, and what
+ * it tells the bi-directional checks (compare/, diff) and the AsyncAPI export about the values it
+ * accepts. Structural behaviour (array lengths, wildcards, eachKey/eachValue traversal,
+ * arrayContains) belongs to the matching engine; a kind answers only for the value in front of it.
+ * Shared code asks the kind (through registry.ts) and never switches on `match` names.
  */
-import type { JsonValue } from '../contract/json';
+import type { JsonObject, JsonValue } from '../contract/json';
 import type { RuleJson } from '../contract/model';
 import type { CheckFailure, MismatchCode } from '../matching/mismatch';
 
@@ -15,17 +17,79 @@ export interface CheckInput {
   readonly expected: JsonValue | undefined;
 }
 
+export type JsonTypeName = 'null' | 'boolean' | 'integer' | 'decimal' | 'string' | 'array' | 'object' | 'undefined';
+
+/** A JSON type as Pact tells them apart (whole numbers `integer`, others `decimal`); the same union as spec/schema's. */
+export type JsonType = Exclude<JsonTypeName, 'undefined'>;
+
+/** Array length bounds a rule sets; `{}` when the rule checks an array without bounding its length. */
+export interface ArrayBounds {
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/**
+ * What a provider's JSON Schema promises about one value, as far as a matcher can use it to prove
+ * itself without trying values.
+ */
+export interface SchemaPromise {
+  /** The schema's anchored `pattern`s (`^…$`): JSON Schema patterns search, so only these can prove a full match. */
+  readonly patterns: readonly string[];
+  /** The schema's `format`s (`date-time`, `uuid`…). */
+  readonly formats: readonly string[];
+  /** `minLength` (0 when absent). */
+  readonly minLength: number;
+  /** `minItems` (0 when absent). */
+  readonly minItems: number;
+}
+
 export interface MatcherKind {
   /** Pact `match` names this kind answers for (first is the one Herald writes). */
   readonly names: readonly string[];
   check(input: CheckInput): CheckFailure | undefined;
+  /**
+   * The JSON types a value under `rule` may have, given the contract's `example` at its path;
+   * undefined when any type would do. Kinds that match "like the example" (type, regex, equality…)
+   * answer the example's family: what the handler's inferred type says.
+   *
+   * @example integerKind.accepts({ match: 'integer' }, 3) // Set { 'integer' }
+   */
+  accepts(rule: RuleJson, example: JsonValue): ReadonlySet<JsonType> | undefined;
+  /**
+   * What the rule demands beyond the value's JSON type, as reports print it after the type
+   * (`string (regex ^[0-9]+$)`); undefined when it demands nothing more (the type is printed from
+   * `accepts`). A rule with a description is one that limits values beyond their type.
+   *
+   * @example regexKind.describe({ match: 'regex', regex: '^(?:A|B)$' }, 'A') // 'one of "A", "B"'
+   */
+  describe(rule: RuleJson, example: JsonValue): string | undefined;
+  /**
+   * The JSON Schema fragment of the values the rule accepts, for the AsyncAPI export
+   * (`type`, `pattern`, `format`, `const`, `enum`, `minLength`…); `{}` when it cannot say.
+   *
+   * @example dateKind.jsonSchema({ match: 'date', format: 'yyyy-MM-dd' }, '2024-01-15') // { type: 'string', format: 'date' }
+   */
+  jsonSchema(rule: RuleJson, example: JsonValue): JsonObject;
+  /**
+   * True when every value a schema keeping `promise` allows is known to satisfy the rule (a spec's
+   * matching pattern proves a regex, `format: date-time` a datetime). False means "not proven
+   * here": the caller may still try sample values.
+   */
+  provenBy(rule: RuleJson, promise: SchemaPromise): boolean;
+  /**
+   * How the rule bounds an array's length; undefined when it says nothing about length (an array
+   * no rule bounds is compared item by item, so its length is exact).
+   */
+  arrayBounds(rule: RuleJson): ArrayBounds | undefined;
 }
-
-export type JsonTypeName = 'null' | 'boolean' | 'integer' | 'decimal' | 'string' | 'array' | 'object' | 'undefined';
 
 /** JSON type of a value, telling integers from decimals as Pact does. */
 export function jsonType(value: JsonValue | undefined): JsonTypeName {
-  if (value === undefined) return 'undefined';
+  return value === undefined ? 'undefined' : valueType(value);
+}
+
+/** JSON type of a present value. */
+export function valueType(value: JsonValue): JsonType {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'decimal';
@@ -57,3 +121,21 @@ export function stringOption(rule: RuleJson, ...names: string[]): string | undef
   }
   return undefined;
 }
+
+const NUMBER: ReadonlySet<JsonType> = new Set<JsonType>(['integer', 'decimal']);
+
+/** The type family of an example, as `type`-like matchers accept it: numbers are integer or decimal alike. */
+export function familyOf(example: JsonValue): ReadonlySet<JsonType> {
+  const t = valueType(example);
+  return t === 'integer' || t === 'decimal' ? NUMBER : new Set<JsonType>([t]);
+}
+
+/** Exactly these types. */
+export const only = (...types: JsonType[]): ReadonlySet<JsonType> => new Set<JsonType>(types);
+
+/** The JSON Schema `type` of an example (`number` for integers and decimals alike). */
+export function schemaTypeOf(example: JsonValue): string {
+  const t = valueType(example);
+  return t === 'integer' || t === 'decimal' ? 'number' : t;
+}
+

@@ -1,11 +1,13 @@
 /**
  * Every matcher kind, by Pact `match` name. Adding a kind: one file in kinds/ and one line here.
  * Unknown rules fail with an `unsupported` mismatch: a verifier never passes what it cannot check.
+ * For the comparisons and the export an unknown rule promises nothing: any type, no description,
+ * an empty schema, never proven, no array bounds.
  */
-import type { JsonValue } from '../contract/json';
+import type { JsonObject, JsonValue } from '../contract/json';
 import type { RuleJson } from '../contract/model';
 import type { CheckFailure } from '../matching/mismatch';
-import type { MatcherKind } from './kind';
+import type { ArrayBounds, JsonType, MatcherKind, SchemaPromise } from './kind';
 import { booleanKind } from './kinds/boolean';
 import { arrayContainsKind, eachKeyKind, eachValueKind, valuesKind } from './kinds/collections';
 import { contentTypeKind } from './kinds/content-type';
@@ -44,9 +46,34 @@ export function kindFor(match: string): MatcherKind | undefined {
   return byName().get(match);
 }
 
+/** Types a value under `rule` may have (MatcherKind.accepts); undefined: any, as for unknown rules. */
+export function ruleAccepts(rule: RuleJson, example: JsonValue): ReadonlySet<JsonType> | undefined {
+  return kindFor(rule.match)?.accepts(rule, example);
+}
+
+/** What `rule` demands beyond the value's type, for reports (MatcherKind.describe); undefined for unknown rules. */
+export function describeRule(rule: RuleJson, example: JsonValue): string | undefined {
+  return kindFor(rule.match)?.describe(rule, example);
+}
+
+/** JSON Schema fragment of `rule` (MatcherKind.jsonSchema); `{}` for unknown rules. */
+export function ruleJsonSchema(rule: RuleJson, example: JsonValue): JsonObject {
+  return kindFor(rule.match)?.jsonSchema(rule, example) ?? {};
+}
+
+/** Whether `promise` proves `rule` (MatcherKind.provenBy); false for unknown rules. */
+export function ruleProvenBy(rule: RuleJson, promise: SchemaPromise): boolean {
+  return kindFor(rule.match)?.provenBy(rule, promise) ?? false;
+}
+
+/** Array bounds `rule` sets (MatcherKind.arrayBounds); undefined for unknown rules. */
+export function ruleArrayBounds(rule: RuleJson): ArrayBounds | undefined {
+  return kindFor(rule.match)?.arrayBounds(rule);
+}
+
 /** Checks one value against a single rule. */
 export function checkRule(rule: RuleJson, actual: JsonValue | undefined, expected: JsonValue | undefined): CheckFailure | undefined {
-  const kind = byName().get(rule.match);
+  const kind = kindFor(rule.match);
   if (kind === undefined) {
     return { code: 'unsupported', expected: rule.match, actual, message: `Herald does not support the "${rule.match}" matcher; the value cannot be verified` };
   }

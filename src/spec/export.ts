@@ -6,14 +6,13 @@
  * uuid → format uuid, eachLike → array with minItems, equality → const, oneOf → enum; every
  * declared key is required). Messages several consumers declare are merged.
  */
-import type { JsonObject, JsonValue } from '../contract/json';
+import type { JsonObject } from '../contract/json';
 import { isAmqpChannel, isKafkaChannel } from '../contract/channel';
-import type { Contract, MessageInteraction, RuleJson } from '../contract/model';
-import { ISO_DATE, ISO_DATETIME } from '../matchers/date-format';
+import type { Contract, MessageInteraction } from '../contract/model';
+import { ruleJsonSchema } from '../matchers/registry';
 import { HeraldError } from '../errors/herald-error';
 import { channelOf } from '../compare/match';
-import { messageRequirements, oneOfValues, UUID_REGEX, type Requirement } from '../compare/requirements';
-import { typeOfValue } from './schema';
+import { messageRequirements, type Requirement } from '../compare/requirements';
 
 export interface AsyncApiExportOptions {
   /** The provider whose consumers' requirements to export. */
@@ -22,64 +21,6 @@ export interface AsyncApiExportOptions {
   readonly version?: string;
   /** Leave out fields no consumer's handler reads (from `herald.usage`). */
   readonly usedOnly?: boolean;
-}
-
-const SEMVER_PATTERN = '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?(?:\\+[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?$';
-const escapeRegex = (s: string): string => s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
-
-function typeName(example: JsonValue): string {
-  const t = typeOfValue(example);
-  return t === 'integer' || t === 'decimal' ? 'number' : t;
-}
-
-/** JSON Schema of one rule at a value whose example is `example`. */
-function ruleSchema(rule: RuleJson, example: JsonValue): JsonObject {
-  const option = (name: string): string | undefined => (typeof rule[name] === 'string' ? (rule[name] as string) : undefined);
-  switch (rule.match) {
-    case 'integer':
-      return { type: 'integer' };
-    case 'decimal':
-    case 'real':
-      // Pact's decimal: a number with a fractional part.
-      return { type: 'number', not: { type: 'integer' } };
-    case 'number':
-      return { type: 'number' };
-    case 'boolean':
-      return { type: 'boolean' };
-    case 'null':
-      return { type: 'null' };
-    case 'equality':
-      return { const: example };
-    case 'regex': {
-      const source = option('regex') ?? '';
-      if (source === UUID_REGEX) return { type: 'string', format: 'uuid' };
-      const values = oneOfValues(source);
-      return values === undefined ? { type: 'string', pattern: source } : { type: 'string', enum: values };
-    }
-    case 'datetime':
-    case 'timestamp': {
-      const format = option('format') ?? option(rule.match) ?? ISO_DATETIME;
-      return format === ISO_DATETIME ? { type: 'string', format: 'date-time' } : { type: 'string', description: `a date-time in the format ${format}` };
-    }
-    case 'date': {
-      const format = option('format') ?? option('date') ?? ISO_DATE;
-      return format === ISO_DATE ? { type: 'string', format: 'date' } : { type: 'string', description: `a date in the format ${format}` };
-    }
-    case 'time':
-      return { type: 'string', description: `a time in the format ${option('format') ?? option('time') ?? 'HH:mm:ss'}` };
-    case 'include':
-      return { type: 'string', pattern: escapeRegex(option('value') ?? '') };
-    case 'semver':
-      return { type: 'string', pattern: SEMVER_PATTERN };
-    case 'notEmpty':
-      return typeof example === 'string' ? { type: 'string', minLength: 1 } : Array.isArray(example) ? { type: 'array', minItems: 1 } : { type: typeName(example) };
-    case 'type':
-    case 'min':
-    case 'max':
-      return { type: typeName(example) };
-    default:
-      return {};
-  }
 }
 
 /** Merges schemas that must all hold: keywords side by side when they do not clash, else allOf. */
@@ -104,7 +45,7 @@ function allOf(schemas: readonly JsonObject[]): JsonObject {
 
 function valueSchema(req: Requirement): JsonObject {
   if (req.rules.length === 0) return { const: req.example };
-  const parts = req.rules.map((r) => ruleSchema(r, req.example));
+  const parts = req.rules.map((r) => ruleJsonSchema(r, req.example));
   const schema = req.combine === 'OR' ? { anyOf: parts } : allOf(parts);
   return 'const' in schema ? schema : { ...schema, examples: [req.example] };
 }
@@ -123,13 +64,12 @@ export function requirementSchema(req: Requirement, usedOnly = false): JsonObjec
   }
   if (req.kind === 'map') {
     const child = children[0];
-    const keyRule = req.rules.find((r) => r.match === 'eachKey');
-    const keyRules = Array.isArray(keyRule?.['rules']) ? (keyRule['rules'] as JsonValue[]) : [];
-    const keyPattern = keyRules.find((r): r is JsonObject => typeof r === 'object' && r !== null && !Array.isArray(r) && r['match'] === 'regex' && typeof r['regex'] === 'string');
+    // The values are described by the child; the keys by whichever rule constrains them (eachKey).
+    const propertyNames = req.rules.map((r) => ruleJsonSchema(r, req.example)['propertyNames']).find((p) => p !== undefined);
     return {
       type: 'object',
       ...(child === undefined ? {} : { additionalProperties: requirementSchema(child, usedOnly) }),
-      ...(keyPattern === undefined ? {} : { propertyNames: { pattern: keyPattern['regex'] as string } }),
+      ...(propertyNames === undefined ? {} : { propertyNames }),
     };
   }
   if (req.kind === 'array') {

@@ -5,3 +5,6 @@ export type { MessageDetails, ProducedMessage } from './produced';
 export { verifyProvider, verifyInteraction, selectContracts } from './verify-provider';
 export type { VerifyOptions } from './verify-provider';
 export type { InteractionResult, InteractionStatus, VerificationReport, VerificationSummary } from './result';
+// Verification on real brokers: producers through triggers, consumers through probes (docs/transports.md).
+export * from './broker/index';
+export * from './consumer/index';

@@ -6,6 +6,7 @@
 import type { JsonObject } from '../contract/json';
 import type { MessageInteraction } from '../contract/model';
 import { HeraldError } from '../errors/herald-error';
+import type { TriggerFields } from './broker/definition';
 
 /** Sets up a provider state; its return value (an object) is merged into the factory's params. */
 export type StateHandler = (params: JsonObject) => unknown;
@@ -24,7 +25,11 @@ export interface FactoryContext {
 /** Builds the message the provider would publish for an interaction. */
 export type MessageFactory = (params: JsonObject, context: FactoryContext) => unknown;
 
-export interface ProviderDefinition {
+/**
+ * Message factories (in-process verification), and optionally triggers (verification on a real
+ * broker, verifyProviderOnBroker / herald verify --transport): one module may serve both.
+ */
+export interface ProviderDefinition extends TriggerFields {
   /** The provider's name as contracts spell it; the CLI's --provider overrides it. */
   readonly name?: string;
   readonly states?: Readonly<Record<string, StateHandler | StateLifecycle>>;

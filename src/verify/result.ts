@@ -11,7 +11,7 @@ export interface InteractionResult {
   readonly status: InteractionStatus;
   readonly mismatches: readonly Mismatch[];
   /** Set when something other than a mismatch went wrong (factory threw, state handler timed out…). */
-  readonly error?: { readonly code: string; readonly message: string };
+  readonly error?: { readonly code: string; readonly message: string; /** Broker verification: retrying the run may pass (connection lost, timeout). */ readonly retriable?: boolean };
   /** Things the verification did not check, and why. */
   readonly notes: readonly string[];
   readonly pending: boolean;

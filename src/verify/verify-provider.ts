@@ -11,9 +11,10 @@ import { HeraldError, isHeraldError } from '../errors/herald-error';
 import { matchMessage } from '../matching/engine';
 import type { Mismatch } from '../matching/mismatch';
 import { isProducedMessage } from './produced';
-import type { ProviderDefinition, StateHandler, StateLifecycle } from './provider';
+import type { ProviderDefinition } from './provider';
 import { summarise, type InteractionResult, type VerificationReport } from './result';
 import { withTimeout } from './timeout';
+import { closest, describeInteraction, errorInfo, setUpStates } from './states';
 import { isAvroInteraction, matchAvroMessage } from '../avro/contract';
 import { decodeProducedAvro } from '../avro/produced';
 import type { SchemaRegistryOption } from '../registry/client';
@@ -36,18 +37,13 @@ export interface VerifyOptions {
 }
 
 /** The metadata keys that name where a message travels: checked by broker verification. */
-const CHANNEL_KEYS = new Set<string>([META.kafkaTopic, META.kafkaPartition, META.amqpExchange, META.amqpExchangeType, META.amqpRoutingKey, META.amqpQueue, META.transport, META.channel]);
+export const CHANNEL_KEYS = new Set<string>([META.kafkaTopic, META.kafkaPartition, META.amqpExchange, META.amqpExchangeType, META.amqpRoutingKey, META.amqpQueue, META.transport, META.channel]);
 
 interface Actual {
   readonly content: JsonValue | undefined;
   readonly contentType: string;
   readonly metadata: Record<string, JsonValue | undefined>;
   readonly channelGiven: boolean;
-}
-
-function errorInfo(error: unknown, fallbackCode: string): { code: string; message: string } {
-  if (isHeraldError(error)) return { code: error.code, message: error.message };
-  return { code: fallbackCode, message: error instanceof Error ? error.message : String(error) };
 }
 
 /** Turns a factory's return value into the message to match, or explains why it cannot. */
@@ -84,47 +80,19 @@ function toActual(produced: unknown, interaction: MessageInteraction, where: str
 }
 
 /** Consumer-side channel details a producer does not control: the queue the consumer reads from. */
-const CONSUMER_SIDE_KEYS = new Set<string>([META.amqpQueue]);
+export const CONSUMER_SIDE_KEYS = new Set<string>([META.amqpQueue]);
 
 /** The contract with some metadata keys removed (what this verification cannot or must not check). */
-function withoutKeys(interaction: MessageInteraction, keys: ReadonlySet<string>): MessageInteraction {
+export function withoutKeys(interaction: MessageInteraction, keys: ReadonlySet<string>): MessageInteraction {
   if (!Object.keys(interaction.metadata).some((k) => keys.has(k))) return interaction;
   const metadata: JsonObject = {};
   for (const [k, v] of Object.entries(interaction.metadata)) if (!keys.has(k)) metadata[k] = v;
   return { ...interaction, metadata };
 }
 
-const lifecycleOf = (handler: StateHandler | StateLifecycle | undefined): StateLifecycle | undefined =>
-  handler === undefined ? undefined : typeof handler === 'function' ? { setup: handler } : handler;
-
-/** Edit distance, to suggest the factory a user probably meant. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j] as number;
-      row[j] = Math.min(cur + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length] as number;
-}
-
-function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestScore = Infinity;
-  for (const c of candidates) {
-    const d = distance(name.toLowerCase(), c.toLowerCase());
-    if (d < bestScore) [best, bestScore] = [c, d];
-  }
-  return best !== undefined && bestScore <= Math.max(3, name.length / 3) ? best : undefined;
-}
-
 export async function verifyInteraction(contract: Contract, interaction: MessageInteraction, definition: ProviderDefinition, options: Pick<VerifyOptions, 'schemaRegistry'> = {}): Promise<InteractionResult> {
   const started = performance.now();
-  const where = `"${interaction.description}" (${contract.consumer} → ${contract.provider}${contract.source === undefined ? '' : `, ${contract.source}`})`;
+  const where = describeInteraction(contract, interaction);
   const base = {
     consumer: contract.consumer,
     provider: contract.provider,
@@ -153,41 +121,19 @@ export async function verifyInteraction(contract: Contract, interaction: Message
     });
   }
 
-  const stateTimeout = definition.stateTimeoutMs ?? 10_000;
-  const params: JsonObject = {};
-  const stateValues: Record<string, unknown> = {};
-  const setUp: { name: string; lifecycle: StateLifecycle; params: JsonObject }[] = [];
   const notes: string[] = [];
-  let result: InteractionResult | undefined;
+  const states = await setUpStates(interaction, definition, where, notes);
   try {
-    for (const state of interaction.providerStates) {
-      Object.assign(params, state.params ?? {});
-      const lifecycle = lifecycleOf(definition.states?.[state.name]);
-      if (lifecycle === undefined) {
-        result = finish('state-failed', [], notes, {
-          code: 'HERALD_STATE_MISSING',
-          message: `No state handler for the provider state "${state.name}" needed by ${where}. Add states[${JSON.stringify(state.name)}] to the provider's factories.`,
-        });
-        return result;
-      }
-      setUp.push({ name: state.name, lifecycle, params: state.params ?? {} });
-      try {
-        const value = lifecycle.setup === undefined ? undefined : await withTimeout(() => (lifecycle.setup as StateHandler)(state.params ?? {}), stateTimeout, () => new HeraldError('HERALD_STATE_TIMEOUT', `The state handler "${state.name}" did not finish within ${stateTimeout} ms (for ${where}). Make it resolve, or raise stateTimeoutMs.`, { interaction: interaction.description }));
-        stateValues[state.name] = value;
-        if (typeof value === 'object' && value !== null && !Array.isArray(value)) Object.assign(params, value);
-      } catch (error) {
-        result = finish('state-failed', [], notes, isHeraldError(error) ? errorInfo(error, 'HERALD_STATE_FAILED') : { code: 'HERALD_STATE_FAILED', message: `The state handler "${state.name}" failed for ${where}: ${errorInfo(error, '').message}` });
-        return result;
-      }
-    }
+    if (states.failure !== undefined) return finish('state-failed', [], notes, states.failure);
+    const params = states.params;
+    const stateValues = states.values;
 
     const factoryTimeout = definition.factoryTimeoutMs ?? 10_000;
     let produced: unknown;
     try {
       produced = await withTimeout(() => factory(params, { interaction, states: stateValues }), factoryTimeout, () => new HeraldError('HERALD_FACTORY_FAILED', `The factory for ${where} did not finish within ${factoryTimeout} ms.`, { interaction: interaction.description }));
     } catch (error) {
-      result = finish('failed', [], notes, isHeraldError(error) ? errorInfo(error, 'HERALD_FACTORY_FAILED') : { code: 'HERALD_FACTORY_FAILED', message: `The factory for ${where} threw: ${errorInfo(error, '').message}` });
-      return result;
+      return finish('failed', [], notes, isHeraldError(error) ? errorInfo(error, 'HERALD_FACTORY_FAILED') : { code: 'HERALD_FACTORY_FAILED', message: `The factory for ${where} threw: ${errorInfo(error, '').message}` });
     }
     let actual: Actual | Mismatch;
     try {
@@ -196,12 +142,10 @@ export async function verifyInteraction(contract: Contract, interaction: Message
       if (avro !== undefined) notes.push(...avro.notes);
       actual = toActual(avro === undefined ? produced : avro.produced, interaction, where);
     } catch (error) {
-      result = finish('failed', [], notes, errorInfo(error, 'HERALD_FACTORY_RESULT_INVALID'));
-      return result;
+      return finish('failed', [], notes, errorInfo(error, 'HERALD_FACTORY_RESULT_INVALID'));
     }
     if ('code' in actual) {
-      result = finish('failed', [actual], notes);
-      return result;
+      return finish('failed', [actual], notes);
     }
     let expected = withoutKeys(interaction, CONSUMER_SIDE_KEYS);
     if (!actual.channelGiven && Object.keys(expected.metadata).some((k) => CHANNEL_KEYS.has(k))) {
@@ -209,24 +153,31 @@ export async function verifyInteraction(contract: Contract, interaction: Message
       notes.push('The channel (topic / exchange / routing key) was not checked: the factory does not say where it publishes. Verify on a broker (--transport) or pass `channel` to message().');
     }
     const mismatches = (isAvroInteraction(interaction) ? matchAvroMessage : matchMessage)(expected, { content: actual.content, contentType: actual.contentType, metadata: actual.metadata });
-    result = finish(mismatches.length === 0 ? 'passed' : 'failed', mismatches, notes);
-    return result;
+    return finish(mismatches.length === 0 ? 'passed' : 'failed', mismatches, notes);
   } finally {
-    for (const state of setUp.reverse()) {
-      if (state.lifecycle.teardown === undefined) continue;
-      try {
-        await withTimeout(() => (state.lifecycle.teardown as StateHandler)(state.params), stateTimeout, () => new Error(`timed out after ${stateTimeout} ms`));
-      } catch (error) {
-        notes.push(`Teardown of the state "${state.name}" failed: ${errorInfo(error, '').message}`);
-      }
-    }
-    void result;
+    await states.teardown();
   }
 }
 
 /** Contracts that name the provider, filtered as the options say. */
 export function selectContracts(contracts: readonly Contract[], providerName: string, consumers?: readonly string[]): Contract[] {
   return contracts.filter((c) => c.provider === providerName && (consumers === undefined || consumers.length === 0 || consumers.includes(c.consumer)));
+}
+
+/**
+ * The contracts to verify for a provider, or HERALD_UNKNOWN_PROVIDER when no name was given or no
+ * contract names the provider (for these consumers).
+ */
+export function contractsToVerify(contracts: readonly Contract[], providerName: string | undefined, consumers?: readonly string[]): Contract[] {
+  if (providerName === undefined) {
+    throw new HeraldError('HERALD_UNKNOWN_PROVIDER', 'Failed to verify: no provider name was given. Pass --provider <name> or use provider(name, {...}).');
+  }
+  const selected = selectContracts(contracts, providerName, consumers);
+  if (selected.length === 0) {
+    const known = [...new Set(contracts.map((c) => c.provider))].sort();
+    throw new HeraldError('HERALD_UNKNOWN_PROVIDER', `Failed to verify "${providerName}": no contract names it as provider${consumers?.length ? ` for the consumers ${consumers.join(', ')}` : ''}. Providers in these contracts: ${known.join(', ') || 'none'}.`);
+  }
+  return selected;
 }
 
 /**
@@ -238,15 +189,7 @@ export function selectContracts(contracts: readonly Contract[], providerName: st
  */
 export async function verifyProvider(contracts: readonly Contract[], definition: ProviderDefinition, options: VerifyOptions = {}): Promise<VerificationReport> {
   const started = performance.now();
-  const providerName = options.provider ?? definition.name;
-  if (providerName === undefined) {
-    throw new HeraldError('HERALD_UNKNOWN_PROVIDER', 'Failed to verify: no provider name was given. Pass --provider <name> or use provider(name, {...}).');
-  }
-  const selected = selectContracts(contracts, providerName, options.consumers);
-  if (selected.length === 0) {
-    const known = [...new Set(contracts.map((c) => c.provider))].sort();
-    throw new HeraldError('HERALD_UNKNOWN_PROVIDER', `Failed to verify "${providerName}": no contract names it as provider${options.consumers?.length ? ` for the consumers ${options.consumers.join(', ')}` : ''}. Providers in these contracts: ${known.join(', ') || 'none'}.`);
-  }
+  const selected = contractsToVerify(contracts, options.provider ?? definition.name, options.consumers);
   const results: InteractionResult[] = [];
   const used = new Set<string>();
   for (const contract of selected) {

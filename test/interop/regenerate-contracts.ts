@@ -1,7 +1,7 @@
 /**
  * Regenerates the example contracts into a temporary directory by running the consumer tests of the
  * `examples` jest project in a child process, as a developer would
- * (`jest --selectProjects examples --testPathPatterns '\.consumer\.test\.ts$'`), with
+ * (`jest --selectProjects examples --testPathPattern '\.consumer\.test\.ts$'`), with
  * HERALD_CONTRACTS_DIR pointing at the temporary directory so the committed files stay untouched.
  * Only the consumer tests: the project's provider tests read the contracts from that same directory,
  * which starts empty, and would race the consumer tests that write them.
@@ -41,7 +41,7 @@ export async function regenerateExampleContracts(timeoutMs = 120_000): Promise<F
   env['HERALD_CONTRACTS_DIR'] = dir;
   const jestBin = require.resolve('jest/bin/jest', { paths: [REPO_ROOT] });
   try {
-    await run(process.execPath, [jestBin, '--selectProjects', 'examples', '--testPathPatterns', CONSUMER_TESTS, '--ci', '--silent'], { cwd: REPO_ROOT, env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
+    await run(process.execPath, [jestBin, '--selectProjects', 'examples', '--testPathPattern', CONSUMER_TESTS, '--ci', '--silent'], { cwd: REPO_ROOT, env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     const output = typeof error === 'object' && error !== null && 'stderr' in error ? String(error.stderr) : '';

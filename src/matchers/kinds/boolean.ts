@@ -1,5 +1,5 @@
 /** `boolean`: true or false. */
-import { failure, show, type MatcherKind } from '../kind';
+import { failure, only, show, type MatcherKind } from '../kind';
 import { matcherNode, type Matcher } from '../node';
 
 export const booleanKind: MatcherKind = {
@@ -7,6 +7,11 @@ export const booleanKind: MatcherKind = {
   check({ actual }) {
     return typeof actual === 'boolean' ? undefined : failure('type', 'boolean', actual, `Expected a boolean but got ${show(actual)}`);
   },
+  accepts: () => only('boolean'),
+  describe: () => undefined,
+  jsonSchema: () => ({ type: 'boolean' }),
+  provenBy: () => false,
+  arrayBounds: () => undefined,
 };
 
 /** Any boolean. Without an example, generated messages get a random one. */

@@ -3,19 +3,35 @@
  * in front of it (its type; for eachKey the keys); the matching engine descends into children
  * with the wildcard rules the compiler writes (`$.map.*`) and resolves arrayContains variants.
  */
-import type { JsonValue } from '../../contract/json';
+import type { JsonObject, JsonValue } from '../../contract/json';
 import type { RuleJson } from '../../contract/model';
 import { HeraldError } from '../../errors/herald-error';
-import { failure, show, type MatcherKind } from '../kind';
+import { failure, only, show, type MatcherKind } from '../kind';
 import { isMatcher, matcherNode, type Infer, type Matcher, type Template, type Widen } from '../node';
 import { checkRuleList } from '../registry';
 
 const isObject = (v: JsonValue | undefined): v is { [k: string]: JsonValue } => typeof v === 'object' && v !== null && !Array.isArray(v);
 const notObject = (name: string, actual: JsonValue | undefined) => failure('type', 'object', actual, `Expected an object (${name}) but got ${show(actual)}`);
 
+/** What a map kind tells the comparisons: an object, whatever its keys; its values are described at `.*`. */
+const MAP: Pick<MatcherKind, 'accepts' | 'describe' | 'provenBy' | 'arrayBounds'> = {
+  accepts: () => only('object'),
+  describe: () => undefined,
+  provenBy: () => false,
+  arrayBounds: () => undefined,
+};
+
+/**
+ * A collection rule's schema describes its container. Pact cascades it to the items/values below
+ * that have no rule of their own, where it says nothing: `{}` when the example is not a container.
+ */
+const containerSchema = (example: JsonValue, schema: JsonObject): JsonObject => (typeof example === 'object' && example !== null ? schema : {});
+
 export const valuesKind: MatcherKind = {
   names: ['values'],
   check: ({ actual }) => (isObject(actual) ? undefined : notObject('values', actual)),
+  ...MAP,
+  jsonSchema: (_rule, example) => containerSchema(example, { type: 'object' }),
 };
 
 export const eachValueKind: MatcherKind = {
@@ -29,6 +45,8 @@ export const eachValueKind: MatcherKind = {
     }
     return undefined;
   },
+  ...MAP,
+  jsonSchema: (_rule, example) => containerSchema(example, { type: 'object' }),
 };
 
 export const eachKeyKind: MatcherKind = {
@@ -42,11 +60,23 @@ export const eachKeyKind: MatcherKind = {
     }
     return undefined;
   },
+  ...MAP,
+  // The keys' regex, as written, is their JSON Schema pattern.
+  jsonSchema(rule, example) {
+    const pattern = nestedRules(rule).map((r) => r['regex']).find((r): r is string => typeof r === 'string');
+    return containerSchema(example, { type: 'object', ...(pattern === undefined ? {} : { propertyNames: { pattern } }) });
+  },
 };
 
 export const arrayContainsKind: MatcherKind = {
   names: ['arrayContains'],
   check: ({ actual }) => (Array.isArray(actual) ? undefined : failure('type', 'array', actual, `Expected an array (arrayContains) but got ${show(actual)}`)),
+  accepts: () => only('array'),
+  describe: () => undefined,
+  jsonSchema: (_rule, example) => containerSchema(example, { type: 'array' }),
+  provenBy: () => false,
+  // Its variants may sit anywhere among any number of items.
+  arrayBounds: () => ({}),
 };
 
 function nestedRules(rule: RuleJson): RuleJson[] {

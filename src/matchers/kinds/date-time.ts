@@ -1,13 +1,22 @@
 /** `date`, `time`, `datetime` (alias `timestamp`): text in a Java-style date/time pattern. */
 import { HeraldError } from '../../errors/herald-error';
 import { ISO_DATE, ISO_DATETIME, ISO_TIME, dateFormat } from '../date-format';
-import { failure, show, stringOption, type MatcherKind } from '../kind';
+import { failure, familyOf, show, stringOption, type MatcherKind } from '../kind';
 import type { RuleJson } from '../../contract/model';
 import { matcherNode, type Matcher } from '../node';
 
 type Flavour = 'date' | 'time' | 'datetime';
 const DEFAULTS: Record<Flavour, string> = { date: ISO_DATE, time: ISO_TIME, datetime: ISO_DATETIME };
 const GENERATORS: Record<Flavour, string> = { date: 'Date', time: 'Time', datetime: 'DateTime' };
+/** JSON Schema `format` for each flavour's ISO pattern; none for `time`: JSON Schema's requires an offset, HH:mm:ss has none. */
+const SCHEMA_FORMATS: Record<Flavour, { readonly iso: string; readonly format: string } | undefined> = {
+  date: { iso: ISO_DATE, format: 'date' },
+  time: undefined,
+  datetime: { iso: ISO_DATETIME, format: 'date-time' },
+};
+/** The schema `format` that proves a rule of each flavour. */
+const PROVING_FORMATS: Record<Flavour, string> = { date: 'date', time: 'time', datetime: 'date-time' };
+const SCHEMA_WORDS: Record<Flavour, string> = { date: 'a date', time: 'a time', datetime: 'a date-time' };
 
 function kindFor(flavour: Flavour, names: string[]): MatcherKind {
   return {
@@ -19,6 +28,16 @@ function kindFor(flavour: Flavour, names: string[]): MatcherKind {
       }
       return undefined;
     },
+    accepts: (_rule, example) => familyOf(example),
+    describe: (rule) => `${flavour} ${stringOption(rule, 'format', rule.match) ?? 'ISO 8601'}`,
+    jsonSchema(rule) {
+      const pattern = stringOption(rule, 'format', rule.match) ?? DEFAULTS[flavour];
+      const iso = SCHEMA_FORMATS[flavour];
+      return iso !== undefined && pattern === iso.iso ? { type: 'string', format: iso.format } : { type: 'string', description: `${SCHEMA_WORDS[flavour]} in the format ${pattern}` };
+    },
+    // The spec's format is trusted to mean the consumer's pattern, whatever its letters.
+    provenBy: (_rule, { formats }) => formats.includes(PROVING_FORMATS[flavour]),
+    arrayBounds: () => undefined,
   };
 }
 

@@ -1,6 +1,6 @@
 /** `decimal`: a number with a fractional part. */
 import { HeraldError } from '../../errors/herald-error';
-import { failure, jsonType, show, type MatcherKind } from '../kind';
+import { failure, jsonType, only, show, type MatcherKind } from '../kind';
 import { matcherNode, type Matcher } from '../node';
 
 export const decimalKind: MatcherKind = {
@@ -8,6 +8,12 @@ export const decimalKind: MatcherKind = {
   check({ actual }) {
     return jsonType(actual) === 'decimal' ? undefined : failure('type', 'decimal', actual, `Expected a decimal number but got ${show(actual)}`);
   },
+  accepts: () => only('decimal'),
+  describe: () => undefined,
+  // Pact's decimal: a number with a fractional part.
+  jsonSchema: () => ({ type: 'number', not: { type: 'integer' } }),
+  provenBy: () => false,
+  arrayBounds: () => undefined,
 };
 
 /** Any decimal (a number with a fractional part, as Pact defines it). */

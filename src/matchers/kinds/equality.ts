@@ -1,6 +1,6 @@
 /** `equality`: exactly the example (deep equality). Also the default for values without a rule. */
 import type { JsonValue } from '../../contract/json';
-import { failure, show, type MatcherKind } from '../kind';
+import { failure, familyOf, show, type MatcherKind } from '../kind';
 import { matcherNode, type Infer, type Matcher, type Template } from '../node';
 
 /** Deep JSON equality; object key order is irrelevant. Iterative to survive deep values. */
@@ -33,6 +33,11 @@ export const equalityKind: MatcherKind = {
   check({ actual, expected }) {
     return jsonEqual(actual, expected) ? undefined : failure('value', expected, actual, `Expected ${show(expected)} but got ${show(actual)}`);
   },
+  accepts: (_rule, example) => familyOf(example),
+  describe: (_rule, example) => `exactly ${JSON.stringify(example)}`,
+  jsonSchema: (_rule, example) => ({ const: example }),
+  provenBy: () => false,
+  arrayBounds: () => undefined,
 };
 
 /** Exactly this value, even under a parent `like` that would otherwise match by type. */

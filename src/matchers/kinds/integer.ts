@@ -1,6 +1,6 @@
 /** `integer`: a whole number. */
 import { HeraldError } from '../../errors/herald-error';
-import { failure, jsonType, show, type MatcherKind } from '../kind';
+import { failure, jsonType, only, show, type MatcherKind } from '../kind';
 import { matcherNode, type Matcher } from '../node';
 
 export const integerKind: MatcherKind = {
@@ -8,6 +8,11 @@ export const integerKind: MatcherKind = {
   check({ actual }) {
     return jsonType(actual) === 'integer' ? undefined : failure('type', 'integer', actual, `Expected an integer but got ${show(actual)}`);
   },
+  accepts: () => only('integer'),
+  describe: () => undefined,
+  jsonSchema: () => ({ type: 'integer' }),
+  provenBy: () => false,
+  arrayBounds: () => undefined,
 };
 
 /** Any integer. Without an example, generated messages get a random one. */

@@ -1,6 +1,6 @@
 /** `notEmpty`: present, of the example's type, and not empty ("", [], {}, null). */
 import type { JsonValue } from '../../contract/json';
-import { failure, jsonType, show, type MatcherKind } from '../kind';
+import { failure, familyOf, jsonType, schemaTypeOf, show, type MatcherKind } from '../kind';
 import { matcherNode, type Infer, type Matcher, type Template, type Widen } from '../node';
 
 const isEmpty = (v: JsonValue | undefined): boolean =>
@@ -15,6 +15,12 @@ export const notEmptyKind: MatcherKind = {
     }
     return undefined;
   },
+  accepts: (_rule, example) => familyOf(example),
+  describe: () => 'not empty',
+  jsonSchema: (_rule, example) =>
+    typeof example === 'string' ? { type: 'string', minLength: 1 } : Array.isArray(example) ? { type: 'array', minItems: 1 } : { type: schemaTypeOf(example) },
+  provenBy: (_rule, { minLength, minItems }) => minLength >= 1 || minItems >= 1,
+  arrayBounds: () => undefined,
 };
 
 /** A non-empty value of the example's type. */

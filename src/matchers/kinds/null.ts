@@ -1,5 +1,5 @@
 /** `null`: the value is JSON null. */
-import { failure, show, type MatcherKind } from '../kind';
+import { failure, only, show, type MatcherKind } from '../kind';
 import { matcherNode, type Matcher } from '../node';
 
 export const nullKind: MatcherKind = {
@@ -7,6 +7,11 @@ export const nullKind: MatcherKind = {
   check({ actual }) {
     return actual === null ? undefined : failure('null', null, actual, `Expected null but got ${show(actual)}`);
   },
+  accepts: () => only('null'),
+  describe: () => undefined,
+  jsonSchema: () => ({ type: 'null' }),
+  provenBy: () => false,
+  arrayBounds: () => undefined,
 };
 
 /** Exactly null. */

@@ -1,6 +1,6 @@
 /** `number`: any JSON number. */
 import { HeraldError } from '../../errors/herald-error';
-import { failure, show, type MatcherKind } from '../kind';
+import { failure, only, show, type MatcherKind } from '../kind';
 import { matcherNode, type Matcher } from '../node';
 
 export const numberKind: MatcherKind = {
@@ -8,6 +8,11 @@ export const numberKind: MatcherKind = {
   check({ actual }) {
     return typeof actual === 'number' ? undefined : failure('type', 'number', actual, `Expected a number but got ${show(actual)}`);
   },
+  accepts: () => only('integer', 'decimal'),
+  describe: () => undefined,
+  jsonSchema: () => ({ type: 'number' }),
+  provenBy: () => false,
+  arrayBounds: () => undefined,
 };
 
 /** Any number, integer or decimal. */

@@ -3,7 +3,7 @@
  * and Pact-JVM's `matches()` are full matches): `\d+` accepts "42" but not "a42".
  */
 import { HeraldError } from '../../errors/herald-error';
-import { failure, show, stringOption, textOf, type MatcherKind } from '../kind';
+import { failure, familyOf, show, stringOption, textOf, type MatcherKind } from '../kind';
 import { matcherNode, type Matcher } from '../node';
 import { compileRegex, regexSource, type CompiledRegex } from '../regex';
 
@@ -18,6 +18,27 @@ export const regexKind: MatcherKind = {
     }
     return undefined;
   },
+  // What the handler's type says: a regex matcher's example is a string, so the handler reads a string.
+  accepts: (_rule, example) => familyOf(example),
+  describe(rule) {
+    const source = stringOption(rule, 'regex') ?? '';
+    if (source === UUID) return 'uuid';
+    const values = oneOfValues(source);
+    return values === undefined ? `regex ${source}` : `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+  },
+  jsonSchema(rule) {
+    const source = stringOption(rule, 'regex') ?? '';
+    if (source === UUID) return { type: 'string', format: 'uuid' };
+    const values = oneOfValues(source);
+    return values === undefined ? { type: 'string', pattern: source } : { type: 'string', enum: values };
+  },
+  provenBy(rule, { patterns, formats }) {
+    const source = stringOption(rule, 'regex');
+    if (source === undefined) return false;
+    const wanted = normaliseRegex(source);
+    return patterns.some((p) => normaliseRegex(p) === wanted) || (source === UUID && formats.includes('uuid'));
+  },
+  arrayBounds: () => undefined,
 };
 
 const anchored = new Map<string, CompiledRegex>();
@@ -43,17 +64,56 @@ export function regex(pattern: RegExp | string, example: string): Matcher<string
   return matcherNode([{ match: 'regex', regex: source }], example);
 }
 
-const escapeRe2 = (s: string): string => s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+/** `s` as a regex matching it literally (RE2 and JSON Schema alike). */
+export const escapeRegex = (s: string): string => s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+
+/** `^(?:A|B|C)$` as m.oneOf() writes it → ['A', 'B', 'C']; undefined for other expressions. */
+export function oneOfValues(source: string): string[] | undefined {
+  const match = /^\^\(\?:(.*)\)\$$/.exec(source);
+  if (match === null) return undefined;
+  const values: string[] = [];
+  let current = '';
+  const body = match[1] ?? '';
+  for (let i = 0; i < body.length; i += 1) {
+    const c = body.charAt(i);
+    if (c === '\\') {
+      const next = body.charAt(i + 1);
+      if (!/[\\^$.|?*+()[\]{}]/.test(next)) return undefined;
+      current += next;
+      i += 1;
+    } else if (c === '|') {
+      values.push(current);
+      current = '';
+    } else if (/[\^$.?*+()[\]{}]/.test(c)) {
+      return undefined;
+    } else {
+      current += c;
+    }
+  }
+  values.push(current);
+  return values;
+}
+
+/** `^(?:\d+)$`, `^\d+$` and `\d+` are the same full-match expression: one spelling of each, to compare them. */
+export function normaliseRegex(source: string): string {
+  let s = source;
+  if (s.startsWith('^')) s = s.slice(1);
+  if (s.endsWith('$') && !s.endsWith('\\$')) s = s.slice(0, -1);
+  const group = /^\(\?:(.*)\)$/.exec(s);
+  if (group !== null && !/[()]/.test(group[1] ?? '')) s = group[1] ?? '';
+  return s.replace(/\[0-9\]/g, '\\d');
+}
 
 /** One of the given strings (written as an anchored regex so every Pact implementation can check it). */
 export function oneOf<const T extends string>(values: readonly [T, ...T[]], example: T = values[0]): Matcher<T> {
   if (!values.includes(example)) {
     throw new HeraldError('HERALD_MATCHER_INVALID', `Failed to build m.oneOf(): the example ${JSON.stringify(example)} is not one of ${JSON.stringify(values)}.`);
   }
-  return matcherNode([{ match: 'regex', regex: `^(?:${values.map(escapeRe2).join('|')})$` }], example);
+  return matcherNode([{ match: 'regex', regex: `^(?:${values.map(escapeRegex).join('|')})$` }], example);
 }
 
-const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+/** The expression m.uuid() writes. */
+export const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 /** A UUID in its canonical text form; generated messages get a fresh one. */
 export function uuid(example = 'e2490de5-5bd3-43d5-b7c4-526e33f71304'): Matcher<string> {

@@ -1,6 +1,6 @@
 /** `semver`: a semantic version (2.0.0 grammar). */
 import { HeraldError } from '../../errors/herald-error';
-import { failure, show, type MatcherKind } from '../kind';
+import { failure, familyOf, show, type MatcherKind } from '../kind';
 import { matcherNode, type Matcher } from '../node';
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/;
@@ -10,6 +10,11 @@ export const semverKind: MatcherKind = {
   check({ actual }) {
     return typeof actual === 'string' && SEMVER.test(actual) ? undefined : failure('format', 'semver', actual, `Expected a semantic version (e.g. 1.2.3) but got ${show(actual)}`);
   },
+  accepts: (_rule, example) => familyOf(example),
+  describe: () => 'semantic version',
+  jsonSchema: () => ({ type: 'string', pattern: SEMVER.source }),
+  provenBy: () => false,
+  arrayBounds: () => undefined,
 };
 
 /** A semantic version string such as 1.2.3 or 2.0.0-rc.1. */

@@ -1,7 +1,7 @@
 /** `type`: same JSON type as the example; on arrays also `min`/`max` lengths (eachLike, atLeast, atMost). */
 import type { JsonValue } from '../../contract/json';
 import { HeraldError } from '../../errors/herald-error';
-import { failure, jsonType, show, type MatcherKind } from '../kind';
+import { failure, familyOf, jsonType, schemaTypeOf, show, type MatcherKind } from '../kind';
 import { exampleOf, matcherNode, type Infer, type Matcher, type Template, type Widen } from '../node';
 
 const family = (t: string): string => (t === 'integer' || t === 'decimal' ? 'number' : t);
@@ -27,6 +27,15 @@ export const typeKind: MatcherKind = {
     }
     return undefined;
   },
+  accepts: (_rule, example) => familyOf(example),
+  describe: () => undefined,
+  jsonSchema: (_rule, example) => ({ type: schemaTypeOf(example) }),
+  // A spec the value's type already passed keeps a `type` rule.
+  provenBy: () => true,
+  arrayBounds: (rule) => ({
+    ...(typeof rule['min'] === 'number' ? { min: rule['min'] } : {}),
+    ...(typeof rule['max'] === 'number' ? { max: rule['max'] } : {}),
+  }),
 };
 
 /** Any value of the same type as `example` (objects: the same shape, recursively). */

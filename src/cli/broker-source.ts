@@ -1,0 +1,191 @@
+/**
+ * `herald verify --transport kafka|amqp|memory --triggers <module>`: the message source that
+ * verifies through a real broker (verifyProviderOnBroker). The broker comes from --brokers /
+ * --amqp-url, else HERALD_KAFKA_BROKERS / HERALD_AMQP_URL, else a container when --start-broker
+ * is given; with none of them the command exits 2 and says which to set.
+ *
+ * The adapters are loaded here, lazily, through their public subpaths (herald/kafka,
+ * herald/amqp), like optional peers: the core never imports them, and a project without
+ * kafkajs / amqplib only needs them when it asks for that transport.
+ */
+import type { Contract } from '../contract/model';
+import type { Env } from '../report/color';
+import { InMemoryTransport } from '../transport/memory';
+import { loadPeer } from '../transport/peer';
+import type { TransportAdapter } from '../transport/types';
+import { asTriggerDefinition, type TriggerDefinition } from '../verify/broker/definition';
+import type { BrokerConnection } from '../verify/broker/connection';
+import { verifyProviderOnBroker, type BrokerVerificationReport } from '../verify/broker/verify-on-broker';
+import type { VerifyOptions } from '../verify/verify-provider';
+import { stringOption, stringOptions, usageError, type OptionTable, type ParsedOptions } from './args';
+import { importUserModule } from './load-module';
+
+export const TRANSPORTS = ['kafka', 'amqp', 'memory'] as const;
+export type TransportName = (typeof TRANSPORTS)[number];
+
+/** The options broker verification adds to `herald verify`. */
+export const BROKER_OPTIONS = {
+  transport: { type: 'string', short: 't' },
+  triggers: { type: 'string' },
+  brokers: { type: 'string', multiple: true },
+  'amqp-url': { type: 'string' },
+  'start-broker': { type: 'boolean' },
+  timeout: { type: 'string' },
+  'no-namespace': { type: 'boolean' },
+} as const satisfies OptionTable;
+
+export const BROKER_USAGE = `Verification on a real broker (instead of --factories):
+  -t, --transport <name>         ${TRANSPORTS.join(' | ')}: capture what the provider publishes on this
+                                 broker, and match payload and metadata (topic, key, headers /
+                                 exchange, routing key, properties)
+      --triggers <module>        Module whose default export is providerTriggers(name, { states,
+                                 triggers: { [description]: async (params, ctx) => publish } })
+                                 (required with --transport)
+      --brokers <host:port>      Kafka bootstrap brokers (repeatable or comma-separated;
+                                 default: HERALD_KAFKA_BROKERS)
+      --amqp-url <url>           RabbitMQ URL, amqp://user:pass@host:5672/vhost (default: HERALD_AMQP_URL)
+      --start-broker             Without a broker given, start one in Docker (testcontainers;
+                                 HERALD_KAFKA_IMAGE / HERALD_RABBITMQ_IMAGE) and remove it after
+      --timeout <ms>             Wait for each interaction's message (default 10000)
+      --no-namespace             Use the contracts' topic / exchange names as they are instead of
+                                 run-scoped ones (only on a broker nothing else publishes to)
+`;
+
+export interface BrokerArgs {
+  readonly transport: TransportName;
+  readonly triggers: string;
+  readonly brokers?: readonly string[];
+  readonly amqpUrl?: string;
+  readonly startBroker: boolean;
+  readonly timeoutMs?: number;
+  readonly namespace: boolean;
+}
+
+const isTransportName = (value: string): value is TransportName => (TRANSPORTS as readonly string[]).includes(value);
+
+/** The broker options of `herald verify`, or undefined when --transport is not given. Throws HERALD_USAGE. */
+export function parseBrokerArgs(command: string, parsed: ParsedOptions, factories: string | undefined): BrokerArgs | undefined {
+  const transport = stringOption(parsed, 'transport');
+  const triggers = stringOption(parsed, 'triggers');
+  const brokerOnly = ['brokers', 'amqp-url', 'timeout'].filter((o) => parsed.strings.has(o)).concat(['start-broker', 'no-namespace'].filter((o) => parsed.flags.has(o)));
+  if (transport === undefined) {
+    if (triggers !== undefined) throw usageError(command, `--triggers needs --transport: name the broker to verify on (--transport ${TRANSPORTS.join('|')}).`);
+    if (brokerOnly.length > 0) throw usageError(command, `--${brokerOnly[0]} applies to verification on a broker: add --transport ${TRANSPORTS.join('|')} and --triggers <module>.`);
+    return undefined;
+  }
+  if (!isTransportName(transport)) throw usageError(command, `Unknown transport ${JSON.stringify(transport)}: use ${TRANSPORTS.join(', ')}.`);
+  if (factories !== undefined) throw usageError(command, '--factories and --transport do not go together: --factories verifies in-process, --transport on a broker through --triggers. Pass one of them.');
+  if (triggers === undefined) throw usageError(command, "Missing --triggers: name the module exporting the provider's triggers (e.g. --triggers test/provider/triggers.ts).");
+  const brokers = stringOptions(parsed, 'brokers').flatMap((b) => b.split(',')).map((b) => b.trim()).filter((b) => b !== '');
+  const amqpUrl = stringOption(parsed, 'amqp-url');
+  if (brokers.length > 0 && transport !== 'kafka') throw usageError(command, `--brokers is for --transport kafka (got --transport ${transport}).`);
+  if (amqpUrl !== undefined && transport !== 'amqp') throw usageError(command, `--amqp-url is for --transport amqp (got --transport ${transport}).`);
+  const timeout = stringOption(parsed, 'timeout');
+  let timeoutMs: number | undefined;
+  if (timeout !== undefined) {
+    timeoutMs = Number(timeout);
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw usageError(command, `Invalid --timeout ${JSON.stringify(timeout)}: give a positive number of milliseconds, e.g. --timeout 15000.`);
+  }
+  return {
+    transport,
+    triggers,
+    startBroker: parsed.flags.has('start-broker'),
+    namespace: !parsed.flags.has('no-namespace'),
+    ...(brokers.length === 0 ? {} : { brokers }),
+    ...(amqpUrl === undefined ? {} : { amqpUrl }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  };
+}
+
+/** What `herald verify` needs from a source of messages (see verify-command.ts). */
+export interface BrokerSource {
+  readonly providerName: string | undefined;
+  verify(contracts: readonly Contract[], options: VerifyOptions): Promise<BrokerVerificationReport>;
+  close(): Promise<void>;
+}
+
+/** A started broker, as the adapters' start functions return it. */
+interface StartedLike {
+  readonly readyMs: number;
+  readonly image: string | undefined;
+  stop(): Promise<void>;
+}
+
+/** The parts of herald/kafka and herald/amqp the CLI uses. */
+interface KafkaAdapter {
+  readonly KafkaTransport: new (options: { readonly brokers: readonly string[] }) => TransportAdapter;
+  startKafkaBroker(options: { readonly external: false }): Promise<StartedLike & { readonly brokers: readonly string[] }>;
+}
+interface AmqpAdapter {
+  readonly AmqpTransport: new (options: { readonly url: string }) => TransportAdapter;
+  startRabbitMqBroker(options: { readonly external: false }): Promise<StartedLike & { readonly url: string }>;
+}
+
+const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value.trim());
+
+/** Loads and validates a triggers module. */
+export async function loadTriggers(specifier: string, cwd: string): Promise<TriggerDefinition> {
+  let value = await importUserModule(specifier, cwd, 'triggers');
+  // The definition (`triggers` at the top), else the default export (twice for CommonJS interop).
+  for (let depth = 0; depth < 3 && typeof value === 'object' && value !== null && !('triggers' in value) && 'default' in value; depth++) value = (value as { default: unknown }).default;
+  return asTriggerDefinition(value, specifier);
+}
+
+/**
+ * Opens the broker, the transport and the triggers; `close()` releases them (and removes a
+ * started container), also when verification failed.
+ */
+export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, log: (line: string) => void): Promise<BrokerSource> {
+  const definition = await loadTriggers(args.triggers, cwd);
+  const command = 'herald verify';
+  let transport: TransportAdapter;
+  let connection: BrokerConnection | undefined;
+  let started: StartedLike | undefined;
+  const announce = (s: StartedLike, where: string): void => log(`Started ${s.image ?? 'a broker'} for this run in ${s.readyMs} ms (${where}); it is removed afterwards.\n`);
+  if (args.transport === 'kafka') {
+    const adapter = loadPeer<KafkaAdapter>('herald/kafka', 'herald verify --transport kafka', () => require('herald/kafka') as unknown);
+    let brokers = args.brokers ?? nonEmpty(env['HERALD_KAFKA_BROKERS'])?.split(',').map((b) => b.trim()).filter((b) => b !== '');
+    if (brokers === undefined || brokers.length === 0) {
+      if (!args.startBroker) throw usageError(command, 'Failed to verify on Kafka: no broker given. Pass --brokers host:port, set HERALD_KAFKA_BROKERS, or add --start-broker to start one in Docker.');
+      const broker = await adapter.startKafkaBroker({ external: false });
+      started = broker;
+      brokers = broker.brokers;
+      announce(broker, brokers.join(','));
+    }
+    connection = { brokers };
+    transport = new adapter.KafkaTransport({ brokers });
+  } else if (args.transport === 'amqp') {
+    const adapter = loadPeer<AmqpAdapter>('herald/amqp', 'herald verify --transport amqp', () => require('herald/amqp') as unknown);
+    let url = args.amqpUrl ?? nonEmpty(env['HERALD_AMQP_URL']);
+    if (url === undefined) {
+      if (!args.startBroker) throw usageError(command, 'Failed to verify on AMQP: no broker given. Pass --amqp-url amqp://user:pass@host:5672, set HERALD_AMQP_URL, or add --start-broker to start RabbitMQ in Docker.');
+      const broker = await adapter.startRabbitMqBroker({ external: false });
+      started = broker;
+      url = broker.url;
+      announce(broker, 'RabbitMQ');
+    }
+    connection = { url };
+    transport = new adapter.AmqpTransport({ url });
+  } else {
+    transport = new InMemoryTransport();
+  }
+  const stop = started;
+  return {
+    providerName: definition.name,
+    verify: (contracts, options) =>
+      verifyProviderOnBroker(contracts, definition, {
+        ...options,
+        transport,
+        ...(connection === undefined ? {} : { connection }),
+        ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }),
+        ...(args.namespace ? {} : { namespace: false }),
+      }),
+    close: async () => {
+      try {
+        await transport.close();
+      } finally {
+        await stop?.stop();
+      }
+    },
+  };
+}

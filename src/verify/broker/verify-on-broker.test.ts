@@ -1,0 +1,311 @@
+import type { Contract, MessageInteraction } from '../../contract/model';
+import { amqpExchange, consumer, kafkaTopic, m } from '../../index';
+import { transportError } from '../../transport/errors';
+import { InMemoryTransport } from '../../transport/memory';
+import { BufferedCapture } from '../../transport/started';
+import type { Channel, OutgoingMessage, StartedCapture, StartedSubscription, TransportAdapter } from '../../index';
+import { providerTriggers, type TriggerContext } from './definition';
+import { runNamespace } from './namespace';
+import { verifyProviderOnBroker } from './verify-on-broker';
+
+const orders = consumer('shipping').expectsFrom('orders');
+const placed = orders
+  .message('an OrderPlaced event')
+  .given('an order exists', { orderId: 'ord-7' })
+  .on(kafkaTopic('orders.v1'))
+  .withKey(m.uuid())
+  .withHeaders({ 'trace-id': m.regex(/^[0-9a-f]{32}$/, '4bf92f3577b34da6a3ce929d0e0e4736') })
+  .withPayload({ orderId: m.string('ord-1'), qty: m.integer(1) })
+  .toInteraction();
+const cancelled = orders.message('an OrderCancelled event').on(kafkaTopic('orders.v1')).withPayload({ orderId: m.string('ord-1') }).toInteraction();
+const invoice = consumer('ledger')
+  .expectsFrom('billing')
+  .message('an invoice.created event')
+  .on(amqpExchange('billing', 'invoice.created', { type: 'topic', queue: 'ledger.invoices' }))
+  .withProperties({ correlationId: m.uuid() })
+  .withPayload({ invoiceId: m.regex(/^INV-\d{6}$/, 'INV-000042') })
+  .toInteraction();
+
+const contract = (consumerName: string, providerName: string, ...interactions: MessageInteraction[]): Contract => ({
+  consumer: consumerName,
+  provider: providerName,
+  interactions,
+  specVersion: '4.0',
+  metadata: {},
+  source: `contracts/${consumerName}-${providerName}.json`,
+});
+const shipping = contract('shipping', 'orders', placed, cancelled);
+const ledger = contract('ledger', 'billing', invoice);
+
+const KEY = '0e8400e2-29b4-41d4-a716-446655440000';
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+/** What the orders service's publisher does, on the channel the context names. */
+async function publishPlaced(ctx: TriggerContext, orderId: string, headers: Record<string, string> = { 'trace-id': TRACE }, topic = ctx.topic): Promise<void> {
+  await ctx.transport.publish({ channel: kafkaTopic(topic ?? ''), key: KEY, headers, contentType: 'application/json', body: Buffer.from(JSON.stringify({ orderId, qty: 2 })) });
+}
+
+const cancelTrigger = async (_: unknown, ctx: TriggerContext): Promise<void> => {
+  await ctx.transport.publish({ channel: ctx.channel, body: Buffer.from(JSON.stringify({ orderId: 'ord-8' })), contentType: 'application/json' });
+};
+
+describe('verifyProviderOnBroker (in-memory transport)', () => {
+  it("passes when the trigger publishes the contract's message on the run-scoped topic, with state values and teardown", async () => {
+    const calls: string[] = [];
+    const seen: TriggerContext[] = [];
+    const definition = providerTriggers('orders', {
+      states: { 'an order exists': { setup: ({ orderId }) => (calls.push('setup'), { order: { id: orderId } }), teardown: () => void calls.push('teardown') } },
+      triggers: {
+        'an OrderPlaced event': async ({ order }, ctx) => {
+          calls.push('trigger');
+          seen.push(ctx);
+          await publishPlaced(ctx, (order as { id: string }).id);
+        },
+        'an OrderCancelled event': cancelTrigger,
+      },
+      cleanup: () => void calls.push('cleanup'),
+    });
+    const transport = new InMemoryTransport();
+    const report = await verifyProviderOnBroker([shipping], definition, { transport });
+    expect(report.results.map((r) => [r.description, r.status, r.error?.message])).toEqual([
+      ['an OrderPlaced event', 'passed', undefined],
+      ['an OrderCancelled event', 'passed', undefined],
+    ]);
+    expect(report.summary).toMatchObject({ ok: true, passed: 2, unusedFactories: [] });
+    expect(calls).toEqual(['setup', 'trigger', 'teardown', 'cleanup']);
+    const ns = report.broker.namespace;
+    expect(ns).toMatch(/^herald-[0-9a-f]{8}$/);
+    expect(seen[0]?.topic).toBe(`orders.v1.${ns}`);
+    expect(seen[0]?.channel).toEqual({ transport: 'kafka', topic: `orders.v1.${ns}` });
+    expect(seen[0]?.name('orders.audit')).toBe(`orders.audit.${ns}`);
+    expect(report.broker.resources.topics).toEqual([`orders.v1.${ns}`]);
+  });
+
+  it('fails with the metadata mismatch when the publisher forgets a header the contract requires', async () => {
+    const definition = providerTriggers('orders', {
+      states: { 'an order exists': () => undefined },
+      triggers: { 'an OrderPlaced event': (_, ctx) => publishPlaced(ctx, 'ord-7', { 'event-type': 'OrderPlaced' }) },
+    });
+    const transport = new InMemoryTransport();
+    const report = await verifyProviderOnBroker([shipping], definition, { transport, description: /Placed/ });
+    expect(report.summary).toMatchObject({ ok: false, failed: 1 });
+    expect(report.results[0]?.mismatches.map((x) => [x.part, x.path, x.code])).toEqual([['metadata', 'trace-id', 'missing']]);
+  });
+
+  it('reports a message that never arrives with HERALD_TRANSPORT_TIMEOUT naming the run-scoped topic, within the timeout', async () => {
+    const definition = providerTriggers('orders', {
+      states: { 'an order exists': () => undefined },
+      // The publisher ignores its configuration and writes to the contract's topic name.
+      triggers: { 'an OrderPlaced event': (_, ctx) => publishPlaced(ctx, 'ord-7', { 'trace-id': TRACE }, 'orders.v1') },
+    });
+    const transport = new InMemoryTransport();
+    const begun = Date.now();
+    const report = await verifyProviderOnBroker([shipping], definition, { transport, description: /Placed/, timeoutMs: 300 });
+    expect(Date.now() - begun).toBeLessThan(3_000);
+    const [result] = report.results;
+    expect(result).toMatchObject({ status: 'failed', error: { code: 'HERALD_TRANSPORT_TIMEOUT', retriable: true } });
+    expect(result?.error?.message).toContain(`Kafka topic "orders.v1.${report.broker.namespace}" (the contract's "orders.v1" in this run's namespace`);
+    expect(result?.error?.message).toContain('within 300 ms of calling its trigger');
+    expect(result?.error?.message).toContain('"an OrderPlaced event" (shipping → orders, contracts/shipping-orders.json)');
+  });
+
+  it('ignores unrelated messages on the topic and passes on the one that matches, noting the others', async () => {
+    const definition = providerTriggers('orders', {
+      states: { 'an order exists': () => undefined },
+      triggers: {
+        'an OrderPlaced event': async (_, ctx) => {
+          await ctx.transport.publish({ channel: ctx.channel, body: Buffer.from('{"heartbeat":true}'), contentType: 'application/json' });
+          await publishPlaced(ctx, 'ord-7');
+        },
+      },
+    });
+    const transport = new InMemoryTransport();
+    const report = await verifyProviderOnBroker([shipping], definition, { transport, description: /Placed/ });
+    expect(report.results[0]?.status).toBe('passed');
+    expect(report.results[0]?.notes).toEqual([expect.stringMatching(/^1 other message\(s\) arrived on Kafka topic .* were ignored\.$/)]);
+  });
+
+  it('reports the closest of several non-matching messages once they settle', async () => {
+    const definition = providerTriggers('orders', {
+      states: { 'an order exists': () => undefined },
+      triggers: {
+        'an OrderPlaced event': async (_, ctx) => {
+          await ctx.transport.publish({ channel: ctx.channel, body: Buffer.from('{}'), contentType: 'application/json' });
+          await ctx.transport.publish({ channel: ctx.channel, key: KEY, headers: { 'trace-id': TRACE }, body: Buffer.from('{"orderId":"o","qty":"2"}'), contentType: 'application/json' });
+        },
+      },
+    });
+    const transport = new InMemoryTransport();
+    const report = await verifyProviderOnBroker([shipping], definition, { transport, description: /Placed/, settleMs: 50 });
+    expect(report.results[0]?.mismatches.map((x) => x.path)).toEqual(['$.qty']);
+    expect(report.results[0]?.notes).toEqual([expect.stringContaining('2 messages arrived')]);
+  });
+
+  it('checks the AMQP routing key on a topic exchange as metadata, and ignores the consumer-side queue', async () => {
+    const publishWith = (routingKey: string) => async (_: unknown, ctx: TriggerContext) => {
+      expect(ctx.exchange).toBe(`billing.${ctx.namespace}`);
+      expect(ctx.routingKey).toBe('invoice.created');
+      await ctx.transport.publish({ channel: amqpExchange(ctx.exchange ?? '', routingKey), properties: { correlationId: KEY }, contentType: 'application/json', body: Buffer.from('{"invoiceId":"INV-000777"}') });
+    };
+    const transport = new InMemoryTransport();
+    const ok = await verifyProviderOnBroker([ledger], providerTriggers('billing', { triggers: { 'an invoice.created event': publishWith('invoice.created') } }), { transport });
+    expect(ok.results[0]?.status).toBe('passed');
+    const wrong = await verifyProviderOnBroker([ledger], providerTriggers('billing', { triggers: { 'an invoice.created event': publishWith('invoices.created') } }), { transport });
+    expect(wrong.results[0]?.mismatches.map((x) => [x.path, x.expected, x.actual])).toEqual([['amqp_routing_key', 'invoice.created', 'invoices.created']]);
+  });
+
+  it('reports missing triggers with a suggestion, thrown and hanging triggers, and failed states', async () => {
+    let triggered = false;
+    const definition = providerTriggers('orders', {
+      triggerTimeoutMs: 100,
+      states: {
+        'an order exists': () => {
+          throw new Error('database is down');
+        },
+      },
+      triggers: {
+        'an OrderPlaced event': () => void (triggered = true),
+        'an OrderCanceled event': () => new Promise(() => undefined),
+      },
+    });
+    const transport = new InMemoryTransport();
+    const report = await verifyProviderOnBroker([shipping], definition, { transport });
+    expect(triggered).toBe(false);
+    expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
+      ['state-failed', 'HERALD_STATE_FAILED'],
+      ['no-factory', 'HERALD_NO_TRIGGER'],
+    ]);
+    expect(report.results[1]?.error?.message).toContain('Did you mean "an OrderCanceled event"?');
+    expect(report.summary.unusedFactories).toEqual(['an OrderCanceled event']);
+
+    const hanging = await verifyProviderOnBroker([contract('shipping', 'orders', cancelled)], providerTriggers('orders', { triggerTimeoutMs: 100, triggers: { 'an OrderCancelled event': () => new Promise(() => undefined) } }), { transport });
+    expect(hanging.results[0]?.error).toMatchObject({ code: 'HERALD_TRIGGER_FAILED', message: expect.stringContaining('did not finish within 100 ms') });
+    const throwing = await verifyProviderOnBroker(
+      [contract('shipping', 'orders', cancelled)],
+      providerTriggers('orders', {
+        triggers: {
+          'an OrderCancelled event': () => {
+            throw new Error('KafkaJSConnectionError: Connection refused');
+          },
+        },
+      }),
+      { transport },
+    );
+    expect(throwing.results[0]?.error).toEqual({ code: 'HERALD_TRIGGER_FAILED', message: expect.stringContaining('threw: KafkaJSConnectionError: Connection refused') });
+  });
+
+  it('keeps pending interactions from failing the run', async () => {
+    const transport = new InMemoryTransport();
+    const report = await verifyProviderOnBroker([contract('shipping', 'orders', { ...cancelled, pending: true })], providerTriggers('orders', { triggers: { 'an OrderCancelled event': () => undefined } }), { transport, timeoutMs: 50 });
+    expect(report.results[0]?.status).toBe('pending');
+    expect(report.summary.ok).toBe(true);
+  });
+
+  it("uses the contract's names with namespace: false, and says so", async () => {
+    const transport = new InMemoryTransport();
+    const report = await verifyProviderOnBroker([contract('shipping', 'orders', cancelled)], providerTriggers('orders', { triggers: { 'an OrderCancelled event': cancelTrigger } }), { transport, namespace: false });
+    expect(report.results[0]?.status).toBe('passed');
+    expect(report.broker.namespace).toBeUndefined();
+    expect(report.broker.resources.topics).toEqual(['orders.v1']);
+    expect(report.broker.notes[0]).toMatch(/Namespacing was off/);
+  });
+
+  it('rejects before verifying anything when the broker cannot be reached', async () => {
+    const unreachable = new InMemoryTransport();
+    unreachable.connect = () => Promise.reject(transportError('HERALD_TRANSPORT_CONNECT_FAILED', 'Failed to connect: no broker answered.'));
+    let called = false;
+    const definition = providerTriggers('orders', { triggers: { 'an OrderCancelled event': () => void (called = true) } });
+    await expect(verifyProviderOnBroker([shipping], definition, { transport: unreachable })).rejects.toMatchObject({ code: 'HERALD_TRANSPORT_CONNECT_FAILED', retriable: true });
+    expect(called).toBe(false);
+  });
+
+  it('refuses a definition without triggers and a contract set without the provider', async () => {
+    const transport = new InMemoryTransport();
+    await expect(verifyProviderOnBroker([shipping], { name: 'orders' }, { transport })).rejects.toMatchObject({ code: 'HERALD_TRIGGERS_INVALID' });
+    await expect(verifyProviderOnBroker([shipping], providerTriggers('payments', { triggers: {} }), { transport })).rejects.toMatchObject({ code: 'HERALD_UNKNOWN_PROVIDER' });
+  });
+});
+
+/** The in-memory transport, with a broker that can be "stopped": captures fail, new connections are refused. */
+class StoppableTransport implements TransportAdapter {
+  readonly name = 'flaky';
+  private readonly inner = new InMemoryTransport();
+  private readonly captures: StartedCapture[] = [];
+  private down = false;
+
+  stopBroker(): void {
+    this.down = true;
+    for (const c of this.captures) (c as BufferedCapture).fail(transportError('HERALD_TRANSPORT_DISCONNECTED', 'Failed to keep receiving: the connection was lost.', { channel: c.channel }));
+  }
+  private check(): void {
+    if (this.down) throw transportError('HERALD_TRANSPORT_CONNECT_FAILED', 'Failed to connect: no broker answered.');
+  }
+  async connect(): Promise<void> {
+    this.check();
+  }
+  async publish(message: OutgoingMessage): Promise<void> {
+    this.check();
+    await this.inner.publish(message);
+  }
+  async startCapture(channel: Channel): Promise<StartedCapture> {
+    this.check();
+    const capture = await this.inner.startCapture(channel);
+    this.captures.push(capture);
+    return capture;
+  }
+  subscribe(): Promise<StartedSubscription> {
+    throw new Error('not used');
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+describe('verifyProviderOnBroker when the broker goes away mid-run', () => {
+  it('fails the interaction in progress and every remaining one at once, retriable, and ends the run', async () => {
+    const transport = new StoppableTransport();
+    const triggered: string[] = [];
+    const definition = providerTriggers('orders', {
+      states: { 'an order exists': () => undefined },
+      triggers: {
+        'an OrderPlaced event': (_, ctx) => publishPlaced(ctx, 'ord-7'),
+        'an OrderCancelled event': () => {
+          triggered.push('cancelled');
+          transport.stopBroker();
+        },
+        'an OrderShipped event': () => void triggered.push('shipped'),
+      },
+    });
+    const shipped = orders.message('an OrderShipped event').on(kafkaTopic('orders.v1')).withPayload({ orderId: m.string('o') }).toInteraction();
+    const begun = Date.now();
+    const report = await verifyProviderOnBroker([contract('shipping', 'orders', placed, cancelled, shipped)], definition, { transport, timeoutMs: 30_000 });
+    expect(Date.now() - begun).toBeLessThan(5_000);
+    expect(triggered).toEqual(['cancelled']);
+    expect(report.results.map((r) => [r.status, r.error?.code, r.error?.retriable])).toEqual([
+      ['passed', undefined, undefined],
+      ['failed', 'HERALD_TRANSPORT_DISCONNECTED', true],
+      ['failed', 'HERALD_TRANSPORT_DISCONNECTED', true],
+    ]);
+    expect(report.results[2]?.error?.message).toMatch(/^Not verified: the connection to the broker was lost while verifying "an OrderCancelled event"/);
+    expect(report.summary.ok).toBe(false);
+  });
+});
+
+describe('runNamespace', () => {
+  it('renames topics, exchanges and queues, never routing keys, and strips the suffix again', () => {
+    const ns = runNamespace('herald-run1');
+    expect(ns.channel(kafkaTopic('orders.v1', { partition: 2 }))).toEqual({ transport: 'kafka', topic: 'orders.v1.herald-run1', partition: 2 });
+    const amqp = ns.channel(amqpExchange('billing', 'invoice.created', { queue: 'ledger.invoices' }));
+    expect(amqp).toEqual({ transport: 'amqp', exchange: 'billing.herald-run1', exchangeType: 'topic', routingKey: 'invoice.created', queue: 'ledger.invoices.herald-run1' });
+    expect(ns.strip(amqp)).toEqual(amqpExchange('billing', 'invoice.created', { queue: 'ledger.invoices' }));
+    const queue = ns.channel({ transport: 'amqp', exchange: '', routingKey: 'jobs', queue: 'jobs' });
+    expect(queue).toMatchObject({ exchange: '', routingKey: 'jobs.herald-run1', queue: 'jobs.herald-run1' });
+    expect(ns.strip(queue)).toMatchObject({ routingKey: 'jobs', queue: 'jobs' });
+    expect(ns.strip(kafkaTopic('other'))).toEqual(kafkaTopic('other'));
+    expect(() => runNamespace('no spaces')).toThrow(expect.objectContaining({ code: 'HERALD_USAGE' }));
+    expect(runNamespace(false).name('orders')).toBe('orders');
+  });
+});

@@ -1,0 +1,307 @@
+/**
+ * Producer verification on a real broker: for every interaction of every contract naming the
+ * provider, set up its states, make sure a capture listens on the contract's channel (run-scoped
+ * name), call the provider's trigger (its real publishing code), read what arrives within the
+ * timeout, decode it and match payload and transport metadata (topic, key, headers; exchange,
+ * routing key, properties), tear the states down. The report has the same shape as factory
+ * verification's, plus what the run used on the broker.
+ *
+ * Which message is the interaction's: every message arriving on the channel after the trigger
+ * was called is a candidate. The first one that matches passes the interaction; the others are
+ * ignored (a note counts them). When none matches, the closest one (fewest mismatches) is reported,
+ * once `settleMs` passed after the last candidate or the timeout ran out. Nothing at all within
+ * `timeoutMs` is a failure with HERALD_TRANSPORT_TIMEOUT naming the channel and the trigger.
+ *
+ * Faults: an unreachable broker or refused credentials reject the whole call before anything is
+ * verified (HERALD_TRANSPORT_CONNECT_FAILED / _AUTH_FAILED; the CLI exits 2). A connection lost
+ * during the run fails the interaction in progress and every remaining one at once, with a
+ * retriable HERALD_TRANSPORT_DISCONNECTED, and the run ends.
+ */
+import { channelFromMetadata, isAmqpChannel, isKafkaChannel } from '../../contract/channel';
+import type { Channel, Contract, MessageInteraction } from '../../contract/model';
+import { HeraldError, isHeraldError } from '../../errors/herald-error';
+import type { Mismatch } from '../../matching/mismatch';
+import { isAvroInteraction } from '../../avro/contract';
+import { matchCapturedAvro } from '../../avro/captured';
+import { matchCaptured } from '../../transport/decode';
+import { describeChannel } from '../../transport/describe';
+import { isTransportError, reasonOf, TRANSPORT_RETRIABLE } from '../../transport/errors';
+import type { CapturedMessage, TransportAdapter } from '../../transport/types';
+import { summarise, type InteractionResult, type InteractionStatus, type VerificationReport } from '../result';
+import { closest, describeInteraction, errorInfo, setUpStates, type ErrorInfo } from '../states';
+import { withTimeout } from '../timeout';
+import { CONSUMER_SIDE_KEYS, contractsToVerify, withoutKeys, type VerifyOptions } from '../verify-provider';
+import { captureChannelFor, CapturePool, collect, type Evaluation } from './captures';
+import { connectionDetails, isAmqpConnection, isKafkaConnection, type BrokerConnection } from './connection';
+import type { BrokerProviderDefinition, Trigger, TriggerContext } from './definition';
+import { runNamespace, type RunNamespace } from './namespace';
+import { DEFAULT_CLEANUP_TIMEOUT_MS, RunResources, type BrokerResources } from './resources';
+
+/** Default wait for an interaction's message, counted from the moment its trigger is called. */
+export const DEFAULT_BROKER_TIMEOUT_MS = 10_000;
+/** Default wait for another candidate after one that does not match. */
+export const DEFAULT_SETTLE_MS = 250;
+
+export interface BrokerVerifyOptions extends VerifyOptions {
+  /** Herald's side of the broker: captures what the producer publishes (KafkaTransport, AmqpTransport, InMemoryTransport…). */
+  readonly transport: TransportAdapter;
+  /** Where the broker is, for the triggers' own clients: a started broker, `{ brokers }` or `{ url }`. */
+  readonly connection?: BrokerConnection;
+  /** Wait for an interaction's message, from the moment its trigger is called (default 10 000 ms). */
+  readonly timeoutMs?: number;
+  /** After a message that does not match, wait this long for another before failing (default 250 ms). */
+  readonly settleMs?: number;
+  /**
+   * Run-scoped names (docs/transports.md, "Isolation"): a random namespace (default), a given id,
+   * or false to use the contract's names as they are (only on a broker nothing else publishes to).
+   */
+  readonly namespace?: string | false;
+  /** Bound on each cleanup step: stopping captures, deleting topics and exchanges (default 5 000 ms). */
+  readonly cleanupTimeoutMs?: number;
+}
+
+/** What a broker run used and left: for reports and leak checks. */
+export interface BrokerRunDetails {
+  readonly transport: string;
+  /** The run's namespace id, undefined when namespacing was off. */
+  readonly namespace: string | undefined;
+  /** Topics, exchanges, queues and consumer groups the run used (run-scoped names). */
+  readonly resources: BrokerResources;
+  /** Cleanup problems and other run-level remarks. */
+  readonly notes: readonly string[];
+}
+
+/** A VerificationReport (reporters take it as-is) plus what the run did on the broker. */
+export interface BrokerVerificationReport extends VerificationReport {
+  readonly broker: BrokerRunDetails;
+}
+
+const LOST_CODES = new Set(['HERALD_TRANSPORT_DISCONNECTED', 'HERALD_TRANSPORT_CONNECT_FAILED']);
+
+/** The contract's channel: the herald block's, else the one its metadata describes. */
+export function contractChannel(interaction: MessageInteraction): Channel | undefined {
+  return interaction.herald?.channel ?? channelFromMetadata(interaction.metadata);
+}
+
+function retriableOf(code: string): boolean | undefined {
+  return Object.prototype.hasOwnProperty.call(TRANSPORT_RETRIABLE, code) ? TRANSPORT_RETRIABLE[code as keyof typeof TRANSPORT_RETRIABLE] : undefined;
+}
+
+/** Where a namespaced channel comes from, for messages: `Kafka topic "orders.v1.herald-…" (the contract's "orders.v1" in this run's namespace)`. */
+function describeRunChannel(ns: RunNamespace, original: Channel, used: Channel): string {
+  if (ns.id === undefined) return describeChannel(used);
+  const name = isKafkaChannel(original) ? original.topic : isAmqpChannel(original) ? (original.exchange === '' ? (original.queue ?? original.routingKey ?? '') : original.exchange) : undefined;
+  return `${describeChannel(used)} (the contract's ${JSON.stringify(name ?? '')} in this run's namespace ${ns.id})`;
+}
+
+interface RunState {
+  readonly options: BrokerVerifyOptions;
+  readonly definition: BrokerProviderDefinition;
+  readonly ns: RunNamespace;
+  readonly resources: RunResources;
+  readonly pool: CapturePool;
+  /** Set once the broker connection was lost: remaining interactions fail at once. */
+  lost: { readonly interaction: string; readonly error: ErrorInfo } | undefined;
+}
+
+async function verifyOnBroker(run: RunState, contract: Contract, interaction: MessageInteraction): Promise<InteractionResult> {
+  const started = performance.now();
+  const { options, definition, ns } = run;
+  const where = describeInteraction(contract, interaction);
+  const notes: string[] = [];
+  const finish = (status: InteractionStatus, mismatches: readonly Mismatch[], error?: ErrorInfo): InteractionResult => {
+    const failing = status === 'failed' || status === 'state-failed' || status === 'no-factory';
+    const retriable = error === undefined ? undefined : retriableOf(error.code);
+    return {
+      consumer: contract.consumer,
+      provider: contract.provider,
+      description: interaction.description,
+      ...(contract.source === undefined ? {} : { contractFile: contract.source }),
+      status: failing && interaction.pending ? 'pending' : status,
+      mismatches,
+      notes,
+      ...(error === undefined ? {} : { error: retriable === undefined ? error : { ...error, retriable } }),
+      pending: interaction.pending,
+      durationMs: performance.now() - started,
+    };
+  };
+  /** A transport failure: fails this interaction, and every later one when the connection is gone. */
+  const transportFailure = (error: unknown, fallback: string): InteractionResult => {
+    const info = errorInfo(error, fallback);
+    if (isTransportError(error) && LOST_CODES.has(error.code)) run.lost = { interaction: interaction.description, error: info };
+    return finish('failed', [], info);
+  };
+
+  if (run.lost !== undefined) {
+    return finish('failed', [], {
+      code: run.lost.error.code,
+      message: `Not verified: the connection to the broker was lost while verifying "${run.lost.interaction}" earlier in this run (${run.lost.error.message}). Retry the run once the broker is back.`,
+    });
+  }
+  const triggers = definition.triggers ?? {};
+  const trigger: Trigger | undefined = Object.prototype.hasOwnProperty.call(triggers, interaction.description) ? triggers[interaction.description] : undefined;
+  if (trigger === undefined) {
+    const guess = closest(interaction.description, Object.keys(triggers));
+    return finish('no-factory', [], {
+      code: 'HERALD_NO_TRIGGER',
+      message: `No trigger for ${where}.${guess === undefined ? '' : ` Did you mean "${guess}"?`} Add triggers[${JSON.stringify(interaction.description)}] to the provider's triggers.`,
+    });
+  }
+  const original = contractChannel(interaction);
+  if (original === undefined) {
+    return finish('failed', [], {
+      code: 'HERALD_TRANSPORT_CHANNEL_INVALID',
+      message: `Failed to verify ${where} on a broker: the contract does not say where the message travels (no herald.channel, no kafka_topic / amqp_exchange metadata). Declare the channel in the consumer test with .on(kafkaTopic(..)) or .on(amqpExchange(..)).`,
+    });
+  }
+  const channel = ns.channel(original);
+  const listenOn = captureChannelFor(channel);
+  const onChannel = describeRunChannel(ns, original, channel);
+
+  const states = await setUpStates(interaction, definition, where, notes, "the provider's triggers");
+  try {
+    if (states.failure !== undefined) return finish('state-failed', [], states.failure);
+
+    let capture;
+    try {
+      await run.resources.prepare(channel);
+      capture = await run.pool.get(listenOn);
+    } catch (error) {
+      return transportFailure(error, 'HERALD_TRANSPORT_OPERATION_FAILED');
+    }
+    const before = new Set<CapturedMessage>(capture.captured());
+
+    const timeoutMs = options.timeoutMs ?? DEFAULT_BROKER_TIMEOUT_MS;
+    const triggerTimeoutMs = definition.triggerTimeoutMs ?? timeoutMs;
+    const deadline = Date.now() + timeoutMs;
+    const abort = new AbortController();
+    const context: TriggerContext = {
+      ...connectionDetails(options.transport.name, options.connection, `the trigger for ${where}`),
+      interaction,
+      states: states.values,
+      channel,
+      topic: isKafkaChannel(channel) ? channel.topic : undefined,
+      exchange: isAmqpChannel(channel) ? channel.exchange : undefined,
+      routingKey: isAmqpChannel(channel) ? channel.routingKey : undefined,
+      namespace: ns.id,
+      name: ns.name,
+      transport: options.transport,
+      signal: abort.signal,
+    };
+    try {
+      await withTimeout(
+        () => trigger(states.params, context),
+        triggerTimeoutMs,
+        () => {
+          abort.abort();
+          return new HeraldError('HERALD_TRIGGER_FAILED', `The trigger for ${where} did not finish within ${triggerTimeoutMs} ms. Make it resolve once it published (await the producer's send), or raise triggerTimeoutMs.`, {
+            interaction: interaction.description,
+          });
+        },
+      );
+    } catch (error) {
+      if (isHeraldError(error) && error.code !== 'HERALD_TRANSPORT_TIMEOUT') return finish('failed', [], errorInfo(error, 'HERALD_TRIGGER_FAILED'));
+      return finish('failed', [], { code: 'HERALD_TRIGGER_FAILED', message: `The trigger for ${where} threw: ${reasonOf(error)}` });
+    }
+
+    const expected = withoutKeys(interaction, CONSUMER_SIDE_KEYS);
+    const evaluate = async (message: CapturedMessage): Promise<Evaluation> => {
+      const seen = { ...message, channel: ns.strip(message.channel) };
+      if (isAvroInteraction(expected)) {
+        const result = await matchCapturedAvro(expected, seen, options.schemaRegistry === undefined ? {} : { registry: options.schemaRegistry });
+        return { mismatches: result.mismatches, notes: result.notes };
+      }
+      return { mismatches: matchCaptured(expected, seen), notes: [] };
+    };
+    let collected;
+    try {
+      collected = await collect(capture, before, deadline, options.settleMs ?? DEFAULT_SETTLE_MS, evaluate);
+    } catch (error) {
+      if (!isTransportError(error)) return finish('failed', [], errorInfo(error, 'HERALD_TRANSPORT_OPERATION_FAILED'));
+      await run.pool.discard(listenOn);
+      return transportFailure(error, 'HERALD_TRANSPORT_OPERATION_FAILED');
+    }
+    const { best, arrived } = collected;
+    if (best === undefined) {
+      const hint = isAmqpChannel(channel)
+        ? `publishes to ctx.exchange (${JSON.stringify(channel.exchange)}) with the routing key ${JSON.stringify(channel.routingKey ?? '')}`
+        : isKafkaChannel(channel)
+          ? `publishes to ctx.topic (${JSON.stringify(channel.topic)})`
+          : 'publishes to ctx.channel';
+      return finish('failed', [], {
+        code: 'HERALD_TRANSPORT_TIMEOUT',
+        message: `Failed to receive the message of ${where} on ${onChannel} within ${timeoutMs} ms of calling its trigger: nothing arrived, although the trigger finished. Check that the trigger ${hint} and awaits the publish, or raise timeoutMs.`,
+      });
+    }
+    notes.push(...best.evaluation.notes);
+    if (best.evaluation.mismatches.length === 0) {
+      if (arrived > 1) notes.push(`${arrived - 1} other message(s) arrived on ${onChannel} during this interaction; they did not match and were ignored.`);
+      return finish('passed', []);
+    }
+    if (arrived > 1) notes.push(`${arrived} messages arrived on ${onChannel} during this interaction and none matched; the closest one is reported.`);
+    return finish('failed', best.evaluation.mismatches);
+  } finally {
+    await states.teardown();
+  }
+}
+
+/**
+ * Verifies every interaction of every contract naming the provider on a real broker, through the
+ * provider's triggers.
+ *
+ * @example
+ * await using broker = await startKafkaBroker();
+ * await using transport = new KafkaTransport({ brokers: broker.brokers });
+ * const report = await verifyProviderOnBroker(await loadContracts(['contracts/']), ordersTriggers, { transport, connection: broker });
+ * expect(report.summary.ok).toBe(true);
+ */
+export async function verifyProviderOnBroker(contracts: readonly Contract[], definition: BrokerProviderDefinition, options: BrokerVerifyOptions): Promise<BrokerVerificationReport> {
+  const started = performance.now();
+  const selected = contractsToVerify(contracts, options.provider ?? definition.name, options.consumers);
+  if (definition.triggers === undefined || typeof definition.triggers !== 'object') {
+    throw new HeraldError(
+      'HERALD_TRIGGERS_INVALID',
+      `Failed to verify "${options.provider ?? definition.name ?? ''}" on a broker: the definition has no triggers. Pass providerTriggers(name, { states, triggers: { [description]: async (params, ctx) => … } }), or add triggers to provider(name, {...}).`,
+    );
+  }
+  const { transport } = options;
+  // Unreachable broker, refused credentials: nothing can be verified, so the call rejects.
+  await transport.connect();
+  const ns = runNamespace(options.namespace);
+  const cleanupMs = options.cleanupTimeoutMs ?? DEFAULT_CLEANUP_TIMEOUT_MS;
+  const resources = new RunResources(transport, ns.id !== undefined, cleanupMs);
+  const run: RunState = { options, definition, ns, resources, pool: new CapturePool(transport, resources), lost: undefined };
+  const runNotes: string[] = [];
+  if (ns.id === undefined) runNotes.push("Namespacing was off: the contract's own topic / exchange names were used, so messages other producers publish there are candidates too.");
+  if (options.connection !== undefined && !isKafkaConnection(options.connection) && !isAmqpConnection(options.connection)) runNotes.push('The connection given is neither { brokers } nor { url }.');
+
+  const results: InteractionResult[] = [];
+  const used = new Set<string>();
+  try {
+    for (const contract of selected) {
+      const pairResults: InteractionResult[] = [];
+      for (const interaction of contract.interactions) {
+        if (options.description !== undefined && !options.description.test(interaction.description)) continue;
+        used.add(interaction.description);
+        pairResults.push(await verifyOnBroker(run, contract, interaction));
+      }
+      results.push(...pairResults);
+      options.onPair?.({ consumer: contract.consumer, provider: contract.provider, ...(contract.source === undefined ? {} : { contractFile: contract.source }), results: pairResults });
+    }
+  } finally {
+    await run.pool.stopAll();
+    await resources.cleanup(runNotes, run.lost !== undefined);
+    if (definition.cleanup !== undefined) {
+      const close = definition.cleanup;
+      await withTimeout(() => close(), cleanupMs, () => new Error(`it did not finish within ${cleanupMs} ms`)).catch((error: unknown) => {
+        runNotes.push(`The triggers' cleanup failed: ${reasonOf(error)}.`);
+      });
+    }
+  }
+  const unused = Object.keys(definition.triggers).filter((d) => !used.has(d)).sort();
+  return {
+    summary: summarise(results, unused, performance.now() - started),
+    results,
+    broker: { transport: transport.name, namespace: ns.id, resources: resources.list(), notes: runNotes },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Provider states, shared by every kind of producer verification (message factories in-process,
+ * triggers on a broker): set up an interaction's states in order with a timeout each, merge what
+ * the handlers return into the params, and tear down in reverse order whatever was set up, even
+ * when a later set-up step failed.
+ */
+import type { JsonObject } from '../contract/json';
+import type { MessageInteraction } from '../contract/model';
+import { HeraldError, isHeraldError } from '../errors/herald-error';
+import type { StateHandler, StateLifecycle } from './provider';
+import { withTimeout } from './timeout';
+
+/** What a definition says about provider states: factories and triggers definitions both have it. */
+export interface StatesDefinition {
+  readonly states?: Readonly<Record<string, StateHandler | StateLifecycle>>;
+  /** Time a state handler may take (default 10 000 ms). */
+  readonly stateTimeoutMs?: number;
+}
+
+/** A coded failure as reports carry it. */
+export interface ErrorInfo {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** The states of one interaction, set up (or not): always call `teardown()`, pass or fail. */
+export interface StatesSetUp {
+  /** The params of every state, merged with what the state handlers returned. */
+  readonly params: JsonObject;
+  /** What each state handler returned, by state name. */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Set when a state has no handler, threw or timed out (status `state-failed`). */
+  readonly failure: ErrorInfo | undefined;
+  /** Tears down, in reverse order, every state whose set-up was attempted; failures become notes. */
+  teardown(): Promise<void>;
+}
+
+/** Code and message of an unknown thrown value. */
+export function errorInfo(error: unknown, fallbackCode: string): ErrorInfo {
+  if (isHeraldError(error)) return { code: error.code, message: error.message };
+  return { code: fallbackCode, message: error instanceof Error ? error.message : String(error) };
+}
+
+export const lifecycleOf = (handler: StateHandler | StateLifecycle | undefined): StateLifecycle | undefined =>
+  handler === undefined ? undefined : typeof handler === 'function' ? { setup: handler } : handler;
+
+/**
+ * Sets up the provider states of `interaction`, stopping at the first failure. `where` names the
+ * interaction in messages; `notes` receives teardown failures.
+ *
+ * @example
+ * const states = await setUpStates(interaction, definition, where, notes);
+ * try { if (states.failure) return stateFailed(states.failure); … } finally { await states.teardown(); }
+ */
+export async function setUpStates(interaction: MessageInteraction, definition: StatesDefinition, where: string, notes: string[], fixHint = "the provider's factories"): Promise<StatesSetUp> {
+  const stateTimeout = definition.stateTimeoutMs ?? 10_000;
+  const params: JsonObject = {};
+  const values: Record<string, unknown> = {};
+  const setUp: { name: string; lifecycle: StateLifecycle; params: JsonObject }[] = [];
+  const teardown = async (): Promise<void> => {
+    for (const state of setUp.splice(0).reverse()) {
+      if (state.lifecycle.teardown === undefined) continue;
+      try {
+        await withTimeout(() => (state.lifecycle.teardown as StateHandler)(state.params), stateTimeout, () => new Error(`timed out after ${stateTimeout} ms`));
+      } catch (error) {
+        notes.push(`Teardown of the state "${state.name}" failed: ${errorInfo(error, '').message}`);
+      }
+    }
+  };
+  const done = (failure?: ErrorInfo): StatesSetUp => ({ params, values, failure, teardown });
+  for (const state of interaction.providerStates) {
+    Object.assign(params, state.params ?? {});
+    const lifecycle = lifecycleOf(definition.states?.[state.name]);
+    if (lifecycle === undefined) {
+      return done({
+        code: 'HERALD_STATE_MISSING',
+        message: `No state handler for the provider state "${state.name}" needed by ${where}. Add states[${JSON.stringify(state.name)}] to ${fixHint}.`,
+      });
+    }
+    setUp.push({ name: state.name, lifecycle, params: state.params ?? {} });
+    try {
+      const value =
+        lifecycle.setup === undefined
+          ? undefined
+          : await withTimeout(
+              () => (lifecycle.setup as StateHandler)(state.params ?? {}),
+              stateTimeout,
+              () => new HeraldError('HERALD_STATE_TIMEOUT', `The state handler "${state.name}" did not finish within ${stateTimeout} ms (for ${where}). Make it resolve, or raise stateTimeoutMs.`, { interaction: interaction.description }),
+            );
+      values[state.name] = value;
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) Object.assign(params, value);
+    } catch (error) {
+      return done(isHeraldError(error) ? errorInfo(error, 'HERALD_STATE_FAILED') : { code: 'HERALD_STATE_FAILED', message: `The state handler "${state.name}" failed for ${where}: ${errorInfo(error, '').message}` });
+    }
+  }
+  return done();
+}
+
+/** Edit distance, to suggest the name a user probably meant. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j] as number;
+      row[j] = Math.min(cur + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length] as number;
+}
+
+/** The candidate closest to `name`, if close enough to be a likely typo. */
+export function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const d = distance(name.toLowerCase(), c.toLowerCase());
+    if (d < bestScore) [best, bestScore] = [c, d];
+  }
+  return best !== undefined && bestScore <= Math.max(3, name.length / 3) ? best : undefined;
+}
+
+/** "an interaction" (consumer → provider, file) as messages name it. */
+export function describeInteraction(contract: { readonly consumer: string; readonly provider: string; readonly source?: string }, interaction: MessageInteraction): string {
+  return `"${interaction.description}" (${contract.consumer} → ${contract.provider}${contract.source === undefined ? '' : `, ${contract.source}`})`;
+}
