@@ -45,8 +45,8 @@ Options:
   -c, --contracts <file|dir>...  Contract files, or directories of *.json contracts (required;
                                  takes several paths, and may be repeated)
   -f, --factories <module>       Module whose default export is the provider definition,
-                                 provider(name, { states, messages }) (required;
-                                 .ts .mts .cts .js .mjs .cjs, no build step)
+                                 provider(name, { states, messages }) (required unless
+                                 --transport; .ts .mts .cts .js .mjs .cjs, no build step)
   -p, --provider <name>          Provider to verify (default: the definition's name, else the
                                  only provider the contracts name)
       --consumer <name>          Only contracts of this consumer (repeatable)

@@ -288,9 +288,11 @@ export function describeTransportCompliance<T extends TransportAdapter>(name: st
         withAdapter(async (t, c) => {
           const capture = await t.startCapture(c);
           const waiting = capture.next({ timeoutMs: 60_000 });
+          // Observe the rejection before closing, so it is never an unhandled rejection.
+          const released = expectCode(waiting, 'HERALD_TRANSPORT_CLOSED');
           const started = performance.now();
           await t.close();
-          await expectCode(waiting, 'HERALD_TRANSPORT_CLOSED');
+          await released;
           expect(performance.now() - started).toBeLessThan(10_000);
           for (const op of [() => t.connect(), () => t.publish(text(c, 'x')), () => t.startCapture(c), () => t.subscribe(c, () => undefined)]) {
             const error = await expectCode(op(), 'HERALD_TRANSPORT_CLOSED');

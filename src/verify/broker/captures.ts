@@ -36,6 +36,8 @@ function identity(capture: StartedCapture): { group?: string; queue?: string } {
 /** One capture per channel, for the length of a run. */
 export class CapturePool {
   private readonly captures = new Map<string, Promise<StartedCapture>>();
+  /** Per capture: how many of its messages are marked seen, and which. */
+  private readonly seen = new WeakMap<StartedCapture, { marked: number; readonly messages: WeakSet<CapturedMessage> }>();
 
   constructor(
     private readonly transport: TransportAdapter,
@@ -57,6 +59,23 @@ export class CapturePool {
       capture.catch(() => this.captures.delete(key));
     }
     return capture;
+  }
+
+  /**
+   * Marks everything `capture` holds so far as seen, and returns the test for "arrived after now":
+   * what an interaction reads starts after its trigger is called.
+   */
+  since(capture: StartedCapture): (message: CapturedMessage) => boolean {
+    let state = this.seen.get(capture);
+    if (state === undefined) {
+      state = { marked: 0, messages: new WeakSet<CapturedMessage>() };
+      this.seen.set(capture, state);
+    }
+    const all = capture.captured();
+    for (let i = state.marked; i < all.length; i += 1) state.messages.add(all[i] as CapturedMessage);
+    state.marked = all.length;
+    const { messages } = state;
+    return (message) => !messages.has(message);
   }
 
   /** Drops a capture that failed (a later interaction starts a new one). */
@@ -89,13 +108,13 @@ export interface Collected {
 }
 
 /**
- * Reads the messages that arrive on `capture` after the snapshot `before` until one matches, the
+ * Reads the new messages (`isNew`, see CapturePool#since) on `capture` until one matches, the
  * deadline passes, or `settleMs` passes after a non-matching one with nothing new. Transport
  * failures other than the timeout propagate.
  */
 export async function collect(
   capture: StartedCapture,
-  before: ReadonlySet<CapturedMessage>,
+  isNew: (message: CapturedMessage) => boolean,
   deadline: number,
   settleMs: number,
   evaluate: (message: CapturedMessage) => Promise<Evaluation>,
@@ -108,7 +127,7 @@ export async function collect(
     if (wait <= 0) break;
     let message: CapturedMessage;
     try {
-      message = await capture.next({ timeoutMs: wait, where: (m) => !before.has(m) });
+      message = await capture.next({ timeoutMs: wait, where: isNew });
     } catch (error) {
       if (isTransportError(error) && error.code === 'HERALD_TRANSPORT_TIMEOUT') break;
       throw error;

@@ -169,7 +169,7 @@ async function verifyOnBroker(run: RunState, contract: Contract, interaction: Me
     } catch (error) {
       return transportFailure(error, 'HERALD_TRANSPORT_OPERATION_FAILED');
     }
-    const before = new Set<CapturedMessage>(capture.captured());
+    const isNew = run.pool.since(capture);
 
     const timeoutMs = options.timeoutMs ?? DEFAULT_BROKER_TIMEOUT_MS;
     const triggerTimeoutMs = definition.triggerTimeoutMs ?? timeoutMs;
@@ -215,7 +215,7 @@ async function verifyOnBroker(run: RunState, contract: Contract, interaction: Me
     };
     let collected;
     try {
-      collected = await collect(capture, before, deadline, options.settleMs ?? DEFAULT_SETTLE_MS, evaluate);
+      collected = await collect(capture, isNew, deadline, options.settleMs ?? DEFAULT_SETTLE_MS, evaluate);
     } catch (error) {
       if (!isTransportError(error)) return finish('failed', [], errorInfo(error, 'HERALD_TRANSPORT_OPERATION_FAILED'));
       await run.pool.discard(listenOn);

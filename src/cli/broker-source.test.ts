@@ -1,0 +1,77 @@
+/**
+ * `herald verify --transport …`: option parsing, and the real CLI on the in-memory transport
+ * (the container tests run it on Kafka and RabbitMQ).
+ */
+import { parseVerifyArgs } from './verify-command';
+import { lastLine, verify } from '../../test/unit/cli/run-cli';
+
+jest.setTimeout(120_000);
+
+const TRIGGERS = 'src/cli/__fixtures__/orders-memory.triggers.ts';
+const shipping = ['--contracts', 'contracts/shipping-orders.json'];
+const noBrokerEnv = { HERALD_KAFKA_BROKERS: '', HERALD_AMQP_URL: '' };
+
+function usageMessage(argv: readonly string[]): string {
+  try {
+    parseVerifyArgs(argv);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error(`parseVerifyArgs(${argv.join(' ')}) did not fail`);
+}
+
+describe('parsing the broker options of herald verify', () => {
+  it('reads transport, triggers, brokers (repeated or comma-separated), timeout and namespace', () => {
+    expect(parseVerifyArgs(['-c', 'x', '--transport', 'kafka', '--triggers', 't.ts', '--brokers', 'a:1,b:2', '--brokers', 'c:3', '--timeout', '2500', '--no-namespace'])).toEqual({
+      contracts: ['x'],
+      broker: { transport: 'kafka', triggers: 't.ts', brokers: ['a:1', 'b:2', 'c:3'], startBroker: false, namespace: false, timeoutMs: 2500 },
+      consumers: [],
+      reporter: 'console',
+      quiet: false,
+    });
+    expect(parseVerifyArgs(['-c', 'x', '-t', 'amqp', '--triggers', 't.ts', '--amqp-url', 'amqp://u:p@h', '--start-broker'])).toMatchObject({ broker: { transport: 'amqp', amqpUrl: 'amqp://u:p@h', startBroker: true, namespace: true } });
+  });
+
+  it.each([
+    [['-c', 'x', '--transport', 'kafka'], 'Missing --triggers'],
+    [['-c', 'x', '--transport', 'nats', '--triggers', 't.ts'], 'Unknown transport "nats": use kafka, amqp, memory.'],
+    [['-c', 'x', '--triggers', 't.ts'], '--triggers needs --transport'],
+    [['-c', 'x', '-f', 'f.ts', '--brokers', 'a:1'], '--brokers applies to verification on a broker'],
+    [['-c', 'x', '-f', 'f.ts', '--transport', 'kafka', '--triggers', 't.ts'], '--factories and --transport do not go together'],
+    [['-c', 'x', '--transport', 'amqp', '--triggers', 't.ts', '--brokers', 'a:1'], '--brokers is for --transport kafka (got --transport amqp).'],
+    [['-c', 'x', '--transport', 'kafka', '--triggers', 't.ts', '--timeout', 'soon'], 'Invalid --timeout "soon"'],
+    [['-c', 'x'], 'or verify on a broker with --transport and --triggers'],
+  ])('%j is a usage error: %s', (argv, message) => {
+    expect(usageMessage(argv)).toContain(message);
+  });
+});
+
+describe('herald verify --transport memory', () => {
+  it('verifies through the triggers and exits 0', async () => {
+    const run = await verify([...shipping, '--transport', 'memory', '--triggers', TRIGGERS]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout.split('\n')[0]).toBe('✓ shipping → orders  2 passed');
+    expect(lastLine(run.stdout)).toMatch(/^2 passed, 0 failed/);
+    expect(run.code).toBe(0);
+  });
+
+  it('exits 1 with the mismatch when the published message lacks a header, in the json report too', async () => {
+    const run = await verify([...shipping, '--transport', 'memory', '--triggers', TRIGGERS, '--reporter', 'json'], { HERALD_FIXTURE_BUG: 'trace' });
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as { summary: { failed: number }; results: { description: string; mismatches: { path: string; code: string }[] }[] };
+    expect(report.summary.failed).toBe(1);
+    expect(report.results.find((r) => r.description === 'an OrderPlaced event')?.mismatches.map((m) => [m.path, m.code])).toEqual([['trace-id', 'missing']]);
+  });
+
+  it('exits 2 when a triggers module has no triggers', async () => {
+    const run = await verify([...shipping, '--transport', 'memory', '--triggers', 'examples/orders-provider/factories.ts']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^Error HERALD_TRIGGERS_INVALID: Failed to load triggers from examples\/orders-provider\/factories\.ts: "triggers" is missing or not an object/);
+  });
+
+  it('exits 2 naming the remedies when Kafka or AMQP is asked for without a broker', async () => {
+    const kafka = await verify([...shipping, '--transport', 'kafka', '--triggers', TRIGGERS], noBrokerEnv);
+    expect(kafka.code).toBe(2);
+    expect(kafka.stderr).toBe('Error HERALD_USAGE: Failed to verify on Kafka: no broker given. Pass --brokers host:port, set HERALD_KAFKA_BROKERS, or add --start-broker to start one in Docker. Run "herald verify --help" for the usage.\n');
+  });
+});
