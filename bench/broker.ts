@@ -39,6 +39,16 @@ process.env['TESTCONTAINERS_RYUK_DISABLED'] ??= 'true';
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const payload = (i: number): string => JSON.stringify({ id: i, name: `item-${i}`, placedAt: new Date().toISOString() });
 
+/** Fails loudly instead of hanging: every wait of the baseline is bounded. */
+async function within<T>(promise: Promise<T>, what: string, ms = 30_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${what}`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 // ---- contracts ---------------------------------------------------------------------------------
 
 function contractOf(channel: ReturnType<typeof kafkaTopic> | ReturnType<typeof amqpExchange>, withKey: boolean): Contract {
@@ -97,7 +107,9 @@ async function rawKafka(brokers: readonly string[], producer: Producer): Promise
   reader.on(reader.events.GROUP_JOIN, () => void (joined = true));
   reader.on(reader.events.FETCH_START, () => joined && ready());
   await reader.connect();
-  await reader.subscribe({ topics: [topic], fromBeginning: false });
+  // The topic is new and empty: reading from its beginning is reading from its end, without
+  // kafkajs' race of resolving "latest" after the first record was produced.
+  await reader.subscribe({ topics: [topic], fromBeginning: true });
   await reader.run({
     eachMessage: async ({ message }) => {
       const w = waiting;
@@ -106,7 +118,7 @@ async function rawKafka(brokers: readonly string[], producer: Producer): Promise
       else queued.push(message);
     },
   });
-  await isReady;
+  await within(isReady, 'the raw Kafka consumer to join');
   const times: number[] = [];
   try {
     for (let i = 0; i < N; i += 1) {
@@ -117,7 +129,7 @@ async function rawKafka(brokers: readonly string[], producer: Producer): Promise
         else waiting = resolve;
       });
       await producer.send({ topic, acks: -1, messages: [{ key: randomUUID(), value: payload(i), headers: { 'trace-id': TRACE, 'content-type': 'application/json' } }] });
-      const message = await received;
+      const message = await within(received, `raw Kafka record ${i}`);
       JSON.parse(message.value?.toString('utf8') ?? 'null');
       times.push(performance.now() - t0);
     }
@@ -164,7 +176,7 @@ async function rawAmqp(url: string, channel: amqp.ConfirmChannel): Promise<Measu
       });
       channel.publish(exchange, 'bench.event', Buffer.from(payload(i)), { contentType: 'application/json', correlationId: randomUUID(), headers: { 'trace-id': TRACE } });
       await channel.waitForConfirms();
-      JSON.parse((await received).content.toString('utf8'));
+      JSON.parse((await within(received, `raw AMQP message ${i}`)).content.toString('utf8'));
       times.push(performance.now() - t0);
     }
   } finally {
@@ -192,6 +204,12 @@ async function main(): Promise<void> {
   let kafka: StartedKafkaBroker | undefined;
   let rabbit: StartedRabbitMqBroker | undefined;
   const rows: Row[] = [];
+  // Interrupted (Ctrl-C, timeout): remove the containers before exiting.
+  const interrupted = (signal: NodeJS.Signals): void => {
+    void Promise.allSettled([rabbit?.stop(), kafka?.stop()]).then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     kafka = await startKafkaBroker({ external: false, image: KAFKA_IMAGE });
     console.log(`Kafka ${KAFKA_IMAGE} ready in ${kafka.readyMs} ms (${kafka.brokers.join(',')})`);

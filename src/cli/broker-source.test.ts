@@ -51,7 +51,7 @@ describe('herald verify --transport memory', () => {
     const run = await verify([...shipping, '--transport', 'memory', '--triggers', TRIGGERS]);
     expect(run.stderr).toBe('');
     expect(run.stdout.split('\n')[0]).toBe('✓ shipping → orders  2 passed');
-    expect(lastLine(run.stdout)).toMatch(/^2 passed, 0 failed/);
+    expect(lastLine(run.stdout)).toMatch(/^2 passed, 0 failed, 0 pending, 0 without trigger, 0 state failed/);
     expect(run.code).toBe(0);
   });
 
@@ -60,6 +60,7 @@ describe('herald verify --transport memory', () => {
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as { summary: { failed: number }; results: { description: string; mismatches: { path: string; code: string }[] }[] };
     expect(report.summary.failed).toBe(1);
+    expect(report.summary).toHaveProperty('producedBy', 'triggers');
     expect(report.results.find((r) => r.description === 'an OrderPlaced event')?.mismatches.map((m) => [m.path, m.code])).toEqual([['trace-id', 'missing']]);
   });
 

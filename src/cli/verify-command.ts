@@ -199,7 +199,9 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
         provider: providerToVerify(args, source, contracts),
         ...(args.consumers.length === 0 ? {} : { consumers: args.consumers }),
         ...(args.description === undefined ? {} : { description: args.description }),
-        ...(consoleOnStdout && !args.quiet ? { onPair: (pair) => io.stdout(`${formatPairLine(pair, { color })}\n`) } : {}),
+        ...(consoleOnStdout && !args.quiet
+          ? { onPair: (pair) => io.stdout(`${formatPairLine({ ...pair, producedBy: args.broker === undefined ? 'factories' : 'triggers' }, { color })}\n`) }
+          : {}),
       })
       .catch((error: unknown) => {
         if (!hasErrorCode(error, 'HERALD_UNKNOWN_PROVIDER')) throw error;

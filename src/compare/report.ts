@@ -92,7 +92,7 @@ export function comparisonAsVerification(report: ComparisonReport): Verification
   }));
   const s = report.summary;
   return {
-    summary: { total: s.total, passed: s.compatible, failed: s.incompatible - results.filter((r) => r.status === 'pending').length, pending: results.filter((r) => r.status === 'pending').length, noFactory: 0, stateFailed: 0, unusedFactories: [], durationMs: 0, ok: s.ok },
+    summary: { total: s.total, passed: s.compatible, failed: s.incompatible - results.filter((r) => r.status === 'pending').length, pending: results.filter((r) => r.status === 'pending').length, noFactory: 0, stateFailed: 0, unusedFactories: [], durationMs: 0, ok: s.ok, producedBy: 'factories' },
     results,
   };
 }

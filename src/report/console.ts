@@ -19,6 +19,8 @@ export interface PairResults {
   readonly provider: string;
   readonly contractFile?: string;
   readonly results: readonly InteractionResult[];
+  /** Labels 'no-factory' results as 'without trigger' for broker verification. */
+  readonly producedBy?: 'factories' | 'triggers';
 }
 
 /**
@@ -44,6 +46,11 @@ const STATUS_LABEL: Readonly<Record<InteractionStatus, string>> = {
   'state-failed': 'state failed',
 };
 
+/** 'without factory' or, for broker verification, 'without trigger'. */
+function labelOf(status: InteractionStatus, producedBy: 'factories' | 'triggers' | undefined): string {
+  return status === 'no-factory' && producedBy === 'triggers' ? 'without trigger' : STATUS_LABEL[status];
+}
+
 const STATUS_ORDER: readonly InteractionStatus[] = ['passed', 'failed', 'pending', 'no-factory', 'state-failed'];
 
 /**
@@ -56,7 +63,7 @@ export function formatPairLine(pair: PairResults, options: ConsoleOptions = {}):
   const failing = pair.results.some(isFailing);
   const counts = STATUS_ORDER.map((status) => [status, pair.results.filter((r) => r.status === status).length] as const)
     .filter(([, n]) => n > 0)
-    .map(([status, n]) => paintStatus(p, status)(`${n} ${STATUS_LABEL[status]}`));
+    .map(([status, n]) => paintStatus(p, status)(`${n} ${labelOf(status, pair.producedBy)}`));
   const mark = failing ? p.red('✗') : p.green('✓');
   return `${mark} ${printable(pair.consumer)} → ${printable(pair.provider)}  ${counts.length === 0 ? p.dim('no interactions selected') : counts.join(', ')}`;
 }
@@ -70,7 +77,7 @@ export function formatSummaryLine(summary: VerificationSummary, options: Console
   const p = palette(options.color === true);
   const line =
     `${summary.passed} passed, ${summary.failed} failed, ${summary.pending} pending, ` +
-    `${summary.noFactory} without factory, ${summary.stateFailed} state failed (${Math.round(summary.durationMs)} ms)`;
+    `${summary.noFactory} ${labelOf('no-factory', summary.producedBy)}, ${summary.stateFailed} state failed (${Math.round(summary.durationMs)} ms)`;
   return summary.ok ? p.green(line) : p.red(p.bold(line));
 }
 
@@ -83,7 +90,7 @@ export function formatPairLines(report: VerificationReport, options: ConsoleOpti
     if (pair === undefined) pairs.set(id, (pair = { consumer: r.consumer, provider: r.provider, ...(r.contractFile === undefined ? {} : { contractFile: r.contractFile }), results: [] }));
     pair.results.push(r);
   }
-  return [...pairs.values()].map((pair) => formatPairLine(pair, options));
+  return [...pairs.values()].map((pair) => formatPairLine({ ...pair, producedBy: report.summary.producedBy }, options));
 }
 
 /**
@@ -161,7 +168,7 @@ export function renderConsoleReport(report: VerificationReport, options: Console
     const unused = report.summary.unusedFactories;
     if (unused.length > 0) {
       sections.push(
-        [p.yellow(`Unused factories (${unused.length}): no verified interaction has these descriptions; remove them or check for a renamed interaction:`), ...unused.map((d) => `  - ${JSON.stringify(d)}`)].join('\n'),
+        [p.yellow(`Unused ${report.summary.producedBy === 'triggers' ? 'triggers' : 'factories'} (${unused.length}): no verified interaction has these descriptions; remove them or check for a renamed interaction:`), ...unused.map((d) => `  - ${JSON.stringify(d)}`)].join('\n'),
       );
     }
   }

@@ -15,6 +15,8 @@ export interface JsonReportSummary {
   readonly unusedFactories: readonly string[];
   readonly durationMs: number;
   readonly ok: boolean;
+  /** 'factories' (in-process) or 'triggers' (on a broker): what 'noFactory' counts the absence of. */
+  readonly producedBy: 'factories' | 'triggers';
 }
 
 export interface JsonReportResult {
@@ -51,6 +53,7 @@ export function toJsonReport(report: VerificationReport): JsonReport {
       unusedFactories: [...s.unusedFactories],
       durationMs: ms(s.durationMs),
       ok: s.ok,
+      producedBy: s.producedBy,
     },
     results: report.results.map((r) => ({
       consumer: r.consumer,

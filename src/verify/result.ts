@@ -30,6 +30,8 @@ export interface VerificationSummary {
   readonly durationMs: number;
   /** True when nothing failed (pending interactions do not fail a run). */
   readonly ok: boolean;
+  /** What produced the messages: factories (in-process) or triggers (on a broker). */
+  readonly producedBy: 'factories' | 'triggers';
 }
 
 export interface VerificationReport {
@@ -37,7 +39,7 @@ export interface VerificationReport {
   readonly results: readonly InteractionResult[];
 }
 
-export function summarise(results: readonly InteractionResult[], unusedFactories: readonly string[], durationMs: number): VerificationSummary {
+export function summarise(results: readonly InteractionResult[], unusedFactories: readonly string[], durationMs: number, producedBy: 'factories' | 'triggers' = 'factories'): VerificationSummary {
   const count = (status: InteractionStatus): number => results.filter((r) => r.status === status).length;
   const failed = count('failed');
   const noFactory = count('no-factory');
@@ -52,5 +54,6 @@ export function summarise(results: readonly InteractionResult[], unusedFactories
     unusedFactories,
     durationMs,
     ok: failed + noFactory + stateFailed === 0,
+    producedBy,
   };
 }

@@ -87,15 +87,11 @@ describe('verification on a Kafka broker of its own (no automatic topic creation
 
   it('rejects at once with a retriable HERALD_TRANSPORT_CONNECT_FAILED when the brokers cannot be reached; the CLI exits 2', async () => {
     const port = await closedPort();
-    const unreachable = new KafkaTransport({ brokers: [`127.0.0.1:${port}`], retries: 1 });
-    try {
-      const begun = Date.now();
-      const error = await verifyProviderOnBroker([contract('svc', [onTopic('an event')])], providerTriggers('svc', { triggers: { 'an event': publish } }), { transport: unreachable, connection: { brokers: [`127.0.0.1:${port}`] } }).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'HERALD_TRANSPORT_CONNECT_FAILED', retriable: true });
-      expect(Date.now() - begun).toBeLessThan(15_000);
-    } finally {
-      await unreachable.close();
-    }
+    await using unreachable = new KafkaTransport({ brokers: [`127.0.0.1:${port}`], retries: 1 });
+    const begun = Date.now();
+    const error = await verifyProviderOnBroker([contract('svc', [onTopic('an event')])], providerTriggers('svc', { triggers: { 'an event': publish } }), { transport: unreachable, connection: { brokers: [`127.0.0.1:${port}`] } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'HERALD_TRANSPORT_CONNECT_FAILED', retriable: true });
+    expect(Date.now() - begun).toBeLessThan(15_000);
     const run = await herald(['verify', '-c', 'contracts/shipping-orders.json', '--transport', 'kafka', '--brokers', `127.0.0.1:${port}`, '--triggers', 'examples/orders-provider/triggers.ts']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(new RegExp(`^Error HERALD_TRANSPORT_CONNECT_FAILED: Failed to connect: no Kafka broker answered at 127\\.0\\.0\\.1:${port}`));
@@ -159,13 +155,9 @@ describe('verification on a RabbitMQ of its own (stopped at the end)', () => {
 
   it('refuses wrong credentials before verifying anything (HERALD_TRANSPORT_AUTH_FAILED, not retriable); the CLI exits 2', async () => {
     const wrong = rabbit.url.replace('guest:guest@', 'guest:wrong@');
-    const refused = new AmqpTransport({ url: wrong });
-    try {
-      const error = await verifyProviderOnBroker([contract('svc', [onExchange('an event')])], providerTriggers('svc', { triggers: { 'an event': publish } }), { transport: refused, connection: { url: wrong } }).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'HERALD_TRANSPORT_AUTH_FAILED', retriable: false });
-    } finally {
-      await refused.close();
-    }
+    await using refused = new AmqpTransport({ url: wrong });
+    const error = await verifyProviderOnBroker([contract('svc', [onExchange('an event')])], providerTriggers('svc', { triggers: { 'an event': publish } }), { transport: refused, connection: { url: wrong } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'HERALD_TRANSPORT_AUTH_FAILED', retriable: false });
     const run = await herald(['verify', '-c', 'contracts/ledger-billing.json', '--transport', 'amqp', '--amqp-url', wrong, '--triggers', 'examples/billing-provider/triggers.ts']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^Error HERALD_TRANSPORT_AUTH_FAILED: Failed to connect to RabbitMQ at amqp:\/\/guest:\*\*\*@/);

@@ -1,4 +1,10 @@
+import path from 'node:path';
 import type { Contract, MessageInteraction } from '../../contract/model';
+import { avroBlockOf } from '../../avro/contract';
+import { loadContracts } from '../../contract/load';
+import { schemaRegistryClient } from '../../registry/client';
+import { startSchemaRegistry } from '../../registry/server';
+import { reifyExample } from '../consumer/reify';
 import { amqpExchange, consumer, kafkaTopic, m } from '../../index';
 import { transportError } from '../../transport/errors';
 import { InMemoryTransport } from '../../transport/memory';
@@ -65,7 +71,7 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
       },
       cleanup: () => void calls.push('cleanup'),
     });
-    const transport = new InMemoryTransport();
+    await using transport = new InMemoryTransport();
     const report = await verifyProviderOnBroker([shipping], definition, { transport });
     expect(report.results.map((r) => [r.description, r.status, r.error?.message])).toEqual([
       ['an OrderPlaced event', 'passed', undefined],
@@ -86,7 +92,7 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
       states: { 'an order exists': () => undefined },
       triggers: { 'an OrderPlaced event': (_, ctx) => publishPlaced(ctx, 'ord-7', { 'event-type': 'OrderPlaced' }) },
     });
-    const transport = new InMemoryTransport();
+    await using transport = new InMemoryTransport();
     const report = await verifyProviderOnBroker([shipping], definition, { transport, description: /Placed/ });
     expect(report.summary).toMatchObject({ ok: false, failed: 1 });
     expect(report.results[0]?.mismatches.map((x) => [x.part, x.path, x.code])).toEqual([['metadata', 'trace-id', 'missing']]);
@@ -98,7 +104,7 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
       // The publisher ignores its configuration and writes to the contract's topic name.
       triggers: { 'an OrderPlaced event': (_, ctx) => publishPlaced(ctx, 'ord-7', { 'trace-id': TRACE }, 'orders.v1') },
     });
-    const transport = new InMemoryTransport();
+    await using transport = new InMemoryTransport();
     const begun = Date.now();
     const report = await verifyProviderOnBroker([shipping], definition, { transport, description: /Placed/, timeoutMs: 300 });
     expect(Date.now() - begun).toBeLessThan(3_000);
@@ -119,7 +125,7 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
         },
       },
     });
-    const transport = new InMemoryTransport();
+    await using transport = new InMemoryTransport();
     const report = await verifyProviderOnBroker([shipping], definition, { transport, description: /Placed/ });
     expect(report.results[0]?.status).toBe('passed');
     expect(report.results[0]?.notes).toEqual([expect.stringMatching(/^1 other message\(s\) arrived on Kafka topic .* were ignored\.$/)]);
@@ -135,7 +141,7 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
         },
       },
     });
-    const transport = new InMemoryTransport();
+    await using transport = new InMemoryTransport();
     const report = await verifyProviderOnBroker([shipping], definition, { transport, description: /Placed/, settleMs: 50 });
     expect(report.results[0]?.mismatches.map((x) => x.path)).toEqual(['$.qty']);
     expect(report.results[0]?.notes).toEqual([expect.stringContaining('2 messages arrived')]);
@@ -147,7 +153,7 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
       expect(ctx.routingKey).toBe('invoice.created');
       await ctx.transport.publish({ channel: amqpExchange(ctx.exchange ?? '', routingKey), properties: { correlationId: KEY }, contentType: 'application/json', body: Buffer.from('{"invoiceId":"INV-000777"}') });
     };
-    const transport = new InMemoryTransport();
+    await using transport = new InMemoryTransport();
     const ok = await verifyProviderOnBroker([ledger], providerTriggers('billing', { triggers: { 'an invoice.created event': publishWith('invoice.created') } }), { transport });
     expect(ok.results[0]?.status).toBe('passed');
     const wrong = await verifyProviderOnBroker([ledger], providerTriggers('billing', { triggers: { 'an invoice.created event': publishWith('invoices.created') } }), { transport });
@@ -168,7 +174,7 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
         'an OrderCanceled event': () => new Promise(() => undefined),
       },
     });
-    const transport = new InMemoryTransport();
+    await using transport = new InMemoryTransport();
     const report = await verifyProviderOnBroker([shipping], definition, { transport });
     expect(triggered).toBe(false);
     expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
@@ -195,14 +201,14 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
   });
 
   it('keeps pending interactions from failing the run', async () => {
-    const transport = new InMemoryTransport();
+    await using transport = new InMemoryTransport();
     const report = await verifyProviderOnBroker([contract('shipping', 'orders', { ...cancelled, pending: true })], providerTriggers('orders', { triggers: { 'an OrderCancelled event': () => undefined } }), { transport, timeoutMs: 50 });
     expect(report.results[0]?.status).toBe('pending');
     expect(report.summary.ok).toBe(true);
   });
 
   it("uses the contract's names with namespace: false, and says so", async () => {
-    const transport = new InMemoryTransport();
+    await using transport = new InMemoryTransport();
     const report = await verifyProviderOnBroker([contract('shipping', 'orders', cancelled)], providerTriggers('orders', { triggers: { 'an OrderCancelled event': cancelTrigger } }), { transport, namespace: false });
     expect(report.results[0]?.status).toBe('passed');
     expect(report.broker.namespace).toBeUndefined();
@@ -220,9 +226,38 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
   });
 
   it('refuses a definition without triggers and a contract set without the provider', async () => {
-    const transport = new InMemoryTransport();
+    await using transport = new InMemoryTransport();
     await expect(verifyProviderOnBroker([shipping], { name: 'orders' }, { transport })).rejects.toMatchObject({ code: 'HERALD_TRIGGERS_INVALID' });
     await expect(verifyProviderOnBroker([shipping], providerTriggers('payments', { triggers: {} }), { transport })).rejects.toMatchObject({ code: 'HERALD_UNKNOWN_PROVIDER' });
+  });
+});
+
+describe('verifyProviderOnBroker with Avro', () => {
+  it('decodes Confluent-framed Avro through the registry before matching, and reports JSON as a decode mismatch', async () => {
+    const [avroContract] = await loadContracts([path.resolve(__dirname, '../../../examples/avro-orders/contracts/shipping-orders.json')]);
+    if (avroContract === undefined) throw new Error('the avro-orders contract is missing');
+    const interaction = avroContract.interactions[0] as MessageInteraction;
+    const registry = await startSchemaRegistry();
+    try {
+      const schemaId = await schemaRegistryClient(registry).register('orders.v1-value', avroBlockOf(interaction)?.schema ?? null);
+      // A producer framing records with the registry's id (the record: the contract's example, generators applied).
+      const framed = async (_: unknown, ctx: TriggerContext): Promise<void> => {
+        const example = reifyExample(interaction, { schemaId });
+        await ctx.transport.publish({ channel: ctx.channel, key: example.key ?? null, headers: example.headers, body: example.body });
+      };
+      const asJson = async (_: unknown, ctx: TriggerContext): Promise<void> => {
+        await ctx.transport.publish({ channel: ctx.channel, key: KEY, contentType: 'application/json', body: Buffer.from('{"orderId":"x"}') });
+      };
+      await using transport = new InMemoryTransport();
+      const states = { 'an order exists': () => undefined };
+      const ok = await verifyProviderOnBroker([avroContract], providerTriggers('orders', { states, triggers: { [interaction.description]: framed } }), { transport, schemaRegistry: registry });
+      expect(ok.results.map((r) => [r.status, r.error?.message, r.mismatches])).toEqual([['passed', undefined, []]]);
+      const json = await verifyProviderOnBroker([avroContract], providerTriggers('orders', { states, triggers: { [interaction.description]: asJson } }), { transport, schemaRegistry: registry });
+      expect(json.results[0]?.mismatches.map((x) => [x.code, x.path])).toContainEqual(['decode', '$']);
+      expect(json.results[0]?.mismatches[0]?.message).toContain('[HERALD_AVRO_DECODE_FAILED]');
+    } finally {
+      await registry.stop();
+    }
   });
 });
 

@@ -289,18 +289,22 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
       options.onPair?.({ consumer: contract.consumer, provider: contract.provider, ...(contract.source === undefined ? {} : { contractFile: contract.source }), results: pairResults });
     }
   } finally {
+    // Captures first (a Kafka consumer leaves its group before its topic goes), then the run's
+    // topics and exchanges and the triggers' own clients, side by side. Each step is bounded.
+    const close = definition.cleanup;
     await run.pool.stopAll();
-    await resources.cleanup(runNotes, run.lost !== undefined);
-    if (definition.cleanup !== undefined) {
-      const close = definition.cleanup;
-      await withTimeout(() => close(), cleanupMs, () => new Error(`it did not finish within ${cleanupMs} ms`)).catch((error: unknown) => {
-        runNotes.push(`The triggers' cleanup failed: ${reasonOf(error)}.`);
-      });
-    }
+    await Promise.all([
+      resources.cleanup(runNotes, run.lost !== undefined),
+      close === undefined
+        ? undefined
+        : withTimeout(() => close(), cleanupMs, () => new Error(`it did not finish within ${cleanupMs} ms`)).catch((error: unknown) => {
+            runNotes.push(`The triggers' cleanup failed: ${reasonOf(error)}.`);
+          }),
+    ]);
   }
   const unused = Object.keys(definition.triggers).filter((d) => !used.has(d)).sort();
   return {
-    summary: summarise(results, unused, performance.now() - started),
+    summary: summarise(results, unused, performance.now() - started, 'triggers'),
     results,
     broker: { transport: transport.name, namespace: ns.id, resources: resources.list(), notes: runNotes },
   };

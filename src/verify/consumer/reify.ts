@@ -60,7 +60,7 @@ function headerValue(value: JsonValue): HeaderValue {
  * const example = reifyExample(interaction);
  * await transport.publish({ channel, key: example.key, headers: example.headers, properties: example.properties, contentType: example.contentType, body: example.body });
  */
-export function reifyExample(interaction: MessageInteraction): ReifiedExample {
+export function reifyExample(interaction: MessageInteraction, options: { readonly schemaId?: number } = {}): ReifiedExample {
   const params: JsonObject = Object.assign({}, ...interaction.providerStates.map((s) => s.params ?? {}));
   const notes: string[] = [];
   const generators: { path: string; segments: Segment[]; generator: GeneratorJson }[] = [];
@@ -83,14 +83,15 @@ export function reifyExample(interaction: MessageInteraction): ReifiedExample {
   else if (typeof encoded === 'string') body = Buffer.from(asText(payload), encoded === 'base64' ? 'base64' : 'utf8');
   else if (isAvroInteraction(interaction)) {
     const block = avroBlockOf(interaction);
-    if (block?.framing === 'confluent' && block.schemaId === undefined) {
+    const schemaId = options.schemaId ?? block?.schemaId;
+    if (block?.framing === 'confluent' && schemaId === undefined) {
       throw new HeraldError(
         'HERALD_AVRO_ENCODE_FAILED',
-        `Failed to publish the example of "${interaction.description}": the contract's Avro payload is Confluent-framed but names no schema id. Regenerate the contract with a registry (withAvroPayload(.., { registry })) or a schemaId.`,
+        `Failed to publish the example of "${interaction.description}": the contract's Avro payload is Confluent-framed but no schema id is known. Pass schemaRegistry (the id is looked up, or the schema registered, under the contract's subject), or regenerate the contract with a schemaId.`,
         { interaction: interaction.description },
       );
     }
-    body = encodeAvro(readerTypeOf(interaction, block), payload, { strict: true, where: `the example of "${interaction.description}"`, ...(block?.schemaId === undefined ? {} : { schemaId: block.schemaId }) });
+    body = encodeAvro(readerTypeOf(interaction, block), payload, { strict: true, where: `the example of "${interaction.description}"`, ...(schemaId === undefined ? {} : { schemaId }) });
   } else body = Buffer.from(/json/i.test(contentType) ? JSON.stringify(payload) : asText(payload), 'utf8');
 
   const headers: Record<string, HeaderValue> = {};

@@ -1,4 +1,10 @@
+import path from 'node:path';
 import type { Contract, MessageInteraction } from '../../contract/model';
+import { avroBlockOf } from '../../avro/contract';
+import { decodeAvroMessage } from '../../avro/codec';
+import { loadContracts } from '../../contract/load';
+import { schemaRegistryClient } from '../../registry/client';
+import { startSchemaRegistry } from '../../registry/server';
 import { amqpExchange, consumer, kafkaTopic, m } from '../../index';
 import { InMemoryTransport } from '../../transport/memory';
 import type { CapturedMessage } from '../../transport/types';
@@ -47,7 +53,7 @@ async function startShipping(ctx: ConsumerContext, handle: (event: OrderPlaced) 
 describe('verifyConsumerOnBroker (in-memory transport)', () => {
   it("publishes each example with generators applied and reports it handled when the consumer's handler succeeds", async () => {
     const seen: { event: OrderPlaced; headers: Readonly<Record<string, unknown>>; key: string | undefined }[] = [];
-    const transport = new InMemoryTransport();
+    await using transport = new InMemoryTransport();
     const report = await verifyConsumerOnBroker(shipping, {
       transport,
       consumer: {
@@ -75,7 +81,7 @@ describe('verifyConsumerOnBroker (in-memory transport)', () => {
   });
 
   it("reports the consumer's own error when its handler fails, and what was published", async () => {
-    const transport = new InMemoryTransport();
+    await using transport = new InMemoryTransport();
     const report = await verifyConsumerOnBroker([shipping], {
       transport,
       consumer: (ctx) =>
@@ -90,7 +96,7 @@ describe('verifyConsumerOnBroker (in-memory transport)', () => {
   });
 
   it('reports a consumer that listens elsewhere as not handled within the timeout, naming the run-scoped topic', async () => {
-    const transport = new InMemoryTransport();
+    await using transport = new InMemoryTransport();
     const begun = Date.now();
     const report = await verifyConsumerOnBroker(shipping, { transport, timeoutMs: 200, consumer: (ctx) => startShipping(ctx, () => undefined, 'orders.v1') });
     expect(Date.now() - begun).toBeLessThan(3_000);
@@ -99,7 +105,7 @@ describe('verifyConsumerOnBroker (in-memory transport)', () => {
   });
 
   it('polls a side-effect predicate with a deadline: handled once it holds, not handled when it never does', async () => {
-    const transport = new InMemoryTransport();
+    await using transport = new InMemoryTransport();
     const shipments = new Set<string>();
     const consumerWithoutProbe = (ctx: ConsumerContext) =>
       ctx.transport.subscribe(kafkaTopic(ctx.topic('orders.v1')), async (message) => {
@@ -127,7 +133,7 @@ describe('verifyConsumerOnBroker (in-memory transport)', () => {
   });
 
   it('publishes AMQP examples on the run-scoped exchange with their properties and provider-state values', async () => {
-    const transport = new InMemoryTransport();
+    await using transport = new InMemoryTransport();
     const received: CapturedMessage[] = [];
     const report = await verifyConsumerOnBroker(ledger, {
       transport,
@@ -151,7 +157,7 @@ describe('verifyConsumerOnBroker (in-memory transport)', () => {
   });
 
   it('rejects when the consumer does not start, after cleaning up, and stops a started consumer after the run', async () => {
-    const transport = new InMemoryTransport();
+    await using transport = new InMemoryTransport();
     await expect(
       verifyConsumerOnBroker(shipping, {
         transport,
@@ -168,7 +174,7 @@ describe('verifyConsumerOnBroker (in-memory transport)', () => {
   });
 
   it('notes probe reports that carry no probe id', async () => {
-    const transport = new InMemoryTransport();
+    await using transport = new InMemoryTransport();
     const report = await verifyConsumerOnBroker(shipping, {
       transport,
       timeoutMs: 100,
@@ -176,6 +182,44 @@ describe('verifyConsumerOnBroker (in-memory transport)', () => {
     });
     expect(report.results[0]?.status).toBe('not-handled');
     expect(report.broker.notes).toEqual([expect.stringContaining('reported 1 message(s) without a herald-probe-id header')]);
+  });
+});
+
+describe('verifyConsumerOnBroker with Avro', () => {
+  it('frames Confluent Avro examples with the id the registry gives the contract schema, for a consumer that decodes them', async () => {
+    const [avroContract] = await loadContracts([path.resolve(__dirname, '../../../examples/avro-orders/contracts/shipping-orders.json')]);
+    if (avroContract === undefined) throw new Error('the avro-orders contract is missing');
+    const interaction = avroContract.interactions[0] as MessageInteraction;
+    const registry = await startSchemaRegistry();
+    try {
+      await using transport = new InMemoryTransport();
+      const bodies: Buffer[] = [];
+      const records: unknown[] = [];
+      const report = await verifyConsumerOnBroker(avroContract, {
+        transport,
+        schemaRegistry: registry,
+        consumer: (ctx) =>
+          ctx.transport.subscribe(
+            kafkaTopic(ctx.topic('orders.v1')),
+            ctx.probe.wrap(
+              async (message: CapturedMessage) => {
+                bodies.push(message.body);
+                records.push((await decodeAvroMessage(message.body, interaction, { registry })).record);
+              },
+              (message) => message.headers,
+            ),
+          ),
+      });
+      expect(report.results.map((r) => [r.status, r.error?.message])).toEqual([['handled', undefined]]);
+      const id = await schemaRegistryClient(registry).idOf('orders.v1-value', avroBlockOf(interaction)?.schema ?? null);
+      expect([...(bodies[0]?.subarray(0, 5) ?? [])]).toEqual([0, 0, 0, 0, id]);
+      expect(records[0]).toMatchObject({ orderId: expect.stringMatching(/^[0-9a-f-]{36}$/), currency: 'EUR' });
+      // Without a registry, the example cannot be framed: reported, not thrown.
+      const without = await verifyConsumerOnBroker(avroContract, { transport, consumer: () => () => undefined });
+      expect(without.results[0]).toMatchObject({ status: 'error', error: { code: 'HERALD_AVRO_ENCODE_FAILED' } });
+    } finally {
+      await registry.stop();
+    }
   });
 });
 

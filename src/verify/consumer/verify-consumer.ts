@@ -25,6 +25,8 @@ import { errorInfo, type ErrorInfo } from '../states';
 import { withTimeout } from '../timeout';
 import { poll, ProbeRecorder, PROBE_HEADER, type Probe, type ProbeOption, type PublishedExample } from './probe';
 import { reifyExample } from './reify';
+import { avroBlockOf, isAvroInteraction } from '../../avro/contract';
+import { schemaRegistryClient, schemaRegistryFromEnv, type SchemaRegistryOption } from '../../registry/client';
 import { summariseConsumer, type ConsumerInteractionResult, type ConsumerInteractionStatus, type ConsumerVerificationReport } from './result';
 
 /** What the consumer's start function gets: where the broker is, the run's names, the probe. */
@@ -80,6 +82,22 @@ export interface ConsumerVerifyOptions {
   readonly description?: RegExp;
   /** Bound on each cleanup step: stopping the consumer, deleting topics, exchanges, queues (default 5 000 ms). */
   readonly cleanupTimeoutMs?: number;
+  /**
+   * Schema registry for Confluent-framed Avro examples whose contract names no schema id: the
+   * contract's schema is registered under its subject (`<topic>-value` by default) and the id
+   * frames the example (default: HERALD_SCHEMA_REGISTRY_URL).
+   */
+  readonly schemaRegistry?: SchemaRegistryOption;
+}
+
+/** The schema id a Confluent-framed Avro example is framed with, when the contract does not name one. */
+async function schemaIdFor(interaction: MessageInteraction, original: Channel, registry: SchemaRegistryOption | undefined): Promise<number | undefined> {
+  if (!isAvroInteraction(interaction)) return undefined;
+  const block = avroBlockOf(interaction);
+  if (block === undefined || block.framing !== 'confluent' || block.schemaId !== undefined || registry === undefined) return undefined;
+  const subject = block.subject ?? (isKafkaChannel(original) ? `${original.topic}-value` : undefined);
+  if (subject === undefined) return undefined;
+  return schemaRegistryClient(registry).register(subject, block.schema);
 }
 
 const LOST_CODES = new Set(['HERALD_TRANSPORT_DISCONNECTED', 'HERALD_TRANSPORT_CONNECT_FAILED']);
@@ -245,7 +263,8 @@ export async function verifyConsumerOnBroker(contracts: Contract | readonly Cont
     const channel = ns.channel(original);
     let example;
     try {
-      example = reifyExample(interaction);
+      const schemaId = await schemaIdFor(interaction, original, options.schemaRegistry ?? schemaRegistryFromEnv());
+      example = reifyExample(interaction, schemaId === undefined ? {} : { schemaId });
     } catch (error) {
       return finish('error', errorInfo(error, 'HERALD_AVRO_ENCODE_FAILED'));
     }

@@ -156,7 +156,7 @@ describe('reporters', () => {
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as { summary: object; results: Record<string, unknown>[] };
     expect(Object.keys(report)).toEqual(['summary', 'results']);
-    expect(Object.keys(report.summary)).toEqual(['passed', 'failed', 'pending', 'noFactory', 'stateFailed', 'total', 'unusedFactories', 'durationMs', 'ok']);
+    expect(Object.keys(report.summary)).toEqual(['passed', 'failed', 'pending', 'noFactory', 'stateFailed', 'total', 'unusedFactories', 'durationMs', 'ok', 'producedBy']);
     expect(report.results).toHaveLength(3);
     expect(report.results[0]).toMatchObject({
       consumer: 'shipping',

@@ -99,8 +99,8 @@ describe('json reporter', () => {
     const json: unknown = JSON.parse(renderJsonReport(report));
     expect(json).toEqual(toJsonReport(report));
     expect(Object.keys(toJsonReport(report))).toEqual(['summary', 'results']);
-    expect(Object.keys(toJsonReport(report).summary)).toEqual(['passed', 'failed', 'pending', 'noFactory', 'stateFailed', 'total', 'unusedFactories', 'durationMs', 'ok']);
-    expect(toJsonReport(report).summary).toEqual({ passed: 1, failed: 1, pending: 1, noFactory: 1, stateFailed: 1, total: 5, unusedFactories: ['a retired event'], durationMs: 42.4, ok: false });
+    expect(Object.keys(toJsonReport(report).summary)).toEqual(['passed', 'failed', 'pending', 'noFactory', 'stateFailed', 'total', 'unusedFactories', 'durationMs', 'ok', 'producedBy']);
+    expect(toJsonReport(report).summary).toEqual({ passed: 1, failed: 1, pending: 1, noFactory: 1, stateFailed: 1, total: 5, unusedFactories: ['a retired event'], durationMs: 42.4, ok: false, producedBy: 'factories' });
     const [first, second, third] = toJsonReport(report).results;
     expect(Object.keys(first ?? {})).toEqual(['consumer', 'provider', 'description', 'contractFile', 'status', 'mismatches', 'notes', 'pending', 'durationMs']);
     expect(second?.mismatches).toEqual([qtyMismatch]);
