@@ -33,6 +33,7 @@ export { describeChannel } from './transport/describe';
 // For adapter authors (herald/kafka, herald/amqp and third-party adapters).
 export { BufferedCapture, HandlerSubscription, DEFAULT_NEXT_TIMEOUT_MS } from './transport/started';
 export type { StartedOptions } from './transport/started';
+export { OpenOnce } from './transport/open-once';
 export { transportError, closedError, timeoutError, reasonOf, isTransportError, TRANSPORT_RETRIABLE } from './transport/errors';
 export type { TransportErrorCode, TransportErrorOptions } from './transport/errors';
 export { loadPeer } from './transport/peer';

@@ -14,6 +14,7 @@
  */
 import type * as Amqp from 'amqplib';
 import {
+  OpenOnce,
   AMQP_PROPERTY_KEYS,
   BufferedCapture,
   HandlerSubscription,
@@ -171,7 +172,7 @@ export class AmqpTransport implements TransportAdapter {
   readonly name: string;
   private readonly options: AmqpTransportOptions;
   private connection: Promise<Amqp.ChannelModel> | undefined;
-  private publisher: Promise<Amqp.ConfirmChannel> | undefined;
+  private readonly publisher = new OpenOnce<Amqp.ConfirmChannel>(() => this.openConfirmChannel());
   /** Serialises publishes: a basic.return is then known to belong to the publish in flight. */
   private publishing: Promise<unknown> = Promise.resolve();
   private returned = false;
@@ -252,7 +253,7 @@ export class AmqpTransport implements TransportAdapter {
     });
     model.on('close', (error?: Error) => {
       if (this.connection !== undefined) this.connection = undefined;
-      this.publisher = undefined;
+      this.publisher.forget();
       this.declared.clear();
       if (this.closed) return;
       const reason = error ?? lost;
@@ -365,27 +366,21 @@ export class AmqpTransport implements TransportAdapter {
   // -------------------------------------------------------------------------------- publish
 
   private confirmChannel(): Promise<Amqp.ConfirmChannel> {
-    if (this.publisher !== undefined) return this.publisher;
-    const opening = (async () => {
-      const model = await this.conn();
-      const ch = await model.createConfirmChannel();
-      this.publisherError = undefined;
-      ch.on('error', (error: Error) => {
-        this.publisherError = error;
-      });
-      ch.on('close', () => {
-        if (this.publisher === opening) this.publisher = undefined;
-      });
-      ch.on('return', () => {
-        this.returned = true;
-      });
-      return ch;
-    })();
-    this.publisher = opening;
-    opening.catch(() => {
-      if (this.publisher === opening) this.publisher = undefined;
+    return this.publisher.get();
+  }
+
+  private async openConfirmChannel(): Promise<Amqp.ConfirmChannel> {
+    const model = await this.conn();
+    const ch = await model.createConfirmChannel();
+    this.publisherError = undefined;
+    ch.on('error', (error: Error) => {
+      this.publisherError = error;
     });
-    return opening;
+    ch.on('close', () => this.publisher.forgetIf(ch));
+    ch.on('return', () => {
+      this.returned = true;
+    });
+    return ch;
   }
 
   async publish(message: OutgoingMessage): Promise<void> {
@@ -588,7 +583,7 @@ export class AmqpTransport implements TransportAdapter {
     await bounded(() => this.publishing, this.cleanupMs);
     const connection = this.connection;
     this.connection = undefined;
-    this.publisher = undefined;
+    this.publisher.forget();
     if (connection !== undefined) {
       const model = await connection.catch(() => undefined);
       if (model !== undefined) await bounded(() => model.close(), this.cleanupMs).catch(() => undefined);

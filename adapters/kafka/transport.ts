@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import type * as KafkaJs from 'kafkajs';
 import {
+  OpenOnce,
   BufferedCapture,
   HandlerSubscription,
   closedError,
@@ -166,8 +167,8 @@ export class KafkaTransport implements TransportAdapter {
   private readonly options: KafkaTransportOptions;
   private lib: KafkaLib | undefined;
   private client: KafkaJs.Kafka | undefined;
-  private admin: Promise<KafkaJs.Admin> | undefined;
-  private producer: Promise<KafkaJs.Producer> | undefined;
+  private readonly admin = new OpenOnce<KafkaJs.Admin>(() => this.openAdmin());
+  private readonly producer = new OpenOnce<KafkaJs.Producer>(() => this.openProducer());
   private brokerAutoCreates: Promise<boolean> | undefined;
   /** Partition counts of topics known to exist. */
   private readonly topics = new Map<string, number>();
@@ -225,23 +226,19 @@ export class KafkaTransport implements TransportAdapter {
   }
 
   private adminClient(): Promise<KafkaJs.Admin> {
-    if (this.admin !== undefined) return this.admin;
-    const opening = (async () => {
-      const admin = this.kafka().admin();
-      try {
-        await admin.connect();
-      } catch (error) {
-        await bounded(() => admin.disconnect(), this.cleanupMs).catch(() => undefined);
-        throw error;
-      }
-      this.connected = true;
-      return admin;
-    })();
-    this.admin = opening;
-    opening.catch(() => {
-      if (this.admin === opening) this.admin = undefined;
-    });
-    return opening;
+    return this.admin.get();
+  }
+
+  private async openAdmin(): Promise<KafkaJs.Admin> {
+    const admin = this.kafka().admin();
+    try {
+      await admin.connect();
+    } catch (error) {
+      await bounded(() => admin.disconnect(), this.cleanupMs).catch(() => undefined);
+      throw error;
+    }
+    this.connected = true;
+    return admin;
   }
 
   async connect(): Promise<void> {
@@ -380,19 +377,15 @@ export class KafkaTransport implements TransportAdapter {
   // -------------------------------------------------------------------------------- publish
 
   private producerClient(): Promise<KafkaJs.Producer> {
-    if (this.producer !== undefined) return this.producer;
-    const opening = (async () => {
-      const lib = (this.lib ??= loadKafkajs(this.options.loadKafkajs));
-      const producer = this.kafka().producer({ allowAutoTopicCreation: false, createPartitioner: lib.Partitioners.DefaultPartitioner });
-      await producer.connect();
-      this.connected = true;
-      return producer;
-    })();
-    this.producer = opening;
-    opening.catch(() => {
-      if (this.producer === opening) this.producer = undefined;
-    });
-    return opening;
+    return this.producer.get();
+  }
+
+  private async openProducer(): Promise<KafkaJs.Producer> {
+    const lib = (this.lib ??= loadKafkajs(this.options.loadKafkajs));
+    const producer = this.kafka().producer({ allowAutoTopicCreation: false, createPartitioner: lib.Partitioners.DefaultPartitioner });
+    await producer.connect();
+    this.connected = true;
+    return producer;
   }
 
   async publish(message: OutgoingMessage): Promise<void> {
@@ -595,10 +588,8 @@ export class KafkaTransport implements TransportAdapter {
 
   private async shutdown(): Promise<void> {
     await Promise.all([...this.open].map((s) => s.stop().catch(() => undefined)));
-    const producer = this.producer;
-    const admin = this.admin;
-    this.producer = undefined;
-    this.admin = undefined;
+    const producer = this.producer.take();
+    const admin = this.admin.take();
     await Promise.all(
       [producer, admin].map(async (client) => {
         if (client === undefined) return;
