@@ -19,7 +19,7 @@ export { HeraldError, isHeraldError, hasErrorCode, errorCatalogue } from './erro
 export type { ErrorCode, HeraldErrorContext } from './errors/index';
 export type { Mismatch, MismatchCode } from './matching/mismatch';
 export * from './verify/index';
-export { loadContracts, readContractFile, findContractFiles } from './contract/load';
+export { loadContracts, loadContractsSync, readContractFile, readContractFileSync, findContractFiles } from './contract/load';
 export { parseContract } from './contract/reader';
 export { matchMessage, matchBody, matchMetadata, formatMismatches } from './matching/index';
 export type { ActualMessage } from './matching/engine';

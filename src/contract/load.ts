@@ -1,7 +1,8 @@
 /**
  * Loads contract files from disk: single files, or every `*.json` under a directory.
  */
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { HeraldError } from '../errors/herald-error';
 import type { Contract } from './model';
@@ -20,6 +21,21 @@ export async function readContractFile(file: string): Promise<Contract> {
   } catch (error) {
     throw unreadable(file, error);
   }
+  return parseContractText(text, file);
+}
+
+/** `readContractFile`, synchronously (jest collects tests synchronously). */
+export function readContractFileSync(file: string): Contract {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  return parseContractText(text, file);
+}
+
+function parseContractText(text: string, file: string): Contract {
   return { ...parseContract(parseJsonText(text, file), file), source: file };
 }
 
@@ -32,24 +48,37 @@ export async function readContractFile(file: string): Promise<Contract> {
  * @example const contracts = await loadContracts(['pacts/', 'legacy/orders-v3.json']);
  */
 export async function loadContracts(paths: readonly string[]): Promise<Contract[]> {
-  const files = await findContractFiles(paths);
+  const files = findContractFilesSync(paths);
   const contracts: Contract[] = [];
   for (const file of files) contracts.push(await readContractFile(file));
   return contracts;
 }
 
+/** `loadContracts`, synchronously (jest collects tests synchronously). */
+export function loadContractsSync(paths: readonly string[]): Contract[] {
+  return findContractFilesSync(paths).map(readContractFileSync);
+}
+
 /** The contract files `loadContracts` would read, in the order it reads them. */
 export async function findContractFiles(paths: readonly string[]): Promise<string[]> {
+  return findContractFilesSync(paths);
+}
+
+/**
+ * `findContractFiles`, synchronously. Listing a directory is quick, so both forms walk it with
+ * the sync calls; only file contents are read asynchronously.
+ */
+export function findContractFilesSync(paths: readonly string[]): string[] {
   const files: string[] = [];
   const seen = new Set<string>();
   for (const path of paths) {
     let isDirectory: boolean;
     try {
-      isDirectory = (await stat(path)).isDirectory();
+      isDirectory = statSync(path).isDirectory();
     } catch (error) {
       throw unreadable(path, error);
     }
-    const found = isDirectory ? await jsonFilesUnder(path) : [path];
+    const found = isDirectory ? jsonFilesUnder(path) : [path];
     if (found.length === 0) {
       throw new HeraldError(
         'HERALD_CONTRACT_UNREADABLE',
@@ -69,17 +98,17 @@ export async function findContractFiles(paths: readonly string[]): Promise<strin
 }
 
 /** Every `*.json` below `root`, sorted by path; follows symlinks once (loops are skipped). */
-async function jsonFilesUnder(root: string): Promise<string[]> {
+function jsonFilesUnder(root: string): string[] {
   const files: string[] = [];
   const visited = new Set<string>();
   const pending = [root];
   for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
     let entries;
     try {
-      const real = await realpath(dir);
+      const real = realpathSync(dir);
       if (visited.has(real)) continue;
       visited.add(real);
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (error) {
       throw unreadable(dir, error);
     }
@@ -88,7 +117,7 @@ async function jsonFilesUnder(root: string): Promise<string[]> {
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
-        const target = await stat(path).catch(() => undefined); // dangling links are ignored
+        const target = statOrUndefined(path); // dangling links are ignored
         isDirectory = target?.isDirectory() ?? false;
         isFile = target?.isFile() ?? false;
       }
@@ -97,6 +126,14 @@ async function jsonFilesUnder(root: string): Promise<string[]> {
     }
   }
   return files.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function unreadable(path: string, error: unknown): HeraldError {

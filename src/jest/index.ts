@@ -2,5 +2,6 @@
 export { default as globalSetup } from './global-setup';
 export { default as globalTeardown } from './global-teardown';
 export { isFullRun } from './run-mode';
-export { verifyProviderInJest, loadContractsSync } from './provider';
+export { verifyProviderInJest } from './provider';
+export { loadContractsSync } from '../contract/load';
 export type { JestVerifyOptions } from './provider';

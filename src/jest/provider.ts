@@ -7,11 +7,7 @@
  * import factories from './factories';
  * verifyProviderInJest(factories, { contracts: ['contracts/'] });
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
-import type { Contract } from '../contract/model';
-import { parseContract } from '../contract/reader';
-import { parseJsonText } from '../contract/safe-json';
+import { loadContractsSync } from '../contract/load';
 import { HeraldError } from '../errors/herald-error';
 import { formatMismatches } from '../matching/format';
 import type { ProviderDefinition } from '../verify/provider';
@@ -24,25 +20,6 @@ export interface JestVerifyOptions {
   /** Provider name (default: the definition's). */
   readonly provider?: string;
   readonly consumers?: readonly string[];
-}
-
-function filesUnder(target: string): string[] {
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(target).isDirectory();
-  } catch (error) {
-    throw new HeraldError('HERALD_CONTRACT_UNREADABLE', `Failed to read contracts from ${target}: ${(error as Error).message}. Check the path.`, { contractFile: target, cause: error });
-  }
-  if (!isDirectory) return [target];
-  return readdirSync(target, { withFileTypes: true })
-    .filter((e) => !e.name.startsWith('.') && e.name !== 'node_modules')
-    .sort((a, b) => (a.name < b.name ? -1 : 1))
-    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(target, e.name)) : e.name.endsWith('.json') ? [path.join(target, e.name)] : []));
-}
-
-/** Reads contracts synchronously: jest collects tests synchronously. */
-export function loadContractsSync(paths: readonly string[]): Contract[] {
-  return paths.flatMap(filesUnder).map((file) => ({ ...parseContract(parseJsonText(readFileSync(file, 'utf8'), file), file), source: file }));
 }
 
 /** Renders a failed result as a jest failure message. */

@@ -28,7 +28,7 @@ export function jestProject(name: string): JestProject {
     rootDir: dir,
     testEnvironment: 'node',
     transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(REPO, 'tsconfig.json') }] },
-    moduleNameMapper: { '^herald$': path.join(REPO, 'src/index.ts') },
+    moduleNameMapper: { '^herald$': path.join(REPO, 'src/index.ts'), '^herald/jest$': path.join(REPO, 'src/jest/index.ts') },
     globalSetup: path.join(REPO, 'src/jest/global-setup.ts'),
     globalTeardown: path.join(REPO, 'src/jest/global-teardown.ts'),
     testMatch: ['<rootDir>/tests/**/*.test.ts'],
