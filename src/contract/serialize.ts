@@ -40,12 +40,6 @@ const rulesJson = (rules: RuleMap): JsonObject =>
   sortedRecord(rules, (list) => ({ combine: list.combine, matchers: list.matchers.map((r) => sortKeys(r as unknown as JsonValue)) }));
 const generatorsJson = (generators: GeneratorMap): JsonObject => sortedRecord(generators, (g) => sortKeys(g as unknown as JsonValue));
 
-export function compareInteractions(a: MessageInteraction, b: MessageInteraction): number {
-  const x = identityOf(a.description, a.providerStates);
-  const y = identityOf(b.description, b.providerStates);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 /** One interaction in V4 layout. Empty rule/generator categories are omitted, as Pact does. */
 export function interactionJson(i: MessageInteraction): JsonObject {
   const out: JsonObject = {
@@ -78,7 +72,11 @@ export function interactionJson(i: MessageInteraction): JsonObject {
 
 /** The whole file, as text. */
 export function serializeContract(contract: Contract): string {
-  const interactions = [...contract.interactions].sort(compareInteractions).map(interactionJson);
+  // Sort by identity, computed once per interaction rather than once per comparison.
+  const interactions = contract.interactions
+    .map((i) => [identityOf(i.description, i.providerStates), i] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, i]) => interactionJson(i));
   const metadata: JsonObject = {
     ...sortKeys(contract.metadata) as JsonObject,
     pactSpecification: { version: '4.0' },
