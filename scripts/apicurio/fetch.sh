@@ -30,7 +30,34 @@ command -v java >/dev/null 2>&1 || die "java not found (apt-get install openjdk-
 mkdir -p "${CACHE}"
 WORK="$(mktemp -d "${CACHE}/build.XXXXXX")"
 trap 'rm -rf "${WORK}"' EXIT
-cp "${DIR}/pom.xml" "${DIR}/settings.xml" "${WORK}/"
+# Maven Central as this machine's Maven knows it: a mirror of central in the user's settings, else
+# the URL in Maven's own super POM (no repository host is written in this repository).
+central_url() {
+  local url=""
+  if [[ -f "${HOME}/.m2/settings.xml" ]]; then
+    url="$(python3 - "${HOME}/.m2/settings.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+ns = root.tag[: root.tag.index('}') + 1] if root.tag.startswith('{') else ''
+for m in root.iter(ns + 'mirror'):
+    of = (m.findtext(ns + 'mirrorOf') or '').split(',')
+    if any(x.strip() in ('*', 'central', 'external:*') for x in of):
+        print((m.findtext(ns + 'url') or '').strip()); break
+PY
+)"
+  fi
+  if [[ -z "${url}" ]]; then
+    local mvn_home builder
+    mvn_home="$(dirname "$(dirname "$(readlink -f "$(command -v mvn)")")")"
+    builder="$(ls "${mvn_home}"/lib/maven-model-builder-*.jar 2>/dev/null | head -n1)"
+    [[ -n "${builder}" ]] && url="$(unzip -p "${builder}" org/apache/maven/model/pom-4.0.0.xml 2>/dev/null | grep -m1 -o '<url>[^<]*</url>' | sed 's:</\?url>::g')"
+  fi
+  [[ -n "${url}" ]] || die "cannot tell Maven Central's URL: configure a mirror of central in ~/.m2/settings.xml"
+  printf '%s\n' "${url}"
+}
+
+cp "${DIR}/pom.xml" "${WORK}/"
+sed "s|@CENTRAL_URL@|$(central_url)|" "${DIR}/settings.xml" >"${WORK}/settings.xml"
 MVN=(mvn -B -q -s "${WORK}/settings.xml" -f "${WORK}/pom.xml")
 start=$(date +%s)
 

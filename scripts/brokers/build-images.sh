@@ -107,6 +107,9 @@ URIs: ${mirror}
 Suites: bookworm bookworm-updates
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+  if [[ -n "$security" ]]; then
+    cat >>"$root/etc/apt/sources.list.d/debian.sources" <<EOF
 
 Types: deb
 URIs: ${security}
@@ -114,6 +117,9 @@ Suites: bookworm-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
+  else
+    log "no bookworm-security source in apt's configuration: the image is built without it"
+  fi
   cat >"$root/etc/apt/apt.conf.d/90herald-container" <<'EOF'
 APT::Install-Recommends "false";
 APT::Install-Suggests "false";

@@ -58,15 +58,18 @@ host_debian_mirror() {
   printf '%s\n' "${uri%/}"
 }
 
+# Mirrors come from the machine's own apt configuration (or the HERALD_* overrides), never from
+# a host name written here: a machine with none configured fails with the fix.
 debian_mirror() {
   local m="${HERALD_DEBIAN_MIRROR:-$(host_debian_mirror bookworm)}"
-  [[ -n "$m" ]] || m="http://deb.debian.org/debian"
+  [[ -n "$m" ]] || die "no Debian mirror for bookworm in /etc/apt/sources.list{,.d/*}: add one to apt's sources, or set HERALD_DEBIAN_MIRROR=<mirror URL>"
   printf '%s\n' "$m"
 }
 
+# The security suite may be served from its own mirror; without one the image is built without it
+# (printed empty), which build-images.sh reports.
 debian_security_mirror() {
   local m="${HERALD_DEBIAN_SECURITY_MIRROR:-$(host_debian_mirror bookworm-security)}"
-  [[ -n "$m" ]] || m="http://deb.debian.org/debian-security"
   printf '%s\n' "$m"
 }
 
