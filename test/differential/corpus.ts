@@ -102,9 +102,31 @@ export const CASES: readonly Case[] = [
   { id: 'date-text', versions: both, body: { v: M.date('EEE, dd MMM yyyy', 'Fri, 05 Jan 2024') }, mutations: values([['Monday', 'Mon, 08 Jan 2024'], ['wrong weekday', 'Mon, 05 Jan 2024'], ['upper month', 'Fri, 05 JAN 2024'], ['full month', 'Fri, 05 January 2024']]) },
   { id: 'date-era-quarter', versions: both, body: { v: M.date('yyyy-MM-dd G', '2024-01-05 AD'), q: M.date("yyyy 'Q'Q", '2024 Q1') }, mutations: [put('BC', '$.v', '2024-01-05 BC'), put('era XX', '$.v', '2024-01-05 XX'), put('Q4', '$.q', '2024 Q4'), put('Q5', '$.q', '2024 Q5')] },
   { id: 'timestamp', versions: both, body: { v: M.timestamp('yyyy-MM-dd HH:mm:ss.SSS', '2024-01-05 10:00:00.123') }, mutations: values([['2 fraction digits', '2024-01-05 10:00:00.12'], ['4 fraction digits', '2024-01-05 10:00:00.1234'], ['T separator', '2024-01-05T10:00:00.123'], ['epoch millis', 1704448800123]]) },
+  // pact-js' V2 ISO8601_DATE_FORMAT has a look-ahead and a back-reference: its own file, so a reader refusing it refuses only this.
   { id: 'iso8601-v2', versions: both, body: { dt: V2.iso8601DateTimeWithMillis('2024-01-05T10:00:00.123Z'), d: V2.iso8601Date('2024-01-05'), t: V2.iso8601Time('T10:00:00') }, mutations: [
     put('dt no millis', '$.dt', '2024-01-05T10:00:00Z'), put('dt +0530', '$.dt', '2024-01-05T10:00:00.1+0530'), put('d week date', '$.d', '2024-W01-5'), put('d ordinal', '$.d', '2024-005'), put('d month 13', '$.d', '2024-13-05'), put('t no T', '$.t', '10:00:00'),
   ] },
+  { id: 'v2-formats', versions: both, body: {
+    dt: V2.iso8601DateTime('2024-01-05T10:00:00Z'), t: V2.iso8601Time('T10:00:00'), rfc: V2.rfc1123Timestamp('Fri, 05 Jan 2024 10:00:00 +0000'), email: V2.email('a.b@example.com'),
+    ip4: V2.ipv4Address('10.0.0.1'), ip6: V2.ipv6Address('::1'), hex: V2.hexadecimal('3F'), id: V2.uuid('ba4bd8f2-7c3e-4d6a-9f55-0a8b0c2e1d3f'),
+  }, mutations: [
+    put('dt +01:00', '$.dt', '2024-01-05T10:00:00+01:00'), put('dt millis', '$.dt', '2024-01-05T10:00:00.5Z'), put('dt hour 29', '$.dt', '2024-01-05T29:00:00Z'), put('t offset', '$.t', 'T10:00:00+01:00'), put('t ""', '$.t', ''),
+    put('rfc -0500', '$.rfc', 'Fri, 05 Jan 2024 10:00:00 -0500'), put('rfc GMT', '$.rfc', 'Fri, 05 Jan 2024 10:00:00 GMT'), put('email no tld', '$.email', 'a@b'), put('email unicode', '$.email', 'j\u00f6rg@example.com'),
+    put('ip4 999', '$.ip4', '999.1.1.1'), put('ip4 five parts', '$.ip4', '1.2.3.4.5'), put('ip6 full', '$.ip6', '2001:db8:0:0:0:0:2:1'), put('ip6 garbage', '$.ip6', 'zz::1'), put('hex lower', '$.hex', '3f'), put('hex 0x', '$.hex', '0x3F'), put('uuid upper', '$.id', 'BA4BD8F2-7C3E-4D6A-9F55-0A8B0C2E1D3F'),
+  ] },
+  { id: 'v2-types', versions: both, body: { s: V2.somethingLike({ a: 1 }), list: V2.eachLike({ id: V2.integer(1) }, { min: 2 }), i: V2.integer(1), d: V2.decimal(1.5), b: V2.boolean(true), str: V2.string('x') }, mutations: [
+    put('s.a "1"', '$.s.a', '1'), put('list one item', '$.list', [{ id: 1 }]), put('list id 1.5', '$.list', [{ id: 1 }, { id: 1.5 }]), put('i 1.5', '$.i', 1.5), put('d 2', '$.d', 2), put('b "true"', '$.b', 'true'), put('str 1', '$.str', 1),
+  ] },
+  // ---- regex dialect and Unicode ----
+  { id: 'regex-classes', versions: both, body: { d: M.regex('^\\d+$', '12'), w: M.regex('^\\w+$', 'abc'), dot: M.regex('^a.c$', 'abc'), ci: M.regex('(?i)^abc$', 'ABC') }, mutations: [
+    put('d arabic-indic digits', '$.d', '\u0661\u0662'), put('d fullwidth digits', '$.d', '\uff11\uff12'), put('w accented', '$.w', 'caf\u00e9'), put('dot newline', '$.dot', 'a\nc'), put('dot astral', '$.dot', 'a\u{1f600}c'), put('ci lower', '$.ci', 'abc'),
+  ] },
+  { id: 'unicode-equality', versions: both, body: { v: 'caf\u00e9', inc: M.includes('\u00e9') }, mutations: [put('v NFD', '$.v', 'cafe\u0301'), put('v zero-width joiner', '$.v', 'caf\u00e9\u200d'), put('inc NFD', '$.inc', 'cafe\u0301'), put('v fullwidth', '$.v', '\uff43\uff41\uff46\u00e9')] },
+  // ---- cascades and nesting ----
+  { id: 'cascade', versions: both, body: { v: M.like({ n: 1, s: 'x', arr: [1, 2], obj: { k: true } }) }, mutations: [
+    put('arr [1]', '$.v.arr', [1]), put('arr []', '$.v.arr', []), put('arr ["a"]', '$.v.arr', ['a', 'b']), put('obj.k "true"', '$.v.obj.k', 'true'), put('obj extra', '$.v.obj', { k: false, z: 1 }), put('n 1e21', '$.v.n', 1e21), put('obj {}', '$.v.obj', {}),
+  ] },
+  { id: 'nested-eachLike', versions: both, body: { v: M.eachLike(M.eachLike(M.integer(1))) }, mutations: values([['[[]]', [[]]], ['[[1.5]]', [[1.5]]], ['[]', []], ['[[1],[2,3]]', [[1], [2, 3]]], ['[1]', [1]]]) },
   { id: 'text-body', versions: both, body: M.string('hello'), mutations: [body('""', ''), body('number', 1), body('longer', 'hello world')] },
   // ---- metadata ----
   { id: 'meta-integer', versions: both, body: { id: M.integer(1) }, metadata: { attempt: M.integer(3) }, mutations: [...metas('attempt', NUMERIC_TEXT), dropMeta('attempt missing', 'attempt')] },
@@ -124,6 +146,10 @@ export const CASES: readonly Case[] = [
   ]) },
   { id: 'meta-content-type-rule', versions: both, body: { id: M.integer(1) }, metadata: { payloadType: M.contentType('application/json') }, mutations: metas('payloadType', [['text/plain', 'text/plain'], ['image/png', 'image/png'], ['garbage', 'not a type'], ['number', 1]]) },
   { id: 'meta-datetime', versions: both, body: { id: M.integer(1) }, metadata: { sentAt: M.datetime("yyyy-MM-dd'T'HH:mm:ssXXX", '2024-01-05T10:00:00Z') }, mutations: metas('sentAt', [['+25:00', '2024-01-05T10:00:00+25:00'], ['date only', '2024-01-05'], ['epoch', 1704448800]]) },
+  { id: 'meta-array', versions: both, body: { id: M.integer(1) }, metadata: { tags: M.eachLike('a'), owner: M.like({ team: 'x' }) }, mutations: [
+    ...metas('tags', [['[]', []], ['mixed', ['a', 1]], ['string', 'a'], ['json text', '["a"]']]), ...metas('owner', [['team 1', { team: 1 }], ['json text', '{"team":"x"}'], ['{}', {}]]),
+  ] },
+  { id: 'meta-none', versions: both, body: { id: M.integer(1) }, metadata: { attempt: M.integer(3), source: 'svc' }, mutations: [{ name: 'no metadata at all', apply: (e) => ({ ...e, metadata: {} }) }, { name: 'only contentType', apply: (e) => ({ ...e, metadata: { contentType: 'application/json' } }) }] },
   { id: 'meta-regex', versions: both, body: { id: M.integer(1) }, metadata: { 'x-version': M.regex('^\\d+$', '3') }, mutations: metas('x-version', [['number 3', 3], ['"3a"', '3a'], ['""', '']]) },
 ];
 

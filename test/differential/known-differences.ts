@@ -221,6 +221,11 @@ export const PACT_WRONG: readonly KnownDifference[] = [
     why: 'As date-text :: upper month: java.time parses text case-sensitively by default.',
   },
   {
+    pairs: pairs('regex-classes', ['d arabic-indic digits', 'd fullwidth digits', 'w accented']),
+    herald: 'fail',
+    why: 'Pact runs the consumer\'s regex with Rust\'s regex crate, where \\d and \\w are Unicode classes ("\\d digit (\\p{Nd})"). The consumer wrote it in pact-js (a JavaScript RegExp source), where ECMAScript defines \\d as 0-9 and \\w as [A-Za-z0-9_]; pact-jvm (java.util.regex: "\\d A digit: [0-9]") agrees. A consumer validating with its own regex rejects "١٢", so passing it is a false pass.',
+  },
+  {
     pairs: pairs('meta-content-type', ['contentType=upper-case']),
     herald: 'pass',
     why: 'Pact compares content types case-sensitively. RFC 9110 §8.3.1: "The type and subtype tokens are case-insensitive"; APPLICATION/JSON is application/json.',
