@@ -121,6 +121,9 @@ export const CASES: readonly Case[] = [
   { id: 'regex-classes', versions: both, body: { d: M.regex('^\\d+$', '12'), w: M.regex('^\\w+$', 'abc'), dot: M.regex('^a.c$', 'abc'), ci: M.regex('(?i)^abc$', 'ABC') }, mutations: [
     put('d arabic-indic digits', '$.d', '\u0661\u0662'), put('d fullwidth digits', '$.d', '\uff11\uff12'), put('w accented', '$.w', 'caf\u00e9'), put('dot newline', '$.dot', 'a\nc'), put('dot astral', '$.dot', 'a\u{1f600}c'), put('ci lower', '$.ci', 'abc'),
   ] },
+  { id: 'regex-non-string', versions: both, body: { w: M.regex('^\\w+$', 'abc'), n: M.regex('^n.ll$', 'nill'), d: M.regex('^\\d+$', '12') }, mutations: [
+    put('w null', '$.w', null), put('n null', '$.n', null), put('w true', '$.w', true), put('d number 12', '$.d', 12), put('d number 1.5', '$.d', 1.5), put('w {}', '$.w', {}), put('w ["abc"]', '$.w', ['abc']),
+  ] },
   { id: 'unicode-equality', versions: both, body: { v: 'caf\u00e9', inc: M.includes('\u00e9') }, mutations: [put('v NFD', '$.v', 'cafe\u0301'), put('v zero-width joiner', '$.v', 'caf\u00e9\u200d'), put('inc NFD', '$.inc', 'cafe\u0301'), put('v fullwidth', '$.v', '\uff43\uff41\uff46\u00e9')] },
   // ---- cascades and nesting ----
   { id: 'cascade', versions: both, body: { v: M.like({ n: 1, s: 'x', arr: [1, 2], obj: { k: true } }) }, mutations: [

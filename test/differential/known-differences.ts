@@ -130,7 +130,7 @@ export const HERALD_BUGS_PENDING_FIX: readonly KnownDifference[] = [
     why: '[5] As decimal :: 1e21.',
   },
   {
-    pairs: [/ :: random#\S+ \S+ lone-surrogate$/],
+    pairs: [/ :: random#\S+ (meta )?\S+ lone-surrogate$/],
     herald: 'pass',
     why: '[7] As string :: lone high surrogate.',
   },
@@ -138,6 +138,11 @@ export const HERALD_BUGS_PENDING_FIX: readonly KnownDifference[] = [
     pairs: [/ :: random#\S+ meta \S+ (as-string|number|negated|as-number|true)$/],
     herald: 'pass',
     why: '[6] As meta-literal: metadata of another JSON type coerced to the contract\'s.',
+  },
+  {
+    pairs: [/ :: random#\S+ meta kafka_topic removed$/],
+    herald: 'pass',
+    why: '[9] As meta-kafka :: kafka_topic missing.',
   },
   {
     pairs: [/^v[34] meta-content-type-rule :: random#/],
@@ -224,6 +229,16 @@ export const PACT_WRONG: readonly KnownDifference[] = [
     pairs: pairs('regex-classes', ['d arabic-indic digits', 'd fullwidth digits', 'w accented']),
     herald: 'fail',
     why: 'Pact runs the consumer\'s regex with Rust\'s regex crate, where \\d and \\w are Unicode classes ("\\d digit (\\p{Nd})"). The consumer wrote it in pact-js (a JavaScript RegExp source), where ECMAScript defines \\d as 0-9 and \\w as [A-Za-z0-9_]; pact-jvm (java.util.regex: "\\d A digit: [0-9]") agrees. A consumer validating with its own regex rejects "١٢", so passing it is a false pass.',
+  },
+  {
+    pairs: [/^v[34] regex-classes :: random#\S+ \$\.[dw] (nfd|upper|appended-x|lone-surrogate)$/],
+    herald: 'fail',
+    why: 'As regex-classes :: w accented: a combining mark (NFD) is in Rust\'s Unicode \\w, not in ECMAScript\'s or Java\'s.',
+  },
+  {
+    pairs: [...pairs('regex-non-string', ['w null', 'n null']), /^v[34] regex-(classes|non-string) :: random#\S+ \$\.\w+ null$/],
+    herald: 'fail',
+    why: 'Pact stringifies JSON null to "null" and matches that against the regex, so null passes ^\\w+$ and ^n.ll$. pact-jvm\'s matchRegex (core/matchers MatcherExecutor.kt) was fixed to `if (actual == null || actual is JsonValue.Null) false`; the V4 table gives null its own matcher ("Null | Match if the value is a null value"). A consumer running its regex on null gets no text at all.',
   },
   {
     pairs: pairs('meta-content-type', ['contentType=upper-case']),
