@@ -104,7 +104,8 @@ export function classify(pairs: readonly ComparedPair[], known: readonly KnownDi
 }
 
 const cell = (s: string, width: number): string => (s.length > width ? `${s.slice(0, width - 1)}…` : s.padEnd(width));
-const show = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'string' ? x.replace(/[\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`) : x)) ?? 'undefined';
+// JSON.stringify escapes lone surrogates (\ud800) and control characters, so the table shows them.
+const show = (v: unknown): string => JSON.stringify(v) ?? 'undefined';
 
 /** A readable table: pact, interaction, mutation, the message, both verdicts with their messages. */
 export function formatTable(pairs: readonly ComparedPair[], detailWidth = 140): string {
