@@ -1,5 +1,6 @@
 // Jest projects, by cost: unit (co-located), examples (consumer tests that write contracts/),
-// conformance (Pact's matching corpus), interop (pact-js reads Herald's files), containers (real brokers).
+// conformance (Pact's matching corpus), interop (pact-js reads Herald's files), differential (Herald's
+// verdicts against pact-js' Rust verifier on pacts pact-js writes), containers (real brokers).
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
 const moduleNameMapper = {
   '^herald$': '<rootDir>/src/index.ts',
@@ -16,6 +17,7 @@ module.exports = {
     { ...base, displayName: 'examples', testMatch: ['<rootDir>/examples/**/*.test.ts'], testPathIgnorePatterns: ['\\.container\\.test\\.ts$'], globalSetup: '<rootDir>/src/jest/global-setup.ts', globalTeardown: '<rootDir>/src/jest/global-teardown.ts' },
     { ...base, displayName: 'conformance', testMatch: ['<rootDir>/test/conformance/**/*.test.ts'] },
     { ...base, displayName: 'interop', testMatch: ['<rootDir>/test/interop/**/*.test.ts'] },
+    { ...base, displayName: 'differential', testMatch: ['<rootDir>/test/differential/**/*.test.ts'] },
     { ...base, displayName: 'containers', testMatch: ['<rootDir>/**/*.container.test.ts'], testPathIgnorePatterns: ['/node_modules/'] },
   ],
 };

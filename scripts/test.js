@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The test command: type check, then every jest project (unit, examples, conformance, interop,
+// The test command: type check, then every jest project (unit, examples, conformance, interop, differential,
 // containers). Prints one closing line "N passed, N failed" and exits non-zero on any failure.
 // Extra arguments go to jest (e.g. `npm test -- --selectProjects unit`).
 'use strict';
