@@ -98,43 +98,50 @@ function texts(field: 'month' | 'dayOfWeek' | 'era' | 'quarter' | 'ampm', style:
 // Time zones
 // ---------------------------------------------------------------------------------------------
 
-/** Short names Intl does not print for en locales but the JDK knows (CLDR metazone short names). */
-const EXTRA_SHORT_NAMES = [
-  'UTC', 'GMT', 'UT', 'JST', 'KST', 'HKT', 'SGT', 'PHT', 'WIB', 'WITA', 'WIT', 'MSK', 'ChST', 'SST', 'ICT', 'PKT', 'AFT',
-  'IRST', 'AZT', 'GET', 'AMT', 'TRT', 'MYT', 'BDT', 'NPT', 'BTT', 'MMT', 'ULAT', 'PETT', 'MHT', 'FJT', 'TOT', 'CHUT',
-  'PONT', 'KOST', 'NCT', 'VUT', 'SBT', 'NFT', 'ART', 'BRT', 'CLT', 'COT', 'ECT', 'PET', 'BOT', 'PYT', 'UYT', 'VET',
-  'GFT', 'SRT', 'GYT', 'FKT', 'CST', 'EST', 'MST', 'HST', 'AKST', 'AKDT', 'PST', 'PDT', 'MDT', 'CDT', 'EDT',
-];
+/**
+ * Short zone names: what Intl prints (timeZoneName 'short', locales en-US/GB/AU/IN/CA/NZ/IE/ZA, January
+ * and July, Node 20's ICU) plus the CLDR metazone short names the JDK also knows. Static, because
+ * asking Intl for them takes seconds.
+ */
+const SHORT_ZONE_NAMES = [
+  'ACDT', 'ACST', 'ACWST', 'ADT', 'AEDT', 'AEST', 'AKDT', 'AKST', 'AST', 'AWST', 'BST', 'CAT', 'CDT', 'CEST', 'CET', 'CHADT', 'CHAST',
+  'CST', 'EAT', 'EDT', 'EEST', 'EET', 'EST', 'GMT', 'GST', 'HADT', 'HAST', 'HST', 'IST', 'LHDT', 'LHST', 'MDT', 'MST', 'NDT', 'NST',
+  'NZDT', 'NZST', 'PDT', 'PMDT', 'PMST', 'PST', 'SAST', 'WAT', 'WEST', 'WET',
+  'UTC', 'UT', 'JST', 'KST', 'HKT', 'SGT', 'PHT', 'WIB', 'WITA', 'WIT', 'MSK', 'ChST', 'SST', 'ICT', 'PKT', 'AFT', 'IRST', 'AZT',
+  'GET', 'AMT', 'TRT', 'MYT', 'BDT', 'NPT', 'BTT', 'MMT', 'ULAT', 'PETT', 'MHT', 'FJT', 'TOT', 'CHUT', 'PONT', 'KOST', 'NCT', 'VUT',
+  'SBT', 'NFT', 'ART', 'BRT', 'CLT', 'COT', 'ECT', 'PET', 'BOT', 'PYT', 'UYT', 'VET', 'GFT', 'SRT', 'GYT', 'FKT',
+].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
 
-let zoneTables: { readonly names: readonly string[]; readonly ids: ReadonlySet<string> } | undefined;
+let longNames: readonly string[] | undefined;
 
-/** Zone names (short and long, as java.time's zone-text parser holds both) and region ids, derived from Intl. */
-function zones(): { readonly names: readonly string[]; readonly ids: ReadonlySet<string> } {
-  if (zoneTables !== undefined) return zoneTables;
-  const ids = new Set<string>(['UTC', 'GMT', 'UT', 'Etc/UTC', 'Etc/GMT', 'Etc/UCT', 'Etc/Universal', 'Etc/Zulu']);
-  for (let h = 1; h <= 14; h += 1) ids.add(`Etc/GMT-${h}`);
-  for (let h = 1; h <= 12; h += 1) ids.add(`Etc/GMT+${h}`);
-  const names = new Set<string>(EXTRA_SHORT_NAMES);
-  names.add('Coordinated Universal Time');
-  names.add('Greenwich Mean Time');
+/** Long zone names as en-US prints them (Central European Standard Time…), built on first need (~0.5 s). */
+function longZoneNames(): readonly string[] {
+  if (longNames !== undefined) return longNames;
+  const names = new Set<string>(['Coordinated Universal Time', 'Greenwich Mean Time']);
   const instants = [Date.UTC(2024, 0, 15), Date.UTC(2024, 6, 15)];
   for (const id of Intl.supportedValuesOf('timeZone')) {
-    ids.add(id);
-    for (const locale of ['en-US', 'en-GB', 'en-AU', 'en-IN', 'en-CA', 'en-NZ', 'en-IE', 'en-ZA']) {
-      for (const style of ['short', 'long'] as const) {
-        if (style === 'long' && locale !== 'en-US') continue;
-        const formatter = new Intl.DateTimeFormat(locale, { timeZone: id, timeZoneName: style });
-        for (const instant of instants) {
-          const name = formatter.formatToParts(instant).find((p) => p.type === 'timeZoneName')?.value;
-          // "GMT+1" is Intl's fallback, not a name: java.time reads GMT+1 as an offset, as we do below.
-          if (name !== undefined && !/^(?:GMT|UTC)[+-]/.test(name)) names.add(name);
-        }
-      }
+    const formatter = new Intl.DateTimeFormat('en-US', { timeZone: id, timeZoneName: 'long' });
+    for (const instant of instants) {
+      const name = formatter.formatToParts(instant).find((p) => p.type === 'timeZoneName')?.value;
+      // "GMT+01:00" is Intl's fallback, not a name: java.time reads it as an offset, as we do.
+      if (name !== undefined && !/^(?:GMT|UTC)[+-]/.test(name)) names.add(name);
     }
   }
   // Longest first: the parser takes the first entry the text starts with, as java.time's prefix tree does.
-  zoneTables = { names: [...names].sort((a, b) => b.length - a.length || (a < b ? -1 : 1)), ids };
-  return zoneTables;
+  longNames = [...names].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  return longNames;
+}
+
+let zoneIds: ReadonlySet<string> | undefined;
+
+function zones(): { readonly ids: ReadonlySet<string> } {
+  if (zoneIds === undefined) {
+    const ids = new Set<string>(['UTC', 'GMT', 'UT', 'Etc/UTC', 'Etc/GMT', 'Etc/UCT', 'Etc/Universal', 'Etc/Zulu', ...Intl.supportedValuesOf('timeZone')]);
+    for (let h = 1; h <= 14; h += 1) ids.add(`Etc/GMT-${h}`);
+    for (let h = 1; h <= 12; h += 1) ids.add(`Etc/GMT+${h}`);
+    zoneIds = ids;
+  }
+  return { ids: zoneIds };
 }
 
 const idChecks = new Map<string, boolean>();
@@ -467,8 +474,8 @@ function weekOfMonth(d: Date): number {
 /** A date from year, month and day (all valid); undefined outside JavaScript's Date range. */
 function dateOf(year: number, month: number, day: number): Date | undefined {
   if (Math.abs(year) > 275_000) return undefined;
-  const d = new Date(Date.UTC(2000, month - 1, day));
-  d.setUTCFullYear(year);
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
   return d;
 }
 
@@ -753,13 +760,18 @@ function parsePrefixedOffset(p: Parse, pos: number): number | undefined {
 function parseZoneName(node: OtherNode, p: Parse, pos: number): number | Stop {
   const text = p.text;
   const expected = `a time-zone name like ${node.text === 'full' ? 'Central European Standard Time, Coordinated Universal Time' : 'UTC, CET, PST'} for '${node.letters}'`;
+  // A long name first (java.time's tree takes the longest entry), read only when the text could hold one.
   let best = -1;
-  for (const name of zones().names) {
-    p.steps += 1;
-    if (text.startsWith(name, pos)) {
-      best = pos + name.length;
-      break;
+  const lists = /^[A-Z][a-z]/.test(text.slice(pos, pos + 2)) ? [longZoneNames(), SHORT_ZONE_NAMES] : [SHORT_ZONE_NAMES];
+  for (const list of lists) {
+    for (const name of list) {
+      p.steps += 1;
+      if (text.startsWith(name, pos)) {
+        best = pos + name.length;
+        break;
+      }
     }
+    if (best >= 0) break;
   }
   const prefixed = parsePrefixedOffset(p, pos);
   if (prefixed === -1) return { at: pos, expected };
