@@ -307,3 +307,18 @@ describe('date formats: properties', () => {
     );
   });
 });
+
+describe('date formats: limits', () => {
+  it('refuses optional sections nested too deep to parse, rather than overflowing the stack', () => {
+    expect(() => dateFormat(`${'['.repeat(5_000)}y${']'.repeat(5_000)}`)).toThrow(/nested more than 1000 deep/);
+  });
+
+  it('refuses more than nine fraction digits, as java.time does', () => {
+    expect(() => dateFormat('ss.SSSSSSSSSS')).toThrow(/more than 9 fraction digits/);
+  });
+
+  it('reads a zone id offset without taking a NUL character for zero', () => {
+    expect(accepts('VV', '+01:00')).toBe(true);
+    expect(accepts('VV', '\u0000')).toBe(false);
+  });
+});

@@ -201,7 +201,7 @@ interface TextNode {
 interface OffsetNode {
   readonly kind: 'offset';
   readonly letters: string;
-  /** Text read as offset zero before trying digits (`Z` for X, `+00:00` for xxx). */
+  /** Text read as offset zero before trying digits (`Z` for X, `+00:00` for xxx); '' for none. */
   readonly zero: string;
   readonly colon: boolean;
   readonly minutes: 'required' | 'optional';
@@ -265,6 +265,7 @@ class Builder {
 }
 
 const PATTERN_LETTER = /[A-Za-z]/;
+const MAX_NESTING = 1000;
 
 function compile(pattern: string): Node[] {
   const stack: Builder[] = [new Builder()];
@@ -296,6 +297,8 @@ function compile(pattern: string): Node[] {
       top().other({ kind: 'literal', letters: pattern.slice(i, end + 1), text: end === i + 1 ? "'" : text });
       i = end + 1;
     } else if (ch === '[') {
+      // Parsing recurses once per level: refuse what would exhaust the stack instead of crashing.
+      if (stack.length > MAX_NESTING) throw invalid(pattern, `optional sections are nested more than ${MAX_NESTING} deep`);
       stack.push(new Builder());
       i += 1;
     } else if (ch === ']') {
@@ -396,6 +399,7 @@ function addLetter(b: Builder, letter: string, count: number, pattern: string): 
       if (count > 1) tooMany();
       return b.other(text(letters, 'ampm', 'short', (t) => (t.date.getUTCHours() < 12 ? 0 : 1)));
     case 'S':
+      if (count > 9) throw invalid(pattern, `'${letters}' asks for more than 9 fraction digits (nanoseconds)`);
       return b.value(num(letters, 'fraction', count, count, 'not-negative', (t) => Math.floor((t.date.getUTCMilliseconds() * 1e6) / 10 ** (9 - count))));
     case 'n':
       return b.value(num(letters, 'nano', count, 19, 'not-negative', (t) => t.date.getUTCMilliseconds() * 1_000_000));
@@ -659,7 +663,7 @@ function parseOffset(node: OffsetNode, p: Parse, pos: number): number | Stop {
   p.steps += 12;
   const shape = `${node.colon ? '+HH:MM' : '+HHMM'}${node.seconds === 'optional' ? (node.colon ? '[:ss]' : '[ss]') : ''}`.replace('MM', node.minutes === 'optional' ? '[mm]' : 'MM');
   const expected = `an offset like ${node.zero === 'Z' ? "'Z' or " : ''}${shape} for '${node.letters}'`;
-  if (text.startsWith(node.zero, pos)) return p.set('offset', 0, node.letters) ? pos + node.zero.length : { at: pos, expected };
+  if (node.zero !== '' && text.startsWith(node.zero, pos)) return p.set('offset', 0, node.letters) ? pos + node.zero.length : { at: pos, expected };
   const c = text.charAt(pos);
   if (c !== '+' && c !== '-') return { at: pos, expected };
   let at = pos + 1;
@@ -791,7 +795,7 @@ function parseZoneId(node: OtherNode, p: Parse, pos: number): number | Stop {
   const expected = `a time-zone id like Europe/Paris or UTC for '${node.letters}'`;
   const c = text.charAt(pos);
   if (c === '+' || c === '-') {
-    return parseOffset({ kind: 'offset', letters: node.letters, zero: '\u0000', colon: true, minutes: 'optional', seconds: 'optional' }, p, pos);
+    return parseOffset({ kind: 'offset', letters: node.letters, zero: '', colon: true, minutes: 'optional', seconds: 'optional' }, p, pos);
   }
   // Ids are at most 32 characters: look at no more than that (bounded cost on long values).
   const run = /^[A-Za-z0-9_/+-]{1,40}/.exec(text.slice(pos, pos + 40))?.[0] ?? '';
@@ -922,7 +926,7 @@ function formatNodes(nodes: readonly Node[], t: Moment): string {
           return sign + digits;
         }
         case 'offset':
-          return node.zero;
+          return node.zero === '' ? '+00:00' : node.zero;
         case 'localized-offset':
           return 'GMT';
         case 'zone-name':
