@@ -5,12 +5,15 @@
  * (strict, case-sensitive, English texts) and format dates with it (for generators).
  * Unsupported letters are refused, never ignored.
  *
- * Cost: no RegExp. Each node runs once per attempt of the sequence holding it, and reads at most a
- * bounded number of characters: a number its `maxWidth + subsequentWidth` digits (≤ 19 + the
- * pattern's length) twice, a text or zone name at most its longest table entry (≤ 64), a literal
- * its length. An optional section is attempted once and, when it fails, its fields are dropped
- * and parsing resumes where it began (java.time does the same: no other backtracking). So a match
- * costs O(pattern length × (19 + pattern length)) steps whatever the value's length.
+ * Cost: no RegExp, and linear in the pattern's length whatever the value's length. Each node runs
+ * once per attempt of the sequence holding it, and an optional section is attempted once: when it
+ * fails its fields are dropped and parsing resumes where it began (java.time does the same, with no
+ * other backtracking). A number reads at most `19 + subsequentWidth` digits, twice (java.time's
+ * adjacent value parsing: count the digits on offer, then leave the following fixed-width fields
+ * theirs); subsequent widths are sums of the widths of the fixed-width nodes that follow, each
+ * counted once, so all numbers together read at most 2 × (19 × nodes + pattern length) characters.
+ * A text or zone name tries each entry of its table once (≤ 64 characters each), a literal compares
+ * its own length. `measureDate` counts these steps; the tests bound them.
  *
  * Where we knowingly differ (the differential harness cites this list):
  * - Pact's Rust core (pact_models time_utils) accepts offsets only up to ±12–14 h, rejects
