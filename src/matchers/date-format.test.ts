@@ -332,3 +332,29 @@ describe('date formats: limits', () => {
     expect(accepts('VV', '\u0000')).toBe(false);
   });
 });
+
+describe('date formats: fuzzed patterns and values', () => {
+  const letters = fc.constantFrom(...'GuyYQqMLwWdDFEecahKkHmsSnNAgVzOXxZBvp[]\'\'-:.T /#{}'.split(''));
+  const pattern = fc.array(letters, { maxLength: 24 }).map((cs) => cs.join(''));
+  const value = fc.oneof(fc.string({ maxLength: 40 }), fc.stringMatching(/^[0-9A-Za-z:+\-. /]{0,40}$/));
+
+  it('either refuses a pattern with a coded error or gives a verdict, with a reason, for any value', () => {
+    fc.assert(
+      fc.property(pattern, value, (p, v) => {
+        let format;
+        try {
+          format = dateFormat(p);
+        } catch (error) {
+          expect((error as { code?: string }).code).toBe('HERALD_MATCHER_INVALID');
+          return;
+        }
+        const problem = format.explain(v);
+        expect(problem === undefined || problem.length > 0).toBe(true);
+        expect(format.matches(v)).toBe(problem === undefined);
+        // Formatting never throws (reading it back is not promised: java.time cannot read "dK" back either).
+        expect(typeof format.format(new Date(Date.UTC(2024, 4, 6, 7, 8, 9, 10)))).toBe('string');
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+});
