@@ -154,8 +154,11 @@ function isZoneId(text: string): boolean {
   if (zones().ids.has(text)) return true;
   let known = idChecks.get(text);
   if (known === undefined) {
-    // Intl ignores case; java.time does not. IANA segments are Capitalised or short upper-case (EST5EDT).
-    const shaped = text.split('/').every((s) => /^[A-Z][A-Za-z0-9_+-]*$/.test(s) && (/[a-z]/.test(s) || s.length <= 7));
+    // Intl ignores case; java.time does not. IANA ids are Capitalised (Europe/Paris); only a first
+    // segment may be short upper-case (EST5EDT, US/Pacific); the Etc/ ids are in the set above.
+    const shaped = text
+      .split('/')
+      .every((s, i) => /^[A-Z][A-Za-z0-9_+-]*$/.test(s) && (/[a-z]/.test(s) || (i === 0 && s.length <= 7)));
     known = shaped && canFormatIn(text);
     if (idChecks.size > 4096) idChecks.clear();
     idChecks.set(text, known);
