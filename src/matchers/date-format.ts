@@ -25,8 +25,12 @@
  *   of the next day; we reject both (a date the calendar does not have is not a date), as
  *   Pact's Rust core does.
  * - Texts (months, days, eras, quarters, AM/PM, zone names) are the English (en_US, CLDR) ones
- *   the JVM's default locale gives Pact-JVM. A narrow text that names several values (`J` for
- *   January, June, July) is not cross-checked against the other fields.
+ *   the JVM's default locale gives Pact-JVM; `e`/`c` numbers count from Sunday (en_US). A narrow
+ *   text that names several values (`J` for January, June, July) is not cross-checked against the
+ *   other fields. Week fields (`Y`, `w`, `W`, `F`) are range-checked, not checked against the date.
+ * - Zone short names come from a static table (see date-zones.ts), so a rare name the JDK knows
+ *   and the table lacks fails (never passes).
+ * - Optional sections nested more than 1000 deep are refused (java.time has no limit).
  */
 import { HeraldError } from '../errors/herald-error';
 import { SHORT_ZONE_NAMES, isZoneId, longZoneNames } from './date-zones';
