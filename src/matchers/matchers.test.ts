@@ -91,7 +91,7 @@ describe('matchers', () => {
     expect(f.format(new Date(Date.UTC(2024, 4, 6, 7, 8, 9, 10)))).toBe('2024-05-06T07:08:09.010Z');
     expect(dateFormat('dd/MM/yyyy').matches('31/04/2024')).toBe(false);
     expect(dateFormat('EEE, d MMM yyyy').matches('Mon, 6 May 2024')).toBe(true);
-    expect(() => dateFormat('yyyy-QQ')).toThrow(/pattern letter 'Q' is not supported/);
+    expect(() => dateFormat('yyyy-BB')).toThrow(/pattern letter 'B' is not supported/);
   });
 
   it('applies generators along wildcard paths, leaving the declared example untouched', () => {

@@ -1,6 +1,6 @@
 /** `date`, `time`, `datetime` (alias `timestamp`): text in a Java-style date/time pattern. */
 import { HeraldError } from '../../errors/herald-error';
-import { ISO_DATE, ISO_DATETIME, ISO_TIME, dateFormat } from '../date-format';
+import { ISO_DATE, ISO_DATETIME, ISO_TIME, dateFormat, type DateFormat } from '../date-format';
 import { failure, familyOf, show, stringOption, type MatcherKind } from '../kind';
 import type { RuleJson } from '../../contract/model';
 import { matcherNode, type Matcher } from '../node';
@@ -23,8 +23,17 @@ function kindFor(flavour: Flavour, names: string[]): MatcherKind {
     names,
     check({ rule, actual }) {
       const pattern = patternOf(rule, flavour);
-      if (typeof actual !== 'string' || !dateFormat(pattern).matches(actual)) {
-        return failure('format', pattern, actual, `Expected a ${flavour} in the format "${pattern}" but got ${show(actual)}`);
+      let format: DateFormat;
+      try {
+        format = dateFormat(pattern);
+      } catch (error) {
+        // A pattern Herald cannot check fails this rule only, saying why; it never passes.
+        const why = error instanceof Error ? error.message : String(error);
+        return failure('unsupported', pattern, actual, `Cannot check the ${flavour} rule: ${why}`);
+      }
+      const problem = typeof actual === 'string' ? format.explain(actual) : 'not a string';
+      if (problem !== undefined) {
+        return failure('format', pattern, actual, `Expected a ${flavour} in the format "${pattern}" but got ${show(actual)}: ${problem}`);
       }
       return undefined;
     },
@@ -54,8 +63,9 @@ function build(flavour: Flavour, format: string | undefined, example: string | u
   const pattern = format ?? DEFAULTS[flavour];
   const parsed = dateFormat(pattern);
   const value = example ?? parsed.format(new Date(Date.UTC(2024, 0, 15, 9, 30, 0, 0)));
-  if (!parsed.matches(value)) {
-    throw new HeraldError('HERALD_MATCHER_INVALID', `Failed to build m.${flavour}(): the example ${JSON.stringify(value)} is not in the format "${pattern}".`);
+  const problem = parsed.explain(value);
+  if (problem !== undefined) {
+    throw new HeraldError('HERALD_MATCHER_INVALID', `Failed to build m.${flavour}(): the example ${JSON.stringify(value)} is not in the format "${pattern}": ${problem}.`);
   }
   return matcherNode([{ match: flavour, format: pattern }], value, example === undefined ? { generator: { type: GENERATORS[flavour], format: pattern } } : {});
 }
