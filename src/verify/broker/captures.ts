@@ -43,8 +43,9 @@ function identity(capture: StartedCapture): { group?: string; queue?: string } {
 
 /**
  * What identifies a message as a copy of another: where it arrived (not the Kafka partition or
- * offset), key, headers, properties, content type and body. A duplicate publish or a retry
- * without idempotence repeats all of them.
+ * offset), key, headers, properties (not the send time: Kafka's record timestamp, AMQP's
+ * `timestamp` property), content type and body. A duplicate publish or a retry without
+ * idempotence repeats all of them. A resend with a fresh id is a new message to Herald.
  */
 export function fingerprint(message: CapturedMessage): string {
   const hash = createHash('sha256');
@@ -57,7 +58,9 @@ export function fingerprint(message: CapturedMessage): string {
       const v = message.headers[name];
       return [name, Buffer.isBuffer(v) ? { bytes: v.toString('base64') } : v];
     });
-  hash.update(JSON.stringify([channel, bytes(message.key), headers, message.properties, message.contentType ?? null]));
+  const { timestamp: _sentAt, ...properties } = message.properties;
+  void _sentAt;
+  hash.update(JSON.stringify([channel, bytes(message.key), headers, properties, message.contentType ?? null]));
   hash.update(message.body);
   return hash.digest('base64');
 }
