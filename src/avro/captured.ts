@@ -30,10 +30,13 @@ export interface CapturedAvroResult {
  */
 export async function matchCapturedAvro(interaction: MessageInteraction, captured: CapturedMessage, options: DecodeAvroOptions = {}): Promise<CapturedAvroResult> {
   const actual = toActualMessage(captured, interaction);
+  // What the transport's decoding found wrong with the metadata (an AMQP message without content_type).
+  const wire = actual.decodeMismatches.filter((m) => m.part === 'metadata');
+  const withWire = (mismatches: Mismatch[]): Mismatch[] => [...wire, ...mismatches.filter((m) => !wire.some((w) => w.part === m.part && w.path === m.path))];
   try {
     const decoded = await decodeAvroMessage(captured.body, interaction, options);
     const mismatches = matchAvroMessage(interaction, { content: decoded.record, contentType: actual.contentType ?? 'avro/binary', metadata: actual.metadata });
-    return { mismatches, notes: decoded.notes, record: decoded.record };
+    return { mismatches: withWire(mismatches), notes: decoded.notes, record: decoded.record };
   } catch (error) {
     if (!isHeraldError(error) || error.code === 'HERALD_REGISTRY_UNAVAILABLE' || error.code === 'HERALD_REGISTRY_REQUEST_FAILED') throw error;
     const decode: Mismatch = {
@@ -46,6 +49,6 @@ export async function matchCapturedAvro(interaction: MessageInteraction, capture
     };
     // The body was not compared: keep the metadata checks only.
     const metadata = matchAvroMessage(interaction, { content: interaction.contents.content, contentType: actual.contentType ?? 'avro/binary', metadata: actual.metadata }).filter((m) => m.part === 'metadata');
-    return { mismatches: [decode, ...metadata], notes: [] };
+    return { mismatches: [decode, ...withWire(metadata)], notes: [] };
   }
 }

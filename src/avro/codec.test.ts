@@ -74,10 +74,10 @@ describe('decodeAvroMessage', () => {
     expect(decoded).toEqual({ record, framing: 'confluent', schemaId: id, writerSchema: 'acme.StockChanged', notes: [] });
   });
 
-  it('decodes framed Avro without a registry using the contract schema, and says so', async () => {
-    const decoded = await decodeAvroMessage(encodeAvro(readerType, record, { schemaId: 77 }), interaction('confluent'));
-    expect(decoded.record).toEqual(record);
-    expect(decoded.notes).toEqual(["The schema id 77 was not looked up (no schema registry given): the body was read with the contract's schema."]);
+  it('refuses framed Avro without a registry: the writer schema is unknown', async () => {
+    const error = await failure(decodeAvroMessage(encodeAvro(readerType, record, { schemaId: 77 }), interaction('confluent')));
+    expect(hasErrorCode(error, 'HERALD_AVRO_WRITER_SCHEMA_UNKNOWN')).toBe(true);
+    expect(error.message).toContain('schema id 77');
   });
 
   it('uses the registry HERALD_SCHEMA_REGISTRY_URL names when no option does', async () => {

@@ -17,7 +17,8 @@ import { formatValueIssues, toAvroValue, toContractJson } from './json';
 export interface DecodeAvroOptions {
   /**
    * Resolves Confluent schema ids to writer schemas (default: HERALD_SCHEMA_REGISTRY_URL, with
-   * HERALD_SCHEMA_REGISTRY_USERNAME / _PASSWORD). Without one, framed bodies are read with the contract's schema.
+   * HERALD_SCHEMA_REGISTRY_USERNAME / _PASSWORD). Without one, framed bodies cannot be read:
+   * HERALD_AVRO_WRITER_SCHEMA_UNKNOWN.
    */
   readonly registry?: SchemaRegistryOption;
   /** Names the message in errors (default: the interaction's description). */
@@ -87,6 +88,7 @@ const bytesOf = (value: Uint8Array): Buffer => (Buffer.isBuffer(value) ? value :
  * shorter than the header), HERALD_AVRO_SCHEMA_NOT_FOUND (unknown schema id),
  * HERALD_AVRO_DECODE_FAILED (truncated or invalid body, JSON where Avro is expected),
  * HERALD_AVRO_INCOMPATIBLE, HERALD_AVRO_SCHEMA_INVALID (the contract's schema does not parse),
+ * HERALD_AVRO_WRITER_SCHEMA_UNKNOWN (framed, but no registry to resolve the writer's schema),
  * HERALD_REGISTRY_UNAVAILABLE.
  *
  * @example
@@ -119,14 +121,12 @@ export async function decodeAvroMessage(bytes: Uint8Array, interaction: MessageI
   const frame = parseConfluentFrame(body, where, context);
   const registry = options.registry ?? schemaRegistryFromEnv();
   if (registry === undefined) {
-    const read = readAvroBody(reader, frame.payload);
-    if (!('value' in read)) throw fail(`${read.reason}. Without a registry, the body is read with the contract's schema; pass a registry to read it with the writer's schema (id ${frame.schemaId})`);
-    return {
-      record: toContractJson(reader, read.value),
-      framing,
-      schemaId: frame.schemaId,
-      notes: [`The schema id ${frame.schemaId} was not looked up (no schema registry given): the body was read with the contract's schema.`],
-    };
+    // Avro data has no field names: read with the contract's schema, a renamed field would pass by position.
+    throw new HeraldError(
+      'HERALD_AVRO_WRITER_SCHEMA_UNKNOWN',
+      `Failed to decode ${where}: it is Confluent-framed with schema id ${frame.schemaId}, but no schema registry was given, so the writer's schema is unknown and the message cannot be verified. Avro data carries no field names: read with the contract's schema, a field the writer renamed or reordered would be read by position. Pass the registry the producer uses (herald verify --schema-registry <url>, the schemaRegistry option, or HERALD_SCHEMA_REGISTRY_URL)`,
+      context,
+    );
   }
   const client = schemaRegistryClient(registry);
   const writer = await client.typeOf(frame.schemaId, context).catch((error: unknown) => {

@@ -103,9 +103,14 @@ describe('verifyProvider on Avro interactions', () => {
     expect(report.results[0]?.error?.message).toContain('"an OrderPlaced event" (avro-shipping → avro-orders)');
   });
 
-  it('reads framed bytes with the contract schema when no registry is given, and says so', async () => {
-    const report = await verifyWith(framedInteraction(registry), () => message(encodeAvro(loadAvroSchema(reader, 'r').type, record, { schemaId: 5 }), { channel: kafkaTopic('orders.v1') }));
-    expect(report.results[0]?.status).toBe('passed');
-    expect(report.results[0]?.notes).toEqual(["The schema id 5 was not looked up (no schema registry given): the body was read with the contract's schema."]);
+  it('fails framed bytes when no registry is given: a writer that renamed a field must not pass by position', async () => {
+    // The writer renamed orderId to id: same bytes by position, a different field by name.
+    const renamed = loadAvroSchema({ ...reader, fields: [{ name: 'id', type: 'string' }, reader.fields[1], reader.fields[2]] }, 'renamed').type;
+    const { orderId, ...rest } = record;
+    const value = { id: orderId, ...rest };
+    const report = await verifyWith(framedInteraction(registry), () => message(encodeAvro(renamed, value, { schemaId: 5 }), { channel: kafkaTopic('orders.v1') }));
+    expect(report.results[0]).toMatchObject({ status: 'failed', error: { code: 'HERALD_AVRO_WRITER_SCHEMA_UNKNOWN' } });
+    expect(report.results[0]?.error?.message).toContain("schema id 5, but no schema registry was given, so the writer's schema is unknown");
+    expect(report.results[0]?.error?.message).toContain('--schema-registry');
   });
 });

@@ -15,6 +15,8 @@ import type { VerificationReport } from '../verify/result';
 import { verifyProvider, type VerifyOptions } from '../verify/verify-provider';
 import { parseOptions, stringOption, stringOptions, usageError, type OptionTable } from './args';
 import type { CliIO } from './io';
+import type { Env } from '../report/color';
+import { SCHEMA_REGISTRY_ENV, type SchemaRegistryConfig } from '../registry/client';
 import { loadFactories } from './load-module';
 import { writeFileAtomic } from './output';
 import { BROKER_OPTIONS, BROKER_USAGE, openBrokerSource, parseBrokerArgs, type BrokerArgs } from './broker-source';
@@ -30,6 +32,7 @@ export const VERIFY_OPTIONS = {
   reporter: { type: 'string', short: 'r' },
   output: { type: 'string', short: 'o' },
   quiet: { type: 'boolean', short: 'q' },
+  'schema-registry': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   ...BROKER_OPTIONS,
 } as const satisfies OptionTable;
@@ -54,6 +57,10 @@ Options:
   -r, --reporter <name>          ${REPORTERS.join(' | ')} (default: console)
   -o, --output <file>            Write the report to <file>; the console report still goes to stdout
   -q, --quiet                    Print only failures and the summary
+      --schema-registry <url>    Schema registry the producer uses, to read Confluent-framed Avro
+                                 with its writer schema (default: HERALD_SCHEMA_REGISTRY_URL;
+                                 credentials: HERALD_SCHEMA_REGISTRY_USERNAME / _PASSWORD).
+                                 Without one, framed Avro cannot be verified and fails
   -h, --help                     Show this help
 
 ${BROKER_USAGE}
@@ -82,6 +89,8 @@ export interface VerifyArgs {
   readonly reporter: ReporterName;
   readonly output?: string;
   readonly quiet: boolean;
+  /** --schema-registry: the registry URL for Confluent-framed Avro. */
+  readonly schemaRegistry?: string;
 }
 
 /** The arguments of `herald verify`, or 'help'. Throws HERALD_USAGE. */
@@ -109,6 +118,10 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | 'help' {
   }
   const provider = stringOption(parsed, 'provider');
   const output = stringOption(parsed, 'output');
+  const schemaRegistry = stringOption(parsed, 'schema-registry');
+  if (schemaRegistry !== undefined && !/^https?:\/\/[^\s/]/i.test(schemaRegistry)) {
+    throw usageError(COMMAND, `Invalid --schema-registry ${JSON.stringify(schemaRegistry)}: give the registry's http(s) URL, e.g. --schema-registry http://localhost:8081.`);
+  }
   return {
     contracts,
     ...(factories === undefined ? {} : { factories }),
@@ -119,6 +132,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | 'help' {
     ...(provider === undefined ? {} : { provider }),
     ...(description === undefined ? {} : { description }),
     ...(output === undefined ? {} : { output }),
+    ...(schemaRegistry === undefined ? {} : { schemaRegistry }),
   };
 }
 
@@ -184,6 +198,12 @@ function nothingSelected(args: VerifyArgs, contracts: readonly Contract[]): Hera
   );
 }
 
+/** --schema-registry's URL, with the credentials HERALD_SCHEMA_REGISTRY_USERNAME / _PASSWORD give. */
+function registryOption(url: string, env: Env): SchemaRegistryConfig {
+  const username = env[SCHEMA_REGISTRY_ENV.username];
+  return username === undefined || username === '' ? { url } : { url, auth: { username, password: env[SCHEMA_REGISTRY_ENV.password] ?? '' } };
+}
+
 /** Runs `herald verify`; resolves with the exit status (errors propagate to `main`). */
 export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
@@ -199,6 +219,7 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
         provider: providerToVerify(args, source, contracts),
         ...(args.consumers.length === 0 ? {} : { consumers: args.consumers }),
         ...(args.description === undefined ? {} : { description: args.description }),
+        ...(args.schemaRegistry === undefined ? {} : { schemaRegistry: registryOption(args.schemaRegistry, io.env) }),
         ...(consoleOnStdout && !args.quiet
           ? { onPair: (pair) => io.stdout(`${formatPairLine({ ...pair, producedBy: args.broker === undefined ? 'factories' : 'triggers' }, { color })}\n`) }
           : {}),

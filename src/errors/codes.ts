@@ -232,6 +232,10 @@ export const errorCatalogue = {
     what: 'A message body could not be decoded as Avro for its interaction: truncated, bytes left over, invalid data, Confluent framing where bare Avro is expected, or JSON where Avro is expected.',
     fix: 'Check the producer serialises with the schema the contract names (or a compatible one) and the framing it expects; pass the schema registry so the writer schema is used.',
   },
+  HERALD_AVRO_WRITER_SCHEMA_UNKNOWN: {
+    what: "A Confluent-framed Avro message was to be verified without a schema registry: its schema id cannot be resolved to the writer's schema. Avro data carries no field names, so reading it with the contract's schema would go by position, and a writer that renamed or reordered a field could pass.",
+    fix: 'Pass the schema registry the producer uses: --schema-registry <url> (herald verify), the schemaRegistry option, or HERALD_SCHEMA_REGISTRY_URL.',
+  },
   HERALD_AVRO_SCHEMA_NOT_FOUND: {
     what: 'The schema registry does not know a schema id (from a message header) or subject.',
     fix: 'Point Herald at the registry the producer used, or register the schema first.',

@@ -33,6 +33,12 @@ export interface ActualMessage {
   readonly content: JsonValue | undefined;
   readonly contentType?: string;
   readonly metadata: { readonly [key: string]: JsonValue | undefined };
+  /**
+   * The metadata values carry their types already (a transport's decoding read untyped bytes as
+   * the expected type where the wire has none, src/transport/decode.ts): text is not read again
+   * as a number or boolean, so an AMQP header sent as the string "1" does not pass for 1.
+   */
+  readonly typedMetadata?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -753,7 +759,7 @@ function metadataRules(rules: RuleMap): MetadataRules {
  * matchMetadata({ kafka_key: 'order-1' }, { kafka_key: 'order-2' }, {});
  * // → [{ code: 'value', part: 'metadata', path: 'kafka_key', … }]
  */
-export function matchMetadata(expected: JsonObject, actual: { readonly [key: string]: JsonValue | undefined }, rules: RuleMap): Mismatch[] {
+export function matchMetadata(expected: JsonObject, actual: { readonly [key: string]: JsonValue | undefined }, rules: RuleMap, options: { readonly typed?: boolean } = {}): Mismatch[] {
   const w = newWalk('metadata');
   const { byKey, problems } = metadataRules(rules);
   for (const problem of problems) reportProblem(problem, w);
@@ -765,7 +771,7 @@ export function matchMetadata(expected: JsonObject, actual: { readonly [key: str
       w.out.push({ code: 'missing', part: 'metadata', path: key, expected: e, actual: undefined, message: `Expected the metadata key ${JSON.stringify(key)} but it is missing` });
       continue;
     }
-    const a = asExpectedType(e, found);
+    const a = options.typed === true ? found : asExpectedType(e, found);
     const rule = byKey.get(key);
     if (rule !== undefined) applyLeafRules(rule.matchers, rule.combine, false, e, a, w);
     else if (/^content-?type$/i.test(key) && typeof e === 'string' && typeof a === 'string') {
@@ -857,7 +863,7 @@ export function matchMessage(interaction: MessageInteraction, actual: ActualMess
   if (actualType !== undefined && metadata['contentType'] === undefined && interaction.metadata['contentType'] !== undefined) {
     metadata = { ...metadata, contentType: actualType };
   }
-  out.push(...matchMetadata(interaction.metadata, metadata, interaction.matchingRules.metadata));
+  out.push(...matchMetadata(interaction.metadata, metadata, interaction.matchingRules.metadata, actual.typedMetadata === true ? { typed: true } : {}));
   return out;
 }
 

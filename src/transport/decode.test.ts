@@ -77,17 +77,46 @@ describe('toActualMessage', () => {
 
   it('lets a topic routing-key pattern in the contract match a key it binds', () => {
     const i = interaction({}, { contentType: 'application/json', amqp_exchange: 'orders', amqp_exchange_type: 'topic', amqp_routing_key: 'order.*' });
-    const captured = (key: string): CapturedMessage => ({ channel: amqpExchange('orders', key), headers: {}, properties: {}, body: Buffer.from('{}') });
+    const captured = (key: string): CapturedMessage => ({ channel: amqpExchange('orders', key), headers: {}, properties: {}, contentType: 'application/json', body: Buffer.from('{}') });
     expect(matchCaptured(i, captured('order.created'))).toEqual([]);
     expect(matchCaptured(i, captured('invoice.created')).map((m) => m.path)).toEqual(['amqp_routing_key']);
   });
 
   it('matches a queue channel through the default exchange', () => {
     const i = interaction({}, { contentType: 'application/json', amqp_exchange: '', amqp_exchange_type: 'direct', amqp_routing_key: 'billing', amqp_queue: 'billing' });
-    expect(matchCaptured(i, { channel: amqpQueue('billing'), headers: {}, properties: {}, body: Buffer.from('{}') })).toEqual([]);
+    expect(matchCaptured(i, { channel: amqpQueue('billing'), headers: {}, properties: {}, contentType: 'application/json', body: Buffer.from('{}') })).toEqual([]);
   });
 
-  it("assumes the contract's content type when the transport carries none, and reports a different one", () => {
+  it('keeps AMQP header types: a string header fails a number the contract expects, a typed one passes', () => {
+    const i = interaction({}, { contentType: 'application/json', 'x-attempt': 1, replay: false }, { rules: { 'x-attempt': { combine: 'AND', matchers: [{ match: 'integer' }] } } });
+    const captured = (headers: CapturedMessage['headers']): CapturedMessage => ({ channel: amqpExchange('orders', 'order.created'), headers, properties: {}, contentType: 'application/json', body: Buffer.from('{}') });
+    expect(matchCaptured(i, captured({ 'x-attempt': 1, replay: false }))).toEqual([]);
+    const mismatches = matchCaptured(i, captured({ 'x-attempt': '1', replay: 'false' }));
+    expect(mismatches.map((m) => [m.path, m.actual])).toEqual([
+      ['x-attempt', '1'],
+      ['replay', 'false'],
+    ]);
+    expect(mismatches[0]?.message).toMatch(/integer/i);
+  });
+
+  it("reads AMQP's expiration property, text on the wire, as the number of milliseconds it holds", () => {
+    const i = interaction({}, { contentType: 'application/json', amqp_expiration: 60000 });
+    expect(matchCaptured(i, { channel: amqpExchange('orders', 'k'), headers: {}, properties: { expiration: '60000' }, contentType: 'application/json', body: Buffer.from('{}') })).toEqual([]);
+  });
+
+  it('fails an AMQP message without the content_type property the contract declares, naming it once', () => {
+    const declaredInContents = interaction({ id: 1 }, {});
+    const declaredInMetadata = interaction({ id: 1 }, { contentType: 'application/json' });
+    const captured: CapturedMessage = { channel: amqpExchange('orders', 'order.created'), headers: {}, properties: {}, body: Buffer.from('{"id":1}') };
+    for (const i of [declaredInContents, declaredInMetadata]) {
+      const mismatches = matchCaptured(i, captured);
+      expect(mismatches).toEqual([expect.objectContaining({ code: 'missing', part: 'metadata', path: 'contentType', expected: 'application/json' })]);
+      expect(mismatches[0]?.message).toContain('content_type');
+      expect(matchCaptured(i, { ...captured, contentType: 'application/json' })).toEqual([]);
+    }
+  });
+
+  it("assumes the contract's content type when Kafka carries none, and reports a different one", () => {
     const i = interaction({ id: 1 }, { contentType: 'application/json' });
     expect(toActualMessage(kafkaMessage('{"id":1}'), i).contentType).toBe('application/json');
     expect(matchCaptured(i, kafkaMessage('{"id":1}', { contentType: 'text/plain' })).map((m) => m.code)).toContain('content-type');

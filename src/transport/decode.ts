@@ -10,6 +10,7 @@ import { matchMessage, type ActualMessage } from '../matching/engine';
 import type { Mismatch } from '../matching/mismatch';
 import { isTopicPattern, topicMatches } from './routing';
 import type { CapturedMessage, HeaderValue } from './types';
+import { wireTraits } from './wire';
 
 /** An actual message plus what could not be decoded (reported as `decode` mismatches). */
 export interface DecodedMessage extends ActualMessage {
@@ -63,48 +64,76 @@ function decodeBody(body: Buffer, interaction: MessageInteraction, contentType: 
   return { content: text };
 }
 
-/** Header bytes as text; a number or boolean when the contract's expected value is one and the text reads as it. */
-function decodeHeader(value: HeaderValue, expected: JsonValue | undefined): JsonValue {
+/**
+ * A header value for matching. Bytes (Kafka headers and keys) become UTF-8 text, read as a number
+ * or boolean when the contract's expected value is one and the text reads as it: bytes have no
+ * type of their own. Typed values (AMQP field tables) keep their type: the string "1" is a string.
+ */
+function decodeHeader(value: HeaderValue, expected: JsonValue | undefined, typed: boolean): JsonValue {
   if (value === null) return null;
-  let v: string | number | boolean = Buffer.isBuffer(value) ? value.toString('utf8') : value;
-  if (typeof v === 'string') {
-    const text = v.trim();
-    if (typeof expected === 'number' && text !== '' && /^-?\d/.test(text) && Number.isFinite(Number(text))) v = Number(text);
-    else if (typeof expected === 'boolean' && (text === 'true' || text === 'false')) v = text === 'true';
-  }
-  return v;
+  if (!Buffer.isBuffer(value)) return typed ? value : readAs(value, expected);
+  const text = value.toString('utf8');
+  return typed ? text : readAs(text, expected);
 }
+
+/** An untyped wire's value read as the contract's expected JSON type, when it reads as one. */
+function readAs(value: string | number | boolean, expected: JsonValue | undefined): JsonValue {
+  if (typeof value !== 'string') return typeof expected === 'string' ? String(value) : value;
+  const text = value.trim();
+  if (typeof expected === 'number' && text !== '' && /^-?\d/.test(text) && Number.isFinite(Number(text))) return Number(text);
+  if (typeof expected === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
+  if (expected === null && text === 'null') return null;
+  return value;
+}
+
+/** AMQP's `expiration` property is text on the wire that holds milliseconds (AMQP 0-9-1, basic properties). */
+const NUMERIC_TEXT_PROPERTIES = new Set(['expiration']);
 
 /**
  * Decodes a captured message for matching against `interaction`:
  *
  * - body: JSON content types are parsed (a `decode` mismatch when it is not JSON), text types
  *   become a string, binary content (`encoded: "base64"` in the contract) a base64 string;
- * - headers: bytes become UTF-8 text, or a number / boolean when the contract expects one;
+ * - headers: Kafka's bytes become UTF-8 text, or a number / boolean when the contract expects
+ *   one; AMQP's typed values keep their type (a string header never satisfies a number);
  * - key (`kafka_key`), AMQP properties (`amqp_*`), content type and the channel
  *   (`kafka_topic`, `amqp_exchange`, `amqp_routing_key`…) become metadata. A topic-exchange
  *   routing-key pattern in the contract (`orders.*`) matches a routing key it binds.
  *
- * When the transport carries no content type (Kafka without a content-type header), the
- * contract's is assumed.
+ * When Kafka carries no content type (no content-type header), the contract's is assumed; on
+ * AMQP, where `content_type` is a basic property consumers' converters read, a message without
+ * one is a `missing` metadata mismatch (see wireTraits).
  *
  * @example
  * const actual = toActualMessage(await capture.next(), interaction);
  * const mismatches = [...actual.decodeMismatches, ...matchMessage(interaction, actual)];
  */
 export function toActualMessage(captured: CapturedMessage, interaction: MessageInteraction): DecodedMessage {
+  const wire = wireTraits(captured.channel);
   const expectedType = contentTypeOf(interaction);
-  const contentType = captured.contentType !== undefined && captured.contentType !== '' ? captured.contentType : (expectedType ?? 'application/json');
+  const carried = captured.contentType !== undefined && captured.contentType !== '' ? captured.contentType : undefined;
+  const contentType = carried ?? (wire.contentTypeIsProperty ? undefined : (expectedType ?? 'application/json'));
   // The body is read the way the contract says; a content-type mismatch is the engine's to report.
-  const { content, mismatch } = decodeBody(captured.body, interaction, expectedType ?? contentType);
+  const { content, mismatch } = decodeBody(captured.body, interaction, expectedType ?? contentType ?? 'application/json');
+  const mismatches: Mismatch[] = mismatch === undefined ? [] : [mismatch];
+  if (contentType === undefined && expectedType !== undefined) {
+    mismatches.push({
+      code: 'missing',
+      part: 'metadata',
+      path: META.contentType,
+      expected: expectedType,
+      actual: undefined,
+      message: `Expected the content_type property ${JSON.stringify(expectedType)} but the message has none: on ${captured.channel.transport.toUpperCase()} the content type is a property of the message that consumers' converters read, so it is not assumed from the contract. Set contentType when publishing`,
+    });
+  }
 
   const expectedMeta = interaction.metadata;
   const metadata: { [key: string]: JsonValue | undefined } = {};
-  for (const [name, value] of Object.entries(captured.headers)) metadata[name] = decodeHeader(value, expectedMeta[name]);
-  if (captured.key !== undefined && captured.key !== null) metadata[META.kafkaKey] = decodeHeader(captured.key, expectedMeta[META.kafkaKey]);
+  for (const [name, value] of Object.entries(captured.headers)) metadata[name] = decodeHeader(value, expectedMeta[name], wire.typedHeaders);
+  if (captured.key !== undefined && captured.key !== null) metadata[META.kafkaKey] = decodeHeader(captured.key, expectedMeta[META.kafkaKey], false);
   for (const [name, key] of Object.entries(AMQP_PROPERTY_KEYS)) {
     const value = captured.properties[name];
-    if (value !== undefined) metadata[key] = typeof value === 'string' ? decodeHeader(value, expectedMeta[key]) : value;
+    if (value !== undefined) metadata[key] = typeof value === 'string' ? decodeHeader(value, expectedMeta[key], !NUMERIC_TEXT_PROPERTIES.has(name)) : value;
   }
   const channel: JsonObject = channelMetadata(captured.channel);
   const expectedKey = expectedMeta[META.amqpRoutingKey];
@@ -120,13 +149,14 @@ export function toActualMessage(captured: CapturedMessage, interaction: MessageI
     channel[META.amqpRoutingKey] = expectedKey;
   }
   Object.assign(metadata, channel);
-  metadata[META.contentType] = contentType;
+  if (contentType !== undefined) metadata[META.contentType] = contentType;
 
   return {
     content,
-    contentType,
+    ...(contentType === undefined ? {} : { contentType }),
     metadata,
-    decodeMismatches: mismatch === undefined ? [] : [mismatch],
+    typedMetadata: true,
+    decodeMismatches: mismatches,
   };
 }
 
@@ -141,6 +171,12 @@ export function matchCaptured(interaction: MessageInteraction, captured: Capture
   const actual = toActualMessage(captured, interaction);
   const mismatches = matchMessage(interaction, actual);
   if (actual.decodeMismatches.length === 0) return mismatches;
-  // The engine saw no body: drop its "missing body" report in favour of the decode mismatch.
-  return [...actual.decodeMismatches, ...mismatches.filter((m) => !(m.part === 'body' && m.path === '$' && m.code === 'missing'))];
+  // The engine saw no body when it did not decode: drop its "missing body" report in favour of the decode mismatch;
+  // a missing content type is reported once, here, not again by the engine's metadata check.
+  const bodyUndecoded = actual.decodeMismatches.some((m) => m.part === 'body');
+  const reported = new Set(actual.decodeMismatches.map((m) => `${m.part} ${m.path}`));
+  return [
+    ...actual.decodeMismatches,
+    ...mismatches.filter((m) => !(bodyUndecoded && m.part === 'body' && m.path === '$' && m.code === 'missing') && !(m.part === 'metadata' && reported.has(`${m.part} ${m.path}`))),
+  ];
 }

@@ -4,7 +4,7 @@
  */
 import { AMQP_PROPERTY_KEYS } from '../contract/channel';
 import type { JsonValue } from '../contract/json';
-import type { AmqpChannel } from '../contract/model';
+import type { AmqpChannel, Channel } from '../contract/model';
 import { describeChannel } from './describe';
 import { transportError } from './errors';
 import type { HeaderValue, OutgoingMessage } from './types';
@@ -80,3 +80,24 @@ export function amqpQueueName(c: AmqpChannel): string {
   return c.queue ?? c.routingKey ?? '';
 }
 
+
+/**
+ * What a transport's wire carries, for decoding: whether the content type is a property of every
+ * message (AMQP's basic property `content_type`, which consumers' message converters read) or
+ * only a header convention (Kafka's `content-type`, absent from most records), and whether
+ * header values arrive typed (AMQP field tables) or as bytes (Kafka).
+ */
+export interface WireTraits {
+  /** A message without a content type lacks something its consumers read: the contract's is not assumed. */
+  readonly contentTypeIsProperty: boolean;
+  /** Header values keep their wire type: the text "1" is a string, never the number 1. */
+  readonly typedHeaders: boolean;
+}
+
+const KAFKA_WIRE: WireTraits = { contentTypeIsProperty: false, typedHeaders: false };
+const AMQP_WIRE: WireTraits = { contentTypeIsProperty: true, typedHeaders: true };
+
+/** The wire traits of the transport a message travelled on (its captured channel says which). */
+export function wireTraits(channel: Channel): WireTraits {
+  return channel.transport === 'amqp' ? AMQP_WIRE : KAFKA_WIRE;
+}

@@ -147,6 +147,86 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
     expect(report.results[0]?.notes).toEqual([expect.stringContaining('2 messages arrived')]);
   });
 
+  describe('each interaction is satisfied only by what its own trigger caused', () => {
+    /** OrderPlaced's publisher sends once, then once more after `lateMs` without awaiting it (a retry gone wrong). */
+    const placedTwice = (lateMs: number, pending: Promise<void>[]) => async (_: unknown, ctx: TriggerContext) => {
+      await publishPlaced(ctx, 'ord-7');
+      pending.push(new Promise<void>((resolve) => setTimeout(() => void publishPlaced(ctx, 'ord-7').then(resolve), lateMs)));
+    };
+
+    it("fails the next interaction, whose trigger published nothing, when only a late duplicate of the previous one's message arrives", async () => {
+      const pending: Promise<void>[] = [];
+      const definition = providerTriggers('orders', {
+        states: { 'an order exists': () => undefined },
+        // OrderCancelled's trigger forgets to publish; OrderPlaced's late duplicate would match its contract.
+        triggers: { 'an OrderPlaced event': placedTwice(150, pending), 'an OrderCancelled event': async () => undefined },
+      });
+      await using transport = new InMemoryTransport();
+      const report = await verifyProviderOnBroker([shipping], definition, { transport, settleMs: 50, timeoutMs: 600 });
+      await Promise.all(pending);
+      const [placedResult, cancelledResult] = report.results;
+      expect(cancelledResult).toMatchObject({ status: 'failed', error: { code: 'HERALD_TRANSPORT_TIMEOUT' } });
+      expect(cancelledResult?.error?.message).toContain('nothing of its own arrived');
+      expect(cancelledResult?.error?.message).toContain('1 late duplicate(s) of what the trigger of "an OrderPlaced event" caused');
+      expect(placedResult?.status).toBe('passed');
+      expect(placedResult?.notes).toEqual([expect.stringContaining('1 duplicate(s) of a message this interaction\'s trigger caused arrived again on Kafka topic')]);
+      expect(placedResult?.notes[0]).toContain('1 during "an OrderCancelled event"');
+      expect(report.summary.ok).toBe(false);
+    });
+
+    it('passes the next interaction on its own message when a late duplicate of the previous one arrives first', async () => {
+      const pending: Promise<void>[] = [];
+      const definition = providerTriggers('orders', {
+        states: { 'an order exists': () => undefined },
+        triggers: {
+          'an OrderPlaced event': placedTwice(100, pending),
+          'an OrderCancelled event': async (params, ctx) => {
+            await new Promise((resolve) => setTimeout(resolve, 200));
+            await cancelTrigger(params, ctx);
+          },
+        },
+      });
+      await using transport = new InMemoryTransport();
+      const report = await verifyProviderOnBroker([shipping], definition, { transport, settleMs: 50, timeoutMs: 2000 });
+      await Promise.all(pending);
+      expect(report.results.map((r) => r.status)).toEqual(['passed', 'passed']);
+      expect(report.results[0]?.notes[0]).toContain('1 during "an OrderCancelled event"');
+      expect(report.results[1]?.notes).toEqual([]);
+    });
+
+    it('reports duplicates of the matching message that arrive after the match, as a note', async () => {
+      const definition = providerTriggers('orders', {
+        states: { 'an order exists': () => undefined },
+        triggers: {
+          'an OrderPlaced event': async (_, ctx) => {
+            await publishPlaced(ctx, 'ord-7');
+            await publishPlaced(ctx, 'ord-7');
+          },
+        },
+      });
+      await using transport = new InMemoryTransport();
+      const report = await verifyProviderOnBroker([shipping], definition, { transport, description: /Placed/, settleMs: 50 });
+      expect(report.results[0]?.status).toBe('passed');
+      expect(report.results[0]?.notes).toEqual([expect.stringMatching(/^1 duplicate\(s\) of a message this interaction's trigger caused arrived again on Kafka topic "orders\.v1\.herald-[0-9a-f]{8}" .*\(1 after the match\): the producer published it more than once/)]);
+    });
+
+    it('tells apart a message that is not a copy: a different order placed later is the next interaction\'s candidate', async () => {
+      const definition = providerTriggers('orders', {
+        states: { 'an order exists': () => undefined },
+        triggers: {
+          'an OrderPlaced event': async (_, ctx) => publishPlaced(ctx, 'ord-7'),
+          'an OrderCancelled event': async (_, ctx) => publishPlaced(ctx, 'ord-8'),
+        },
+      });
+      await using transport = new InMemoryTransport();
+      const report = await verifyProviderOnBroker([shipping], definition, { transport, settleMs: 50 });
+      expect(report.results.map((r) => [r.status, r.notes])).toEqual([
+        ['passed', []],
+        ['passed', []],
+      ]);
+    });
+  });
+
   it('checks the AMQP routing key on a topic exchange as metadata, and ignores the consumer-side queue', async () => {
     const publishWith = (routingKey: string) => async (_: unknown, ctx: TriggerContext) => {
       expect(ctx.exchange).toBe(`billing.${ctx.namespace}`);

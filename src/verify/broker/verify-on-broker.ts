@@ -7,8 +7,11 @@
  * verification's, plus what the run used on the broker.
  *
  * Which message is the interaction's: every message arriving on the channel after the trigger
- * was called is a candidate. The first one that matches passes the interaction; the others are
- * ignored (a note counts them). When none matches, the closest one (fewest mismatches) is reported,
+ * was called is a candidate, except late duplicates of what an earlier interaction's trigger
+ * caused (captures.ts, "trigger windows"): those are reported on that interaction and never
+ * satisfy this one. The first candidate that matches passes the interaction; the others are
+ * ignored (a note counts them), and duplicates of the match arriving within `settleMs` after it
+ * (or later in the run) are reported in a note. When none matches, the closest one (fewest mismatches) is reported,
  * once `settleMs` passed after the last candidate or the timeout ran out. Nothing at all within
  * `timeoutMs` is a failure with HERALD_TRANSPORT_TIMEOUT naming the channel and the trigger.
  *
@@ -31,7 +34,7 @@ import { summarise, type InteractionResult, type InteractionStatus, type Verific
 import { closest, describeInteraction, errorInfo, setUpStates, type ErrorInfo } from '../states';
 import { withTimeout } from '../timeout';
 import { CONSUMER_SIDE_KEYS, contractsToVerify, withoutKeys, type VerifyOptions } from '../verify-provider';
-import { captureChannelFor, CapturePool, collect, type Evaluation } from './captures';
+import { captureChannelFor, CapturePool, collect, TriggerWindow, type Evaluation } from './captures';
 import { connectionDetails, isAmqpConnection, isKafkaConnection, type BrokerConnection } from './connection';
 import type { BrokerProviderDefinition, Trigger, TriggerContext } from './definition';
 import { runNamespace, type RunNamespace } from './namespace';
@@ -169,7 +172,9 @@ async function verifyOnBroker(run: RunState, contract: Contract, interaction: Me
     } catch (error) {
       return transportFailure(error, 'HERALD_TRANSPORT_OPERATION_FAILED');
     }
-    const isNew = run.pool.since(capture);
+    // From here on, what arrives is this interaction's, unless it copies an earlier one's message.
+    const window = new TriggerWindow(interaction.description, notes, onChannel);
+    const isOwn = run.pool.open(capture, window);
 
     const timeoutMs = options.timeoutMs ?? DEFAULT_BROKER_TIMEOUT_MS;
     const triggerTimeoutMs = definition.triggerTimeoutMs ?? timeoutMs;
@@ -215,13 +220,16 @@ async function verifyOnBroker(run: RunState, contract: Contract, interaction: Me
     };
     let collected;
     try {
-      collected = await collect(capture, isNew, deadline, options.settleMs ?? DEFAULT_SETTLE_MS, evaluate);
+      collected = await collect(capture, isOwn, window, deadline, options.settleMs ?? DEFAULT_SETTLE_MS, evaluate);
     } catch (error) {
       if (!isTransportError(error)) return finish('failed', [], errorInfo(error, 'HERALD_TRANSPORT_OPERATION_FAILED'));
       await run.pool.discard(listenOn);
       return transportFailure(error, 'HERALD_TRANSPORT_OPERATION_FAILED');
     }
+    window.end();
     const { best, arrived } = collected;
+    const copies = [...window.copiesOfEarlier].map(([description, n]) => `${n} late duplicate(s) of what the trigger of "${description}" caused`).join(', ');
+    const notOwn = copies === '' ? '' : ` (${copies} arrived meanwhile: they are that interaction's, and cannot satisfy this one)`;
     if (best === undefined) {
       const hint = isAmqpChannel(channel)
         ? `publishes to ctx.exchange (${JSON.stringify(channel.exchange)}) with the routing key ${JSON.stringify(channel.routingKey ?? '')}`
@@ -230,7 +238,7 @@ async function verifyOnBroker(run: RunState, contract: Contract, interaction: Me
           : 'publishes to ctx.channel';
       return finish('failed', [], {
         code: 'HERALD_TRANSPORT_TIMEOUT',
-        message: `Failed to receive the message of ${where} on ${onChannel} within ${timeoutMs} ms of calling its trigger: nothing arrived, although the trigger finished. Check that the trigger ${hint} and awaits the publish, or raise timeoutMs.`,
+        message: `Failed to receive the message of ${where} on ${onChannel} within ${timeoutMs} ms of calling its trigger: nothing ${copies === '' ? '' : 'of its own '}arrived, although the trigger finished${notOwn}. Check that the trigger ${hint} and awaits the publish, or raise timeoutMs.`,
       });
     }
     notes.push(...best.evaluation.notes);
@@ -239,6 +247,7 @@ async function verifyOnBroker(run: RunState, contract: Contract, interaction: Me
       return finish('passed', []);
     }
     if (arrived > 1) notes.push(`${arrived} messages arrived on ${onChannel} during this interaction and none matched; the closest one is reported.`);
+    if (copies !== '') notes.push(`Not counted for this interaction: ${copies}.`);
     return finish('failed', best.evaluation.mismatches);
   } finally {
     await states.teardown();
