@@ -17,9 +17,10 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '../contract/json';
 import type { MessageInteraction, RuleJson, RuleMap } from '../contract/model';
 import { isHeraldError } from '../errors/herald-error';
-import { jsonType, show } from '../matchers/kind';
-import { jsonEqual } from '../matchers/kinds/equality';
-import { checkRule } from '../matchers/registry';
+import { numberLiteral } from '../contract/number-literals';
+import { codePointHint, jsonType, loneSurrogate, show } from '../matchers/kind';
+import { jsonEqual, showWritten } from '../matchers/kinds/equality';
+import { appliesToItems, cascadeRule, checkRule, nestedRules, normaliseRule } from '../matchers/registry';
 import type { CheckFailure, Mismatch, MismatchCode, MismatchPart } from './mismatch';
 import { formatPath, formatTokens, parsePath, tokenWeight, type ParsedPath, type PathSegment, type PathToken } from './path';
 
@@ -248,65 +249,10 @@ function readRuleList(path: string, list: unknown, problems: RuleProblem[]): Pic
   return { combine, matchers, cascadedMatchers: cascadedOf(matchers) };
 }
 
-const ALIASES: Readonly<Record<string, string>> = {
-  min: 'type',
-  max: 'type',
-  'min-type': 'type',
-  'max-type': 'type',
-  'content-type': 'contentType',
-  'array-contains': 'arrayContains',
-  'not-empty': 'notEmpty',
-  'each-key': 'eachKey',
-  'each-value': 'eachValue',
-};
-
-/** Resolves Pact's spellings of a matcher (pact-rust `MatchingRule::from_json`); a string is a problem. */
-function normaliseRule(raw: unknown): RuleJson | string {
-  if (!isRecord(raw)) return 'the matcher is not an object';
-  const name = raw['match'] ?? raw['pact:matcher:type'];
-  const rule = raw as RuleJson;
-  if (typeof name === 'string') {
-    const alias = ALIASES[name];
-    return alias === undefined && raw['match'] === name ? rule : { ...rule, match: alias ?? name };
-  }
-  // V2 rules name no matcher: Pact infers it from the options.
-  if ('regex' in raw) return { ...rule, match: 'regex' };
-  if (typeof raw['min'] === 'number' || typeof raw['max'] === 'number') return { ...rule, match: 'type' };
-  for (const flavour of ['timestamp', 'time', 'date'] as const) {
-    const format = raw[flavour];
-    if (typeof format === 'string') return { match: flavour === 'timestamp' ? 'datetime' : flavour, format };
-  }
-  return 'it has no "match" field and its type cannot be guessed';
-}
-
-/** Pact's min/max apply only where the rule was written, never to values it cascades to. */
-function forCascade(rule: RuleJson): RuleJson {
-  if (rule.match !== 'type' || (rule['min'] === undefined && rule['max'] === undefined)) return rule;
-  const { min: _min, max: _max, ...rest } = rule;
-  return rest as RuleJson;
-}
-
+/** What survives of each matcher when the rule cascades to a child (MatcherKind.cascade). */
 function cascadedOf(matchers: RuleJson[]): readonly RuleJson[] {
-  const out = matchers.map(forCascade);
-  return out.every((r, i) => r === matchers[i]) ? matchers : out;
-}
-
-const nestedCache = new WeakMap<RuleJson, readonly RuleJson[]>();
-
-/** Normalised nested rules of eachKey / eachValue. */
-function nestedRules(rule: RuleJson): readonly RuleJson[] {
-  const cached = nestedCache.get(rule);
-  if (cached !== undefined) return cached;
-  const rules = rule['rules'];
-  const out: RuleJson[] = [];
-  if (Array.isArray(rules)) {
-    for (const raw of rules) {
-      const r = normaliseRule(raw);
-      if (typeof r !== 'string') out.push(r);
-    }
-  }
-  nestedCache.set(rule, out);
-  return out;
+  const out = matchers.flatMap((r) => cascadeRule(r) ?? []);
+  return out.length === matchers.length && out.every((r, i) => r === matchers[i]) ? matchers : out;
 }
 
 /** The implicit rule eachValue gives its children (pact-rust: `path.*` with the nested rules). */
@@ -352,12 +298,18 @@ interface Walk {
   /** The walk that reports contract errors (a probe's parent), and the errors it already reported. */
   readonly owner: Walk | undefined;
   readonly reported: Set<string>;
+  /**
+   * Number literals of the leaf being compared, as written (contract/number-literals.ts): set by
+   * `descend` from the parents, read by the leaf checks. Undefined: the text is JSON.stringify's.
+   */
+  expectedText: string | undefined;
+  actualText: string | undefined;
 }
 
 const stop = (w: Walk): boolean => w.failFast && w.failed;
 
 function newWalk(part: MismatchPart, owner?: Walk): Walk {
-  return { part, out: [], failFast: owner !== undefined, failed: false, segments: [], owner, reported: owner?.reported ?? new Set() };
+  return { part, out: [], failFast: owner !== undefined, failed: false, segments: [], owner, reported: owner?.reported ?? new Set(), expectedText: undefined, actualText: undefined };
 }
 
 function report(w: Walk, code: MismatchCode, expected: JsonValue | undefined, actual: JsonValue | undefined, message: string, rule?: RuleJson, extra?: PathSegment): void {
@@ -378,22 +330,31 @@ function compare(expected: JsonValue, actual: JsonValue, cursor: Cursor, w: Walk
   }
 }
 
-function descend(expected: JsonValue, actual: JsonValue, cursor: Cursor, segment: PathSegment, w: Walk): void {
+/** Compares `expectedParent[expectedKey]` with `actualParent[segment]`, reading number literals from the parents. */
+function descend(expectedParent: JsonObject | JsonValue[], expectedKey: string | number, actualParent: JsonObject | JsonValue[], cursor: Cursor, segment: PathSegment, w: Walk): void {
+  const expected = (expectedParent as Record<string, JsonValue>)[expectedKey] as JsonValue;
+  const actual = (actualParent as Record<string, JsonValue>)[segment] as JsonValue;
   w.segments.push(segment);
+  if (typeof expected === 'number' || typeof actual === 'number') {
+    w.expectedText = numberLiteral(expectedParent, expectedKey);
+    w.actualText = numberLiteral(actualParent, segment);
+  }
   compare(expected, actual, cursor, w);
+  w.expectedText = undefined;
+  w.actualText = undefined;
   w.segments.pop();
 }
 
-/** Matchers that pact-rust accepts on an array as such: they apply to its items. */
-const ITEM_RULES = new Set(['regex', 'number', 'integer', 'decimal', 'real', 'date', 'time', 'datetime', 'timestamp', 'include', 'contentType', 'boolean', 'semver', 'values', 'eachKey']);
-
 function compareObject(expected: JsonObject, actual: JsonObject, cursor: Cursor, w: Walk): void {
+  for (const key in actual) {
+    if (unencodable(key, w, key) && stop(w)) return;
+  }
   const best = cursor.best;
   if (best === undefined) {
     missingKeys(expected, actual, w);
     for (const key in expected) {
       if (stop(w)) return;
-      if (Object.prototype.hasOwnProperty.call(actual, key)) descend(expected[key] as JsonValue, actual[key] as JsonValue, cursor.child(key), key, w);
+      if (Object.prototype.hasOwnProperty.call(actual, key)) descend(expected, key, actual, cursor.child(key), key, w);
     }
     return;
   }
@@ -426,16 +387,17 @@ function compareObject(expected: JsonObject, actual: JsonObject, cursor: Cursor,
   if (byValue) {
     // Keys are free: each actual value is compared with the expected one under the same key, or the first.
     const keys = Object.keys(expected);
-    const first = keys.length === 0 ? undefined : expected[keys[0] as string];
+    const firstKey = keys[0];
+    const first = firstKey === undefined ? undefined : expected[firstKey];
     if (!cascaded) checkKeys(matchers, actual, w);
     if (first === undefined) return;
     const star = eachValue ? starChildOf(list) : undefined;
     for (const key in actual) {
       if (stop(w)) return;
-      const template = Object.prototype.hasOwnProperty.call(expected, key) ? (expected[key] as JsonValue) : first;
+      const templateKey = Object.prototype.hasOwnProperty.call(expected, key) ? key : (firstKey as string);
       let child = cursor.child(key);
       if (star !== undefined) child = child.inject({ rule: star, weight: best.weight });
-      descend(template, actual[key] as JsonValue, child, key, w);
+      descend(expected, templateKey, actual, child, key, w);
     }
     return;
   }
@@ -445,7 +407,7 @@ function compareObject(expected: JsonObject, actual: JsonObject, cursor: Cursor,
   if (!cascaded) checkKeys(matchers, actual, w);
   for (const key in expected) {
     if (stop(w)) return;
-    if (Object.prototype.hasOwnProperty.call(actual, key)) descend(expected[key] as JsonValue, actual[key] as JsonValue, cursor.child(key), key, w);
+    if (Object.prototype.hasOwnProperty.call(actual, key)) descend(expected, key, actual, cursor.child(key), key, w);
   }
 }
 
@@ -481,7 +443,7 @@ function compareArray(expected: JsonValue[], actual: JsonValue[], cursor: Cursor
     // No rule: same length, item by item.
     for (let i = 0; i < expected.length; i += 1) {
       if (stop(w)) return;
-      if (i < actual.length) descend(expected[i] as JsonValue, actual[i] as JsonValue, cursor.child(i), i, w);
+      if (i < actual.length) descend(expected, i, actual, cursor.child(i), i, w);
       else report(w, 'missing', expected[i], undefined, `Expected an item at index ${i} (${show(expected[i])}) but the array has ${actual.length} item(s)`, undefined, i);
     }
     unexpectedItems(expected.length, actual, w);
@@ -506,7 +468,7 @@ function compareArray(expected: JsonValue[], actual: JsonValue[], cursor: Cursor
         itemWise = true;
       }
       passed += 1;
-    } else if (ITEM_RULES.has(name) || name === 'arrayContains') {
+    } else if (name === 'arrayContains' || appliesToItems(rule)) {
       itemWise = true;
       passed += 1;
     } else {
@@ -528,7 +490,7 @@ function compareArray(expected: JsonValue[], actual: JsonValue[], cursor: Cursor
     if (stop(w)) return;
     let child = cursor.child(i);
     if (star !== undefined) child = child.inject({ rule: star, weight: best.weight });
-    descend((i < expected.length ? expected[i] : expected[0]) as JsonValue, actual[i] as JsonValue, child, i, w);
+    descend(expected, i < expected.length ? i : 0, actual, child, i, w);
   }
 }
 
@@ -569,8 +531,10 @@ function findVariants(rule: RuleJson, expected: JsonValue[], actual: JsonValue[]
     }
     for (const problem of rules.problems) reportProblem(problem, w);
     const root = rootCursor(rules);
-    const found = actual.some((item) => {
+    const found = actual.some((item, i) => {
       const probe = newWalk(w.part, w);
+      probe.expectedText = numberLiteral(expected, index);
+      probe.actualText = numberLiteral(actual, i);
       compare(template, item, root, probe);
       return !probe.failed;
     });
@@ -579,9 +543,10 @@ function findVariants(rule: RuleJson, expected: JsonValue[], actual: JsonValue[]
 }
 
 function compareLeaf(expected: JsonValue, actual: JsonValue, cursor: Cursor, w: Walk): void {
+  if (typeof actual === 'string' && unencodable(actual, w)) return;
   const best = cursor.best;
   if (best === undefined) {
-    if (!jsonEqual(expected, actual)) reportInequality(expected, actual, w);
+    if (!jsonEqual(expected, actual, w.expectedText, w.actualText)) reportInequality(expected, actual, w);
     return;
   }
   const cascaded = cursor.cascaded;
@@ -603,11 +568,23 @@ function applyLeafRules(matchers: readonly RuleJson[], combine: 'AND' | 'OR', ca
   reportRuleFailures(failures, passed, combine, w);
 }
 
+/**
+ * A string holding a lone surrogate cannot be encoded as UTF-8: no producer can send it and no
+ * consumer can read it, whatever the rule. Reports it (naming the code point) and returns true.
+ */
+function unencodable(text: string, w: Walk, key?: string): boolean {
+  const surrogate = loneSurrogate(text);
+  if (surrogate === undefined) return false;
+  const what = key === undefined ? 'The string' : `The key ${JSON.stringify(key)}`;
+  report(w, 'value', undefined, text, `${what} holds a lone surrogate ${surrogate}, which cannot be encoded as UTF-8 (${show(text)})`, undefined, key);
+  return true;
+}
+
 function reportInequality(expected: JsonValue, actual: JsonValue, w: Walk): void {
   const te = family(expected);
   const ta = family(actual);
   if (te !== ta) report(w, 'type', expected, actual, `Expected ${describe(expected)} but got ${describe(actual)}`);
-  else report(w, 'value', expected, actual, `Expected ${show(expected)} but got ${show(actual)}`);
+  else report(w, 'value', expected, actual, `Expected ${showWritten(expected, w.expectedText)} but got ${showWritten(actual, w.actualText)}${codePointHint(expected, actual)}`);
 }
 
 interface Failure {
@@ -640,7 +617,7 @@ type RuleFailure = CheckFailure & { readonly silent?: boolean };
  */
 function runRule(rule: RuleJson, actual: JsonValue | undefined, expected: JsonValue | undefined, w: Walk): RuleFailure | undefined {
   try {
-    return checkRule(rule, actual, expected);
+    return checkRule(rule, actual, expected, { expectedText: w.expectedText, actualText: w.actualText });
   } catch (error) {
     if (!isHeraldError(error)) throw error;
     const message = `${error.message} (${error.code})`;

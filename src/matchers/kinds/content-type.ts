@@ -3,6 +3,8 @@ import { failure, stringOption, type MatcherKind } from '../kind';
 
 export const contentTypeKind: MatcherKind = {
   names: ['contentType'],
+  aliases: ['content-type'],
+  onArray: 'items',
   check({ rule, actual }) {
     const wanted = stringOption(rule, 'value') ?? '';
     if (/json/i.test(wanted) && actual !== undefined) return undefined;

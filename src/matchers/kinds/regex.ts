@@ -9,6 +9,7 @@ import { compileRegex, regexSource, type CompiledRegex } from '../regex';
 
 export const regexKind: MatcherKind = {
   names: ['regex'],
+  onArray: 'items',
   check({ rule, actual }) {
     const source = stringOption(rule, 'regex');
     if (source === undefined) return failure('unsupported', undefined, actual, 'The regex rule has no "regex" option; the contract is invalid');
