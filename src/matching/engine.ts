@@ -20,7 +20,9 @@ import { isHeraldError } from '../errors/herald-error';
 import { numberLiteral } from '../contract/number-literals';
 import { codePointHint, jsonType, loneSurrogate, show } from '../matchers/kind';
 import { jsonEqual, showWritten } from '../matchers/kinds/equality';
+import { parseMediaType, sameMediaType } from '../matchers/kinds/content-type';
 import { appliesToItems, cascadeRule, checkRule, nestedRules, normaliseRule } from '../matchers/registry';
+import { notCanonicalHint, readHeaderText } from './header-text';
 import type { CheckFailure, Mismatch, MismatchCode, MismatchPart } from './mismatch';
 import { formatPath, formatTokens, parsePath, tokenWeight, type ParsedPath, type PathSegment, type PathToken } from './path';
 
@@ -724,7 +726,8 @@ function metadataRules(rules: RuleMap): MetadataRules {
 /**
  * Compares message metadata (headers, keys, content type) with the contract's: every expected
  * key must be present and match its rule, or be equal. Extra actual keys are allowed. Header
- * values arrive as text, so "42" matches an expected 42 and "true" an expected true.
+ * values that arrive as text are read as the expected number, boolean or null only in canonical
+ * form ("42", "true", "null"; see header-text.ts); a string expected is never satisfied by a number.
  *
  * @example
  * matchMetadata({ kafka_key: 'order-1' }, { kafka_key: 'order-2' }, {});
@@ -742,60 +745,43 @@ export function matchMetadata(expected: JsonObject, actual: { readonly [key: str
       w.out.push({ code: 'missing', part: 'metadata', path: key, expected: e, actual: undefined, message: `Expected the metadata key ${JSON.stringify(key)} but it is missing` });
       continue;
     }
-    const a = asExpectedType(e, found);
+    const reading = readHeaderText(key, e, found);
+    const a = reading.value;
+    w.expectedText = numberLiteral(expected, key);
+    w.actualText = reading.literal ?? numberLiteral(actual, key);
     const rule = byKey.get(key);
-    if (rule !== undefined) applyLeafRules(rule.matchers, rule.combine, false, e, a, w);
+    if (typeof a === 'string' && loneSurrogate(a) !== undefined) unencodable(a, w);
+    else if (rule !== undefined) applyLeafRules(rule.matchers, rule.combine, false, e, a, w);
     else if (/^content-?type$/i.test(key) && typeof e === 'string' && typeof a === 'string') {
       if (!sameMediaType(e, a)) w.out.push({ code: 'content-type', part: 'metadata', path: key, expected: e, actual: a, message: `Expected the content type ${JSON.stringify(e)} but got ${JSON.stringify(a)}` });
-    } else if (!jsonEqual(e, a)) reportInequality(e, a, w);
+    } else if (!jsonEqual(e, a, w.expectedText, w.actualText)) reportInequality(e, a, w);
+    w.expectedText = undefined;
+    w.actualText = undefined;
     // Leaf reports are rendered at `$`; metadata mismatches are named by key.
+    const hint = notCanonicalHint(e, found);
     for (let i = start; i < w.out.length; i += 1) {
       const m = w.out[i] as Mismatch;
-      if (m.path === '$') w.out[i] = { ...m, path: key };
+      if (m.path === '$') w.out[i] = { ...m, path: key, message: `${m.message}${hint}` };
     }
   }
   return w.out;
 }
 
 /**
- * Transports deliver header values as text: read "42", "true" and "null" as the expected JSON
- * type, and numbers or booleans as text when the contract expects text.
+ * Notes for a report: the metadata values that arrived as text and were read as the number,
+ * boolean or null the contract expects (header-text.ts). Empty when none was.
+ *
+ * @example metadataNotes({ attempt: 3 }, { attempt: '3' }) // ['The metadata value "attempt" arrived as the text "3" and was read as the number 3, …']
  */
-function asExpectedType(expected: JsonValue, actual: JsonValue): JsonValue {
-  if (typeof expected === 'string') return typeof actual === 'number' || typeof actual === 'boolean' ? String(actual) : actual;
-  if (typeof actual !== 'string') return actual;
-  const text = actual.trim();
-  if (typeof expected === 'number' && /^-?\d/.test(text) && Number.isFinite(Number(text))) return Number(text);
-  if (typeof expected === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
-  if (expected === null && text === 'null') return null;
-  return actual;
-}
-
-interface MediaType {
-  readonly base: string;
-  readonly params: Map<string, string>;
-}
-
-function parseMediaType(value: string): MediaType {
-  const [base = '', ...rest] = value.split(';');
-  const params = new Map<string, string>();
-  for (const p of rest) {
-    const eq = p.indexOf('=');
-    if (eq > 0) params.set(p.slice(0, eq).trim().toLowerCase(), p.slice(eq + 1).trim().replace(/^"|"$/g, ''));
+export function metadataNotes(expected: JsonObject, actual: { readonly [key: string]: JsonValue | undefined }): string[] {
+  const notes: string[] = [];
+  for (const key of Object.keys(expected)) {
+    const found = Object.prototype.hasOwnProperty.call(actual, key) ? actual[key] : undefined;
+    if (found === undefined) continue;
+    const note = readHeaderText(key, expected[key] as JsonValue, found).note;
+    if (note !== undefined) notes.push(note);
   }
-  return { base: base.trim().toLowerCase(), params };
-}
-
-/** Same media type, and every expected parameter (charset…) present with the same value. */
-function sameMediaType(expected: string, actual: string): boolean {
-  const e = parseMediaType(expected);
-  const a = parseMediaType(actual);
-  if (e.base !== a.base) return false;
-  for (const [k, v] of e.params) {
-    const got = a.params.get(k);
-    if (got === undefined || (k === 'charset' ? got.toLowerCase() !== v.toLowerCase() : got !== v)) return false;
-  }
-  return true;
+  return notes;
 }
 
 /** Content types a body can be compared across: the same base type, or both JSON. */

@@ -5,8 +5,10 @@
  */
 import { AMQP_PROPERTY_KEYS, META, channelMetadata, isAmqpChannel } from '../contract/channel';
 import type { JsonObject, JsonValue } from '../contract/json';
+import { parseJsonKeepingNumbers } from '../contract/number-literals';
 import type { MessageInteraction } from '../contract/model';
 import { matchMessage, type ActualMessage } from '../matching/engine';
+import { readHeaderText } from '../matching/header-text';
 import type { Mismatch } from '../matching/mismatch';
 import { isTopicPattern, topicMatches } from './routing';
 import type { CapturedMessage, HeaderValue } from './types';
@@ -54,7 +56,7 @@ function decodeBody(body: Buffer, interaction: MessageInteraction, contentType: 
   }
   if (isJsonType(contentType)) {
     try {
-      return { content: JSON.parse(text.replace(/^\uFEFF/, '')) as JsonValue };
+      return { content: parseJsonKeepingNumbers(text.replace(/^\uFEFF/, '')) };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       return failure(`Expected a JSON body (${contentType}) but it is not valid JSON (${reason}): ${JSON.stringify(preview(body))}`, preview(body));
@@ -63,16 +65,17 @@ function decodeBody(body: Buffer, interaction: MessageInteraction, contentType: 
   return { content: text };
 }
 
-/** Header bytes as text; a number or boolean when the contract's expected value is one and the text reads as it. */
+/**
+ * Header bytes as text; a number, boolean or null when the contract expects one and the text is in
+ * the canonical form matching/header-text.ts defines ("3", never "0x3", " 3 " or "3.0"). A number
+ * a double cannot hold exactly stays text: the engine reads it with its literal.
+ */
 function decodeHeader(value: HeaderValue, expected: JsonValue | undefined): JsonValue {
   if (value === null) return null;
-  let v: string | number | boolean = Buffer.isBuffer(value) ? value.toString('utf8') : value;
-  if (typeof v === 'string') {
-    const text = v.trim();
-    if (typeof expected === 'number' && text !== '' && /^-?\d/.test(text) && Number.isFinite(Number(text))) v = Number(text);
-    else if (typeof expected === 'boolean' && (text === 'true' || text === 'false')) v = text === 'true';
-  }
-  return v;
+  const v: string | number | boolean = Buffer.isBuffer(value) ? value.toString('utf8') : value;
+  if (typeof v !== 'string' || expected === undefined) return v;
+  const reading = readHeaderText('', expected, v);
+  return reading.literal === undefined || JSON.stringify(reading.value) === reading.literal ? reading.value : v;
 }
 
 /**

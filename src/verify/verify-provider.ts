@@ -7,6 +7,7 @@ import type { JsonObject, JsonValue } from '../contract/json';
 import type { Contract, MessageInteraction } from '../contract/model';
 import { AMQP_PROPERTY_KEYS, META, channelMetadata, isReservedMetadataKey, type AmqpPropertyName } from '../contract/channel';
 import { assertSafeJson } from '../contract/safe-json';
+import { parseJsonKeepingNumbers } from '../contract/number-literals';
 import { HeraldError, isHeraldError } from '../errors/herald-error';
 import { matchMessage } from '../matching/engine';
 import type { Mismatch } from '../matching/mismatch';
@@ -57,7 +58,7 @@ function toActual(produced: unknown, interaction: MessageInteraction, where: str
     const text = Buffer.from(payload).toString('utf8');
     if (isJson) {
       try {
-        content = JSON.parse(text) as JsonValue;
+        content = parseJsonKeepingNumbers(text);
       } catch (error) {
         return { code: 'decode', part: 'body', path: '$', expected: contentType, actual: text.slice(0, 200), message: `The payload is not JSON although the contract expects ${contentType}: ${(error as Error).message}` };
       }
