@@ -3,6 +3,7 @@
  * safety checks, version check, schema validation, normalisation, regex and duplicate checks.
  */
 import { HeraldError, hasErrorCode, isHeraldError } from '../errors/herald-error';
+import { isJavaScriptRegex } from '../matchers/bounded-regex';
 import { compileRegex } from '../matchers/regex';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import type { Contract, GeneratorJson, GeneratorMap, MessageInteraction, ProviderState, RuleList, RuleMap } from './model';
@@ -424,14 +425,4 @@ function deepEqual(left: unknown, right: unknown): boolean {
     }
   }
   return true;
-}
-
-/** True when `source` is a valid JavaScript regular expression (Pact's Java/Rust syntax is close to it). */
-function isJavaScriptRegex(source: string): boolean {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -137,16 +137,25 @@ describe('false fails of issue 9', () => {
     expect(codes(matchBody({ v: 'x' }, { v: '' }, r))).toEqual(['$.v length']);
   });
 
-  it('a regex with look-ahead fails only its own interaction (9.17)', () => {
+  it('a regex with look-ahead is verified, in its own interaction, by the bounded engine (9.17)', () => {
     const file = pact({ a: 'x' }, { b: 'y' });
-    (file.interactions[0] as { matchingRules: JsonObject }).matchingRules = { body: { '$.a': { combine: 'AND', matchers: [{ match: 'regex', regex: '(?=x)x' }] } } };
+    (file.interactions[0] as { matchingRules: JsonObject }).matchingRules = { body: { '$.a': { combine: 'AND', matchers: [{ match: 'regex', regex: '(?=x)x|(a)\\1' }] } } };
     const contract = parseContract(file as unknown as JsonValue, 'c.json');
     const [first, second] = contract.interactions;
     if (first === undefined || second === undefined) throw new Error('two interactions expected');
-    const ms = matchMessage(first, { content: { a: 'x' }, contentType: 'application/json', metadata: {} });
+    const actual = (content: JsonValue) => ({ content, contentType: 'application/json', metadata: {} });
+    expect(matchMessage(first, actual({ a: 'x' }))).toEqual([]);
+    expect(matchMessage(first, actual({ a: 'aa' }))).toEqual([]);
+    expect(codes(matchMessage(first, actual({ a: 'y' })))).toEqual(['$.a regex']);
+    expect(matchMessage(second, actual({ b: 'y' }))).toEqual([]);
+  });
+
+  it('fails a backtracking regex that exceeds its budget, naming rule and path, and only there (9.17)', () => {
+    const r: RuleMap = { ...at('$.a', { match: 'regex', regex: '(?=a)(a+)+b' }), ...at('$.b', { match: 'integer' }) };
+    const ms = matchBody({ a: 'ab', b: 1 }, { a: 'a'.repeat(40), b: 2 }, r);
     expect(codes(ms)).toEqual(['$.a unsupported']);
-    expect(ms[0]?.message).toContain('(?=x)x');
-    expect(matchMessage(second, { content: { b: 'y' }, contentType: 'application/json', metadata: {} })).toEqual([]);
+    expect(ms[0]?.message).toContain('HERALD_REGEX_BUDGET');
+    expect(ms[0]?.message).toContain('(?=a)(a+)+b');
   });
 });
 
