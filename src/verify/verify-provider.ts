@@ -9,7 +9,7 @@ import { AMQP_PROPERTY_KEYS, META, channelMetadata, isReservedMetadataKey, type 
 import { assertSafeJson } from '../contract/safe-json';
 import { parseJsonKeepingNumbers } from '../contract/number-literals';
 import { HeraldError, isHeraldError } from '../errors/herald-error';
-import { matchMessage } from '../matching/engine';
+import { matchMessage, metadataNotes } from '../matching/engine';
 import type { Mismatch } from '../matching/mismatch';
 import { isProducedMessage } from './produced';
 import type { ProviderDefinition } from './provider';
@@ -154,6 +154,7 @@ export async function verifyInteraction(contract: Contract, interaction: Message
       notes.push('The channel (topic / exchange / routing key) was not checked: the factory does not say where it publishes. Verify on a broker (--transport) or pass `channel` to message().');
     }
     const mismatches = (isAvroInteraction(interaction) ? matchAvroMessage : matchMessage)(expected, { content: actual.content, contentType: actual.contentType, metadata: actual.metadata });
+    notes.push(...metadataNotes(expected.metadata, actual.metadata));
     return finish(mismatches.length === 0 ? 'passed' : 'failed', mismatches, notes);
   } finally {
     await states.teardown();
