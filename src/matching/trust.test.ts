@@ -7,6 +7,7 @@ import type { RuleJson, RuleMap } from '../contract/model';
 import { parseContract } from '../contract/reader';
 import { parseJsonText } from '../contract/safe-json';
 import { parseJsonKeepingNumbers } from '../contract/number-literals';
+import { toActualMessage } from '../transport/decode';
 import { matchBody, matchMessage, matchMetadata, metadataNotes } from './engine';
 import type { Mismatch } from './mismatch';
 
@@ -68,6 +69,16 @@ describe('numbers above 2^53 are compared as written (10.3)', () => {
     if (interaction === undefined) throw new Error('no interaction');
     const ms = matchMessage(interaction, { content: parseJsonKeepingNumbers('{"id": 9007199254740992}'), contentType: 'application/json', metadata: {} });
     expect(codes(ms)).toEqual(['$.id value']);
+  });
+});
+
+describe('wire bodies decoded by a transport keep their number literals (10.3)', () => {
+  it('fails a Kafka record carrying 9007199254740993 against a contract expecting 9007199254740992', () => {
+    const text = JSON.stringify(pact({ id: 1 })).replace('"id":1', '"id":9007199254740992');
+    const interaction = parseContract(parseJsonText(text, 'c.json'), 'c.json').interactions[0];
+    if (interaction === undefined) throw new Error('no interaction');
+    const decoded = toActualMessage({ channel: { transport: 'kafka', topic: 't', partition: 0 }, headers: {}, properties: {}, contentType: 'application/json', body: Buffer.from('{"id":9007199254740993}') }, interaction);
+    expect(codes(matchMessage(interaction, decoded))).toEqual(['$.id value']);
   });
 });
 
