@@ -123,5 +123,5 @@ export function avroMatchView(interaction: MessageInteraction): MessageInteracti
 export function matchAvroMessage(interaction: MessageInteraction, actual: ActualMessage): Mismatch[] {
   const bodyType = actual.contentType === undefined || actual.contentType === '' || isAvroContentType(actual.contentType) ? JSON_VIEW : actual.contentType;
   const metadata = actual.contentType !== undefined && actual.metadata['contentType'] === undefined ? { ...actual.metadata, contentType: actual.contentType } : actual.metadata;
-  return matchMessage(avroMatchView(interaction), { content: actual.content, contentType: bodyType, metadata });
+  return matchMessage(avroMatchView(interaction), { content: actual.content, contentType: bodyType, metadata, ...(actual.typedMetadata === true ? { typedMetadata: true } : {}) });
 }

@@ -3,6 +3,7 @@
  * safety checks, version check, schema validation, normalisation, regex and duplicate checks.
  */
 import { HeraldError, hasErrorCode, isHeraldError } from '../errors/herald-error';
+import { isJavaScriptRegex } from '../matchers/bounded-regex';
 import { compileRegex } from '../matchers/regex';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import type { Contract, GeneratorJson, GeneratorMap, MessageInteraction, ProviderState, RuleList, RuleMap } from './model';
@@ -296,6 +297,9 @@ class Reader {
       compileRegex(source, `contract ${this.file} at ${pointer} (interaction "${interaction}")`);
     } catch (error) {
       if (!isHeraldError(error)) throw error;
+      // A valid expression RE2 cannot run (look-around, back-references) is no file error: the
+      // engine fails the rules that use it, in their interaction only, and verifies the rest.
+      if (isJavaScriptRegex(source)) return;
       throw new HeraldError(error.code, error.message, { contractFile: this.file, interaction, pointer, cause: error });
     }
   }

@@ -4,6 +4,7 @@
  */
 import { HeraldError } from '../errors/herald-error';
 import type { JsonValue } from './json';
+import { parseJsonKeepingNumbers } from './number-literals';
 
 /** Deepest nesting Herald accepts; the root array or object is level 1. */
 export const MAX_JSON_DEPTH = 256;
@@ -41,7 +42,8 @@ export function pointerSegment(key: string | number): string {
 export function parseJsonText(text: string, file: string): JsonValue {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    return JSON.parse(source) as JsonValue;
+    // Numbers as written (number-literals.ts): `9007199254740993` and `3.0` keep their text.
+    return parseJsonKeepingNumbers(source);
   } catch (error) {
     if (error instanceof RangeError) {
       // V8's parser is iterative today; keep a coded error should an engine overflow anyway.

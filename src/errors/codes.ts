@@ -22,6 +22,10 @@ export const errorCatalogue = {
     what: 'A regular expression in a matcher or contract does not compile, or uses a feature that cannot run in linear time (back-references, look-around).',
     fix: 'Rewrite the expression without back-references or look-around; Herald runs regexes with a linear-time engine (RE2 syntax).',
   },
+  HERALD_REGEX_BUDGET: {
+    what: 'A regular expression that RE2 cannot run (look-around, back-references) ran on the bounded backtracking engine and did not finish within its time budget; the rule fails for that interaction only.',
+    fix: 'Simplify the expression (avoid nested quantifiers around back-references), or rewrite it in RE2 syntax without look-around.',
+  },
   HERALD_HANDLER_FAILED: {
     what: "The consumer's message handler threw while handling the generated example message.",
     fix: 'Fix the handler or the declaration; the interaction is not written to the contract until the handler succeeds.',

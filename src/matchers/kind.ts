@@ -15,6 +15,10 @@ export interface CheckInput {
   readonly actual: JsonValue | undefined;
   /** The contract's example at the same path, when there is one. */
   readonly expected: JsonValue | undefined;
+  /** `actual` as written on the wire when it is a number whose text is not `JSON.stringify(actual)` (see contract/number-literals.ts). */
+  readonly actualText?: string;
+  /** `expected` as written in the contract file, likewise. */
+  readonly expectedText?: string;
 }
 
 export type JsonTypeName = 'null' | 'boolean' | 'integer' | 'decimal' | 'string' | 'array' | 'object' | 'undefined';
@@ -46,6 +50,24 @@ export interface SchemaPromise {
 export interface MatcherKind {
   /** Pact `match` names this kind answers for (first is the one Herald writes). */
   readonly names: readonly string[];
+  /**
+   * Other spellings Pact implementations write (`min`, `content-type`, `real`…): a rule read with
+   * one of them is renamed to `names[0]` when the contract is compiled.
+   */
+  readonly aliases?: readonly string[];
+  /**
+   * How the rule treats an array it is written for: `'items'` when pact-rust accepts it on an array
+   * as a rule for the items (regex, integer, date…: it passes at the array and cascades to each
+   * item); absent when the kind's `check` looks at the array itself (type with min/max, notEmpty…).
+   */
+  readonly onArray?: 'items';
+  /**
+   * The rule as it applies to values below the path it was written for (Pact cascades rules to
+   * children): undefined when nothing of it survives the cascade. Absent: the rule cascades whole.
+   *
+   * @example typeKind.cascade({ match: 'type', min: 1 }) // { match: 'type' }: min/max stay where written
+   */
+  cascade?(rule: RuleJson): RuleJson | undefined;
   check(input: CheckInput): CheckFailure | undefined;
   /**
    * The JSON types a value under `rule` may have, given the contract's `example` at its path;
@@ -101,6 +123,43 @@ export function show(value: JsonValue | undefined): string {
   if (value === undefined) return 'nothing';
   const text = JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** A value with its JSON type, for type mismatches: `a string ("3")`, `null`, `nothing`. */
+export function showTyped(value: JsonValue | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  const t = valueType(value);
+  const name = t === 'integer' || t === 'decimal' ? 'number' : t;
+  return `${name === 'array' || name === 'object' ? 'an' : 'a'} ${name} (${show(value)})`;
+}
+
+/**
+ * Code points of a string as `U+0065 U+0301`, for messages about strings that print alike (NFC vs
+ * NFD, zero-width or other invisible characters); at most `limit` code points, then `…`.
+ */
+export function codePoints(text: string, limit = 24): string {
+  const points = [...text].map((c) => `U+${(c.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`);
+  return points.length > limit ? `${points.slice(0, limit).join(' ')} …` : points.join(' ');
+}
+
+/** Invisible, format and combining characters: strings holding them can print like others. */
+const DECEPTIVE = /[\p{Cf}\p{M}\p{Zl}\p{Zp}\u00a0\u2000-\u200a\u3000]/u;
+
+/**
+ * For two different strings that a reader may not tell apart (same after NFC, or holding invisible
+ * or combining characters): ` (code points: expected …; got …)`; otherwise ''.
+ */
+export function codePointHint(expected: JsonValue | undefined, actual: JsonValue | undefined): string {
+  if (typeof expected !== 'string' || typeof actual !== 'string' || expected === actual) return '';
+  if (expected.normalize('NFC') !== actual.normalize('NFC') && !DECEPTIVE.test(expected) && !DECEPTIVE.test(actual)) return '';
+  return ` (code points: expected ${codePoints(expected)}; got ${codePoints(actual)})`;
+}
+
+/** The first lone surrogate in `text` (which UTF-8 cannot encode), as `U+D800`; undefined when the text is well formed. */
+export function loneSurrogate(text: string): string | undefined {
+  const found = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(text);
+  return found === null ? undefined : `U+${found[0].charCodeAt(0).toString(16).toUpperCase()}`;
 }
 
 export function failure(code: MismatchCode, expected: JsonValue | undefined, actual: JsonValue | undefined, message: string): CheckFailure {

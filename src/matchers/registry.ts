@@ -7,7 +7,7 @@
 import type { JsonObject, JsonValue } from '../contract/json';
 import type { RuleJson } from '../contract/model';
 import type { CheckFailure } from '../matching/mismatch';
-import type { ArrayBounds, JsonType, MatcherKind, SchemaPromise } from './kind';
+import type { ArrayBounds, CheckInput, JsonType, MatcherKind, SchemaPromise } from './kind';
 import { booleanKind } from './kinds/boolean';
 import { arrayContainsKind, eachKeyKind, eachValueKind, valuesKind } from './kinds/collections';
 import { contentTypeKind } from './kinds/content-type';
@@ -32,18 +32,77 @@ const kinds = (): readonly MatcherKind[] => [
 
 let table: Map<string, MatcherKind> | undefined;
 
+// A Map, never an object literal: a rule named "toString" or "constructor" must find nothing.
 function byName(): Map<string, MatcherKind> {
   if (table !== undefined) return table;
-  table = new Map<string, MatcherKind>(kinds().flatMap((kind) => kind.names.map((name) => [name, kind] as const)));
-  // Pact V2 / pact-js aliases.
-  table.set('real', decimalKind);
-  table.set('min', typeKind);
-  table.set('max', typeKind);
+  table = new Map<string, MatcherKind>(kinds().flatMap((kind) => [...kind.names, ...(kind.aliases ?? [])].map((name) => [name, kind] as const)));
   return table;
 }
 
 export function kindFor(match: string): MatcherKind | undefined {
-  return byName().get(match);
+  return typeof match === 'string' ? byName().get(match) : undefined;
+}
+
+/**
+ * Resolves Pact's spellings of a matcher as pact-rust's `MatchingRule::from_json` does: a kind's
+ * alias becomes its name (`min` → `type`), `pact:matcher:type` is read as `match`, and V2 rules
+ * that name no matcher are inferred from their options. A string is the reason the rule cannot be
+ * read; an unknown `match` name is kept (checking it fails as unsupported).
+ */
+export function normaliseRule(raw: unknown): RuleJson | string {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'the matcher is not an object';
+  const record = raw as Record<string, unknown>;
+  const name = record['match'] ?? record['pact:matcher:type'];
+  const rule = raw as RuleJson;
+  if (typeof name === 'string') {
+    const kind = kindFor(name);
+    const canonical = kind !== undefined && kind.aliases?.includes(name) === true ? (kind.names[0] as string) : name;
+    return canonical === record['match'] ? rule : { ...rule, match: canonical };
+  }
+  if (name !== undefined) return `its "match" is ${JSON.stringify(name)}, not a matcher name`;
+  // V2 rules name no matcher: Pact infers it from the options.
+  if ('regex' in record) return { ...rule, match: 'regex' };
+  if (typeof record['min'] === 'number' || typeof record['max'] === 'number') return { ...rule, match: 'type' };
+  for (const flavour of ['timestamp', 'time', 'date'] as const) {
+    const format = record[flavour];
+    if (typeof format === 'string') return { match: flavour === 'timestamp' ? 'datetime' : flavour, format };
+  }
+  return 'it has no "match" field and its type cannot be guessed';
+}
+
+const nestedCache = new WeakMap<RuleJson, readonly RuleJson[]>();
+
+/**
+ * The nested rules of eachKey / eachValue, normalised. A nested rule that cannot be read becomes an
+ * `unreadable` rule that fails as unsupported: dropping it would check less than the contract says.
+ */
+export function nestedRules(rule: RuleJson): readonly RuleJson[] {
+  const cached = nestedCache.get(rule);
+  if (cached !== undefined) return cached;
+  const rules = rule['rules'];
+  const out: RuleJson[] = [];
+  if (Array.isArray(rules)) {
+    for (const raw of rules) {
+      const r = normaliseRule(raw);
+      out.push(typeof r === 'string' ? { match: UNREADABLE, reason: r } : r);
+    }
+  }
+  nestedCache.set(rule, out);
+  return out;
+}
+
+/** The `match` of a nested rule that could not be read; no kind answers to it. */
+const UNREADABLE = '(unreadable rule)';
+
+/** The rule as it applies below where it was written (MatcherKind.cascade); undefined when nothing of it survives. */
+export function cascadeRule(rule: RuleJson): RuleJson | undefined {
+  const kind = kindFor(rule.match);
+  return kind?.cascade === undefined ? rule : kind.cascade(rule);
+}
+
+/** True when the rule, written for an array, is a rule for its items (MatcherKind.onArray). */
+export function appliesToItems(rule: RuleJson): boolean {
+  return kindFor(rule.match)?.onArray === 'items';
 }
 
 /** Types a value under `rule` may have (MatcherKind.accepts); undefined: any, as for unknown rules. */
@@ -71,13 +130,24 @@ export function ruleArrayBounds(rule: RuleJson): ArrayBounds | undefined {
   return kindFor(rule.match)?.arrayBounds(rule);
 }
 
+/** Number literals of the two values, when they were written in a form JSON.stringify would not write (contract/number-literals.ts). */
+export interface NumberTexts {
+  readonly actualText?: string | undefined;
+  readonly expectedText?: string | undefined;
+}
+
 /** Checks one value against a single rule. */
-export function checkRule(rule: RuleJson, actual: JsonValue | undefined, expected: JsonValue | undefined): CheckFailure | undefined {
+export function checkRule(rule: RuleJson, actual: JsonValue | undefined, expected: JsonValue | undefined, texts: NumberTexts = {}): CheckFailure | undefined {
   const kind = kindFor(rule.match);
   if (kind === undefined) {
-    return { code: 'unsupported', expected: rule.match, actual, message: `Herald does not support the "${rule.match}" matcher; the value cannot be verified` };
+    const reason = typeof rule['reason'] === 'string' && rule.match === UNREADABLE ? `a matching rule cannot be read: ${rule['reason']}` : `Herald does not support the ${JSON.stringify(String(rule.match))} matcher`;
+    return { code: 'unsupported', expected: String(rule.match), actual, message: `${reason}; the value cannot be verified` };
   }
-  return kind.check({ rule, actual, expected });
+  const input: CheckInput = { rule, actual, expected };
+  if (texts.actualText !== undefined || texts.expectedText !== undefined) {
+    return kind.check({ ...input, ...(texts.actualText === undefined ? {} : { actualText: texts.actualText }), ...(texts.expectedText === undefined ? {} : { expectedText: texts.expectedText }) });
+  }
+  return kind.check(input);
 }
 
 /** Checks one value against a rule list: AND needs every rule, OR needs one. */

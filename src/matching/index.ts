@@ -5,7 +5,7 @@
  * const mismatches = matchMessage(interaction, { content, contentType: 'application/json', metadata: headers });
  * if (mismatches.length > 0) console.error(formatMismatches(mismatches, { contractFile, consumer, provider, interaction: interaction.description }));
  */
-export { matchBody, matchMetadata, matchMessage, selectRule } from './engine';
+export { matchBody, matchMetadata, matchMessage, metadataNotes, selectRule } from './engine';
 export type { ActualMessage, MatchBodyOptions } from './engine';
 export { formatMismatch, formatMismatches } from './format';
 export type { FormatContext, FormatOptions } from './format';

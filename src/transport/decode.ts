@@ -5,8 +5,10 @@
  */
 import { AMQP_PROPERTY_KEYS, META, channelMetadata, isAmqpChannel } from '../contract/channel';
 import type { JsonObject, JsonValue } from '../contract/json';
+import { parseJsonKeepingNumbers } from '../contract/number-literals';
 import type { MessageInteraction } from '../contract/model';
 import { matchMessage, type ActualMessage } from '../matching/engine';
+import { readHeaderText } from '../matching/header-text';
 import type { Mismatch } from '../matching/mismatch';
 import { isTopicPattern, topicMatches } from './routing';
 import type { CapturedMessage, HeaderValue } from './types';
@@ -55,7 +57,7 @@ function decodeBody(body: Buffer, interaction: MessageInteraction, contentType: 
   }
   if (isJsonType(contentType)) {
     try {
-      return { content: JSON.parse(text.replace(/^\uFEFF/, '')) as JsonValue };
+      return { content: parseJsonKeepingNumbers(text.replace(/^\uFEFF/, '')) };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       return failure(`Expected a JSON body (${contentType}) but it is not valid JSON (${reason}): ${JSON.stringify(preview(body))}`, preview(body));
@@ -65,25 +67,19 @@ function decodeBody(body: Buffer, interaction: MessageInteraction, contentType: 
 }
 
 /**
- * A header value for matching. Bytes (Kafka headers and keys) become UTF-8 text, read as a number
- * or boolean when the contract's expected value is one and the text reads as it: bytes have no
- * type of their own. Typed values (AMQP field tables) keep their type: the string "1" is a string.
+ * A header value for matching. Typed values (AMQP field tables) keep their type: the string "1" is
+ * a string. Bytes (Kafka headers and keys) become UTF-8 text, read as a number, boolean or null
+ * when the contract expects one and the text is in the canonical form matching/header-text.ts
+ * defines ("3", never "0x3", " 3 " or "3.0"). A number a double cannot hold exactly stays text:
+ * the engine reads it with its literal.
  */
 function decodeHeader(value: HeaderValue, expected: JsonValue | undefined, typed: boolean): JsonValue {
   if (value === null) return null;
-  if (!Buffer.isBuffer(value)) return typed ? value : readAs(value, expected);
-  const text = value.toString('utf8');
-  return typed ? text : readAs(text, expected);
-}
-
-/** An untyped wire's value read as the contract's expected JSON type, when it reads as one. */
-function readAs(value: string | number | boolean, expected: JsonValue | undefined): JsonValue {
-  if (typeof value !== 'string') return typeof expected === 'string' ? String(value) : value;
-  const text = value.trim();
-  if (typeof expected === 'number' && text !== '' && /^-?\d/.test(text) && Number.isFinite(Number(text))) return Number(text);
-  if (typeof expected === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
-  if (expected === null && text === 'null') return null;
-  return value;
+  if (typed && !Buffer.isBuffer(value)) return value;
+  const v: string | number | boolean = Buffer.isBuffer(value) ? value.toString('utf8') : value;
+  if (typed || typeof v !== 'string' || expected === undefined) return v;
+  const reading = readHeaderText('', expected, v);
+  return reading.literal === undefined || JSON.stringify(reading.value) === reading.literal ? reading.value : v;
 }
 
 /** AMQP's `expiration` property is text on the wire that holds milliseconds (AMQP 0-9-1, basic properties). */

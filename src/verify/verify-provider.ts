@@ -5,10 +5,11 @@
  */
 import type { JsonObject, JsonValue } from '../contract/json';
 import type { Contract, MessageInteraction } from '../contract/model';
-import { AMQP_PROPERTY_KEYS, META, channelMetadata, isReservedMetadataKey, type AmqpPropertyName } from '../contract/channel';
+import { AMQP_PROPERTY_KEYS, META, channelFromMetadata, channelMetadata, isKafkaChannel, isReservedMetadataKey, type AmqpPropertyName } from '../contract/channel';
 import { assertSafeJson } from '../contract/safe-json';
+import { parseJsonKeepingNumbers } from '../contract/number-literals';
 import { HeraldError, isHeraldError } from '../errors/herald-error';
-import { matchMessage } from '../matching/engine';
+import { matchMessage, metadataNotes } from '../matching/engine';
 import type { Mismatch } from '../matching/mismatch';
 import { isProducedMessage } from './produced';
 import type { ProviderDefinition } from './provider';
@@ -57,7 +58,7 @@ function toActual(produced: unknown, interaction: MessageInteraction, where: str
     const text = Buffer.from(payload).toString('utf8');
     if (isJson) {
       try {
-        content = JSON.parse(text) as JsonValue;
+        content = parseJsonKeepingNumbers(text);
       } catch (error) {
         return { code: 'decode', part: 'body', path: '$', expected: contentType, actual: text.slice(0, 200), message: `The payload is not JSON although the contract expects ${contentType}: ${(error as Error).message}` };
       }
@@ -152,7 +153,11 @@ export async function verifyInteraction(contract: Contract, interaction: Message
       expected = withoutKeys(expected, CHANNEL_KEYS);
       notes.push('The channel (topic / exchange / routing key) was not checked: the factory does not say where it publishes. Verify on a broker (--transport) or pass `channel` to message().');
     }
-    const mismatches = (isAvroInteraction(interaction) ? matchAvroMessage : matchMessage)(expected, { content: actual.content, contentType: actual.contentType, metadata: actual.metadata });
+    // Only Kafka's metadata is bytes on the wire, where the text "3" stands for 3; elsewhere (AMQP's
+    // typed headers, a channel the contract does not name) the factory's JSON types are compared as they are.
+    const typed = !isKafkaChannel(channelFromMetadata(interaction.metadata));
+    const mismatches = (isAvroInteraction(interaction) ? matchAvroMessage : matchMessage)(expected, { content: actual.content, contentType: actual.contentType, metadata: actual.metadata, typedMetadata: typed });
+    notes.push(...metadataNotes(expected.metadata, actual.metadata, { typed }));
     return finish(mismatches.length === 0 ? 'passed' : 'failed', mismatches, notes);
   } finally {
     await states.teardown();

@@ -1,12 +1,14 @@
-/** `boolean`: true or false. */
+/** `boolean`: true or false; the V4 matcher table also allows the strings "true" and "false" (as pact-rust does). */
 import { failure, only, show, type MatcherKind } from '../kind';
 import { matcherNode, type Matcher } from '../node';
 
 export const booleanKind: MatcherKind = {
   names: ['boolean'],
   check({ actual }) {
-    return typeof actual === 'boolean' ? undefined : failure('type', 'boolean', actual, `Expected a boolean but got ${show(actual)}`);
+    if (typeof actual === 'boolean' || actual === 'true' || actual === 'false') return undefined;
+    return failure('type', 'boolean', actual, `Expected a boolean but got ${show(actual)}`);
   },
+  onArray: 'items',
   accepts: () => only('boolean'),
   describe: () => undefined,
   jsonSchema: () => ({ type: 'boolean' }),

@@ -8,7 +8,7 @@ import type { RuleJson } from '../../contract/model';
 import { HeraldError } from '../../errors/herald-error';
 import { failure, only, show, type MatcherKind } from '../kind';
 import { isMatcher, matcherNode, type Infer, type Matcher, type Template, type Widen } from '../node';
-import { checkRuleList } from '../registry';
+import { checkRuleList, nestedRules } from '../registry';
 
 const isObject = (v: JsonValue | undefined): v is { [k: string]: JsonValue } => typeof v === 'object' && v !== null && !Array.isArray(v);
 const notObject = (name: string, actual: JsonValue | undefined) => failure('type', 'object', actual, `Expected an object (${name}) but got ${show(actual)}`);
@@ -29,6 +29,7 @@ const containerSchema = (example: JsonValue, schema: JsonObject): JsonObject => 
 
 export const valuesKind: MatcherKind = {
   names: ['values'],
+  onArray: 'items',
   check: ({ actual }) => (isObject(actual) ? undefined : notObject('values', actual)),
   ...MAP,
   jsonSchema: (_rule, example) => containerSchema(example, { type: 'object' }),
@@ -36,6 +37,7 @@ export const valuesKind: MatcherKind = {
 
 export const eachValueKind: MatcherKind = {
   names: ['eachValue'],
+  aliases: ['each-value'],
   check({ rule, actual }) {
     if (!isObject(actual)) return notObject('eachValue', actual);
     const rules = nestedRules(rule);
@@ -51,6 +53,8 @@ export const eachValueKind: MatcherKind = {
 
 export const eachKeyKind: MatcherKind = {
   names: ['eachKey'],
+  aliases: ['each-key'],
+  onArray: 'items',
   check({ rule, actual }) {
     if (!isObject(actual)) return notObject('eachKey', actual);
     const rules = nestedRules(rule);
@@ -70,6 +74,7 @@ export const eachKeyKind: MatcherKind = {
 
 export const arrayContainsKind: MatcherKind = {
   names: ['arrayContains'],
+  aliases: ['array-contains'],
   check: ({ actual }) => (Array.isArray(actual) ? undefined : failure('type', 'array', actual, `Expected an array (arrayContains) but got ${show(actual)}`)),
   accepts: () => only('array'),
   describe: () => undefined,
@@ -79,10 +84,6 @@ export const arrayContainsKind: MatcherKind = {
   arrayBounds: () => ({}),
 };
 
-function nestedRules(rule: RuleJson): RuleJson[] {
-  const rules = rule['rules'];
-  return Array.isArray(rules) ? (rules.filter((r) => isObject(r) && typeof r['match'] === 'string') as unknown as RuleJson[]) : [];
-}
 
 function leafRules(template: Template, name: string): readonly RuleJson[] {
   if (isMatcher(template)) return template.rules;

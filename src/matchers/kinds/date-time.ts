@@ -21,6 +21,7 @@ const SCHEMA_WORDS: Record<Flavour, string> = { date: 'a date', time: 'a time', 
 function kindFor(flavour: Flavour, names: string[]): MatcherKind {
   return {
     names,
+    onArray: 'items',
     check({ rule, actual }) {
       const pattern = patternOf(rule, flavour);
       let format: DateFormat;

@@ -1,13 +1,18 @@
 /** `decimal`: a number with a fractional part. */
 import { HeraldError } from '../../errors/herald-error';
-import { failure, jsonType, only, show, type MatcherKind } from '../kind';
+import { failure, only, show, type MatcherKind } from '../kind';
+import { isWireDecimal, numberText } from '../numbers';
 import { matcherNode, type Matcher } from '../node';
 
 export const decimalKind: MatcherKind = {
   names: ['decimal'],
-  check({ actual }) {
-    return jsonType(actual) === 'decimal' ? undefined : failure('type', 'decimal', actual, `Expected a decimal number but got ${show(actual)}`);
+  aliases: ['real'],
+  // As written: `3.0` and `1e21` are decimals, `3` is not (pact-rust: serde_json `is_f64()`).
+  check({ actual, actualText }) {
+    if (isWireDecimal(actual, actualText)) return undefined;
+    return failure('type', 'decimal', actual, `Expected a decimal number but got ${typeof actual === 'number' ? numberText(actual, actualText) : show(actual)}`);
   },
+  onArray: 'items',
   accepts: () => only('decimal'),
   describe: () => undefined,
   // Pact's decimal: a number with a fractional part.

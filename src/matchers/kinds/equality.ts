@@ -1,19 +1,31 @@
 /** `equality`: exactly the example (deep equality). Also the default for values without a rule. */
 import type { JsonValue } from '../../contract/json';
-import { failure, familyOf, show, type MatcherKind } from '../kind';
+import { numberLiteral } from '../../contract/number-literals';
+import { codePointHint, failure, familyOf, show, type MatcherKind } from '../kind';
+import { numberText, sameNumber } from '../numbers';
 import { matcherNode, type Infer, type Matcher, type Template } from '../node';
 
-/** Deep JSON equality; object key order is irrelevant. Iterative to survive deep values. */
-export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
-  const stack: [JsonValue | undefined, JsonValue | undefined][] = [[a, b]];
+type Pair = [JsonValue | undefined, JsonValue | undefined, string | undefined, string | undefined];
+
+/**
+ * Deep JSON equality; object key order is irrelevant. Numbers are equal when their texts as written
+ * denote the same value (`aText`/`bText` for the roots, recorded literals below: numbers.ts), so
+ * `9007199254740993` never equals `9007199254740992`. Iterative to survive deep values.
+ */
+export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined, aText?: string, bText?: string): boolean {
+  const stack: Pair[] = [[a, b, aText, bText]];
   while (stack.length > 0) {
-    const [x, y] = stack.pop() as [JsonValue | undefined, JsonValue | undefined];
+    const [x, y, xt, yt] = stack.pop() as Pair;
+    if (typeof x === 'number' && typeof y === 'number') {
+      if (!sameNumber(x, y, xt, yt)) return false;
+      continue;
+    }
     if (x === y) continue;
     if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
     if (Array.isArray(x) !== Array.isArray(y)) return false;
     if (Array.isArray(x) && Array.isArray(y)) {
       if (x.length !== y.length) return false;
-      x.forEach((v, i) => stack.push([v, y[i]]));
+      x.forEach((v, i) => stack.push([v, y[i], numberLiteral(x, i), numberLiteral(y, i)]));
       continue;
     }
     const xo = x as Record<string, JsonValue>;
@@ -22,16 +34,20 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
     if (keys.length !== Object.keys(yo).length) return false;
     for (const k of keys) {
       if (!Object.prototype.hasOwnProperty.call(yo, k)) return false;
-      stack.push([xo[k], yo[k]]);
+      stack.push([xo[k], yo[k], numberLiteral(xo, k), numberLiteral(yo, k)]);
     }
   }
   return true;
 }
 
+/** A value for messages, numbers as written. */
+export const showWritten = (value: JsonValue | undefined, text?: string): string => (typeof value === 'number' ? numberText(value, text) : show(value));
+
 export const equalityKind: MatcherKind = {
   names: ['equality'],
-  check({ actual, expected }) {
-    return jsonEqual(actual, expected) ? undefined : failure('value', expected, actual, `Expected ${show(expected)} but got ${show(actual)}`);
+  check({ actual, expected, actualText, expectedText }) {
+    if (jsonEqual(actual, expected, actualText, expectedText)) return undefined;
+    return failure('value', expected, actual, `Expected ${showWritten(expected, expectedText)} but got ${showWritten(actual, actualText)}${codePointHint(expected, actual)}`);
   },
   accepts: (_rule, example) => familyOf(example),
   describe: (_rule, example) => `exactly ${JSON.stringify(example)}`,

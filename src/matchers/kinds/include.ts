@@ -5,6 +5,7 @@ import { escapeRegex } from './regex';
 
 export const includeKind: MatcherKind = {
   names: ['include'],
+  onArray: 'items',
   check({ rule, actual }) {
     const needle = stringOption(rule, 'value') ?? '';
     const text = textOf(actual);

@@ -1,13 +1,19 @@
-/** `integer`: a whole number. */
+/** `integer`: a whole number as written on the wire (no fraction or exponent, within i64/u64: see numbers.ts). */
 import { HeraldError } from '../../errors/herald-error';
-import { failure, jsonType, only, show, type MatcherKind } from '../kind';
+import { failure, only, show, type MatcherKind } from '../kind';
+import { isWireInteger, numberText } from '../numbers';
 import { matcherNode, type Matcher } from '../node';
 
 export const integerKind: MatcherKind = {
   names: ['integer'],
-  check({ actual }) {
-    return jsonType(actual) === 'integer' ? undefined : failure('type', 'integer', actual, `Expected an integer but got ${show(actual)}`);
+  check({ actual, actualText }) {
+    if (isWireInteger(actual, actualText)) return undefined;
+    const written = typeof actual === 'number' ? numberText(actual, actualText) : undefined;
+    const shown = written === undefined ? show(actual) : written;
+    const why = written === undefined ? '' : /[.eE]/.test(written) ? ' (a fraction or exponent makes it a decimal)' : ' (outside the 64-bit integer range)';
+    return failure('type', 'integer', actual, `Expected an integer but got ${shown}${why}`);
   },
+  onArray: 'items',
   accepts: () => only('integer'),
   describe: () => undefined,
   jsonSchema: () => ({ type: 'integer' }),

@@ -8,6 +8,7 @@ export const numberKind: MatcherKind = {
   check({ actual }) {
     return typeof actual === 'number' ? undefined : failure('type', 'number', actual, `Expected a number but got ${show(actual)}`);
   },
+  onArray: 'items',
   accepts: () => only('integer', 'decimal'),
   describe: () => undefined,
   jsonSchema: () => ({ type: 'number' }),

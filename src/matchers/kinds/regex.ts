@@ -5,17 +5,24 @@
 import { HeraldError } from '../../errors/herald-error';
 import { failure, familyOf, show, stringOption, textOf, type MatcherKind } from '../kind';
 import { matcherNode, type Matcher } from '../node';
+import { boundedTest, isJavaScriptRegex, REGEX_BUDGET_MS } from '../bounded-regex';
 import { compileRegex, regexSource, type CompiledRegex } from '../regex';
 
 export const regexKind: MatcherKind = {
   names: ['regex'],
+  onArray: 'items',
   check({ rule, actual }) {
     const source = stringOption(rule, 'regex');
     if (source === undefined) return failure('unsupported', undefined, actual, 'The regex rule has no "regex" option; the contract is invalid');
     const text = textOf(actual);
-    if (text === undefined || !matchesWhole(source, text)) {
-      return failure('regex', source, actual, `Expected a value matching /${source}/ but got ${show(actual)}`);
+    const matched = text === undefined ? false : matchesWhole(source, text, undefined, true);
+    if (matched === undefined) {
+      throw new HeraldError(
+        'HERALD_REGEX_BUDGET',
+        `Failed to decide whether ${show(actual)} matches /${source}/: the expression needs backtracking (look-around or back-references) and did not finish within ${REGEX_BUDGET_MS} ms. Simplify the expression, or write it in RE2 syntax.`,
+      );
     }
+    if (!matched) return failure('regex', source, actual, `Expected a value matching /${source}/ but got ${show(actual)}`);
     return undefined;
   },
   // What the handler's type says: a regex matcher's example is a string, so the handler reads a string.
@@ -42,10 +49,28 @@ export const regexKind: MatcherKind = {
 };
 
 const anchored = new Map<string, CompiledRegex>();
+/** Valid expressions RE2 refuses: they run on the bounded engine (bounded-regex.ts). */
+const backtracking = new Set<string>();
 
-/** Full-match test; the source is compiled on its own first so errors name the expression as written. */
-function matchesWhole(source: string, text: string, where?: string): boolean {
+/**
+ * Full-match test; the source is compiled on its own first so errors name the expression as written.
+ * With `bounded`, an expression RE2 refuses but JavaScript reads (look-around, back-references)
+ * runs on the bounded backtracking engine: undefined when it ran out of time.
+ */
+function matchesWhole(source: string, text: string, where?: string, bounded?: false): boolean;
+function matchesWhole(source: string, text: string, where: string | undefined, bounded: true): boolean | undefined;
+function matchesWhole(source: string, text: string, where?: string, bounded = false): boolean | undefined {
+  if (bounded && backtracking.has(source)) return boundedTest(`^(?:${source})$`, text);
   let whole = anchored.get(source);
+  if (whole === undefined && bounded) {
+    try {
+      compileRegex(source, where);
+    } catch (error) {
+      if (!(error instanceof HeraldError) || !isJavaScriptRegex(source)) throw error;
+      backtracking.add(source);
+      return boundedTest(`^(?:${source})$`, text);
+    }
+  }
   if (whole === undefined) {
     compileRegex(source, where);
     whole = compileRegex(`^(?:${source})$`, where);

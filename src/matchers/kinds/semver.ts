@@ -7,6 +7,7 @@ const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[
 
 export const semverKind: MatcherKind = {
   names: ['semver'],
+  onArray: 'items',
   check({ actual }) {
     return typeof actual === 'string' && SEMVER.test(actual) ? undefined : failure('format', 'semver', actual, `Expected a semantic version (e.g. 1.2.3) but got ${show(actual)}`);
   },

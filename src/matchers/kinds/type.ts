@@ -1,16 +1,17 @@
 /** `type`: same JSON type as the example; on arrays also `min`/`max` lengths (eachLike, atLeast, atMost). */
 import type { JsonValue } from '../../contract/json';
 import { HeraldError } from '../../errors/herald-error';
-import { failure, familyOf, jsonType, schemaTypeOf, show, type MatcherKind } from '../kind';
+import { failure, familyOf, jsonType, schemaTypeOf, show, showTyped, type MatcherKind } from '../kind';
 import { exampleOf, matcherNode, type Infer, type Matcher, type Template, type Widen } from '../node';
 
 const family = (t: string): string => (t === 'integer' || t === 'decimal' ? 'number' : t);
 
 export const typeKind: MatcherKind = {
   names: ['type'],
+  aliases: ['min', 'max', 'min-type', 'max-type'],
   check({ rule, actual, expected }) {
     if (expected !== undefined && family(jsonType(actual)) !== family(jsonType(expected))) {
-      return failure('type', expected, actual, `Expected a value of type ${family(jsonType(expected))} (like ${show(expected)}) but got ${jsonType(actual)} ${show(actual)}`);
+      return failure('type', expected, actual, `Expected a value of type ${family(jsonType(expected))} (like ${show(expected)}) but got ${showTyped(actual)}`);
     }
     // Pact checks min/max on collections: array items, or object entries.
     if (typeof actual === 'object' && actual !== null) {
@@ -30,6 +31,12 @@ export const typeKind: MatcherKind = {
   accepts: (_rule, example) => familyOf(example),
   describe: () => undefined,
   jsonSchema: (_rule, example) => ({ type: schemaTypeOf(example) }),
+  // Pact's min/max apply only where the rule was written, never to values it cascades to.
+  cascade(rule) {
+    if (rule['min'] === undefined && rule['max'] === undefined) return rule;
+    const { min: _min, max: _max, ...rest } = rule;
+    return rest as typeof rule;
+  },
   // A spec the value's type already passed keeps a `type` rule.
   provenBy: () => true,
   arrayBounds: (rule) => ({

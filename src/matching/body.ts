@@ -1,0 +1,50 @@
+/** matchBody: a message body against the contract's example and body rules. */
+import type { JsonValue } from '../contract/json';
+import type { RuleMap } from '../contract/model';
+import { show } from '../matchers/kind';
+import type { Mismatch } from './mismatch';
+import { rootCursor } from './cursor';
+import { compile } from './rules';
+import { compare, compareLeaf, newWalk, report, reportProblem } from './walk';
+
+export interface MatchBodyOptions {
+  /** Content type of the body: JSON (default), text, or another type compared as text. XML is unsupported. */
+  readonly contentType?: string;
+}
+
+const isXml = (contentType: string | undefined): boolean => contentType !== undefined && /xml/i.test(contentType);
+const isJson = (contentType: string | undefined): boolean => contentType === undefined || contentType.trim() === '' || /json/i.test(contentType);
+export const isEmptyBody = (v: JsonValue | undefined): boolean => v === undefined || v === null || v === '';
+
+/**
+ * Compares a message body with the contract's example under its matching rules (Pact V3/V4).
+ * Returns no mismatches when the body matches. Pact's body states apply: no expected body
+ * matches anything; an expected empty body (null or "") fails only when a body is present.
+ *
+ * @example
+ * matchBody({ qty: 1 }, { qty: '2' }, { '$.qty': { combine: 'AND', matchers: [{ match: 'integer' }] } });
+ * // → [{ code: 'type', part: 'body', path: '$.qty', message: 'Expected an integer but got "2"', … }]
+ */
+export function matchBody(expected: JsonValue | undefined, actual: JsonValue | undefined, rules: RuleMap, options: MatchBodyOptions = {}): Mismatch[] {
+  const w = newWalk('body');
+  const contentType = options.contentType;
+  if (isXml(contentType)) {
+    report(w, 'unsupported', contentType, undefined, `Herald cannot match XML content (${String(contentType)}); XML message bodies are not supported`);
+    return w.out;
+  }
+  const compiled = compile(rules);
+  for (const problem of compiled.problems) reportProblem(problem, w);
+  if (expected === undefined) return w.out;
+  if (expected === null || expected === '') {
+    if (!isEmptyBody(actual)) report(w, 'unexpected', expected, actual, `Expected an empty body but got ${show(actual)}`);
+    return w.out;
+  }
+  if (actual === undefined || actual === '') {
+    report(w, 'missing', expected, actual, `Expected a body but it was ${actual === undefined ? 'missing' : 'empty'}`);
+    return w.out;
+  }
+  const root = rootCursor(compiled);
+  if (isJson(contentType)) compare(expected, actual, root, w);
+  else compareLeaf(expected, actual, root, w); // text and other content: the whole body as one value
+  return w.out;
+}
