@@ -136,7 +136,7 @@ interface MessageSource {
 /** The source the arguments ask for: the factories module called in-process, or triggers on a broker. */
 async function openSource(args: VerifyArgs, io: CliIO, cwd: string): Promise<MessageSource> {
   if (args.broker !== undefined) {
-    const source = await openBrokerSource(args.broker, cwd, io.env, io.stderr);
+    const source = await openBrokerSource(args.broker, cwd, io.env, io.stderr, args.quiet);
     let notes: readonly string[] = [];
     return {
       providerName: source.providerName,

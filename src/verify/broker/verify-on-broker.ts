@@ -60,6 +60,12 @@ export interface BrokerVerifyOptions extends VerifyOptions {
   readonly namespace?: string | false;
   /** Bound on each cleanup step: stopping captures, deleting topics and exchanges (default 5 000 ms). */
   readonly cleanupTimeoutMs?: number;
+  /**
+   * Ends the run when aborted, as a lost connection does: the interaction in progress ends at
+   * once and the rest are not run, with the abort reason (a HeraldError: HERALD_INTERRUPTED on
+   * SIGTERM, HERALD_TRANSPORT_DISCONNECTED from a provider client) as their error.
+   */
+  readonly signal?: AbortSignal;
   /** Called when an interaction starts and when it ends, for progress output on long runs. */
   readonly onProgress?: (progress: BrokerProgress) => void;
 }
@@ -154,9 +160,12 @@ function resultOf(
 async function verifyGuarded(run: RunState, contract: Contract, interaction: MessageInteraction): Promise<InteractionResult> {
   const started = performance.now();
   if (run.lost !== undefined) {
+    const lostConnection = run.lost.error.code !== 'HERALD_INTERRUPTED';
     return resultOf(contract, interaction, started, [], 'failed', [], {
       code: run.lost.error.code,
-      message: `Not run: the connection to the broker was lost while verifying "${run.lost.interaction}" earlier in this run (${run.lost.error.message}). Retry the run once the broker is back.`,
+      message: lostConnection
+        ? `Not run: the connection to the broker was lost while verifying "${run.lost.interaction}" earlier in this run (${run.lost.error.message}). Retry the run once the broker is back.`
+        : `Not run: the run was interrupted while verifying "${run.lost.interaction}" (${run.lost.error.message}).`,
     });
   }
   let settled = false;
@@ -166,7 +175,10 @@ async function verifyGuarded(run: RunState, contract: Contract, interaction: Mes
     run.abortTrigger?.();
     return resultOf(contract, interaction, started, [], 'failed', [], {
       code: error.code,
-      message: `Failed to verify ${describeInteraction(contract, interaction)}: the connection to the broker was lost while it ran (${error.message}).`,
+      message:
+        error.code === 'HERALD_INTERRUPTED'
+          ? `Failed to verify ${describeInteraction(contract, interaction)}: the run was interrupted while it ran (${error.message}).`
+          : `Failed to verify ${describeInteraction(contract, interaction)}: the connection to the broker was lost while it ran (${error.message}).`,
     });
   });
   const work = verifyOnBroker(run, contract, interaction);
@@ -323,6 +335,9 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
   let signalLost: (error: ErrorInfo) => void = () => undefined;
   const lostSignal = new Promise<ErrorInfo>((resolve) => (signalLost = resolve));
   const unwatch = transport.onConnectionLost?.((error) => signalLost(errorInfo(error, 'HERALD_TRANSPORT_DISCONNECTED')));
+  const onAbort = (): void => signalLost(errorInfo(options.signal?.reason, 'HERALD_INTERRUPTED'));
+  if (options.signal?.aborted === true) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   const ns = runNamespace(options.namespace);
   const cleanupMs = options.cleanupTimeoutMs ?? DEFAULT_CLEANUP_TIMEOUT_MS;
   const resources = new RunResources(transport, ns.id !== undefined, cleanupMs);
@@ -355,12 +370,13 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
     }
   } finally {
     unwatch?.();
+    options.signal?.removeEventListener('abort', onAbort);
     // Captures first (a Kafka consumer leaves its group before its topic goes), then the run's
     // topics and exchanges and the triggers' own clients, side by side. Each step is bounded.
     const close = definition.cleanup;
     await run.pool.stopAll();
     await Promise.all([
-      resources.cleanup(runNotes, run.lost !== undefined),
+      resources.cleanup(runNotes, run.lost !== undefined && run.lost.error.code !== 'HERALD_INTERRUPTED'),
       close === undefined
         ? undefined
         : withTimeout(() => close(), cleanupMs, () => new Error(`it did not finish within ${cleanupMs} ms`)).catch((error: unknown) => {
