@@ -256,7 +256,8 @@ export class KafkaTransport implements TransportAdapter {
         }),
       ]);
     } catch (error) {
-      await bounded(() => admin.disconnect(), this.cleanupMs).catch(() => undefined);
+      // In the background: a broker that never answers must not hold up the verdict.
+      void bounded(() => admin.disconnect(), this.cleanupMs).catch(() => undefined);
       throw error;
     } finally {
       if (timer !== undefined) clearTimeout(timer);
