@@ -208,25 +208,30 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
     transport = new InMemoryTransport();
   }
   const stop = started;
+  // A provider client's connection error nobody handled (amqplib's heartbeat 'error' event with no
+  // listener) ends the running verification as a lost connection. It stays absorbed for the rest of
+  // the process: after the verdict, such an error (another client of the dead broker) changes nothing.
+  let running: AbortController | undefined;
+  onStrayError((error) => {
+    if (!LOST_CONNECTION.test(`${String((error as { name?: unknown } | null)?.name ?? '')} ${reasonOf(error)}`)) return false;
+    running?.abort(
+      transportError(
+        'HERALD_TRANSPORT_DISCONNECTED',
+        `Failed to keep verifying: a client of the provider lost its connection to the broker and nobody handled the error (${reasonOf(error)}). Retry once the broker is back; give the provider's client an 'error' listener.`,
+        { cause: error },
+      ),
+    );
+    return true;
+  });
   const interval = Number(nonEmpty(env['HERALD_PROGRESS_INTERVAL_MS']) ?? DEFAULT_PROGRESS_INTERVAL_MS);
   return {
     providerName: definition.name,
     verify: async (contracts, options) => {
       // SIGINT / SIGTERM and a provider client's uncaught connection error end the run with a report.
       const abort = new AbortController();
+      running = abort;
       const offInterrupt = onInterrupt((signal) => {
         abort.abort(new HeraldError('HERALD_INTERRUPTED', `herald verify received ${signal}: the run was stopped before it finished. Run it again to completion.`));
-      });
-      const offStray = onStrayError((error) => {
-        if (!LOST_CONNECTION.test(`${String((error as { name?: unknown } | null)?.name ?? '')} ${reasonOf(error)}`)) return false;
-        abort.abort(
-          transportError(
-            'HERALD_TRANSPORT_DISCONNECTED',
-            `Failed to keep verifying: a client of the provider lost its connection to the broker and nobody handled the error (${reasonOf(error)}). Retry once the broker is back; give the provider's client an 'error' listener.`,
-            { cause: error },
-          ),
-        );
-        return true;
       });
       const progress = new ProgressLines(log, quiet || !Number.isFinite(interval) ? 0 : interval);
       try {
@@ -242,7 +247,7 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
       } finally {
         progress.stop();
         offInterrupt();
-        offStray();
+        running = undefined;
       }
     },
     close: async () => {
