@@ -60,7 +60,9 @@ ${BROKER_USAGE}
 Exit status: 0 all passed (pending interactions may fail), 1 a verification failed (mismatch,
 no factory, provider state failed; on a broker also: no trigger, message not received, connection
 lost during the run), 2 usage, configuration or input error (including a selection that verifies
-nothing, and a broker that cannot be reached or refuses the credentials).
+nothing, and a broker that cannot be reached or refuses the credentials), 130 / 143 interrupted
+by SIGINT / SIGTERM (the report is still written, a --start-broker container removed).
+On a broker, a progress line goes to stderr every 10 s (HERALD_PROGRESS_INTERVAL_MS; 0: none).
 Colour: on a terminal unless NO_COLOR is set; FORCE_COLOR forces it.
 
 Examples:
