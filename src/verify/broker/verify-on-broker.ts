@@ -373,16 +373,26 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
     options.signal?.removeEventListener('abort', onAbort);
     // Captures first (a Kafka consumer leaves its group before its topic goes), then the run's
     // topics and exchanges and the triggers' own clients, side by side. Each step is bounded.
+    // With the connection lost there is nothing to delete in order: all at once, the captures
+    // bounded as a whole (the transport's close releases what is left).
     const close = definition.cleanup;
-    await run.pool.stopAll();
-    await Promise.all([
-      resources.cleanup(runNotes, run.lost !== undefined && run.lost.error.code !== 'HERALD_INTERRUPTED'),
+    const lostConnection = run.lost !== undefined && run.lost.error.code !== 'HERALD_INTERRUPTED';
+    const triggersCleanup = (): Promise<unknown> | undefined =>
       close === undefined
         ? undefined
         : withTimeout(() => close(), cleanupMs, () => new Error(`it did not finish within ${cleanupMs} ms`)).catch((error: unknown) => {
             runNotes.push(`The triggers' cleanup failed: ${reasonOf(error)}.`);
-          }),
-    ]);
+          });
+    if (lostConnection) {
+      await Promise.all([
+        withTimeout(() => run.pool.stopAll(), cleanupMs, () => new Error('timeout')).catch(() => undefined),
+        resources.cleanup(runNotes, true),
+        triggersCleanup(),
+      ]);
+    } else {
+      await run.pool.stopAll();
+      await Promise.all([resources.cleanup(runNotes, false), triggersCleanup()]);
+    }
   }
   const unused = Object.keys(definition.triggers).filter((d) => !used.has(d)).sort();
   return {
