@@ -4,7 +4,9 @@
  * reported as a lost connection, and the CLI exits 2. No broker needed.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KafkaTransport } from './transport';
 import { AmqpTransport } from '../amqp/transport';
@@ -48,12 +50,14 @@ it('AMQP: rejects with HERALD_TRANSPORT_CONNECT_FAILED within connectTimeoutMs',
   expect(error).toMatchObject({ code: 'HERALD_TRANSPORT_CONNECT_FAILED', retriable: true });
 });
 
-it('the CLI exits 2 with HERALD_TRANSPORT_CONNECT_FAILED within the default connect timeout (12 s), not after request timeouts', async () => {
+it('the CLI exits 2 with HERALD_TRANSPORT_CONNECT_FAILED within the default connect timeout (12 s), not after request timeouts, and still writes the report', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'herald-silent-'));
+  const output = path.join(dir, 'report.json');
   const begun = Date.now();
   const run = await new Promise<{ code: number; stderr: string }>((resolve, reject) => {
     execFile(
       process.execPath,
-      [path.join(ROOT, 'bin/herald.js'), 'verify', '-c', 'contracts/shipping-orders.json', '--transport', 'kafka', '--brokers', `127.0.0.1:${port}`, '--triggers', 'examples/orders-provider/triggers.ts'],
+      [path.join(ROOT, 'bin/herald.js'), 'verify', '-c', 'contracts/shipping-orders.json', '--transport', 'kafka', '--brokers', `127.0.0.1:${port}`, '--triggers', 'examples/orders-provider/triggers.ts', '--reporter', 'json', '--output', output],
       { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, timeout: 50_000 },
       (error, _stdout, stderr) => {
         if (error !== null && typeof error.code !== 'number') reject(error);
@@ -64,4 +68,12 @@ it('the CLI exits 2 with HERALD_TRANSPORT_CONNECT_FAILED within the default conn
   expect(run.stderr).toMatch(new RegExp(`^Error HERALD_TRANSPORT_CONNECT_FAILED: Failed to connect: no Kafka broker answered at 127\\.0\\.0\\.1:${port}`));
   expect(run.code).toBe(2);
   expect(Date.now() - begun).toBeLessThan(30_000);
+  const report = JSON.parse(readFileSync(output, 'utf8')) as { summary: { ok: boolean }; results: { status: string; error?: { code: string; message: string } }[] };
+  rmSync(dir, { recursive: true, force: true });
+  expect(report.summary.ok).toBe(false);
+  expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
+    ['failed', 'HERALD_TRANSPORT_CONNECT_FAILED'],
+    ['failed', 'HERALD_TRANSPORT_CONNECT_FAILED'],
+  ]);
+  expect(report.results[0]?.error?.message).toMatch(/^Not run: Failed to connect: no Kafka broker answered/);
 });

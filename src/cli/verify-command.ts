@@ -9,10 +9,11 @@
 import path from 'node:path';
 import type { Contract } from '../contract/model';
 import { loadContracts } from '../contract/load';
-import { HeraldError, hasErrorCode } from '../errors/herald-error';
+import { HeraldError, hasErrorCode, isHeraldError } from '../errors/herald-error';
 import { formatPairLine, isReporterName, renderConsoleReport, renderReport, REPORTERS, shouldColor, type ReporterName } from '../report/index';
 import type { VerificationReport } from '../verify/result';
-import { verifyProvider, type VerifyOptions } from '../verify/verify-provider';
+import { summarise, type InteractionResult } from '../verify/result';
+import { contractsToVerify, verifyProvider, type VerifyOptions } from '../verify/verify-provider';
 import { parseOptions, stringOption, stringOptions, usageError, type OptionTable } from './args';
 import type { CliIO } from './io';
 import { loadFactories } from './load-module';
@@ -186,6 +187,35 @@ function nothingSelected(args: VerifyArgs, contracts: readonly Contract[]): Hera
   );
 }
 
+/** Writes --output for a broker run that could not start: every selected interaction "Not run", with the error. */
+async function writeNotRunReport(args: VerifyArgs, contracts: readonly Contract[], provider: string, error: unknown): Promise<void> {
+  if (!isHeraldError(error) || args.output === undefined) return;
+  let selected: Contract[];
+  try {
+    selected = contractsToVerify(contracts, provider, args.consumers.length === 0 ? undefined : args.consumers);
+  } catch {
+    return;
+  }
+  const results: InteractionResult[] = selected.flatMap((contract) =>
+    contract.interactions
+      .filter((interaction) => args.description === undefined || args.description.test(interaction.description))
+      .map((interaction) => ({
+        consumer: contract.consumer,
+        provider: contract.provider,
+        description: interaction.description,
+        ...(contract.source === undefined ? {} : { contractFile: contract.source }),
+        status: 'failed' as const,
+        mismatches: [],
+        notes: [],
+        error: { code: error.code, message: `Not run: ${error.message}` },
+        pending: interaction.pending,
+        durationMs: 0,
+      })),
+  );
+  if (results.length === 0) return;
+  await writeFileAtomic(args.output, renderReport(args.reporter, { summary: summarise(results, [], 0, 'triggers'), results }));
+}
+
 /** Runs `herald verify`; resolves with the exit status (errors propagate to `main`). */
 export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
@@ -196,16 +226,19 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
     const color = shouldColor(io.stdoutIsTTY === true, io.env);
     // Machine reports own stdout unless they go to a file; then stdout gets the console report.
     const consoleOnStdout = args.reporter === 'console' || args.output !== undefined;
+    const provider = providerToVerify(args, source, contracts);
     const report = await source
       .verify(contracts, {
-        provider: providerToVerify(args, source, contracts),
+        provider,
         ...(args.consumers.length === 0 ? {} : { consumers: args.consumers }),
         ...(args.description === undefined ? {} : { description: args.description }),
         ...(consoleOnStdout && !args.quiet
           ? { onPair: (pair) => io.stdout(`${formatPairLine({ ...pair, producedBy: args.broker === undefined ? 'factories' : 'triggers' }, { color })}\n`) }
           : {}),
       })
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
+        // A broker that cannot be reached (exit 2): the report still says what was not verified, and why.
+        if (args.broker !== undefined && args.output !== undefined) await writeNotRunReport(args, contracts, provider, error);
         if (!hasErrorCode(error, 'HERALD_UNKNOWN_PROVIDER')) throw error;
         const hint = `Check --provider${args.consumers.length === 0 ? '' : ' and --consumer'} against these names, or the --contracts paths (${args.contracts.join(', ')}).`;
         throw new HeraldError('HERALD_UNKNOWN_PROVIDER', `${error.message} ${hint}`, { cause: error });
