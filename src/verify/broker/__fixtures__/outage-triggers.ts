@@ -28,7 +28,7 @@ async function publish(ctx: TriggerContext): Promise<void> {
     return;
   }
   producer ??= (async () => {
-    const p = new Kafka({ clientId: 'outage', brokers: [...ctx.kafkaBrokers()], logLevel: logLevel.NOTHING, requestTimeout: 3_000, retry: { retries: 1 } }).producer();
+    const p = new Kafka({ clientId: 'outage', brokers: [...ctx.kafkaBrokers()], logLevel: logLevel.NOTHING, requestTimeout: 3_000, retry: { retries: 5 } }).producer();
     await p.connect();
     return p;
   })();
