@@ -79,7 +79,10 @@ export interface KafkaTransportOptions {
    * often (default 2 000 ms)…
    */
   readonly livenessIntervalMs?: number;
-  /** …and call the connection lost when an answer takes longer than this (a paused broker; default 10 000 ms) or fails to connect. */
+  /**
+   * …and call the connection lost when the request fails to connect, or when two answers in a row
+   * take longer than this (a paused broker; one slow answer on a busy broker is not a loss; default 10 000 ms).
+   */
   readonly livenessTimeoutMs?: number;
   /** kafkajs log level (default 'nothing'). */
   readonly logLevel?: KafkaLogLevel;
@@ -285,20 +288,23 @@ export class KafkaTransport implements TransportAdapter {
     if (!watched || this.closed) return;
     const intervalMs = this.options.livenessIntervalMs ?? 2_000;
     const timeoutMs = this.options.livenessTimeoutMs ?? 10_000;
+    let slow = 0;
     const tick = async (): Promise<void> => {
       this.probeTimer = undefined;
       let timer: NodeJS.Timeout | undefined;
       try {
         const admin = await this.adminClient();
         await Promise.race([
-          admin.describeCluster(),
+          admin.describeCluster().then(() => void (slow = 0)),
           new Promise<never>((_, reject) => {
             timer = setTimeout(() => reject(new Error(`the broker did not answer a metadata request within ${timeoutMs} ms`)), timeoutMs);
           }),
         ]);
       } catch (error) {
         if (!this.state.watched) return;
-        if (isConnectionFailure(error) || /did not answer|RequestTimeout|Request .* timed out/i.test(reasonOf(error)) || /RequestTimeout/.test(String((error as { name?: unknown }).name))) {
+        const timedOut = /did not answer|Request .* timed out/i.test(reasonOf(error)) || /RequestTimeout/.test(String((error as { name?: unknown }).name));
+        slow = timedOut ? slow + 1 : 0;
+        if ((isConnectionFailure(error) && !timedOut) || slow >= 2) {
           this.lose(error, 'keep talking to the broker');
           return;
         }
