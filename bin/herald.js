@@ -15,6 +15,14 @@ async function registerTsx() {
 }
 
 let crashed = false;
+/** src/cli/lifecycle.ts, once tsx is registered: what Herald started, and the running verification. */
+let lifecycle;
+/** The exit status a signal asks for (130 SIGINT, 143 SIGTERM), once one arrived. */
+let interrupted;
+/** Bound on stopping what Herald started (a --start-broker container) when the process must end. */
+const CLEANUP_MS = 30_000;
+/** After a signal, how long the run may take to end and write its report before Herald stops things itself. */
+const WIND_DOWN_MS = 15_000;
 
 /**
  * Exits once both streams have flushed, so a large report piped to another process is not cut
@@ -25,7 +33,7 @@ function exit(code) {
     let pending = 2;
     const done = () => {
       pending -= 1;
-      if (pending === 0) process.exit(crashed ? 2 : code);
+      if (pending === 0) process.exit(crashed ? 2 : (interrupted ?? code));
     };
     process.stdout.write('', done);
     process.stderr.write('', done);
@@ -35,17 +43,49 @@ function exit(code) {
 /** A stray error from user code (a rejected promise nobody awaited, a throwing timer) makes the run untrustworthy: exit 2, not 1. */
 function crash(kind) {
   return (error) => {
+    // A provider client that lost its broker (amqplib's heartbeat 'error' with no listener): the running verification takes it as its verdict.
+    if (lifecycle !== undefined && !crashed && lifecycle.absorbStrayError(error)) return;
+    if (crashed) return;
     crashed = true;
     const detail = error && error.stack ? error.stack : String(error);
     process.stderr.write(`Error: ${kind} while verifying, most likely in the factories or state handlers; the results cannot be trusted. Await every promise the factories start.\n${detail}\n`);
-    exit(2);
+    stopStarted().then(() => exit(2));
+  };
+}
+
+/** Stops what Herald started (bounded); never rejects. */
+function stopStarted() {
+  if (lifecycle === undefined) return Promise.resolve();
+  return lifecycle.runCleanups(CLEANUP_MS, (line) => process.stderr.write(line)).catch(() => undefined);
+}
+
+/**
+ * SIGINT / SIGTERM: the running verification ends (its interaction in progress, the rest not run),
+ * writes its report and stops its broker; if it has not within WIND_DOWN_MS, Herald stops what it
+ * started itself. A second signal stops at once. Exit 128 + the signal number.
+ */
+function onSignal(signal, code) {
+  return () => {
+    if (interrupted !== undefined || lifecycle === undefined) {
+      process.stderr.write(`\n${signal}: stopping what Herald started and exiting now.\n`);
+      interrupted = code;
+      stopStarted().then(() => process.exit(code));
+      return;
+    }
+    interrupted = code;
+    process.stderr.write(`\nInterrupted by ${signal}: ending the run, writing the report and stopping what Herald started.\n`);
+    lifecycle.interrupt(signal);
+    setTimeout(() => stopStarted().then(() => process.exit(code)), WIND_DOWN_MS).unref();
   };
 }
 
 async function run() {
   process.on('unhandledRejection', crash('an unhandled promise rejection'));
   process.on('uncaughtException', crash('an uncaught exception'));
+  process.on('SIGINT', onSignal('SIGINT', 130));
+  process.on('SIGTERM', onSignal('SIGTERM', 143));
   await registerTsx();
+  lifecycle = require(path.join(__dirname, '..', 'src', 'cli', 'lifecycle.ts'));
   const { main } = require(path.join(__dirname, '..', 'src', 'cli', 'main.ts'));
   return main(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),

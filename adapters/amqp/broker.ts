@@ -33,6 +33,7 @@ export interface StartedRabbitMqBroker extends StartedBroker {
  * const transport = new AmqpTransport({ url: broker.url });
  */
 export class RabbitMqBrokerContainer {
+  private labels: Record<string, string> = {};
   private readonly image: string;
   private environment: Record<string, string> = {};
   private user = 'guest';
@@ -44,6 +45,12 @@ export class RabbitMqBrokerContainer {
 
   constructor(image: string = env('HERALD_RABBITMQ_IMAGE') ?? DEFAULT_RABBITMQ_IMAGE) {
     this.image = image;
+  }
+
+  /** Docker labels on the container, e.g. to find what a run started (`docker ps --filter label=…`). */
+  withLabels(labels: Readonly<Record<string, string>>): this {
+    this.labels = { ...this.labels, ...labels };
+    return this;
   }
 
   withEnvironment(environment: Readonly<Record<string, string>>): this {
@@ -90,6 +97,7 @@ export class RabbitMqBrokerContainer {
     try {
       container = await new tc.GenericContainer(this.image)
         .withExposedPorts(...ports)
+        .withLabels(this.labels)
         .withEnvironment({ RABBITMQ_DEFAULT_USER: this.user, RABBITMQ_DEFAULT_PASS: this.password, ...vhostEnv, ...pluginsEnv, ...this.environment })
         .withWaitStrategy(tc.Wait.forAll([tc.Wait.forLogMessage(/Server startup complete/), tc.Wait.forListeningPorts()]))
         .withStartupTimeout(this.startupTimeoutMs)
@@ -122,6 +130,8 @@ export interface StartRabbitMqBrokerOptions {
   readonly vhost?: string;
   readonly environment?: Readonly<Record<string, string>>;
   readonly startupTimeoutMs?: number;
+  /** Docker labels on the container. */
+  readonly labels?: Readonly<Record<string, string>>;
   /** Use this running broker instead of starting one (default: HERALD_AMQP_URL); false always starts one. */
   readonly external?: string | false;
 }
@@ -152,5 +162,6 @@ export async function startRabbitMqBroker(options: StartRabbitMqBrokerOptions = 
   if (options.vhost !== undefined) container = container.withVhost(options.vhost);
   if (options.environment !== undefined) container = container.withEnvironment(options.environment);
   if (options.startupTimeoutMs !== undefined) container = container.withStartupTimeout(options.startupTimeoutMs);
+  if (options.labels !== undefined) container = container.withLabels(options.labels);
   return container.start();
 }

@@ -14,6 +14,7 @@
  */
 import type * as Amqp from 'amqplib';
 import {
+  ConnectionState,
   OpenOnce,
   AMQP_PROPERTY_KEYS,
   BufferedCapture,
@@ -179,6 +180,7 @@ export class AmqpTransport implements TransportAdapter {
   private publisherError: Error | undefined;
   private readonly declared = new Set<string>();
   private readonly open = new Set<Started>();
+  private readonly state = new ConnectionState();
   private closed = false;
   private closing: Promise<void> | undefined;
 
@@ -209,6 +211,11 @@ export class AmqpTransport implements TransportAdapter {
   async connect(): Promise<void> {
     this.ensureOpen('connect');
     await this.conn();
+  }
+
+  /** See TransportAdapter#onConnectionLost: the connection closed without close() (a stopped broker, missed heartbeats of a paused one). */
+  onConnectionLost(listener: (error: HeraldError) => void): () => void {
+    return this.state.watch(listener);
   }
 
   private conn(): Promise<Amqp.ChannelModel> {
@@ -263,6 +270,7 @@ export class AmqpTransport implements TransportAdapter {
         reason === undefined ? {} : { cause: reason },
       );
       for (const s of this.open) s.fail(failure);
+      this.state.lose(failure);
     });
     if (this.closed) {
       await model.close().catch(() => undefined);

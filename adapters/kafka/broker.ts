@@ -43,6 +43,7 @@ export interface StartedKafkaBroker extends StartedBroker {
  * const transport = new KafkaTransport({ brokers: broker.brokers });
  */
 export class KafkaBrokerContainer {
+  private labels: Record<string, string> = {};
   private readonly image: string;
   private environment: Record<string, string> = {};
   private startupTimeoutMs = 180_000;
@@ -50,6 +51,12 @@ export class KafkaBrokerContainer {
 
   constructor(image: string = env('HERALD_KAFKA_IMAGE') ?? DEFAULT_KAFKA_IMAGE) {
     this.image = image;
+  }
+
+  /** Docker labels on the container, e.g. to find what a run started (`docker ps --filter label=…`). */
+  withLabels(labels: Readonly<Record<string, string>>): this {
+    this.labels = { ...this.labels, ...labels };
+    return this;
   }
 
   /** KAFKA_* variables (apache/kafka image convention: KAFKA_NUM_PARTITIONS → num.partitions). */
@@ -129,6 +136,7 @@ export class KafkaBrokerContainer {
     try {
       container = await new HeraldKafkaContainer(this.image)
         .withExposedPorts(KAFKA_PORT)
+        .withLabels(this.labels)
         .withEnvironment(this.kraftEnvironment())
         .withEntrypoint(['sh'])
         .withCommand(['-c', `echo '${WAITING_MESSAGE}'; while [ ! -f ${STARTER_READY} ]; do sleep 0.1; done; exec bash ${STARTER_SCRIPT}`])
@@ -159,6 +167,8 @@ export interface StartKafkaBrokerOptions {
   /** KAFKA_* variables. */
   readonly environment?: Readonly<Record<string, string>>;
   readonly startupTimeoutMs?: number;
+  /** Docker labels on the container. */
+  readonly labels?: Readonly<Record<string, string>>;
   /** Use these running brokers instead of starting one (default: HERALD_KAFKA_BROKERS); false always starts one. */
   readonly external?: readonly string[] | false;
 }
@@ -192,5 +202,6 @@ export async function startKafkaBroker(options: StartKafkaBrokerOptions = {}): P
   if (options.autoCreateTopics !== undefined) container = container.withAutoCreateTopics(options.autoCreateTopics);
   if (options.environment !== undefined) container = container.withEnvironment(options.environment);
   if (options.startupTimeoutMs !== undefined) container = container.withStartupTimeout(options.startupTimeoutMs);
+  if (options.labels !== undefined) container = container.withLabels(options.labels);
   return container.start();
 }

@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import type * as KafkaJs from 'kafkajs';
 import {
+  ConnectionState,
   OpenOnce,
   BufferedCapture,
   HandlerSubscription,
@@ -57,7 +58,11 @@ export interface KafkaTransportOptions {
    * Default: what the broker does (`auto.create.topics.enable`).
    */
   readonly autoCreateTopics?: boolean;
-  /** Per-connection attempt timeout (default 3 000 ms). */
+  /**
+   * Per-connection attempt timeout (default 3 000 ms). The first connection, handshake included,
+   * must succeed within this times (retries + 1): a port that accepts and never answers is
+   * HERALD_TRANSPORT_CONNECT_FAILED then, not a request timeout.
+   */
   readonly connectTimeoutMs?: number;
   /** Request timeout (default 30 000 ms). */
   readonly requestTimeoutMs?: number;
@@ -69,6 +74,16 @@ export interface KafkaTransportOptions {
   readonly captureReadyTimeoutMs?: number;
   /** Bound on cleanup steps (leave group, delete group, disconnect) so closing never hangs (default 5 000 ms). */
   readonly cleanupTimeoutMs?: number;
+  /**
+   * While a run watches the connection (`onConnectionLost`), ask the broker for its metadata this
+   * often (default 2 000 ms)…
+   */
+  readonly livenessIntervalMs?: number;
+  /**
+   * …and call the connection lost when the request fails to connect, or when two answers in a row
+   * take longer than this (a paused broker; one slow answer on a busy broker is not a loss; default 10 000 ms).
+   */
+  readonly livenessTimeoutMs?: number;
   /** kafkajs log level (default 'nothing'). */
   readonly logLevel?: KafkaLogLevel;
   /** Further kafkajs client settings (ssl, sasl…), merged over Herald's. */
@@ -173,6 +188,8 @@ export class KafkaTransport implements TransportAdapter {
   /** Partition counts of topics known to exist. */
   private readonly topics = new Map<string, number>();
   private readonly open = new Set<Started>();
+  private readonly state = new ConnectionState((watched) => this.probe(watched));
+  private probeTimer: NodeJS.Timeout | undefined;
   private connected = false;
   private closed = false;
   private closing: Promise<void> | undefined;
@@ -231,14 +248,76 @@ export class KafkaTransport implements TransportAdapter {
 
   private async openAdmin(): Promise<KafkaJs.Admin> {
     const admin = this.kafka().admin();
+    const limitMs = (this.options.connectTimeoutMs ?? 3_000) * ((this.options.retries ?? 3) + 1);
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await admin.connect();
+      // kafkajs bounds the TCP connect only: a port that accepts and never answers would wait for request timeouts.
+      await Promise.race([
+        admin.connect(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`Connection timeout: the broker accepted the connection but did not answer within ${limitMs} ms (is it a Kafka port?)`)), limitMs);
+        }),
+      ]);
     } catch (error) {
-      await bounded(() => admin.disconnect(), this.cleanupMs).catch(() => undefined);
+      // In the background: a broker that never answers must not hold up the verdict.
+      void bounded(() => admin.disconnect(), this.cleanupMs).catch(() => undefined);
       throw error;
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
     }
     this.connected = true;
     return admin;
+  }
+
+  /** See TransportAdapter#onConnectionLost: a capture's consumer that crashed on its connection, or a liveness probe that failed. */
+  onConnectionLost(listener: (error: HeraldError) => void): () => void {
+    return this.state.watch(listener);
+  }
+
+  private lose(cause: unknown, what: string): void {
+    if (this.closed) return;
+    this.state.lose(
+      transportError('HERALD_TRANSPORT_DISCONNECTED', `Failed to ${what}: the connection to Kafka (${this.brokers.join(', ')}) was lost (${reasonOf(cause)}). Retry once the broker is back.`, { cause }),
+    );
+  }
+
+  /** The liveness probe: a metadata request per interval while watched, bounded by livenessTimeoutMs. */
+  private probe(watched: boolean): void {
+    if (this.probeTimer !== undefined) clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+    if (!watched || this.closed) return;
+    const intervalMs = this.options.livenessIntervalMs ?? 2_000;
+    const timeoutMs = this.options.livenessTimeoutMs ?? 10_000;
+    let slow = 0;
+    const tick = async (): Promise<void> => {
+      this.probeTimer = undefined;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const admin = await this.adminClient();
+        await Promise.race([
+          admin.describeCluster().then(() => void (slow = 0)),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`the broker did not answer a metadata request within ${timeoutMs} ms`)), timeoutMs);
+          }),
+        ]);
+      } catch (error) {
+        if (!this.state.watched) return;
+        const timedOut = /did not answer|Request .* timed out/i.test(reasonOf(error)) || /RequestTimeout/.test(String((error as { name?: unknown }).name));
+        slow = timedOut ? slow + 1 : 0;
+        if ((isConnectionFailure(error) && !timedOut) || slow >= 2) {
+          this.lose(error, 'keep talking to the broker');
+          return;
+        }
+      } finally {
+        if (timer !== undefined) clearTimeout(timer);
+      }
+      if (this.state.watched && !this.closed) {
+        this.probeTimer = setTimeout(() => void tick(), intervalMs);
+        this.probeTimer.unref();
+      }
+    };
+    this.probeTimer = setTimeout(() => void tick(), intervalMs);
+    this.probeTimer.unref();
   }
 
   async connect(): Promise<void> {
@@ -478,8 +557,10 @@ export class KafkaTransport implements TransportAdapter {
         if (!ready) signalFailed(event.payload.error);
         else if (!target.ended) {
           const cause = event.payload.error;
+          const lost = isConnectionFailure(cause) || /RequestTimeout/.test(String((cause as { name?: unknown }).name));
+          if (lost) this.lose(cause, `keep receiving from ${describeChannel(c)}`);
           target.fail(
-            isConnectionFailure(cause)
+            lost
               ? transportError('HERALD_TRANSPORT_DISCONNECTED', `Failed to keep receiving from ${describeChannel(c)}: the connection to Kafka (${this.brokers.join(', ')}) was lost (${reasonOf(cause)}). Retry once the broker is back.`, { channel: c, cause })
               : this.error(cause, 'keep receiving', c),
           );
@@ -583,6 +664,7 @@ export class KafkaTransport implements TransportAdapter {
 
   close(): Promise<void> {
     this.closed = true;
+    this.probe(false);
     return (this.closing ??= this.shutdown());
   }
 

@@ -17,8 +17,12 @@ import { asTriggerDefinition, type TriggerDefinition } from '../verify/broker/de
 import type { BrokerConnection } from '../verify/broker/connection';
 import { verifyProviderOnBroker, type BrokerVerificationReport } from '../verify/broker/verify-on-broker';
 import type { VerifyOptions } from '../verify/verify-provider';
+import { HeraldError } from '../errors/herald-error';
+import { reasonOf, transportError } from '../transport/errors';
 import { stringOption, stringOptions, usageError, type OptionTable, type ParsedOptions } from './args';
+import { onInterrupt, onProcessEnd, onStrayError } from './lifecycle';
 import { importUserModule } from './load-module';
+import { ProgressLines } from './progress';
 
 export const TRANSPORTS = ['kafka', 'amqp', 'memory'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
@@ -108,17 +112,45 @@ export interface BrokerSource {
 interface StartedLike {
   readonly readyMs: number;
   readonly image: string | undefined;
+  readonly containerId?: string | undefined;
   stop(): Promise<void>;
+}
+
+/** The label on containers `--start-broker` starts: `docker ps --filter label=dev.herald.started-by=herald-cli`. */
+export const STARTED_BY_LABEL = { 'dev.herald.started-by': 'herald-cli' } as const;
+
+/** Default interval of progress lines on stderr (HERALD_PROGRESS_INTERVAL_MS; 0 turns them off). */
+export const DEFAULT_PROGRESS_INTERVAL_MS = 10_000;
+
+/**
+ * Errors nobody caught that mean a provider client lost its broker (amqplib's "Heartbeat timeout"
+ * 'error' event without a listener, a kafkajs connection error from a promise nobody awaited).
+ */
+const LOST_CONNECTION = /Heartbeat timeout|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|Socket closed|Connection closed|Unexpected close|CONNECTION_FORCED|KafkaJSConnection|Connection (error|timeout)|Closed connection/i;
+
+/** Starts a broker and makes sure it is stopped however the process ends (signal, crash) until `close` takes over. */
+async function startOwned<T extends StartedLike>(start: () => Promise<T>): Promise<{ broker: T; release: () => void }> {
+  const starting = start();
+  const release = onProcessEnd('the broker container Herald started', async () => {
+    const broker = await starting.catch(() => undefined);
+    await broker?.stop();
+  });
+  try {
+    return { broker: await starting, release };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 /** The parts of herald/kafka and herald/amqp the CLI uses. */
 interface KafkaAdapter {
   readonly KafkaTransport: new (options: { readonly brokers: readonly string[] }) => TransportAdapter;
-  startKafkaBroker(options: { readonly external: false }): Promise<StartedLike & { readonly brokers: readonly string[] }>;
+  startKafkaBroker(options: { readonly external: false; readonly labels: Readonly<Record<string, string>> }): Promise<StartedLike & { readonly brokers: readonly string[] }>;
 }
 interface AmqpAdapter {
   readonly AmqpTransport: new (options: { readonly url: string }) => TransportAdapter;
-  startRabbitMqBroker(options: { readonly external: false }): Promise<StartedLike & { readonly url: string }>;
+  startRabbitMqBroker(options: { readonly external: false; readonly labels: Readonly<Record<string, string>> }): Promise<StartedLike & { readonly url: string }>;
 }
 
 const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value.trim());
@@ -135,19 +167,23 @@ export async function loadTriggers(specifier: string, cwd: string): Promise<Trig
  * Opens the broker, the transport and the triggers; `close()` releases them (and removes a
  * started container), also when verification failed.
  */
-export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, log: (line: string) => void): Promise<BrokerSource> {
+export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, log: (line: string) => void, quiet = false): Promise<BrokerSource> {
   const definition = await loadTriggers(args.triggers, cwd);
   const command = 'herald verify';
   let transport: TransportAdapter;
   let connection: BrokerConnection | undefined;
   let started: StartedLike | undefined;
-  const announce = (s: StartedLike, where: string): void => log(`Started ${s.image ?? 'a broker'} for this run in ${s.readyMs} ms (${where}); it is removed afterwards.\n`);
+  let release: () => void = () => undefined;
+  const announce = (s: StartedLike, where: string): void =>
+    log(`Started ${s.image ?? 'a broker'} for this run in ${s.readyMs} ms (${where}${s.containerId === undefined ? '' : `, container ${s.containerId.slice(0, 12)}`}); it is removed afterwards.\n`);
   if (args.transport === 'kafka') {
     const adapter = loadPeer<KafkaAdapter>('herald/kafka', 'herald verify --transport kafka', () => require('herald/kafka') as unknown);
     let brokers = args.brokers ?? nonEmpty(env['HERALD_KAFKA_BROKERS'])?.split(',').map((b) => b.trim()).filter((b) => b !== '');
     if (brokers === undefined || brokers.length === 0) {
       if (!args.startBroker) throw usageError(command, 'Failed to verify on Kafka: no broker given. Pass --brokers host:port, set HERALD_KAFKA_BROKERS, or add --start-broker to start one in Docker.');
-      const broker = await adapter.startKafkaBroker({ external: false });
+      const owned = await startOwned(() => adapter.startKafkaBroker({ external: false, labels: STARTED_BY_LABEL }));
+      const broker = owned.broker;
+      ({ release } = owned);
       started = broker;
       brokers = broker.brokers;
       announce(broker, brokers.join(','));
@@ -159,7 +195,9 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
     let url = args.amqpUrl ?? nonEmpty(env['HERALD_AMQP_URL']);
     if (url === undefined) {
       if (!args.startBroker) throw usageError(command, 'Failed to verify on AMQP: no broker given. Pass --amqp-url amqp://user:pass@host:5672, set HERALD_AMQP_URL, or add --start-broker to start RabbitMQ in Docker.');
-      const broker = await adapter.startRabbitMqBroker({ external: false });
+      const owned = await startOwned(() => adapter.startRabbitMqBroker({ external: false, labels: STARTED_BY_LABEL }));
+      const broker = owned.broker;
+      ({ release } = owned);
       started = broker;
       url = broker.url;
       announce(broker, 'RabbitMQ');
@@ -170,21 +208,54 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
     transport = new InMemoryTransport();
   }
   const stop = started;
+  // A provider client's connection error nobody handled (amqplib's heartbeat 'error' event with no
+  // listener) ends the running verification as a lost connection. It stays absorbed for the rest of
+  // the process: after the verdict, such an error (another client of the dead broker) changes nothing.
+  let running: AbortController | undefined;
+  onStrayError((error) => {
+    if (!LOST_CONNECTION.test(`${String((error as { name?: unknown } | null)?.name ?? '')} ${reasonOf(error)}`)) return false;
+    running?.abort(
+      transportError(
+        'HERALD_TRANSPORT_DISCONNECTED',
+        `Failed to keep verifying: a client of the provider lost its connection to the broker and nobody handled the error (${reasonOf(error)}). Retry once the broker is back; give the provider's client an 'error' listener.`,
+        { cause: error },
+      ),
+    );
+    return true;
+  });
+  const interval = Number(nonEmpty(env['HERALD_PROGRESS_INTERVAL_MS']) ?? DEFAULT_PROGRESS_INTERVAL_MS);
   return {
     providerName: definition.name,
-    verify: (contracts, options) =>
-      verifyProviderOnBroker(contracts, definition, {
-        ...options,
-        transport,
-        ...(connection === undefined ? {} : { connection }),
-        ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }),
-        ...(args.namespace ? {} : { namespace: false }),
-      }),
+    verify: async (contracts, options) => {
+      // SIGINT / SIGTERM and a provider client's uncaught connection error end the run with a report.
+      const abort = new AbortController();
+      running = abort;
+      const offInterrupt = onInterrupt((signal) => {
+        abort.abort(new HeraldError('HERALD_INTERRUPTED', `herald verify received ${signal}: the run was stopped before it finished. Run it again to completion.`));
+      });
+      const progress = new ProgressLines(log, quiet || !Number.isFinite(interval) ? 0 : interval);
+      try {
+        return await verifyProviderOnBroker(contracts, definition, {
+          ...options,
+          transport,
+          signal: abort.signal,
+          onProgress: progress.update,
+          ...(connection === undefined ? {} : { connection }),
+          ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }),
+          ...(args.namespace ? {} : { namespace: false }),
+        });
+      } finally {
+        progress.stop();
+        offInterrupt();
+        running = undefined;
+      }
+    },
     close: async () => {
       try {
         await transport.close();
       } finally {
         await stop?.stop();
+        release();
       }
     },
   };

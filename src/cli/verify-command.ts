@@ -9,10 +9,11 @@
 import path from 'node:path';
 import type { Contract } from '../contract/model';
 import { loadContracts } from '../contract/load';
-import { HeraldError, hasErrorCode } from '../errors/herald-error';
+import { HeraldError, hasErrorCode, isHeraldError } from '../errors/herald-error';
 import { formatPairLine, isReporterName, renderConsoleReport, renderReport, REPORTERS, shouldColor, type ReporterName } from '../report/index';
 import type { VerificationReport } from '../verify/result';
-import { verifyProvider, type VerifyOptions } from '../verify/verify-provider';
+import { summarise, type InteractionResult } from '../verify/result';
+import { contractsToVerify, verifyProvider, type VerifyOptions } from '../verify/verify-provider';
 import { parseOptions, stringOption, stringOptions, usageError, type OptionTable } from './args';
 import type { CliIO } from './io';
 import type { Env } from '../report/color';
@@ -67,7 +68,9 @@ ${BROKER_USAGE}
 Exit status: 0 all passed (pending interactions may fail), 1 a verification failed (mismatch,
 no factory, provider state failed; on a broker also: no trigger, message not received, connection
 lost during the run), 2 usage, configuration or input error (including a selection that verifies
-nothing, and a broker that cannot be reached or refuses the credentials).
+nothing, and a broker that cannot be reached or refuses the credentials), 130 / 143 interrupted
+by SIGINT / SIGTERM (the report is still written, a --start-broker container removed).
+On a broker, a progress line goes to stderr every 10 s (HERALD_PROGRESS_INTERVAL_MS; 0: none).
 Colour: on a terminal unless NO_COLOR is set; FORCE_COLOR forces it.
 
 Examples:
@@ -150,7 +153,7 @@ interface MessageSource {
 /** The source the arguments ask for: the factories module called in-process, or triggers on a broker. */
 async function openSource(args: VerifyArgs, io: CliIO, cwd: string): Promise<MessageSource> {
   if (args.broker !== undefined) {
-    const source = await openBrokerSource(args.broker, cwd, io.env, io.stderr);
+    const source = await openBrokerSource(args.broker, cwd, io.env, io.stderr, args.quiet);
     let notes: readonly string[] = [];
     return {
       providerName: source.providerName,
@@ -204,6 +207,35 @@ function registryOption(url: string, env: Env): SchemaRegistryConfig {
   return username === undefined || username === '' ? { url } : { url, auth: { username, password: env[SCHEMA_REGISTRY_ENV.password] ?? '' } };
 }
 
+/** Writes --output for a broker run that could not start: every selected interaction "Not run", with the error. */
+async function writeNotRunReport(args: VerifyArgs, contracts: readonly Contract[], provider: string, error: unknown): Promise<void> {
+  if (!isHeraldError(error) || args.output === undefined) return;
+  let selected: Contract[];
+  try {
+    selected = contractsToVerify(contracts, provider, args.consumers.length === 0 ? undefined : args.consumers);
+  } catch {
+    return;
+  }
+  const results: InteractionResult[] = selected.flatMap((contract) =>
+    contract.interactions
+      .filter((interaction) => args.description === undefined || args.description.test(interaction.description))
+      .map((interaction) => ({
+        consumer: contract.consumer,
+        provider: contract.provider,
+        description: interaction.description,
+        ...(contract.source === undefined ? {} : { contractFile: contract.source }),
+        status: 'failed' as const,
+        mismatches: [],
+        notes: [],
+        error: { code: error.code, message: `Not run: ${error.message}` },
+        pending: interaction.pending,
+        durationMs: 0,
+      })),
+  );
+  if (results.length === 0) return;
+  await writeFileAtomic(args.output, renderReport(args.reporter, { summary: summarise(results, [], 0, 'triggers'), results }));
+}
+
 /** Runs `herald verify`; resolves with the exit status (errors propagate to `main`). */
 export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
@@ -214,9 +246,10 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
     const color = shouldColor(io.stdoutIsTTY === true, io.env);
     // Machine reports own stdout unless they go to a file; then stdout gets the console report.
     const consoleOnStdout = args.reporter === 'console' || args.output !== undefined;
+    const provider = providerToVerify(args, source, contracts);
     const report = await source
       .verify(contracts, {
-        provider: providerToVerify(args, source, contracts),
+        provider,
         ...(args.consumers.length === 0 ? {} : { consumers: args.consumers }),
         ...(args.description === undefined ? {} : { description: args.description }),
         ...(args.schemaRegistry === undefined ? {} : { schemaRegistry: registryOption(args.schemaRegistry, io.env) }),
@@ -224,7 +257,9 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
           ? { onPair: (pair) => io.stdout(`${formatPairLine({ ...pair, producedBy: args.broker === undefined ? 'factories' : 'triggers' }, { color })}\n`) }
           : {}),
       })
-      .catch((error: unknown) => {
+      .catch(async (error: unknown) => {
+        // A broker that cannot be reached (exit 2): the report still says what was not verified, and why.
+        if (args.broker !== undefined && args.output !== undefined) await writeNotRunReport(args, contracts, provider, error);
         if (!hasErrorCode(error, 'HERALD_UNKNOWN_PROVIDER')) throw error;
         const hint = `Check --provider${args.consumers.length === 0 ? '' : ' and --consumer'} against these names, or the --contracts paths (${args.contracts.join(', ')}).`;
         throw new HeraldError('HERALD_UNKNOWN_PROVIDER', `${error.message} ${hint}`, { cause: error });

@@ -112,6 +112,10 @@ export const errorCatalogue = {
     what: 'The CLI could not write the report file named by --output.',
     fix: 'Check that the directory is writable, or pass another --output path.',
   },
+  HERALD_INTERRUPTED: {
+    what: 'herald verify received SIGINT (Ctrl-C) or SIGTERM: the interaction in progress was ended, the remaining ones were not run, the report was written and what Herald started (a --start-broker container) was stopped. Exit 130 (SIGINT) or 143 (SIGTERM).',
+    fix: 'Run it again to completion; raise the CI step timeout if the job runner sent the signal.',
+  },
   HERALD_NOTHING_TO_VERIFY: {
     what: 'herald verify selected no message interaction: --consumer or --description matched none, or the contracts hold only HTTP interactions. A run that verifies nothing never passes.',
     fix: 'Check --consumer and --description against the contracts (herald verify lists the pairs it read), or the --contracts paths.',

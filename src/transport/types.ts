@@ -8,6 +8,7 @@
  */
 import type { JsonValue } from '../contract/json';
 import type { Channel } from '../contract/model';
+import type { HeraldError } from '../errors/herald-error';
 
 /** Header values as brokers carry them: Kafka headers are bytes; AMQP headers may be typed. */
 export type HeaderValue = Buffer | string | number | boolean | null;
@@ -99,6 +100,13 @@ export interface TransportAdapter extends AsyncDisposable {
   startCapture(channel: Channel): Promise<StartedCapture>;
   /** Delivers messages on `channel` to `handler`; resolves when subscribed. */
   subscribe(channel: Channel, handler: DeliveryHandler): Promise<StartedSubscription>;
+  /**
+   * Calls `listener` once when the connection to the broker is lost while in use (a broker that
+   * stops, or stops answering: heartbeats, a liveness probe), with HERALD_TRANSPORT_DISCONNECTED;
+   * not when the transport is closed. Returns how to stop listening. Optional: a run on an
+   * adapter without it notices a lost connection only through failing operations.
+   */
+  onConnectionLost?(listener: (error: HeraldError) => void): () => void;
   /** Closes connections, captures and subscriptions. Idempotent. */
   close(): Promise<void>;
 }

@@ -121,7 +121,7 @@ describe('verification on a Kafka broker of its own (no automatic topic creation
       ['second event', 'failed', 'HERALD_TRANSPORT_DISCONNECTED', true],
       ['third event', 'failed', 'HERALD_TRANSPORT_DISCONNECTED', true],
     ]);
-    expect(report.results[2]?.error?.message).toMatch(/^Not verified: the connection to the broker was lost while verifying "second event"/);
+    expect(report.results[2]?.error?.message).toMatch(/^Not run: the connection to the broker was lost while verifying "second event"/);
     expect(report.broker.notes).toEqual([expect.stringMatching(/^The broker connection was lost: the run could not delete the topic\(s\) "faults\.v1\.herald-/)]);
     expect(elapsed).toBeLessThan(60_000);
   });

@@ -404,7 +404,62 @@ describe('verifyProviderOnBroker when the broker goes away mid-run', () => {
       ['failed', 'HERALD_TRANSPORT_DISCONNECTED', true],
       ['failed', 'HERALD_TRANSPORT_DISCONNECTED', true],
     ]);
-    expect(report.results[2]?.error?.message).toMatch(/^Not verified: the connection to the broker was lost while verifying "an OrderCancelled event"/);
+    expect(report.results[2]?.error?.message).toMatch(/^Not run: the connection to the broker was lost while verifying "an OrderCancelled event"/);
+    expect(report.summary.ok).toBe(false);
+  });
+});
+
+/** An in-memory broker whose connection can be reported lost, as Kafka's liveness probe or AMQP's heartbeats do. */
+class LosableTransport extends InMemoryTransport {
+  private readonly listeners = new Set<(error: ReturnType<typeof transportError>) => void>();
+
+  onConnectionLost(listener: (error: ReturnType<typeof transportError>) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  loseConnection(): void {
+    const error = transportError('HERALD_TRANSPORT_DISCONNECTED', 'Failed to keep talking to the broker: the connection to Kafka (b:9092) was lost (Connection timeout). Retry once the broker is back.');
+    for (const listener of [...this.listeners]) listener(error);
+  }
+}
+
+describe('verifyProviderOnBroker when the transport reports the connection lost', () => {
+  it('ends the interaction in progress at once (its trigger aborted, not timed out), reports the rest "Not run", and reports progress', async () => {
+    const transport = new LosableTransport();
+    const triggered: string[] = [];
+    let aborted = false;
+    const progress: string[] = [];
+    const hangs = async (_: unknown, ctx: TriggerContext): Promise<void> => {
+      triggered.push(ctx.interaction.description);
+      // The provider's own client retries against a dead broker: its trigger never finishes by itself.
+      setTimeout(() => transport.loseConnection(), 50);
+      await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
+      aborted = true;
+    };
+    const many = Array.from({ length: 40 }, (_, i) => orders.message(`event ${i}`).on(kafkaTopic('orders.v1')).withPayload({ orderId: m.string('o') }).toInteraction());
+    const definition = providerTriggers('orders', {
+      triggers: Object.fromEntries(many.map((interaction, i) => [interaction.description, i < 4 ? (_: unknown, ctx: TriggerContext) => cancelTrigger(_, ctx) : hangs])),
+    });
+    const begun = Date.now();
+    const report = await verifyProviderOnBroker([contract('shipping', 'orders', ...many)], definition, {
+      transport,
+      timeoutMs: 60_000,
+      settleMs: 10,
+      onProgress: (p) => progress.push(`${p.done}/${p.total}${p.current === undefined ? '' : ` ${p.current.description}`}`),
+    });
+    expect(Date.now() - begun).toBeLessThan(5_000);
+    expect(triggered).toEqual(['event 4']);
+    expect(aborted).toBe(true);
+    expect(report.results.map((r) => r.status)).toEqual([...Array<string>(4).fill('passed'), ...Array<string>(36).fill('failed')]);
+    expect(report.results[4]?.error).toMatchObject({ code: 'HERALD_TRANSPORT_DISCONNECTED', retriable: true });
+    expect(report.results[4]?.error?.message).toMatch(/^Failed to verify "event 4" \(shipping → orders, contracts\/shipping-orders\.json\): the connection to the broker was lost while it ran/);
+    for (const r of report.results.slice(5)) {
+      expect(r.error).toMatchObject({ code: 'HERALD_TRANSPORT_DISCONNECTED', retriable: true });
+      expect(r.error?.message).toMatch(/^Not run: the connection to the broker was lost while verifying "event 4" earlier in this run/);
+    }
+    expect(progress.slice(0, 3)).toEqual(['0/40 event 0', '1/40', '1/40 event 1']);
+    expect(progress.at(-1)).toBe('40/40');
     expect(report.summary.ok).toBe(false);
   });
 });

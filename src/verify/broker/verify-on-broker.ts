@@ -17,8 +17,10 @@
  *
  * Faults: an unreachable broker or refused credentials reject the whole call before anything is
  * verified (HERALD_TRANSPORT_CONNECT_FAILED / _AUTH_FAILED; the CLI exits 2). A connection lost
- * during the run fails the interaction in progress and every remaining one at once, with a
- * retriable HERALD_TRANSPORT_DISCONNECTED, and the run ends.
+ * during the run (the transport says so through `onConnectionLost`, or an operation fails with
+ * it) ends the interaction in progress at once, whatever it waits for (its trigger is aborted),
+ * and every remaining one is reported "Not run", all with a retriable
+ * HERALD_TRANSPORT_DISCONNECTED; the run ends.
  */
 import { channelFromMetadata, isAmqpChannel, isKafkaChannel } from '../../contract/channel';
 import type { Channel, Contract, MessageInteraction } from '../../contract/model';
@@ -61,6 +63,23 @@ export interface BrokerVerifyOptions extends VerifyOptions {
   readonly namespace?: string | false;
   /** Bound on each cleanup step: stopping captures, deleting topics and exchanges (default 5 000 ms). */
   readonly cleanupTimeoutMs?: number;
+  /**
+   * Ends the run when aborted, as a lost connection does: the interaction in progress ends at
+   * once and the rest are not run, with the abort reason (a HeraldError: HERALD_INTERRUPTED on
+   * SIGTERM, HERALD_TRANSPORT_DISCONNECTED from a provider client) as their error.
+   */
+  readonly signal?: AbortSignal;
+  /** Called when an interaction starts and when it ends, for progress output on long runs. */
+  readonly onProgress?: (progress: BrokerProgress) => void;
+}
+
+/** Where a run is: `done` of `total` interactions finished; `current` is the one running, if any. */
+export interface BrokerProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly current: { readonly description: string; readonly consumer: string; readonly startedAt: number } | undefined;
 }
 
 /** What a broker run used and left: for reports and leak checks. */
@@ -105,6 +124,71 @@ interface RunState {
   readonly pool: CapturePool;
   /** Set once the broker connection was lost: remaining interactions fail at once. */
   lost: { readonly interaction: string; readonly error: ErrorInfo } | undefined;
+  /** Resolves when the transport says the connection was lost (never, on adapters that cannot tell). */
+  readonly lostSignal: Promise<ErrorInfo>;
+  /** Aborts the trigger of the interaction in progress. */
+  abortTrigger: (() => void) | undefined;
+}
+
+/** The result of `interaction`, begun at `started`. */
+function resultOf(
+  contract: Contract,
+  interaction: MessageInteraction,
+  started: number,
+  notes: string[],
+  status: InteractionStatus,
+  mismatches: readonly Mismatch[],
+  error?: ErrorInfo,
+): InteractionResult {
+  const failing = status === 'failed' || status === 'state-failed' || status === 'no-factory';
+  const retriable = error === undefined ? undefined : retriableOf(error.code);
+  return {
+    consumer: contract.consumer,
+    provider: contract.provider,
+    description: interaction.description,
+    ...(contract.source === undefined ? {} : { contractFile: contract.source }),
+    status: failing && interaction.pending ? 'pending' : status,
+    mismatches,
+    notes,
+    ...(error === undefined ? {} : { error: retriable === undefined ? error : { ...error, retriable } }),
+    pending: interaction.pending,
+    durationMs: performance.now() - started,
+  };
+}
+
+/**
+ * One interaction, ended at once when the connection is lost while it runs (it fails with the
+ * loss; its trigger is aborted); not run at all when the connection was lost before.
+ */
+async function verifyGuarded(run: RunState, contract: Contract, interaction: MessageInteraction): Promise<InteractionResult> {
+  const started = performance.now();
+  if (run.lost !== undefined) {
+    const lostConnection = run.lost.error.code !== 'HERALD_INTERRUPTED';
+    return resultOf(contract, interaction, started, [], 'failed', [], {
+      code: run.lost.error.code,
+      message: lostConnection
+        ? `Not run: the connection to the broker was lost while verifying "${run.lost.interaction}" earlier in this run (${run.lost.error.message}). Retry the run once the broker is back.`
+        : `Not run: the run was interrupted while verifying "${run.lost.interaction}" (${run.lost.error.message}).`,
+    });
+  }
+  let settled = false;
+  const lost = run.lostSignal.then((error): InteractionResult | undefined => {
+    if (settled) return undefined;
+    run.lost ??= { interaction: interaction.description, error };
+    run.abortTrigger?.();
+    return resultOf(contract, interaction, started, [], 'failed', [], {
+      code: error.code,
+      message:
+        error.code === 'HERALD_INTERRUPTED'
+          ? `Failed to verify ${describeInteraction(contract, interaction)}: the run was interrupted while it ran (${error.message}).`
+          : `Failed to verify ${describeInteraction(contract, interaction)}: the connection to the broker was lost while it ran (${error.message}).`,
+    });
+  });
+  const work = verifyOnBroker(run, contract, interaction);
+  const first = await Promise.race([work, lost]);
+  settled = true;
+  if (first !== undefined) return first;
+  return work;
 }
 
 async function verifyOnBroker(run: RunState, contract: Contract, interaction: MessageInteraction): Promise<InteractionResult> {
@@ -112,22 +196,7 @@ async function verifyOnBroker(run: RunState, contract: Contract, interaction: Me
   const { options, definition, ns } = run;
   const where = describeInteraction(contract, interaction);
   const notes: string[] = [];
-  const finish = (status: InteractionStatus, mismatches: readonly Mismatch[], error?: ErrorInfo): InteractionResult => {
-    const failing = status === 'failed' || status === 'state-failed' || status === 'no-factory';
-    const retriable = error === undefined ? undefined : retriableOf(error.code);
-    return {
-      consumer: contract.consumer,
-      provider: contract.provider,
-      description: interaction.description,
-      ...(contract.source === undefined ? {} : { contractFile: contract.source }),
-      status: failing && interaction.pending ? 'pending' : status,
-      mismatches,
-      notes,
-      ...(error === undefined ? {} : { error: retriable === undefined ? error : { ...error, retriable } }),
-      pending: interaction.pending,
-      durationMs: performance.now() - started,
-    };
-  };
+  const finish = (status: InteractionStatus, mismatches: readonly Mismatch[], error?: ErrorInfo): InteractionResult => resultOf(contract, interaction, started, notes, status, mismatches, error);
   /** A transport failure: fails this interaction, and every later one when the connection is gone. */
   const transportFailure = (error: unknown, fallback: string): InteractionResult => {
     const info = errorInfo(error, fallback);
@@ -135,12 +204,6 @@ async function verifyOnBroker(run: RunState, contract: Contract, interaction: Me
     return finish('failed', [], info);
   };
 
-  if (run.lost !== undefined) {
-    return finish('failed', [], {
-      code: run.lost.error.code,
-      message: `Not verified: the connection to the broker was lost while verifying "${run.lost.interaction}" earlier in this run (${run.lost.error.message}). Retry the run once the broker is back.`,
-    });
-  }
   const triggers = definition.triggers ?? {};
   const trigger: Trigger | undefined = Object.prototype.hasOwnProperty.call(triggers, interaction.description) ? triggers[interaction.description] : undefined;
   if (trigger === undefined) {
@@ -180,6 +243,7 @@ async function verifyOnBroker(run: RunState, contract: Contract, interaction: Me
     const triggerTimeoutMs = definition.triggerTimeoutMs ?? timeoutMs;
     const deadline = Date.now() + timeoutMs;
     const abort = new AbortController();
+    run.abortTrigger = () => abort.abort();
     const context: TriggerContext = {
       ...connectionDetails(options.transport.name, options.connection, `the trigger for ${where}`),
       interaction,
@@ -194,6 +258,7 @@ async function verifyOnBroker(run: RunState, contract: Contract, interaction: Me
       signal: abort.signal,
     };
     try {
+      if (run.lost !== undefined) return finish('failed', [], run.lost.error);
       await withTimeout(
         () => trigger(states.params, context),
         triggerTimeoutMs,
@@ -276,40 +341,67 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
   const { transport } = options;
   // Unreachable broker, refused credentials: nothing can be verified, so the call rejects.
   await transport.connect();
+  let signalLost: (error: ErrorInfo) => void = () => undefined;
+  const lostSignal = new Promise<ErrorInfo>((resolve) => (signalLost = resolve));
+  const unwatch = transport.onConnectionLost?.((error) => signalLost(errorInfo(error, 'HERALD_TRANSPORT_DISCONNECTED')));
+  const onAbort = (): void => signalLost(errorInfo(options.signal?.reason, 'HERALD_INTERRUPTED'));
+  if (options.signal?.aborted === true) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   const ns = runNamespace(options.namespace);
   const cleanupMs = options.cleanupTimeoutMs ?? DEFAULT_CLEANUP_TIMEOUT_MS;
   const resources = new RunResources(transport, ns.id !== undefined, cleanupMs);
-  const run: RunState = { options, definition, ns, resources, pool: new CapturePool(transport, resources), lost: undefined };
+  const run: RunState = { options, definition, ns, resources, pool: new CapturePool(transport, resources), lost: undefined, lostSignal, abortTrigger: undefined };
   const runNotes: string[] = [];
   if (ns.id === undefined) runNotes.push("Namespacing was off: the contract's own topic / exchange names were used, so messages other producers publish there are candidates too.");
   if (options.connection !== undefined && !isKafkaConnection(options.connection) && !isAmqpConnection(options.connection)) runNotes.push('The connection given is neither { brokers } nor { url }.');
 
   const results: InteractionResult[] = [];
   const used = new Set<string>();
+  const chosen = (interaction: MessageInteraction): boolean => options.description === undefined || options.description.test(interaction.description);
+  const progress = { done: 0, total: selected.reduce((n, c) => n + c.interactions.filter(chosen).length, 0), passed: 0, failed: 0 };
   try {
     for (const contract of selected) {
       const pairResults: InteractionResult[] = [];
       for (const interaction of contract.interactions) {
-        if (options.description !== undefined && !options.description.test(interaction.description)) continue;
+        if (!chosen(interaction)) continue;
         used.add(interaction.description);
-        pairResults.push(await verifyOnBroker(run, contract, interaction));
+        options.onProgress?.({ ...progress, current: { description: interaction.description, consumer: contract.consumer, startedAt: Date.now() } });
+        const result = await verifyGuarded(run, contract, interaction);
+        run.abortTrigger = undefined;
+        pairResults.push(result);
+        progress.done += 1;
+        if (result.status === 'passed') progress.passed += 1;
+        else if (result.status !== 'pending') progress.failed += 1;
+        options.onProgress?.({ ...progress, current: undefined });
       }
       results.push(...pairResults);
       options.onPair?.({ consumer: contract.consumer, provider: contract.provider, ...(contract.source === undefined ? {} : { contractFile: contract.source }), results: pairResults });
     }
   } finally {
+    unwatch?.();
+    options.signal?.removeEventListener('abort', onAbort);
     // Captures first (a Kafka consumer leaves its group before its topic goes), then the run's
     // topics and exchanges and the triggers' own clients, side by side. Each step is bounded.
+    // With the connection lost there is nothing to delete in order: all at once, the captures
+    // bounded as a whole (the transport's close releases what is left).
     const close = definition.cleanup;
-    await run.pool.stopAll();
-    await Promise.all([
-      resources.cleanup(runNotes, run.lost !== undefined),
+    const lostConnection = run.lost !== undefined && run.lost.error.code !== 'HERALD_INTERRUPTED';
+    const triggersCleanup = (): Promise<unknown> | undefined =>
       close === undefined
         ? undefined
         : withTimeout(() => close(), cleanupMs, () => new Error(`it did not finish within ${cleanupMs} ms`)).catch((error: unknown) => {
             runNotes.push(`The triggers' cleanup failed: ${reasonOf(error)}.`);
-          }),
-    ]);
+          });
+    if (lostConnection) {
+      await Promise.all([
+        withTimeout(() => run.pool.stopAll(), cleanupMs, () => new Error('timeout')).catch(() => undefined),
+        resources.cleanup(runNotes, true),
+        triggersCleanup(),
+      ]);
+    } else {
+      await run.pool.stopAll();
+      await Promise.all([resources.cleanup(runNotes, false), triggersCleanup()]);
+    }
   }
   const unused = Object.keys(definition.triggers).filter((d) => !used.has(d)).sort();
   return {
