@@ -122,3 +122,68 @@ describe('verifyProvider', () => {
     await expect(verifyProvider([contract('ledger', 'billing', invoice)], { name: 'payments', messages: {} })).rejects.toThrow(/no contract names it as provider.*billing/);
   });
 });
+
+describe('verifyProvider on hostile user code and names', () => {
+  const never = { then: (): void => undefined };
+
+  it('times out a factory returning a thenable that never settles, instead of waiting forever', async () => {
+    const report = await verifyProvider([contract('ledger', 'billing', invoice)], { name: 'billing', factoryTimeoutMs: 50, messages: { 'invoice.created': () => never } });
+    expect(report.results[0]).toMatchObject({ status: 'failed', error: { code: 'HERALD_FACTORY_FAILED' } });
+    expect(report.results[0]?.error?.message).toContain('did not finish within 50 ms');
+  }, 2_000);
+
+  it('times out a state handler and a teardown returning a never-settling thenable', async () => {
+    const report = await verifyProvider([contract('shipping', 'orders', placed)], {
+      name: 'orders',
+      stateTimeoutMs: 50,
+      states: { 'an order exists': { setup: () => never, teardown: () => never } },
+      messages: { 'an OrderPlaced event': () => ({}) },
+    });
+    expect(report.results[0]).toMatchObject({ status: 'state-failed', error: { code: 'HERALD_STATE_TIMEOUT' } });
+    expect(report.results[0]?.notes.join('\n')).toContain('Teardown of the state "an order exists" failed: timed out after 50 ms');
+  }, 2_000);
+
+  it('uses the value a thenable settles with', async () => {
+    const thenable = { then: (resolve: (v: unknown) => void): void => resolve(message({ id: 3 }, { channel: amqpExchange('billing', 'invoice.created') })) };
+    const report = await verifyProvider([contract('ledger', 'billing', invoice)], { name: 'billing', messages: { 'invoice.created': () => thenable } });
+    expect(report.results[0]?.status).toBe('passed');
+  });
+
+  it.each(['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf'])('finds no factory for an interaction described %j unless the provider defines one', async (description) => {
+    const interaction = { ...invoice, description };
+    const report = await verifyProvider([contract('ledger', 'billing', interaction)], { name: 'billing', messages: { 'invoice.created': () => ({ id: 1 }) } });
+    expect(report.results[0]).toMatchObject({ status: 'no-factory', error: { code: 'HERALD_NO_FACTORY' } });
+    expect(report.summary.ok).toBe(false);
+  });
+
+  it.each(['constructor', 'toString', '__proto__'])('finds no state handler for a provider state named %j unless the provider defines one', async (name) => {
+    const interaction = { ...invoice, providerStates: [{ name }] };
+    const report = await verifyProvider([contract('ledger', 'billing', interaction)], { name: 'billing', states: { other: () => undefined }, messages: { 'invoice.created': () => ({ id: 1 }) } });
+    expect(report.results[0]).toMatchObject({ status: 'state-failed', error: { code: 'HERALD_STATE_MISSING' } });
+  });
+
+  it('keeps a "__proto__" state parameter as a parameter, not a prototype', async () => {
+    const seen: Record<string, unknown>[] = [];
+    const interaction = { ...invoice, providerStates: [{ name: 's', params: JSON.parse('{"__proto__": {"polluted": true}, "id": 1}') as Record<string, never> }] };
+    await verifyProvider([contract('ledger', 'billing', interaction)], {
+      name: 'billing',
+      states: { s: () => undefined },
+      messages: {
+        'invoice.created': (params) => {
+          seen.push(params);
+          return { id: 1 };
+        },
+      },
+    });
+    expect(Object.getPrototypeOf(seen[0])).toBe(Object.prototype);
+    expect(Object.hasOwn(seen[0] ?? {}, '__proto__')).toBe(true);
+  });
+
+  it('filters descriptions in linear time: a catastrophic-backtracking RegExp does not hang', async () => {
+    const hostile = { ...invoice, description: `${'a'.repeat(40)}!` };
+    const started = performance.now();
+    const report = await verifyProvider([contract('ledger', 'billing', invoice, hostile)], { name: 'billing', messages: { 'invoice.created': () => ({ id: 1 }) } }, { description: /^(a+)+$/ }).catch((e: unknown) => e);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(report).toMatchObject({ summary: { total: 0 } });
+  }, 10_000);
+});

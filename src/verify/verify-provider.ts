@@ -18,14 +18,18 @@ import { closest, describeInteraction, errorInfo, setUpStates } from './states';
 import { isAvroInteraction, matchAvroMessage } from '../avro/contract';
 import { decodeProducedAvro } from '../avro/produced';
 import type { SchemaRegistryOption } from '../registry/client';
+import { compileRegex, regexSource } from '../matchers/regex';
 
 export interface VerifyOptions {
   /** Provider name to verify (default: the definition's name). */
   readonly provider?: string;
   /** Only these consumers. */
   readonly consumers?: readonly string[];
-  /** Only interactions whose description matches. */
-  readonly description?: RegExp;
+  /**
+   * Only interactions whose description matches. A RegExp is run by the linear-time engine (RE2
+   * semantics), so a hostile pattern such as `^(a+)+$` cannot hang the run.
+   */
+  readonly description?: DescriptionFilter;
   /** Called after each contract pair, for progress output. */
   readonly onPair?: (pair: { consumer: string; provider: string; contractFile?: string; results: readonly InteractionResult[] }) => void;
   /**
@@ -34,6 +38,19 @@ export interface VerifyOptions {
    * bodies are read with the contract's schema (docs/avro.md).
    */
   readonly schemaRegistry?: SchemaRegistryOption;
+}
+
+/** A description filter: a RegExp, or anything that tests a description (a compiled RE2 regex). */
+export type DescriptionFilter = RegExp | { test(description: string): boolean };
+
+/** The filter as a linear-time test: RegExps are recompiled with RE2 (HERALD_REGEX_INVALID if RE2 refuses them). */
+export function descriptionTest(filter: DescriptionFilter | undefined): ((description: string) => boolean) | undefined {
+  if (filter === undefined) return undefined;
+  if (filter instanceof RegExp) {
+    const compiled = compileRegex(regexSource(filter), 'the description filter');
+    return (description) => compiled.test(description);
+  }
+  return (description) => filter.test(description);
 }
 
 /** The metadata keys that name where a message travels: checked by broker verification. */
@@ -112,7 +129,8 @@ export async function verifyInteraction(contract: Contract, interaction: Message
     };
   };
 
-  const factory = definition.messages[interaction.description];
+  // Own properties only: "constructor" or "toString" must not find Object.prototype's members.
+  const factory = Object.hasOwn(definition.messages, interaction.description) ? definition.messages[interaction.description] : undefined;
   if (factory === undefined) {
     const guess = closest(interaction.description, Object.keys(definition.messages));
     return finish('no-factory', [], [], {
@@ -192,10 +210,11 @@ export async function verifyProvider(contracts: readonly Contract[], definition:
   const selected = contractsToVerify(contracts, options.provider ?? definition.name, options.consumers);
   const results: InteractionResult[] = [];
   const used = new Set<string>();
+  const matches = descriptionTest(options.description);
   for (const contract of selected) {
     const pairResults: InteractionResult[] = [];
     for (const interaction of contract.interactions) {
-      if (options.description !== undefined && !options.description.test(interaction.description)) continue;
+      if (matches !== undefined && !matches(interaction.description)) continue;
       used.add(interaction.description);
       pairResults.push(await verifyInteraction(contract, interaction, definition, options));
     }
