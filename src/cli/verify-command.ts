@@ -9,7 +9,8 @@
 import path from 'node:path';
 import type { Contract } from '../contract/model';
 import { loadContracts } from '../contract/load';
-import { HeraldError, hasErrorCode } from '../errors/herald-error';
+import { HeraldError, hasErrorCode, isHeraldError } from '../errors/herald-error';
+import { compileRegex, type CompiledRegex } from '../matchers/regex';
 import { formatPairLine, isReporterName, renderConsoleReport, renderReport, REPORTERS, shouldColor, type ReporterName } from '../report/index';
 import type { VerificationReport } from '../verify/result';
 import { verifyProvider, type VerifyOptions } from '../verify/verify-provider';
@@ -50,7 +51,8 @@ Options:
   -p, --provider <name>          Provider to verify (default: the definition's name, else the
                                  only provider the contracts name)
       --consumer <name>          Only contracts of this consumer (repeatable)
-      --description <regex>      Only interactions whose description matches
+      --description <regex>      Only interactions whose description matches (RE2 syntax,
+                                 run in linear time)
   -r, --reporter <name>          ${REPORTERS.join(' | ')} (default: console)
   -o, --output <file>            Write the report to <file>; the console report still goes to stdout
   -q, --quiet                    Print only failures and the summary
@@ -78,7 +80,8 @@ export interface VerifyArgs {
   readonly broker?: BrokerArgs;
   readonly provider?: string;
   readonly consumers: readonly string[];
-  readonly description?: RegExp;
+  /** The --description filter, compiled for the linear-time engine. */
+  readonly description?: CompiledRegex;
   readonly reporter: ReporterName;
   readonly output?: string;
   readonly quiet: boolean;
@@ -98,13 +101,14 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | 'help' {
   const reporter = stringOption(parsed, 'reporter') ?? 'console';
   if (!isReporterName(reporter)) throw usageError(COMMAND, `Unknown reporter ${JSON.stringify(reporter)}: use ${REPORTERS.join(', ')}.`);
   const source = stringOption(parsed, 'description');
-  let description: RegExp | undefined;
+  let description: CompiledRegex | undefined;
   if (source !== undefined) {
+    // The linear-time engine, as for contract regexes: `^(a+)+$` must not hang the run.
     try {
-      description = new RegExp(source);
+      description = compileRegex(source, 'the --description filter');
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw usageError(COMMAND, `Invalid --description regular expression ${JSON.stringify(source)}: ${reason}. Write a JavaScript regular expression, e.g. --description "^an Order".`);
+      const reason = isHeraldError(error) && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+      throw usageError(COMMAND, `Invalid --description regular expression ${JSON.stringify(source)}: ${reason}. Write an RE2 regular expression (no back-references or look-around), e.g. --description "^an Order".`);
     }
   }
   const provider = stringOption(parsed, 'provider');
@@ -174,7 +178,7 @@ function providerToVerify(args: VerifyArgs, source: MessageSource, contracts: re
 function nothingSelected(args: VerifyArgs, contracts: readonly Contract[]): HeraldError {
   const filters = [
     ...(args.consumers.length === 0 ? [] : [`--consumer ${args.consumers.join(', ')}`]),
-    ...(args.description === undefined ? [] : [`--description ${String(args.description)}`]),
+    ...(args.description === undefined ? [] : [`--description /${args.description.source}/`]),
   ];
   const read = contracts.map((c) => `${c.consumer} → ${c.provider} (${c.interactions.length})`).join(', ');
   return new HeraldError(
