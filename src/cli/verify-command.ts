@@ -12,7 +12,8 @@ import { loadContracts } from '../contract/load';
 import { HeraldError, hasErrorCode, isHeraldError } from '../errors/herald-error';
 import { compileRegex, type CompiledRegex } from '../matchers/regex';
 import { formatPairLine, isReporterName, renderConsoleReport, renderReport, REPORTERS, shouldColor, type ReporterName } from '../report/index';
-import type { VerificationReport } from '../verify/result';
+import type { InteractionResult, VerificationReport } from '../verify/result';
+import { guardDrain, unfinishedReport, type DrainGuard } from './unfinished';
 import { verifyProvider, type VerifyOptions } from '../verify/verify-provider';
 import { parseOptions, stringOption, stringOptions, usageError, type OptionTable } from './args';
 import type { CliIO } from './io';
@@ -190,28 +191,49 @@ function nothingSelected(args: VerifyArgs, contracts: readonly Contract[]): Hera
 
 /** Runs `herald verify`; resolves with the exit status (errors propagate to `main`). */
 export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
+  const started = performance.now();
+  const guard = guardDrain();
   const cwd = io.cwd ?? process.cwd();
-  // Paths stay as the user wrote them (reports name them) unless the caller runs elsewhere.
-  const contracts = await loadContracts(cwd === process.cwd() ? args.contracts : args.contracts.map((p) => path.resolve(cwd, p)));
-  const source = await openSource(args, io, cwd);
+  let source: MessageSource | undefined;
   try {
+    // Paths stay as the user wrote them (reports name them) unless the caller runs elsewhere.
+    const contracts = await loadContracts(cwd === process.cwd() ? args.contracts : args.contracts.map((p) => path.resolve(cwd, p)));
+    source = await untilDrained(openSource(args, io, cwd), guard, () => new HeraldError('HERALD_RUN_UNFINISHED', `Failed to verify: loading ${args.factories ?? args.broker?.triggers ?? 'the module'} never finished (its top-level code waits for a promise that can never settle), so no interaction was verified. Make the module's top-level code resolve.`));
+    const opened = source;
     const color = shouldColor(io.stdoutIsTTY === true, io.env);
     // Machine reports own stdout unless they go to a file; then stdout gets the console report.
     const consoleOnStdout = args.reporter === 'console' || args.output !== undefined;
-    const report = await source
+    const producedBy = args.broker === undefined ? 'factories' : 'triggers';
+    const provider = providerToVerify(args, opened, contracts);
+    const done: InteractionResult[] = [];
+    const seen = new Set<InteractionResult>();
+    const keep = (result: InteractionResult): void => {
+      if (seen.has(result)) return;
+      seen.add(result);
+      done.push(result);
+    };
+    const selection = {
+      provider,
+      ...(args.consumers.length === 0 ? {} : { consumers: args.consumers }),
+      ...(args.description === undefined ? {} : { description: args.description }),
+    };
+    const running = opened
       .verify(contracts, {
-        provider: providerToVerify(args, source, contracts),
-        ...(args.consumers.length === 0 ? {} : { consumers: args.consumers }),
-        ...(args.description === undefined ? {} : { description: args.description }),
-        ...(consoleOnStdout && !args.quiet
-          ? { onPair: (pair) => io.stdout(`${formatPairLine({ ...pair, producedBy: args.broker === undefined ? 'factories' : 'triggers' }, { color })}\n`) }
-          : {}),
+        ...selection,
+        onInteraction: keep,
+        onPair: (pair) => {
+          pair.results.forEach(keep);
+          if (consoleOnStdout && !args.quiet) io.stdout(`${formatPairLine({ ...pair, producedBy }, { color })}\n`);
+        },
       })
       .catch((error: unknown) => {
         if (!hasErrorCode(error, 'HERALD_UNKNOWN_PROVIDER')) throw error;
         const hint = `Check --provider${args.consumers.length === 0 ? '' : ' and --consumer'} against these names, or the --contracts paths (${args.contracts.join(', ')}).`;
         throw new HeraldError('HERALD_UNKNOWN_PROVIDER', `${error.message} ${hint}`, { cause: error });
       });
+    // A run whose user code can never settle still ends with a verdict for every interaction.
+    const outcome = await Promise.race([running, guard.drained]);
+    const report: VerificationReport = outcome === 'drained' ? unfinishedReport(contracts, selection, done, performance.now() - started, producedBy) : outcome;
     if (report.summary.total === 0) throw nothingSelected(args, contracts);
     if (args.output !== undefined) {
       await writeFileAtomic(args.output, renderReport(args.reporter, report));
@@ -222,9 +244,20 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
     } else {
       io.stdout(renderReport(args.reporter, report));
     }
-    for (const note of source.notes?.() ?? []) io.stderr(`Note: ${note}\n`);
+    for (const note of opened.notes?.() ?? []) io.stderr(`Note: ${note}\n`);
     return report.summary.ok ? 0 : 1;
   } finally {
-    await source.close();
+    // A source whose run never settled may never close either: do not wait for it once drained.
+    if (source !== undefined) await Promise.race([source.close(), guard.drained]);
+    guard.dispose();
   }
 }
+
+/** `work`, or `onDrain()` thrown if the event loop drains first (user code that can never settle). */
+async function untilDrained<T>(work: Promise<T>, guard: DrainGuard, onDrain: () => HeraldError): Promise<T> {
+  const outcome = await Promise.race([work, guard.drained.then(() => DRAINED)]);
+  if (outcome === DRAINED) throw onDrain();
+  return outcome as T;
+}
+
+const DRAINED = Symbol('drained');

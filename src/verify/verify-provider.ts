@@ -30,6 +30,8 @@ export interface VerifyOptions {
    * semantics), so a hostile pattern such as `^(a+)+$` cannot hang the run.
    */
   readonly description?: DescriptionFilter;
+  /** Called after each interaction's verdict (the CLI keeps them for a run that cannot finish). */
+  readonly onInteraction?: (result: InteractionResult) => void;
   /** Called after each contract pair, for progress output. */
   readonly onPair?: (pair: { consumer: string; provider: string; contractFile?: string; results: readonly InteractionResult[] }) => void;
   /**
@@ -216,7 +218,9 @@ export async function verifyProvider(contracts: readonly Contract[], definition:
     for (const interaction of contract.interactions) {
       if (matches !== undefined && !matches(interaction.description)) continue;
       used.add(interaction.description);
-      pairResults.push(await verifyInteraction(contract, interaction, definition, options));
+      const result = await verifyInteraction(contract, interaction, definition, options);
+      pairResults.push(result);
+      options.onInteraction?.(result);
     }
     results.push(...pairResults);
     options.onPair?.({ consumer: contract.consumer, provider: contract.provider, ...(contract.source === undefined ? {} : { contractFile: contract.source }), results: pairResults });
