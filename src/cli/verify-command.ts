@@ -32,6 +32,8 @@ export const VERIFY_OPTIONS = {
   reporter: { type: 'string', short: 'r' },
   output: { type: 'string', short: 'o' },
   quiet: { type: 'boolean', short: 'q' },
+  'allow-unchecked-channel': { type: 'boolean' },
+  'all-fields': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   ...BROKER_OPTIONS,
 } as const satisfies OptionTable;
@@ -57,6 +59,13 @@ Options:
   -r, --reporter <name>          ${REPORTERS.join(' | ')} (default: console)
   -o, --output <file>            Write the report to <file>; the console report still goes to stdout
   -q, --quiet                    Print only failures and the summary
+      --allow-unchecked-channel  Pass interactions whose factory does not say where it publishes
+                                 (the contract's topic / exchange is then not checked; the report
+                                 says so). Default: they fail as HERALD_CHANNEL_UNCHECKED
+      --all-fields               Fail on every declared field. Default: a field the consumer
+                                 declared but never reads (the contract's herald.usage) is
+                                 reported in the notes, not failed; without usage data every
+                                 field is checked
   -h, --help                     Show this help
 
 ${BROKER_USAGE}
@@ -86,6 +95,10 @@ export interface VerifyArgs {
   readonly reporter: ReporterName;
   readonly output?: string;
   readonly quiet: boolean;
+  /** --allow-unchecked-channel: accept factories that do not say where they publish. */
+  readonly allowUncheckedChannel?: boolean;
+  /** --all-fields: check fields the consumer declared but never reads too. */
+  readonly checkAllDeclaredFields?: boolean;
 }
 
 /** The arguments of `herald verify`, or 'help'. Throws HERALD_USAGE. */
@@ -121,6 +134,8 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | 'help' {
     consumers: stringOptions(parsed, 'consumer'),
     reporter,
     quiet: parsed.flags.has('quiet'),
+    ...(parsed.flags.has('allow-unchecked-channel') ? { allowUncheckedChannel: true } : {}),
+    ...(parsed.flags.has('all-fields') ? { checkAllDeclaredFields: true } : {}),
     ...(provider === undefined ? {} : { provider }),
     ...(description === undefined ? {} : { description }),
     ...(output === undefined ? {} : { output }),
@@ -220,6 +235,8 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
     const running = opened
       .verify(contracts, {
         ...selection,
+        ...(args.allowUncheckedChannel === true ? { allowUncheckedChannel: true } : {}),
+        ...(args.checkAllDeclaredFields === true ? { checkAllDeclaredFields: true } : {}),
         onInteraction: keep,
         onPair: (pair) => {
           pair.results.forEach(keep);

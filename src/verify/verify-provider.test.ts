@@ -45,9 +45,26 @@ describe('verifyProvider', () => {
         },
       }),
     );
-    expect(report.summary).toMatchObject({ total: 1, passed: 1, failed: 0, ok: true });
+    expect(report.summary).toMatchObject({ total: 1, passed: 0, failed: 1, ok: false });
     expect(seen[0]).toMatchObject({ orderId: 'ord-7', order: { id: 'ord-7' } });
-    expect(report.results[0]?.notes[0]).toMatch(/channel .* was not checked/);
+    expect(report.results[0]?.notes[0]).toMatch(/channel \(kafka_topic\) was not checked/);
+  });
+
+  it('fails an interaction whose factory does not say where it publishes, naming the channel and the fix', async () => {
+    const report = await verifyProvider([contract('ledger', 'billing', invoice)], { name: 'billing', messages: { 'invoice.created': () => ({ id: 3 }) } });
+    expect(report.results[0]).toMatchObject({ status: 'failed', mismatches: [], error: { code: 'HERALD_CHANNEL_UNCHECKED' } });
+    expect(report.results[0]?.error?.message).toContain('amqp_exchange "billing"');
+    expect(report.results[0]?.error?.message).toContain('amqp_routing_key "invoice.created"');
+    expect(report.results[0]?.error?.message).toMatch(/Pass `channel` to message\(\).*verify on a broker/);
+    expect(report.summary.ok).toBe(false);
+  });
+
+  it('accepts an unchecked channel when asked, and still says it was not checked', async () => {
+    const report = await verifyProvider([contract('ledger', 'billing', invoice)], { name: 'billing', messages: { 'invoice.created': () => ({ id: 3 }) } }, { allowUncheckedChannel: true });
+    expect(report.results[0]?.status).toBe('passed');
+    expect(report.results[0]?.notes.join('\n')).toMatch(/channel \(amqp_exchange, amqp_exchange_type, amqp_routing_key\) was not checked.*Accepted by --allow-unchecked-channel/);
+    const broken = await verifyProvider([contract('ledger', 'billing', invoice)], { name: 'billing', messages: { 'invoice.created': () => ({ id: 'x' }) } }, { allowUncheckedChannel: true });
+    expect(broken.results[0]?.mismatches.map((x) => x.path)).toEqual(['$.id']);
   });
 
   it('fails with mismatch paths when the producer changes a type', async () => {
@@ -84,7 +101,7 @@ describe('verifyProvider', () => {
 
   it('reports pending interactions without failing the run', async () => {
     const pending = { ...invoice, pending: true };
-    const report = await verifyProvider([contract('ledger', 'billing', pending)], { name: 'billing', messages: { 'invoice.created': () => ({ id: 'x' }) } });
+    const report = await verifyProvider([contract('ledger', 'billing', pending)], { name: 'billing', messages: { 'invoice.created': () => message({ id: 'x' }, { channel: amqpExchange('billing', 'invoice.created') }) } });
     expect(report.results[0]?.status).toBe('pending');
     expect(report.summary).toMatchObject({ pending: 1, ok: true });
   });

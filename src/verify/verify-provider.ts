@@ -19,6 +19,7 @@ import { isAvroInteraction, matchAvroMessage } from '../avro/contract';
 import { decodeProducedAvro } from '../avro/produced';
 import type { SchemaRegistryOption } from '../registry/client';
 import { compileRegex, regexSource } from '../matchers/regex';
+import { splitByUsage } from '../usage/usage';
 
 export interface VerifyOptions {
   /** Provider name to verify (default: the definition's name). */
@@ -40,6 +41,18 @@ export interface VerifyOptions {
    * bodies are read with the contract's schema (docs/avro.md).
    */
   readonly schemaRegistry?: SchemaRegistryOption;
+  /**
+   * Accept interactions whose contract names a channel (topic, exchange, routing key) when the
+   * factory does not say where it publishes: they pass with a note instead of failing as
+   * HERALD_CHANNEL_UNCHECKED (CLI: --allow-unchecked-channel). Default false.
+   */
+  readonly allowUncheckedChannel?: boolean;
+  /**
+   * Check every field the contract declares. By default a field the consumer declared but never
+   * read (the contract's recorded `herald.usage`) does not fail: its mismatch is reported in the
+   * notes with its path. Contracts without usage data always check every field. CLI: --all-fields.
+   */
+  readonly checkAllDeclaredFields?: boolean;
 }
 
 /** A description filter: a RegExp, or anything that tests a description (a compiled RE2 regex). */
@@ -109,7 +122,7 @@ export function withoutKeys(interaction: MessageInteraction, keys: ReadonlySet<s
   return { ...interaction, metadata };
 }
 
-export async function verifyInteraction(contract: Contract, interaction: MessageInteraction, definition: ProviderDefinition, options: Pick<VerifyOptions, 'schemaRegistry'> = {}): Promise<InteractionResult> {
+export async function verifyInteraction(contract: Contract, interaction: MessageInteraction, definition: ProviderDefinition, options: Pick<VerifyOptions, 'schemaRegistry' | 'allowUncheckedChannel' | 'checkAllDeclaredFields'> = {}): Promise<InteractionResult> {
   const started = performance.now();
   const where = describeInteraction(contract, interaction);
   const base = {
@@ -168,11 +181,26 @@ export async function verifyInteraction(contract: Contract, interaction: Message
       return finish('failed', [actual], notes);
     }
     let expected = withoutKeys(interaction, CONSUMER_SIDE_KEYS);
-    if (!actual.channelGiven && Object.keys(expected.metadata).some((k) => CHANNEL_KEYS.has(k))) {
+    // A green run must not check less than the contract states: an unchecked channel is unverified.
+    const unchecked = !actual.channelGiven ? Object.keys(expected.metadata).filter((k) => CHANNEL_KEYS.has(k)).sort() : [];
+    if (unchecked.length > 0) {
       expected = withoutKeys(expected, CHANNEL_KEYS);
-      notes.push('The channel (topic / exchange / routing key) was not checked: the factory does not say where it publishes. Verify on a broker (--transport) or pass `channel` to message().');
+      notes.push(`The channel (${unchecked.join(', ')}) was not checked: the factory does not say where it publishes.${options.allowUncheckedChannel === true ? ' Accepted by --allow-unchecked-channel.' : ''}`);
     }
-    const mismatches = (isAvroInteraction(interaction) ? matchAvroMessage : matchMessage)(expected, { content: actual.content, contentType: actual.contentType, metadata: actual.metadata });
+    const all = (isAvroInteraction(interaction) ? matchAvroMessage : matchMessage)(expected, { content: actual.content, contentType: actual.contentType, metadata: actual.metadata });
+    // One rule with compare and diff: fields the consumer declared but never read are reported, not failed.
+    const { failing: mismatches, unread } = splitByUsage(interaction, all, options.checkAllDeclaredFields === true);
+    for (const m of unread) {
+      notes.push(`Not failed, because ${contract.consumer} declared ${m.path} but never reads it (herald.usage): ${m.message} Pass --all-fields (checkAllDeclaredFields) to fail on every declared field.`);
+    }
+    if (unchecked.length > 0 && options.allowUncheckedChannel !== true) {
+      return finish('failed', mismatches, notes, {
+        code: 'HERALD_CHANNEL_UNCHECKED',
+        message:
+          `Failed to verify where ${where} is published: the contract names ${unchecked.map((k) => `${k} ${JSON.stringify(interaction.metadata[k])}`).join(', ')}, but the factory does not say where it publishes. ` +
+          'Pass `channel` to message() (e.g. message(payload, { channel: kafkaTopic(...) })), or verify on a broker (--transport); --allow-unchecked-channel accepts it for one run.',
+      });
+    }
     return finish(mismatches.length === 0 ? 'passed' : 'failed', mismatches, notes);
   } finally {
     await states.teardown();
