@@ -197,8 +197,9 @@ function metadataRequirement(interaction: MessageInteraction, name: string, labe
  * const { payload } = messageRequirements(interaction);
  * payload.children.map((r) => [r.path, r.describe, r.used]) // [['$.stock', 'string (regex ^[0-9]+$)', true], …]
  */
-export function messageRequirements(interaction: MessageInteraction): MessageRequirements {
-  const usage = usageOf(interaction);
+export function messageRequirements(interaction: MessageInteraction, options: { readonly allFields?: boolean } = {}): MessageRequirements {
+  // The usage rule (src/usage/usage.ts splitByUsage): with allFields, every declared field counts.
+  const usage = options.allFields === true ? undefined : usageOf(interaction);
   const read = usage === undefined ? undefined : new Set(usage.payload);
   const content = interaction.contents.content;
   const payload = build(interaction, content === undefined ? null : content, [], [], (path) => read === undefined || read.has(path), 0);
