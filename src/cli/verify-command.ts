@@ -169,7 +169,7 @@ async function openSource(args: VerifyArgs, io: CliIO, cwd: string): Promise<Mes
       notes: () => notes,
     };
   }
-  const definition = await loadFactories(args.factories ?? '', cwd);
+  const definition = await loadFactories(args.factories ?? '', cwd, io.importModule);
   return {
     providerName: definition.name,
     verify: (contracts, options) => verifyProvider(contracts, definition, options),
