@@ -166,8 +166,9 @@ function build(interaction: MessageInteraction, value: JsonValue, segments: Segm
 }
 
 function metadataRequirement(interaction: MessageInteraction, name: string, label: string, used: boolean): Requirement {
-  const example = interaction.metadata[name] ?? null;
-  const list = interaction.matchingRules.metadata[name];
+  // Own properties only: a header named "constructor" must not find Object.prototype's members.
+  const example = (Object.hasOwn(interaction.metadata, name) ? interaction.metadata[name] : undefined) ?? null;
+  const list = Object.hasOwn(interaction.matchingRules.metadata, name) ? interaction.matchingRules.metadata[name] : undefined;
   const rules = list?.matchers ?? [];
   const combine = list?.combine ?? 'AND';
   const accepts = combineTypes(rules, combine, example);
