@@ -8,20 +8,20 @@
  * event must carry the very order id the state was given.
  */
 import { randomUUID } from 'node:crypto';
-import { message, provider, type ProducedMessage } from 'herald';
+import { amqpExchange, message, provider, type ProducedMessage } from 'herald';
 import { invoiceCreatedPublish, type InvoicePublish } from './src/events';
 import { Invoicing } from './src/invoices';
 
 export const invoicing = new Invoicing();
 
 /**
- * What amqplib publishes, as Herald checks it: body, basic properties and headers. The exchange and
- * routing key are checked on a broker (herald verify --transport amqp), not here: the contract's
- * channel also names the ledger's queue, which the publisher does not know.
+ * What amqplib publishes, as Herald checks it: body, basic properties, headers, and the exchange and
+ * routing key it publishes to. The contract's channel also names the ledger's queue, which the
+ * publisher does not know: Herald leaves that consumer-side detail to broker verification.
  */
 export function published(publish: InvoicePublish): ProducedMessage {
   const { contentType, ...properties } = publish.properties;
-  return message(publish.body, { contentType, properties, headers: publish.headers });
+  return message(publish.body, { contentType, properties, headers: publish.headers, channel: amqpExchange(publish.exchange, publish.routingKey) });
 }
 
 export default provider('billing', {

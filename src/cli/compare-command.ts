@@ -24,6 +24,7 @@ export const COMPARE_OPTIONS = {
   provider: { type: 'string', short: 'p' },
   consumer: { type: 'string', multiple: true },
   strict: { type: 'boolean' },
+  'all-fields': { type: 'boolean' },
   reporter: { type: 'string', short: 'r' },
   output: { type: 'string', short: 'o' },
   quiet: { type: 'boolean', short: 'q' },
@@ -49,6 +50,8 @@ Options:
       --consumer <name>          Only contracts of this consumer (repeatable)
       --strict                   Also fail on warnings: fields the spec marks optional, patterns
                                  and exact values it does not promise, array bounds
+      --all-fields               Compare every declared field. Default: fields the consumer
+                                 declared but never reads (herald.usage) are listed, not compared
   -r, --reporter <name>          ${REPORTERS.join(' | ')} (default: console)
   -o, --output <file>            Write the report to <file>; the console report still goes to stdout
   -q, --quiet                    Print only incompatibilities and the summary
@@ -124,6 +127,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     ...(provider === undefined ? {} : { provider }),
     ...(consumers.length === 0 ? {} : { consumers }),
     strict: parsed.flags.has('strict'),
+    ...(parsed.flags.has('all-fields') ? { checkAllDeclaredFields: true } : {}),
   });
   await emitReport(io, reporter, output, quiet, (r, color) => renderCompareReport(r, report, { color, quiet }));
   return report.summary.ok ? 0 : 1;

@@ -16,6 +16,7 @@ export const DIFF_SUMMARY = 'Classify the changes between two spec versions as b
 export const DIFF_OPTIONS = {
   contracts: { type: 'string', short: 'c', greedy: true },
   provider: { type: 'string', short: 'p' },
+  'all-fields': { type: 'boolean' },
   reporter: { type: 'string', short: 'r' },
   output: { type: 'string', short: 'o' },
   quiet: { type: 'boolean', short: 'q' },
@@ -40,6 +41,8 @@ Options:
                                  without contracts every possibly-breaking change is breaking)
   -p, --provider <name>          Provider the specs describe (default: the only provider the
                                  contracts name)
+      --all-fields               Count every declared field as read. Default: a change to a
+                                 field no consumer reads (herald.usage) is safe
   -r, --reporter <name>          ${REPORTERS.join(' | ')} (default: console)
   -o, --output <file>            Write the report to <file>; the console report still goes to stdout
   -q, --quiet                    Print only breaking changes and the summary
@@ -78,7 +81,10 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const contracts = contractPaths.length === 0 ? [] : await loadContractsFor(contractPaths, io);
   const before = await loadSpecFor(oldFile, io);
   const after = await loadSpecFor(newFile, io);
-  const report = diffSpecs(before, after, contracts, provider === undefined ? {} : { provider });
+  const report = diffSpecs(before, after, contracts, {
+    ...(provider === undefined ? {} : { provider }),
+    ...(parsed.flags.has('all-fields') ? { checkAllDeclaredFields: true } : {}),
+  });
   await emitReport(io, reporter, output, quiet, (r, color) => renderDiffReport(r, report, { color, quiet }));
   return report.summary.ok ? 0 : 1;
 }

@@ -9,4 +9,9 @@ export interface CliIO {
   readonly stdoutIsTTY?: boolean;
   /** Directory relative --factories (and --contracts) paths resolve against; default process.cwd(). */
   readonly cwd?: string;
+  /**
+   * Imports the --factories module (default: a real `import()` of the file). Tests pass a stand-in
+   * to run `herald verify` in-process on module namespaces they build.
+   */
+  readonly importModule?: (specifier: string, cwd: string, role: 'factories' | 'triggers') => Promise<unknown>;
 }

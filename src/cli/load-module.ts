@@ -52,6 +52,9 @@ export async function importUserModule(specifier: string, cwd: string, role: 'fa
  *
  * @example const definition = await loadFactories('test/provider/factories.ts', process.cwd());
  */
-export async function loadFactories(specifier: string, cwd: string): Promise<ProviderDefinition> {
-  return asProviderDefinition(unwrapDefault(await importUserModule(specifier, cwd, 'factories')), specifier);
+export async function loadFactories(specifier: string, cwd: string, importModule: ModuleImporter = importUserModule): Promise<ProviderDefinition> {
+  return asProviderDefinition(unwrapDefault(await importModule(specifier, cwd, 'factories')), specifier);
 }
+
+/** How a user module is imported: `importUserModule`, or a test's stand-in (CliIO.importModule). */
+export type ModuleImporter = (specifier: string, cwd: string, role: 'factories' | 'triggers') => Promise<unknown>;

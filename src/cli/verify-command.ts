@@ -10,9 +10,10 @@ import path from 'node:path';
 import type { Contract } from '../contract/model';
 import { loadContracts } from '../contract/load';
 import { HeraldError, hasErrorCode, isHeraldError } from '../errors/herald-error';
+import { compileRegex, type CompiledRegex } from '../matchers/regex';
 import { formatPairLine, isReporterName, renderConsoleReport, renderReport, REPORTERS, shouldColor, type ReporterName } from '../report/index';
-import type { VerificationReport } from '../verify/result';
-import { summarise, type InteractionResult } from '../verify/result';
+import { summarise, type InteractionResult, type VerificationReport } from '../verify/result';
+import { guardDrain, unfinishedReport, type DrainGuard } from './unfinished';
 import { contractsToVerify, verifyProvider, type VerifyOptions } from '../verify/verify-provider';
 import { parseOptions, stringOption, stringOptions, usageError, type OptionTable } from './args';
 import type { CliIO } from './io';
@@ -34,6 +35,8 @@ export const VERIFY_OPTIONS = {
   output: { type: 'string', short: 'o' },
   quiet: { type: 'boolean', short: 'q' },
   'schema-registry': { type: 'string' },
+  'allow-unchecked-channel': { type: 'boolean' },
+  'all-fields': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   ...BROKER_OPTIONS,
 } as const satisfies OptionTable;
@@ -54,7 +57,8 @@ Options:
   -p, --provider <name>          Provider to verify (default: the definition's name, else the
                                  only provider the contracts name)
       --consumer <name>          Only contracts of this consumer (repeatable)
-      --description <regex>      Only interactions whose description matches
+      --description <regex>      Only interactions whose description matches (RE2 syntax,
+                                 run in linear time)
   -r, --reporter <name>          ${REPORTERS.join(' | ')} (default: console)
   -o, --output <file>            Write the report to <file>; the console report still goes to stdout
   -q, --quiet                    Print only failures and the summary
@@ -62,6 +66,13 @@ Options:
                                  with its writer schema (default: HERALD_SCHEMA_REGISTRY_URL;
                                  credentials: HERALD_SCHEMA_REGISTRY_USERNAME / _PASSWORD).
                                  Without one, framed Avro cannot be verified and fails
+      --allow-unchecked-channel  Pass interactions whose factory does not say where it publishes
+                                 (the contract's topic / exchange is then not checked; the report
+                                 says so). Default: they fail as HERALD_CHANNEL_UNCHECKED
+      --all-fields               Fail on every declared field. Default: a field the consumer
+                                 declared but never reads (the contract's herald.usage) is
+                                 reported in the notes, not failed; without usage data every
+                                 field is checked
   -h, --help                     Show this help
 
 ${BROKER_USAGE}
@@ -88,12 +99,17 @@ export interface VerifyArgs {
   readonly broker?: BrokerArgs;
   readonly provider?: string;
   readonly consumers: readonly string[];
-  readonly description?: RegExp;
+  /** The --description filter, compiled for the linear-time engine. */
+  readonly description?: CompiledRegex;
   readonly reporter: ReporterName;
   readonly output?: string;
   readonly quiet: boolean;
   /** --schema-registry: the registry URL for Confluent-framed Avro. */
   readonly schemaRegistry?: string;
+  /** --allow-unchecked-channel: accept factories that do not say where they publish. */
+  readonly allowUncheckedChannel?: boolean;
+  /** --all-fields: check fields the consumer declared but never reads too. */
+  readonly checkAllDeclaredFields?: boolean;
 }
 
 /** The arguments of `herald verify`, or 'help'. Throws HERALD_USAGE. */
@@ -110,13 +126,14 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | 'help' {
   const reporter = stringOption(parsed, 'reporter') ?? 'console';
   if (!isReporterName(reporter)) throw usageError(COMMAND, `Unknown reporter ${JSON.stringify(reporter)}: use ${REPORTERS.join(', ')}.`);
   const source = stringOption(parsed, 'description');
-  let description: RegExp | undefined;
+  let description: CompiledRegex | undefined;
   if (source !== undefined) {
+    // The linear-time engine, as for contract regexes: `^(a+)+$` must not hang the run.
     try {
-      description = new RegExp(source);
+      description = compileRegex(source, 'the --description filter');
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw usageError(COMMAND, `Invalid --description regular expression ${JSON.stringify(source)}: ${reason}. Write a JavaScript regular expression, e.g. --description "^an Order".`);
+      const reason = isHeraldError(error) && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+      throw usageError(COMMAND, `Invalid --description regular expression ${JSON.stringify(source)}: ${reason}. Write an RE2 regular expression (no back-references or look-around), e.g. --description "^an Order".`);
     }
   }
   const provider = stringOption(parsed, 'provider');
@@ -132,6 +149,8 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | 'help' {
     consumers: stringOptions(parsed, 'consumer'),
     reporter,
     quiet: parsed.flags.has('quiet'),
+    ...(parsed.flags.has('allow-unchecked-channel') ? { allowUncheckedChannel: true } : {}),
+    ...(parsed.flags.has('all-fields') ? { checkAllDeclaredFields: true } : {}),
     ...(provider === undefined ? {} : { provider }),
     ...(description === undefined ? {} : { description }),
     ...(output === undefined ? {} : { output }),
@@ -166,7 +185,7 @@ async function openSource(args: VerifyArgs, io: CliIO, cwd: string): Promise<Mes
       notes: () => notes,
     };
   }
-  const definition = await loadFactories(args.factories ?? '', cwd);
+  const definition = await loadFactories(args.factories ?? '', cwd, io.importModule);
   return {
     providerName: definition.name,
     verify: (contracts, options) => verifyProvider(contracts, definition, options),
@@ -191,7 +210,7 @@ function providerToVerify(args: VerifyArgs, source: MessageSource, contracts: re
 function nothingSelected(args: VerifyArgs, contracts: readonly Contract[]): HeraldError {
   const filters = [
     ...(args.consumers.length === 0 ? [] : [`--consumer ${args.consumers.join(', ')}`]),
-    ...(args.description === undefined ? [] : [`--description ${String(args.description)}`]),
+    ...(args.description === undefined ? [] : [`--description /${args.description.source}/`]),
   ];
   const read = contracts.map((c) => `${c.consumer} → ${c.provider} (${c.interactions.length})`).join(', ');
   return new HeraldError(
@@ -238,24 +257,43 @@ async function writeNotRunReport(args: VerifyArgs, contracts: readonly Contract[
 
 /** Runs `herald verify`; resolves with the exit status (errors propagate to `main`). */
 export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
+  const started = performance.now();
+  const guard = guardDrain();
   const cwd = io.cwd ?? process.cwd();
-  // Paths stay as the user wrote them (reports name them) unless the caller runs elsewhere.
-  const contracts = await loadContracts(cwd === process.cwd() ? args.contracts : args.contracts.map((p) => path.resolve(cwd, p)));
-  const source = await openSource(args, io, cwd);
+  let source: MessageSource | undefined;
   try {
+    // Paths stay as the user wrote them (reports name them) unless the caller runs elsewhere.
+    const contracts = await loadContracts(cwd === process.cwd() ? args.contracts : args.contracts.map((p) => path.resolve(cwd, p)));
+    source = await untilDrained(openSource(args, io, cwd), guard, () => new HeraldError('HERALD_RUN_UNFINISHED', `Failed to verify: loading ${args.factories ?? args.broker?.triggers ?? 'the module'} never finished (its top-level code waits for a promise that can never settle), so no interaction was verified. Make the module's top-level code resolve.`));
+    const opened = source;
     const color = shouldColor(io.stdoutIsTTY === true, io.env);
     // Machine reports own stdout unless they go to a file; then stdout gets the console report.
     const consoleOnStdout = args.reporter === 'console' || args.output !== undefined;
-    const provider = providerToVerify(args, source, contracts);
-    const report = await source
+    const producedBy = args.broker === undefined ? 'factories' : 'triggers';
+    const provider = providerToVerify(args, opened, contracts);
+    const done: InteractionResult[] = [];
+    const seen = new Set<InteractionResult>();
+    const keep = (result: InteractionResult): void => {
+      if (seen.has(result)) return;
+      seen.add(result);
+      done.push(result);
+    };
+    const selection = {
+      provider,
+      ...(args.consumers.length === 0 ? {} : { consumers: args.consumers }),
+      ...(args.description === undefined ? {} : { description: args.description }),
+    };
+    const running = opened
       .verify(contracts, {
-        provider,
-        ...(args.consumers.length === 0 ? {} : { consumers: args.consumers }),
-        ...(args.description === undefined ? {} : { description: args.description }),
+        ...selection,
+        ...(args.allowUncheckedChannel === true ? { allowUncheckedChannel: true } : {}),
+        ...(args.checkAllDeclaredFields === true ? { checkAllDeclaredFields: true } : {}),
         ...(args.schemaRegistry === undefined ? {} : { schemaRegistry: registryOption(args.schemaRegistry, io.env) }),
-        ...(consoleOnStdout && !args.quiet
-          ? { onPair: (pair) => io.stdout(`${formatPairLine({ ...pair, producedBy: args.broker === undefined ? 'factories' : 'triggers' }, { color })}\n`) }
-          : {}),
+        onInteraction: keep,
+        onPair: (pair) => {
+          pair.results.forEach(keep);
+          if (consoleOnStdout && !args.quiet) io.stdout(`${formatPairLine({ ...pair, producedBy }, { color })}\n`);
+        },
       })
       .catch(async (error: unknown) => {
         // A broker that cannot be reached (exit 2): the report still says what was not verified, and why.
@@ -264,6 +302,9 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
         const hint = `Check --provider${args.consumers.length === 0 ? '' : ' and --consumer'} against these names, or the --contracts paths (${args.contracts.join(', ')}).`;
         throw new HeraldError('HERALD_UNKNOWN_PROVIDER', `${error.message} ${hint}`, { cause: error });
       });
+    // A run whose user code can never settle still ends with a verdict for every interaction.
+    const outcome = await Promise.race([running, guard.drained]);
+    const report: VerificationReport = outcome === 'drained' ? unfinishedReport(contracts, selection, done, performance.now() - started, producedBy) : outcome;
     if (report.summary.total === 0) throw nothingSelected(args, contracts);
     if (args.output !== undefined) {
       await writeFileAtomic(args.output, renderReport(args.reporter, report));
@@ -274,9 +315,20 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
     } else {
       io.stdout(renderReport(args.reporter, report));
     }
-    for (const note of source.notes?.() ?? []) io.stderr(`Note: ${note}\n`);
+    for (const note of opened.notes?.() ?? []) io.stderr(`Note: ${note}\n`);
     return report.summary.ok ? 0 : 1;
   } finally {
-    await source.close();
+    // A source whose run never settled may never close either: do not wait for it once drained.
+    if (source !== undefined) await Promise.race([source.close(), guard.drained]);
+    guard.dispose();
   }
 }
+
+/** `work`, or `onDrain()` thrown if the event loop drains first (user code that can never settle). */
+async function untilDrained<T>(work: Promise<T>, guard: DrainGuard, onDrain: () => HeraldError): Promise<T> {
+  const outcome = await Promise.race([work, guard.drained.then(() => DRAINED)]);
+  if (outcome === DRAINED) throw onDrain();
+  return outcome as T;
+}
+
+const DRAINED = Symbol('drained');

@@ -229,7 +229,7 @@ class Checker {
       const seg = req.segments[i];
       if (seg === undefined) return;
       if ('key' in seg) {
-        if (typeof value === 'object' && value !== null && !Array.isArray(value)) visit(value[seg.key], i + 1);
+        if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.hasOwn(value, seg.key)) visit(value[seg.key], i + 1);
       } else if ('anyIndex' in seg) {
         if (Array.isArray(value)) for (const item of value) visit(item, i + 1);
       } else if ('anyKey' in seg) {

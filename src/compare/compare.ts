@@ -25,6 +25,12 @@ export interface CompareOptions {
   readonly consumers?: readonly string[];
   /** Report what the spec does not promise (optional fields, unproven patterns…) as incompatible. */
   readonly strict?: boolean;
+  /**
+   * Compare every declared field. By default a field the consumer declared but never read (the
+   * contract's `herald.usage`) is listed as not compared and cannot fail — the rule verify and
+   * diff apply too. Contracts without usage data always count every field. CLI: --all-fields.
+   */
+  readonly checkAllDeclaredFields?: boolean;
 }
 
 export type CompareStatus = 'compatible' | 'incompatible';
@@ -86,7 +92,7 @@ const family = (contentType: string | undefined): string | undefined =>
   contentType === undefined ? undefined : isAvroContentType(contentType) ? 'Avro' : /json/i.test(contentType) ? 'JSON' : contentType.split(';')[0]?.trim().toLowerCase();
 
 function compareWith(interaction: MessageInteraction, message: SpecMessage, consumer: string, spec: Spec, options: CompareOptions): CheckOutcome {
-  const requirements = messageRequirements(interaction);
+  const requirements = messageRequirements(interaction, { allFields: options.checkAllDeclaredFields === true });
   const outcome = checkMessage(requirements, message, { consumer, ...(options.strict === undefined ? {} : { strict: options.strict }) });
   const findings = [...outcome.findings];
   const contractType = family(interaction.contents.contentType);

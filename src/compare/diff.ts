@@ -103,6 +103,8 @@ export interface DiffReport {
 export interface DiffOptions {
   /** Compare with this provider's contracts (default: the only provider the contracts name). */
   readonly provider?: string;
+  /** Count every declared field as read (default: the contracts' `herald.usage` decides). CLI: --all-fields. */
+  readonly checkAllDeclaredFields?: boolean;
 }
 
 type Part = SpecChange['part'];
@@ -317,8 +319,8 @@ function newProblems(checked: Checked, part: Part, path: string): Finding[] {
 const within = (path: string, prefix: string): boolean => path === prefix || (path.startsWith(prefix) && /^[.[]/.test(path.slice(prefix.length))) || prefix === '$';
 
 /** Whether the interaction's consumer reads `path` (or something below it). */
-function reads(interaction: MessageInteraction, part: Part, path: string): boolean {
-  const req = messageRequirements(interaction);
+function reads(interaction: MessageInteraction, part: Part, path: string, allFields: boolean): boolean {
+  const req = messageRequirements(interaction, { allFields });
   if (part === 'message') return true;
   if (part === 'metadata') {
     if (path.startsWith('kafka_key')) return req.key?.used === true;
@@ -343,7 +345,8 @@ export function diffSpecs(before: Spec, after: Spec, contracts: readonly Contrac
     if (contract.provider !== provider) continue;
     for (const interaction of contract.interactions) {
       const context = { consumer: contract.consumer, provider: contract.provider, ...(contract.source === undefined ? {} : { contractFile: contract.source }) };
-      checked.push({ contract, interaction, before: compareInteraction(interaction, before, context), after: compareInteraction(interaction, after, context) });
+      const compareOptions = options.checkAllDeclaredFields === true ? { checkAllDeclaredFields: true } : {};
+      checked.push({ contract, interaction, before: compareInteraction(interaction, before, context, compareOptions), after: compareInteraction(interaction, after, context, compareOptions) });
     }
   }
   const withContracts = contracts.length > 0;
@@ -356,7 +359,7 @@ export function diffSpecs(before: Spec, after: Spec, contracts: readonly Contrac
     const affected: AffectedInteraction[] = [];
     const readers: string[] = [];
     for (const c of onMessage) {
-      const reading = reads(c.interaction, raw.part, raw.path);
+      const reading = reads(c.interaction, raw.part, raw.path, options.checkAllDeclaredFields === true);
       if (reading) readers.push(c.contract.consumer);
       const problems = newProblems(c, raw.part, raw.path);
       for (const p of problems) attributed.add(`${c.contract.consumer}\u0000${c.interaction.description}\u0000${findingId(p)}`);

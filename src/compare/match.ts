@@ -80,7 +80,7 @@ function affinity(interaction: MessageInteraction, message: SpecMessage): number
   if (message.headers !== undefined) {
     for (const [name, value] of Object.entries(headersOf(interaction.metadata))) {
       const fixed = schemaValues(schemaProperty(message.headers, name).schema);
-      if (fixed === undefined || interaction.matchingRules.metadata[name] !== undefined) continue;
+      if (fixed === undefined || Object.hasOwn(interaction.matchingRules.metadata, name)) continue;
       score += fixed.some((v) => JSON.stringify(v) === JSON.stringify(value as JsonValue)) ? 3 : -5;
     }
   }

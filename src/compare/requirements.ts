@@ -166,8 +166,9 @@ function build(interaction: MessageInteraction, value: JsonValue, segments: Segm
 }
 
 function metadataRequirement(interaction: MessageInteraction, name: string, label: string, used: boolean): Requirement {
-  const example = interaction.metadata[name] ?? null;
-  const list = interaction.matchingRules.metadata[name];
+  // Own properties only: a header named "constructor" must not find Object.prototype's members.
+  const example = (Object.hasOwn(interaction.metadata, name) ? interaction.metadata[name] : undefined) ?? null;
+  const list = Object.hasOwn(interaction.matchingRules.metadata, name) ? interaction.matchingRules.metadata[name] : undefined;
   const rules = list?.matchers ?? [];
   const combine = list?.combine ?? 'AND';
   const accepts = combineTypes(rules, combine, example);
@@ -197,8 +198,9 @@ function metadataRequirement(interaction: MessageInteraction, name: string, labe
  * const { payload } = messageRequirements(interaction);
  * payload.children.map((r) => [r.path, r.describe, r.used]) // [['$.stock', 'string (regex ^[0-9]+$)', true], …]
  */
-export function messageRequirements(interaction: MessageInteraction): MessageRequirements {
-  const usage = usageOf(interaction);
+export function messageRequirements(interaction: MessageInteraction, options: { readonly allFields?: boolean } = {}): MessageRequirements {
+  // The usage rule (src/usage/usage.ts splitByUsage): with allFields, every declared field counts.
+  const usage = options.allFields === true ? undefined : usageOf(interaction);
   const read = usage === undefined ? undefined : new Set(usage.payload);
   const content = interaction.contents.content;
   const payload = build(interaction, content === undefined ? null : content, [], [], (path) => read === undefined || read.has(path), 0);

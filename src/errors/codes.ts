@@ -100,6 +100,14 @@ export const errorCatalogue = {
     what: 'A message factory threw or did not finish within the factory timeout.',
     fix: "Fix the factory; the report quotes its error.",
   },
+  HERALD_CHANNEL_UNCHECKED: {
+    what: "A contract names where the message travels (Kafka topic, AMQP exchange or routing key) but the factory does not say where it publishes, so the channel was not verified.",
+    fix: 'Pass `channel` to message() (e.g. message(payload, { channel: kafkaTopic("orders.v1") })), or verify on a broker (--transport). --allow-unchecked-channel (allowUncheckedChannel) accepts it for one run; the report still notes it.',
+  },
+  HERALD_RUN_UNFINISHED: {
+    what: 'The run stopped before every interaction had a verdict: Herald was waiting for user code (a factory, state handler, trigger or module load) whose promise or thenable can never settle, and nothing else was left to run.',
+    fix: 'Make the factories, state handlers and module top-level code resolve (return a promise that settles, or a plain value). The report lists the interactions that were not run.',
+  },
   HERALD_FACTORY_RESULT_INVALID: {
     what: 'A message factory returned a value that cannot be serialised as a message (functions, undefined, NaN, cycles, class instances…).',
     fix: 'Return plain JSON data, a string, or bytes (Buffer) — wrapped with message(payload, details) to add metadata.',

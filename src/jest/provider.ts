@@ -20,6 +20,10 @@ export interface JestVerifyOptions {
   /** Provider name (default: the definition's). */
   readonly provider?: string;
   readonly consumers?: readonly string[];
+  /** Pass interactions whose factory does not say where it publishes (the channel is then not checked). */
+  readonly allowUncheckedChannel?: boolean;
+  /** Fail on fields the consumer declared but never reads too (default: reported, not failed). */
+  readonly checkAllDeclaredFields?: boolean;
 }
 
 /** Renders a failed result as a jest failure message. */
@@ -47,7 +51,10 @@ export function verifyProviderInJest(definition: ProviderDefinition, options: Je
       describe(`${contract.consumer} → ${contract.provider}`, () => {
         for (const interaction of contract.interactions) {
           it(interaction.description, async () => {
-            const result = await verifyInteraction(contract, interaction, definition);
+            const result = await verifyInteraction(contract, interaction, definition, {
+              ...(options.allowUncheckedChannel === true ? { allowUncheckedChannel: true } : {}),
+              ...(options.checkAllDeclaredFields === true ? { checkAllDeclaredFields: true } : {}),
+            });
             if (result.status === 'pending') {
               console.warn(`Pending interaction "${interaction.description}" does not pass yet:\n${describeFailure(result)}`);
               return;

@@ -298,3 +298,31 @@ describe('embedded schema registry lifecycle', () => {
     expect(await (await fetch(`${registry.url}/config`)).json()).toEqual({ compatibilityLevel: 'FULL_TRANSITIVE' });
   });
 });
+
+describe('embedded schema registry on hostile requests', () => {
+  let registry: StartedSchemaRegistry;
+  beforeEach(async () => {
+    registry = await startSchemaRegistry();
+  });
+  afterEach(async () => {
+    await registry.stop();
+  });
+
+  it('answers 413 to a body over 8 MB instead of resetting the connection', async () => {
+    const answer = await call(registry, 'POST', '/subjects/big-value/versions', { schema: JSON.stringify(v1), padding: 'x'.repeat(9 * 1024 * 1024) });
+    expect(answer.status).toBe(413);
+    expect(answer.body).toMatchObject({ error_code: 413, message: expect.stringContaining('larger than') as unknown });
+    // The registry still serves the next request.
+    expect((await register(registry, 'small-value', v1)).status).toBe(200);
+  });
+
+  it('gives schemas that differ only in a "__proto__" attribute different ids', async () => {
+    const plain = '{"type":"record","name":"P","fields":[{"name":"id","type":"string"}]}';
+    const withProto = '{"type":"record","name":"P","fields":[{"name":"id","type":"string","__proto__":{"doc":"x"}}]}';
+    const a = await call(registry, 'POST', '/subjects/a-value/versions', { schema: plain });
+    const b = await call(registry, 'POST', '/subjects/b-value/versions', { schema: withProto });
+    expect(a.status).toBe(200);
+    expect(b.status).toBe(200);
+    expect((b.body as { id: number }).id).not.toBe((a.body as { id: number }).id);
+  });
+});

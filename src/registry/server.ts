@@ -134,21 +134,33 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/** A body this much over the limit is not drained any longer: the connection is cut. */
+const MAX_DRAIN_BYTES = 8 * MAX_BODY_BYTES;
+
+/**
+ * Reads a JSON object body. Over MAX_BODY_BYTES the rest is drained unread and the request fails
+ * with 413 once it has ended, so the client reads the answer instead of a connection reset.
+ */
 function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new RegistryFailure(413, 413, `Request body larger than ${MAX_BODY_BYTES} bytes`));
+      if (size > MAX_DRAIN_BYTES) {
         req.destroy();
+        return;
+      }
+      if (size > MAX_BODY_BYTES) {
+        chunks.length = 0;
         return;
       }
       chunks.push(chunk);
     });
     req.on('error', reject);
+    req.on('close', () => reject(new RegistryFailure(400, 400, 'The request body was cut short')));
     req.on('end', () => {
+      if (size > MAX_BODY_BYTES) return reject(new RegistryFailure(413, 413, `Request body larger than ${MAX_BODY_BYTES} bytes`));
       const text = Buffer.concat(chunks).toString('utf8');
       if (text.trim() === '') return resolve({});
       try {

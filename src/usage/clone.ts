@@ -40,7 +40,8 @@ function unwrap(value: unknown, seen: Map<object, unknown>): unknown {
   if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
   seen.set(value, out);
-  for (const key of Object.keys(value)) out[key] = unwrap((value as Record<string, unknown>)[key], seen);
+  // defineProperty: a `__proto__` key stays a key of the copy instead of replacing its prototype.
+  for (const key of Object.keys(value)) Object.defineProperty(out, key, { value: unwrap((value as Record<string, unknown>)[key], seen), enumerable: true, writable: true, configurable: true });
   return out;
 }
 

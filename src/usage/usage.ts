@@ -9,6 +9,8 @@ import type { JsonValue } from '../contract/json';
 import { headersOf, META } from '../contract/channel';
 import type { MessageInteraction } from '../contract/model';
 import { declaredPayload, declaredPaths } from './declared';
+import type { Mismatch } from '../matching/mismatch';
+import { parsePath, type PathToken } from '../matching/path';
 
 /** What a consumer's handler read (sorted, deterministic). */
 export interface FieldUsage {
@@ -65,10 +67,12 @@ export function declaresKey(interaction: MessageInteraction): boolean {
  * @example unusedFields(interaction, usageOf(interaction)!) // { payload: ['$.stock'], headers: [], key: false }
  */
 export function unusedFields(interaction: MessageInteraction, usage: FieldUsage): UnusedFields {
-  const read = new Set(usage.payload);
+  const read = usage.payload.map(tokensOf).filter((t): t is readonly PathToken[] => t !== undefined);
   const unused: string[] = [];
   for (const path of declaredPaths(declaredPayload(interaction))) {
-    if (read.has(path)) continue;
+    // A field counts as read when it or anything below it was read (reading `$.a.b` reads `$.a`).
+    const tokens = tokensOf(path);
+    if (tokens === undefined || read.some((r) => covers(tokens, r))) continue;
     if (unused.some((parent) => path.startsWith(parent) && /^[.[]/.test(path.slice(parent.length)))) continue;
     unused.push(path);
   }
@@ -84,4 +88,53 @@ export function noneUnused(unused: UnusedFields): boolean {
 /** "$.stock, header trace-id, the key" */
 export function describeFields(fields: { readonly payload: readonly string[]; readonly headers: readonly string[]; readonly key?: boolean }): string {
   return [...fields.payload, ...fields.headers.map((h) => `header ${h}`), ...(fields.key === true ? ['the key'] : [])].join(', ');
+}
+
+function tokensOf(path: string): readonly PathToken[] | undefined {
+  const parsed = parsePath(path);
+  return parsed.ok ? parsed.tokens : undefined;
+}
+
+/** Whether the declared path `outer` is `inner` or one of its ancestors (wildcards match any key or index). */
+function covers(outer: readonly PathToken[], inner: readonly PathToken[]): boolean {
+  if (outer.length > inner.length) return false;
+  return outer.every((o, i) => {
+    const t = inner[i] as PathToken;
+    if (o.kind === 'star') return t.kind !== 'root';
+    if (o.kind === 'starIndex') return t.kind === 'index' || t.kind === 'starIndex';
+    if (o.kind === 'field') return t.kind === 'field' && t.name === o.name;
+    if (o.kind === 'index') return t.kind === 'index' && t.index === o.index;
+    return t.kind === 'root';
+  });
+}
+
+/** Mismatches of a verification, split by what the consumer reads. */
+export interface MismatchesByUsage {
+  /** Mismatches on fields the consumer reads (or on the message as a whole): they fail. */
+  readonly failing: readonly Mismatch[];
+  /** Mismatches only on fields the consumer declared but never read: reported, not failed. */
+  readonly unread: readonly Mismatch[];
+}
+
+/**
+ * Herald's one rule for what the consumer needs, shared by verify, compare and diff: a field the
+ * consumer declared but never read (per the contract's recorded `herald.usage`) does not fail;
+ * it is reported with its path. Without usage data (pact-js files…), or with `allFields`
+ * (`--all-fields`), every declared field counts. A field that was read, a parent object of a read
+ * field, and anything about the message as a whole (content type, decoding, the body's root) fail.
+ *
+ * @example splitByUsage(oddJobs, mismatches).unread.map((m) => m.path) // ['$.stock']
+ */
+export function splitByUsage(interaction: MessageInteraction, mismatches: readonly Mismatch[], allFields = false): MismatchesByUsage {
+  const usage = allFields ? undefined : usageOf(interaction);
+  if (usage === undefined || mismatches.length === 0) return { failing: mismatches, unread: [] };
+  const unused = unusedFields(interaction, usage);
+  const unreadPaths = unused.payload.map(tokensOf).filter((t): t is readonly PathToken[] => t !== undefined);
+  const isUnread = (m: Mismatch): boolean => {
+    if (m.code === 'decode' || m.code === 'content-type' || m.code === 'unsupported') return false;
+    if (m.part === 'metadata') return unused.headers.includes(m.path) || (m.path === META.kafkaKey && unused.key);
+    const tokens = tokensOf(m.path);
+    return tokens !== undefined && tokens.length > 1 && unreadPaths.some((u) => covers(u, tokens));
+  };
+  return { failing: mismatches.filter((m) => !isUnread(m)), unread: mismatches.filter(isUnread) };
 }

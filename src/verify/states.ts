@@ -35,6 +35,11 @@ export interface StatesSetUp {
   teardown(): Promise<void>;
 }
 
+/** Copies own enumerable entries as data properties: a `__proto__` key stays a key, not a prototype. */
+function assignOwn(target: Record<string, unknown>, source: Readonly<Record<string, unknown>>): void {
+  for (const key of Object.keys(source)) Object.defineProperty(target, key, { value: source[key], enumerable: true, writable: true, configurable: true });
+}
+
 /** Code and message of an unknown thrown value. */
 export function errorInfo(error: unknown, fallbackCode: string): ErrorInfo {
   if (isHeraldError(error)) return { code: error.code, message: error.message };
@@ -69,8 +74,10 @@ export async function setUpStates(interaction: MessageInteraction, definition: S
   };
   const done = (failure?: ErrorInfo): StatesSetUp => ({ params, values, failure, teardown });
   for (const state of interaction.providerStates) {
-    Object.assign(params, state.params ?? {});
-    const lifecycle = lifecycleOf(definition.states?.[state.name]);
+    assignOwn(params, state.params ?? {});
+    // Own properties only: a state named "constructor" or "toString" has no handler unless defined.
+    const states = definition.states;
+    const lifecycle = lifecycleOf(states !== undefined && Object.hasOwn(states, state.name) ? states[state.name] : undefined);
     if (lifecycle === undefined) {
       return done({
         code: 'HERALD_STATE_MISSING',
@@ -87,8 +94,8 @@ export async function setUpStates(interaction: MessageInteraction, definition: S
               stateTimeout,
               () => new HeraldError('HERALD_STATE_TIMEOUT', `The state handler "${state.name}" did not finish within ${stateTimeout} ms (for ${where}). Make it resolve, or raise stateTimeoutMs.`, { interaction: interaction.description }),
             );
-      values[state.name] = value;
-      if (typeof value === 'object' && value !== null && !Array.isArray(value)) Object.assign(params, value);
+      Object.defineProperty(values, state.name, { value, enumerable: true, writable: true, configurable: true });
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) assignOwn(params, value as JsonObject);
     } catch (error) {
       return done(isHeraldError(error) ? errorInfo(error, 'HERALD_STATE_FAILED') : { code: 'HERALD_STATE_FAILED', message: `The state handler "${state.name}" failed for ${where}: ${errorInfo(error, '').message}` });
     }

@@ -45,9 +45,26 @@ describe('verifyProvider', () => {
         },
       }),
     );
-    expect(report.summary).toMatchObject({ total: 1, passed: 1, failed: 0, ok: true });
+    expect(report.summary).toMatchObject({ total: 1, passed: 0, failed: 1, ok: false });
     expect(seen[0]).toMatchObject({ orderId: 'ord-7', order: { id: 'ord-7' } });
-    expect(report.results[0]?.notes[0]).toMatch(/channel .* was not checked/);
+    expect(report.results[0]?.notes[0]).toMatch(/channel \(kafka_topic\) was not checked/);
+  });
+
+  it('fails an interaction whose factory does not say where it publishes, naming the channel and the fix', async () => {
+    const report = await verifyProvider([contract('ledger', 'billing', invoice)], { name: 'billing', messages: { 'invoice.created': () => ({ id: 3 }) } });
+    expect(report.results[0]).toMatchObject({ status: 'failed', mismatches: [], error: { code: 'HERALD_CHANNEL_UNCHECKED' } });
+    expect(report.results[0]?.error?.message).toContain('amqp_exchange "billing"');
+    expect(report.results[0]?.error?.message).toContain('amqp_routing_key "invoice.created"');
+    expect(report.results[0]?.error?.message).toMatch(/Pass `channel` to message\(\).*verify on a broker/);
+    expect(report.summary.ok).toBe(false);
+  });
+
+  it('accepts an unchecked channel when asked, and still says it was not checked', async () => {
+    const report = await verifyProvider([contract('ledger', 'billing', invoice)], { name: 'billing', messages: { 'invoice.created': () => ({ id: 3 }) } }, { allowUncheckedChannel: true });
+    expect(report.results[0]?.status).toBe('passed');
+    expect(report.results[0]?.notes.join('\n')).toMatch(/channel \(amqp_exchange, amqp_exchange_type, amqp_routing_key\) was not checked.*Accepted by --allow-unchecked-channel/);
+    const broken = await verifyProvider([contract('ledger', 'billing', invoice)], { name: 'billing', messages: { 'invoice.created': () => ({ id: 'x' }) } }, { allowUncheckedChannel: true });
+    expect(broken.results[0]?.mismatches.map((x) => x.path)).toEqual(['$.id']);
   });
 
   it('fails with mismatch paths when the producer changes a type', async () => {
@@ -84,7 +101,7 @@ describe('verifyProvider', () => {
 
   it('reports pending interactions without failing the run', async () => {
     const pending = { ...invoice, pending: true };
-    const report = await verifyProvider([contract('ledger', 'billing', pending)], { name: 'billing', messages: { 'invoice.created': () => ({ id: 'x' }) } });
+    const report = await verifyProvider([contract('ledger', 'billing', pending)], { name: 'billing', messages: { 'invoice.created': () => message({ id: 'x' }, { channel: amqpExchange('billing', 'invoice.created') }) } });
     expect(report.results[0]?.status).toBe('pending');
     expect(report.summary).toMatchObject({ pending: 1, ok: true });
   });
@@ -121,4 +138,69 @@ describe('verifyProvider', () => {
     expect(report.summary.unusedFactories).toEqual(['invoice.voided']);
     await expect(verifyProvider([contract('ledger', 'billing', invoice)], { name: 'payments', messages: {} })).rejects.toThrow(/no contract names it as provider.*billing/);
   });
+});
+
+describe('verifyProvider on hostile user code and names', () => {
+  const never = { then: (): void => undefined };
+
+  it('times out a factory returning a thenable that never settles, instead of waiting forever', async () => {
+    const report = await verifyProvider([contract('ledger', 'billing', invoice)], { name: 'billing', factoryTimeoutMs: 50, messages: { 'invoice.created': () => never } });
+    expect(report.results[0]).toMatchObject({ status: 'failed', error: { code: 'HERALD_FACTORY_FAILED' } });
+    expect(report.results[0]?.error?.message).toContain('did not finish within 50 ms');
+  }, 2_000);
+
+  it('times out a state handler and a teardown returning a never-settling thenable', async () => {
+    const report = await verifyProvider([contract('shipping', 'orders', placed)], {
+      name: 'orders',
+      stateTimeoutMs: 50,
+      states: { 'an order exists': { setup: () => never, teardown: () => never } },
+      messages: { 'an OrderPlaced event': () => ({}) },
+    });
+    expect(report.results[0]).toMatchObject({ status: 'state-failed', error: { code: 'HERALD_STATE_TIMEOUT' } });
+    expect(report.results[0]?.notes.join('\n')).toContain('Teardown of the state "an order exists" failed: timed out after 50 ms');
+  }, 2_000);
+
+  it('uses the value a thenable settles with', async () => {
+    const thenable = { then: (resolve: (v: unknown) => void): void => resolve(message({ id: 3 }, { channel: amqpExchange('billing', 'invoice.created') })) };
+    const report = await verifyProvider([contract('ledger', 'billing', invoice)], { name: 'billing', messages: { 'invoice.created': () => thenable } });
+    expect(report.results[0]?.status).toBe('passed');
+  });
+
+  it.each(['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf'])('finds no factory for an interaction described %j unless the provider defines one', async (description) => {
+    const interaction = { ...invoice, description };
+    const report = await verifyProvider([contract('ledger', 'billing', interaction)], { name: 'billing', messages: { 'invoice.created': () => ({ id: 1 }) } });
+    expect(report.results[0]).toMatchObject({ status: 'no-factory', error: { code: 'HERALD_NO_FACTORY' } });
+    expect(report.summary.ok).toBe(false);
+  });
+
+  it.each(['constructor', 'toString', '__proto__'])('finds no state handler for a provider state named %j unless the provider defines one', async (name) => {
+    const interaction = { ...invoice, providerStates: [{ name }] };
+    const report = await verifyProvider([contract('ledger', 'billing', interaction)], { name: 'billing', states: { other: () => undefined }, messages: { 'invoice.created': () => ({ id: 1 }) } });
+    expect(report.results[0]).toMatchObject({ status: 'state-failed', error: { code: 'HERALD_STATE_MISSING' } });
+  });
+
+  it('keeps a "__proto__" state parameter as a parameter, not a prototype', async () => {
+    const seen: Record<string, unknown>[] = [];
+    const interaction = { ...invoice, providerStates: [{ name: 's', params: JSON.parse('{"__proto__": {"polluted": true}, "id": 1}') as Record<string, never> }] };
+    await verifyProvider([contract('ledger', 'billing', interaction)], {
+      name: 'billing',
+      states: { s: () => undefined },
+      messages: {
+        'invoice.created': (params) => {
+          seen.push(params);
+          return { id: 1 };
+        },
+      },
+    });
+    expect(Object.getPrototypeOf(seen[0])).toBe(Object.prototype);
+    expect(Object.hasOwn(seen[0] ?? {}, '__proto__')).toBe(true);
+  });
+
+  it('filters descriptions in linear time: a catastrophic-backtracking RegExp does not hang', async () => {
+    const hostile = { ...invoice, description: `${'a'.repeat(40)}!` };
+    const started = performance.now();
+    const report = await verifyProvider([contract('ledger', 'billing', invoice, hostile)], { name: 'billing', messages: { 'invoice.created': () => ({ id: 1 }) } }, { description: /^(a+)+$/ }).catch((e: unknown) => e);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(report).toMatchObject({ summary: { total: 0 } });
+  }, 10_000);
 });

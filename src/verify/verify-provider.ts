@@ -19,14 +19,21 @@ import { closest, describeInteraction, errorInfo, setUpStates } from './states';
 import { isAvroInteraction, matchAvroMessage } from '../avro/contract';
 import { decodeProducedAvro } from '../avro/produced';
 import type { SchemaRegistryOption } from '../registry/client';
+import { compileRegex, regexSource } from '../matchers/regex';
+import { splitByUsage } from '../usage/usage';
 
 export interface VerifyOptions {
   /** Provider name to verify (default: the definition's name). */
   readonly provider?: string;
   /** Only these consumers. */
   readonly consumers?: readonly string[];
-  /** Only interactions whose description matches. */
-  readonly description?: RegExp;
+  /**
+   * Only interactions whose description matches. A RegExp is run by the linear-time engine (RE2
+   * semantics), so a hostile pattern such as `^(a+)+$` cannot hang the run.
+   */
+  readonly description?: DescriptionFilter;
+  /** Called after each interaction's verdict (the CLI keeps them for a run that cannot finish). */
+  readonly onInteraction?: (result: InteractionResult) => void;
   /** Called after each contract pair, for progress output. */
   readonly onPair?: (pair: { consumer: string; provider: string; contractFile?: string; results: readonly InteractionResult[] }) => void;
   /**
@@ -35,6 +42,31 @@ export interface VerifyOptions {
    * bodies are read with the contract's schema (docs/avro.md).
    */
   readonly schemaRegistry?: SchemaRegistryOption;
+  /**
+   * Accept interactions whose contract names a channel (topic, exchange, routing key) when the
+   * factory does not say where it publishes: they pass with a note instead of failing as
+   * HERALD_CHANNEL_UNCHECKED (CLI: --allow-unchecked-channel). Default false.
+   */
+  readonly allowUncheckedChannel?: boolean;
+  /**
+   * Check every field the contract declares. By default a field the consumer declared but never
+   * read (the contract's recorded `herald.usage`) does not fail: its mismatch is reported in the
+   * notes with its path. Contracts without usage data always check every field. CLI: --all-fields.
+   */
+  readonly checkAllDeclaredFields?: boolean;
+}
+
+/** A description filter: a RegExp, or anything that tests a description (a compiled RE2 regex). */
+export type DescriptionFilter = RegExp | { test(description: string): boolean };
+
+/** The filter as a linear-time test: RegExps are recompiled with RE2 (HERALD_REGEX_INVALID if RE2 refuses them). */
+export function descriptionTest(filter: DescriptionFilter | undefined): ((description: string) => boolean) | undefined {
+  if (filter === undefined) return undefined;
+  if (filter instanceof RegExp) {
+    const compiled = compileRegex(regexSource(filter), 'the description filter');
+    return (description) => compiled.test(description);
+  }
+  return (description) => filter.test(description);
 }
 
 /** The metadata keys that name where a message travels: checked by broker verification. */
@@ -91,7 +123,7 @@ export function withoutKeys(interaction: MessageInteraction, keys: ReadonlySet<s
   return { ...interaction, metadata };
 }
 
-export async function verifyInteraction(contract: Contract, interaction: MessageInteraction, definition: ProviderDefinition, options: Pick<VerifyOptions, 'schemaRegistry'> = {}): Promise<InteractionResult> {
+export async function verifyInteraction(contract: Contract, interaction: MessageInteraction, definition: ProviderDefinition, options: Pick<VerifyOptions, 'schemaRegistry' | 'allowUncheckedChannel' | 'checkAllDeclaredFields'> = {}): Promise<InteractionResult> {
   const started = performance.now();
   const where = describeInteraction(contract, interaction);
   const base = {
@@ -113,7 +145,8 @@ export async function verifyInteraction(contract: Contract, interaction: Message
     };
   };
 
-  const factory = definition.messages[interaction.description];
+  // Own properties only: "constructor" or "toString" must not find Object.prototype's members.
+  const factory = Object.hasOwn(definition.messages, interaction.description) ? definition.messages[interaction.description] : undefined;
   if (factory === undefined) {
     const guess = closest(interaction.description, Object.keys(definition.messages));
     return finish('no-factory', [], [], {
@@ -149,15 +182,30 @@ export async function verifyInteraction(contract: Contract, interaction: Message
       return finish('failed', [actual], notes);
     }
     let expected = withoutKeys(interaction, CONSUMER_SIDE_KEYS);
-    if (!actual.channelGiven && Object.keys(expected.metadata).some((k) => CHANNEL_KEYS.has(k))) {
+    // A green run must not check less than the contract states: an unchecked channel is unverified.
+    const unchecked = !actual.channelGiven ? Object.keys(expected.metadata).filter((k) => CHANNEL_KEYS.has(k)).sort() : [];
+    if (unchecked.length > 0) {
       expected = withoutKeys(expected, CHANNEL_KEYS);
-      notes.push('The channel (topic / exchange / routing key) was not checked: the factory does not say where it publishes. Verify on a broker (--transport) or pass `channel` to message().');
+      notes.push(`The channel (${unchecked.join(', ')}) was not checked: the factory does not say where it publishes.${options.allowUncheckedChannel === true ? ' Accepted by --allow-unchecked-channel.' : ''}`);
     }
     // Only Kafka's metadata is bytes on the wire, where the text "3" stands for 3; elsewhere (AMQP's
     // typed headers, a channel the contract does not name) the factory's JSON types are compared as they are.
     const typed = !isKafkaChannel(channelFromMetadata(interaction.metadata));
-    const mismatches = (isAvroInteraction(interaction) ? matchAvroMessage : matchMessage)(expected, { content: actual.content, contentType: actual.contentType, metadata: actual.metadata, typedMetadata: typed });
+    const all = (isAvroInteraction(interaction) ? matchAvroMessage : matchMessage)(expected, { content: actual.content, contentType: actual.contentType, metadata: actual.metadata, typedMetadata: typed });
     notes.push(...metadataNotes(expected.metadata, actual.metadata, { typed }));
+    // One rule with compare and diff: fields the consumer declared but never read are reported, not failed.
+    const { failing: mismatches, unread } = splitByUsage(interaction, all, options.checkAllDeclaredFields === true);
+    for (const m of unread) {
+      notes.push(`Not failed, because ${contract.consumer} declared ${m.path} but never reads it (herald.usage): ${m.message} Pass --all-fields (checkAllDeclaredFields) to fail on every declared field.`);
+    }
+    if (unchecked.length > 0 && options.allowUncheckedChannel !== true) {
+      return finish('failed', mismatches, notes, {
+        code: 'HERALD_CHANNEL_UNCHECKED',
+        message:
+          `Failed to verify where ${where} is published: the contract names ${unchecked.map((k) => `${k} ${JSON.stringify(interaction.metadata[k])}`).join(', ')}, but the factory does not say where it publishes. ` +
+          'Pass `channel` to message() (e.g. message(payload, { channel: kafkaTopic(...) })), or verify on a broker (--transport); --allow-unchecked-channel accepts it for one run.',
+      });
+    }
     return finish(mismatches.length === 0 ? 'passed' : 'failed', mismatches, notes);
   } finally {
     await states.teardown();
@@ -197,12 +245,15 @@ export async function verifyProvider(contracts: readonly Contract[], definition:
   const selected = contractsToVerify(contracts, options.provider ?? definition.name, options.consumers);
   const results: InteractionResult[] = [];
   const used = new Set<string>();
+  const matches = descriptionTest(options.description);
   for (const contract of selected) {
     const pairResults: InteractionResult[] = [];
     for (const interaction of contract.interactions) {
-      if (options.description !== undefined && !options.description.test(interaction.description)) continue;
+      if (matches !== undefined && !matches(interaction.description)) continue;
       used.add(interaction.description);
-      pairResults.push(await verifyInteraction(contract, interaction, definition, options));
+      const result = await verifyInteraction(contract, interaction, definition, options);
+      pairResults.push(result);
+      options.onInteraction?.(result);
     }
     results.push(...pairResults);
     options.onPair?.({ consumer: contract.consumer, provider: contract.provider, ...(contract.source === undefined ? {} : { contractFile: contract.source }), results: pairResults });

@@ -103,7 +103,7 @@ describe('usage errors', () => {
     ['a missing --contracts', orders, /HERALD_USAGE: Missing --contracts/],
     ['a missing --factories', ['--contracts', CONTRACTS], /HERALD_USAGE: Missing --factories/],
     ['an option without its value', ['--contracts', CONTRACTS, '--factories'], /HERALD_USAGE: Option --factories needs a value/],
-    ['an invalid --description regex', ['--contracts', CONTRACTS, ...orders, '--description', '(order'], /HERALD_USAGE: Invalid --description regular expression "\(order": .*Unterminated group/],
+    ['an invalid --description regex', ['--contracts', CONTRACTS, ...orders, '--description', '(order'], /HERALD_USAGE: Invalid --description regular expression "\(order": .*missing closing \)/],
     ['an unknown reporter', ['--contracts', CONTRACTS, ...orders, '--reporter', 'xml'], /HERALD_USAGE: Unknown reporter "xml": use console, json, junit/],
     ['a stray argument', [...orders, 'extra', '--contracts', CONTRACTS], /HERALD_USAGE: Unexpected argument "extra"/],
   ])('rejects %s', async (_, args, message) => {
