@@ -277,7 +277,7 @@ class Reader {
     return folded;
   }
 
-  /** Compiles every `{ "match": "regex" }` in a matcher, including ones nested in eachKey/eachValue rules. */
+  /** Compiles every regex matcher (`{ "match": "regex" }` or V2 `{ "regex": … }`) in a matcher, including ones nested in eachKey/eachValue rules. */
   private checkRegexes(matcher: RawMatcher, pointer: string, interaction: string): void {
     const stack: { value: JsonValue; pointer: string }[] = [{ value: matcher, pointer }];
     for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
@@ -285,7 +285,9 @@ class Reader {
       if (Array.isArray(value)) {
         value.forEach((item, index) => stack.push({ value: item, pointer: `${next.pointer}/${index}` }));
       } else if (isJsonObject(value)) {
-        if (value['match'] === 'regex' && typeof value['regex'] === 'string') this.compile(value['regex'], `${next.pointer}/regex`, interaction);
+        const kind = value['match'] ?? value['pact:matcher:type'];
+        // A V2 matcher without a kind but with "regex" is a regex matcher (as the engine infers).
+        if ((kind === 'regex' || kind === undefined) && typeof value['regex'] === 'string') this.compile(value['regex'], `${next.pointer}/regex`, interaction);
         for (const key of Object.keys(value)) stack.push({ value: value[key] as JsonValue, pointer: `${next.pointer}/${pointerSegment(key)}` });
       }
     }
@@ -343,12 +345,13 @@ function metadataKey(path: string): string | undefined {
   return /^\$\[(['"])(.+)\1\]$/s.exec(path)?.[2];
 }
 
+/** The content type named in metadata; an empty one names none (the default applies). */
 function metadataContentType(metadata: JsonObject): string | undefined {
   const direct = metadata['contentType'];
-  if (typeof direct === 'string') return direct;
+  if (typeof direct === 'string' && direct.trim() !== '') return direct;
   const key = Object.keys(metadata).find((k) => k.toLowerCase() === 'content-type');
   const value = key === undefined ? undefined : metadata[key];
-  return typeof value === 'string' ? value : undefined;
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
 function isBinary(contentType: string): boolean {

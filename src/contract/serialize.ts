@@ -51,8 +51,9 @@ export function interactionJson(i: MessageInteraction): JsonObject {
   if (i.providerStates.length > 0) {
     out['providerStates'] = i.providerStates.map((s) => (s.params === undefined ? { name: s.name } : { name: s.name, params: sortKeys(s.params) }));
   }
+  // No body is no "content" key; null and "" are bodies (JSON null, the empty string) and are kept.
   out['contents'] = {
-    content: i.contents.content === undefined ? null : i.contents.content,
+    ...(i.contents.content === undefined ? {} : { content: i.contents.content }),
     contentType: i.contents.contentType,
     encoded: i.contents.encoded,
   };
