@@ -4,6 +4,7 @@
  */
 import { HeraldError, hasErrorCode, isHeraldError } from '../errors/herald-error';
 import { compileRegex } from '../matchers/regex';
+import { parsePath } from '../matching/path';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import type { Contract, GeneratorJson, GeneratorMap, MessageInteraction, ProviderState, RuleList, RuleMap } from './model';
 import { assertSafeJson, MAX_JSON_DEPTH, pointerSegment } from './safe-json';
@@ -342,7 +343,12 @@ function metadataKey(path: string): string | undefined {
   if (!path.startsWith('$')) return path;
   const dotted = /^\$\.(.+)$/s.exec(path)?.[1];
   if (dotted !== undefined) return dotted;
-  return /^\$\[(['"])(.+)\1\]$/s.exec(path)?.[2];
+  const quoted = /^\$\["(.+)"\]$/s.exec(path)?.[1];
+  if (quoted !== undefined) return quoted;
+  // `$['key']`, with the escapes Herald writes (path.ts).
+  const parsed = parsePath(path);
+  const [root, field, ...rest] = parsed.ok ? parsed.tokens : [];
+  return root?.kind === 'root' && field?.kind === 'field' && rest.length === 0 ? field.name : undefined;
 }
 
 /** The content type named in metadata; an empty one names none (the default applies). */
