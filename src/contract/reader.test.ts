@@ -4,6 +4,7 @@ import { isHeraldError, type HeraldError } from '../errors/herald-error';
 import type { JsonObject, JsonValue } from './json';
 import type { Contract } from './model';
 import { isContractInvalidError, parseContract } from './reader';
+import { serializeContract } from './serialize';
 import { MAX_JSON_DEPTH, parseJsonText } from './safe-json';
 
 const fixtures = join(__dirname, '../../test/fixtures/contracts');
@@ -168,8 +169,37 @@ describe('bodies: absent, null and the empty string are three things', () => {
     expect(contract.interactions[0]?.contents.content).toBe(content);
   });
 
+  it.each<[string, JsonValue | undefined]>([
+    ['no body', undefined],
+    ['a JSON null body', null],
+    ['an empty string body', ''],
+  ])('writes %s so that it reads back as written', (_name, content) => {
+    const [first] = parseContract(v4([message()]), 'f.json').interactions;
+    const written = JSON.parse(serializeContract({ consumer: 'c', provider: 'p', specVersion: '4.0', metadata: {}, interactions: [{ ...first!, contents: { ...first!.contents, content } }] })) as { interactions: { contents: JsonObject }[] };
+    expect(Object.hasOwn(written.interactions[0]!.contents, 'content')).toBe(content !== undefined);
+    expect(parseContract(written as unknown as JsonValue, 'f.json').interactions[0]?.contents.content).toBe(content);
+  });
+
   it('keeps an empty string body in a V3 file', () => {
     expect(parseContract(v3([{ description: 'x', contents: '' }]), 'f.json').interactions[0]?.contents.content).toBe('');
+  });
+});
+
+describe('what Herald writes, it reads', () => {
+  const roundTrip = (json: JsonObject): Contract => {
+    const contract = parseContract(json, 'f.json');
+    return parseContract(JSON.parse(serializeContract(contract)) as JsonValue, 'f.json');
+  };
+
+  it('reads back a V3 message whose metaData.contentType is empty (the default content type applies)', () => {
+    const contract = roundTrip(v3([{ description: 'x', contents: { a: 1 }, metaData: { contentType: '' } }]));
+    expect(contract.interactions[0]?.contents.contentType).toBe('application/json');
+    expect(contract.interactions[0]?.metadata).toEqual({ contentType: '' });
+  });
+
+  it('keeps a metadata rule on a key starting with "$"', () => {
+    const contract = roundTrip(v4([message({ metadata: { $x: '1' }, matchingRules: { metadata: { "$['$x']": { matchers: [{ match: 'type' }] } } } })]));
+    expect(Object.keys(contract.interactions[0]?.matchingRules.metadata ?? {})).toEqual(['$x']);
   });
 });
 
