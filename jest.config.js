@@ -13,7 +13,7 @@ const base = { transform, moduleNameMapper, testEnvironment: '<rootDir>/src/jest
 
 module.exports = {
   projects: [
-    { ...base, displayName: 'unit', setupFiles: ['<rootDir>/test/setup/unit-env.ts'], testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/adapters/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'], testPathIgnorePatterns: ['\\.container\\.test\\.ts$'] },
+    { ...base, displayName: 'unit', setupFiles: ['<rootDir>/test/setup/unit-env.ts'], testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/adapters/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/fuzz/**/*.test.ts'], testPathIgnorePatterns: ['\\.container\\.test\\.ts$'] },
     { ...base, displayName: 'examples', testMatch: ['<rootDir>/examples/**/*.test.ts'], testPathIgnorePatterns: ['\\.container\\.test\\.ts$'], globalSetup: '<rootDir>/src/jest/global-setup.ts', globalTeardown: '<rootDir>/src/jest/global-teardown.ts' },
     { ...base, displayName: 'conformance', testMatch: ['<rootDir>/test/conformance/**/*.test.ts'] },
     { ...base, displayName: 'interop', testMatch: ['<rootDir>/test/interop/**/*.test.ts'] },

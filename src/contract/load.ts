@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { HeraldError } from '../errors/herald-error';
 import type { Contract } from './model';
 import { parseContract } from './reader';
+import { decodeContractBytes } from './json-text';
 import { parseJsonText } from './safe-json';
 
 /**
@@ -15,24 +16,24 @@ import { parseJsonText } from './safe-json';
  * @example const contract = await readContractFile('pacts/billing-orders.json');
  */
 export async function readContractFile(file: string): Promise<Contract> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     throw unreadable(file, error);
   }
-  return parseContractText(text, file);
+  return parseContractText(decodeContractBytes(bytes, file), file);
 }
 
 /** `readContractFile`, synchronously (jest collects tests synchronously). */
 export function readContractFileSync(file: string): Contract {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     throw unreadable(file, error);
   }
-  return parseContractText(text, file);
+  return parseContractText(decodeContractBytes(bytes, file), file);
 }
 
 function parseContractText(text: string, file: string): Contract {

@@ -4,6 +4,7 @@ import { isHeraldError, type HeraldError } from '../errors/herald-error';
 import type { JsonObject, JsonValue } from './json';
 import type { Contract } from './model';
 import { isContractInvalidError, parseContract } from './reader';
+import { serializeContract } from './serialize';
 import { MAX_JSON_DEPTH, parseJsonText } from './safe-json';
 
 const fixtures = join(__dirname, '../../test/fixtures/contracts');
@@ -135,6 +136,73 @@ describe('normalising hand-written files', () => {
   });
 });
 
+describe('V2 rules without "match" (the engine infers the kind)', () => {
+  it.each<[string, JsonObject]>([
+    ['regex', { regex: '^\\d+$' }],
+    ['min', { min: 1 }],
+    ['max', { max: 3 }],
+    ['timestamp', { timestamp: 'yyyy-MM-dd' }],
+    ['date', { date: 'yyyy-MM-dd' }],
+    ['time', { time: 'HH:mm' }],
+    ['pact:matcher:type', { 'pact:matcher:type': 'type' }],
+  ])('accepts a flat %s rule and a rule list holding one', (_name, rule) => {
+    for (const form of [rule, { matchers: [rule] }]) {
+      const contract = parseContract(v4([message({ matchingRules: { body: { '$.orderId': form } } })]), 'f.json');
+      expect(contract.interactions[0]?.matchingRules.body['$.orderId']?.matchers).toEqual([rule]);
+    }
+  });
+
+  it('accepts them in a V3 file too', () => {
+    const contract = parseContract(v3([{ description: 'x', contents: { a: 'b' }, matchingRules: { body: { '$.a': { regex: '^b$' } } } }]), 'f.json');
+    expect(contract.interactions[0]?.matchingRules.body['$.a']?.matchers).toEqual([{ regex: '^b$' }]);
+  });
+});
+
+describe('bodies: absent, null and the empty string are three things', () => {
+  it.each<[string, JsonObject, JsonValue | undefined]>([
+    ['no content key', { contentType: 'application/json', encoded: false }, undefined],
+    ['a JSON null', { content: null, contentType: 'application/json', encoded: false }, null],
+    ['an empty string', { content: '', contentType: 'application/json', encoded: false }, ''],
+    ['an empty text body', { content: '', contentType: 'text/plain', encoded: false }, ''],
+  ])('keeps %s (V4)', (_name, contents, content) => {
+    const contract = parseContract(v4([message({ contents })]), 'f.json');
+    expect(contract.interactions[0]?.contents.content).toBe(content);
+  });
+
+  it.each<[string, JsonValue | undefined]>([
+    ['no body', undefined],
+    ['a JSON null body', null],
+    ['an empty string body', ''],
+  ])('writes %s so that it reads back as written', (_name, content) => {
+    const [first] = parseContract(v4([message()]), 'f.json').interactions;
+    const written = JSON.parse(serializeContract({ consumer: 'c', provider: 'p', specVersion: '4.0', metadata: {}, interactions: [{ ...first!, contents: { ...first!.contents, content } }] })) as { interactions: { contents: JsonObject }[] };
+    expect(Object.hasOwn(written.interactions[0]!.contents, 'content')).toBe(content !== undefined);
+    expect(parseContract(written as unknown as JsonValue, 'f.json').interactions[0]?.contents.content).toBe(content);
+  });
+
+  it('keeps an empty string body in a V3 file', () => {
+    expect(parseContract(v3([{ description: 'x', contents: '' }]), 'f.json').interactions[0]?.contents.content).toBe('');
+  });
+});
+
+describe('what Herald writes, it reads', () => {
+  const roundTrip = (json: JsonObject): Contract => {
+    const contract = parseContract(json, 'f.json');
+    return parseContract(JSON.parse(serializeContract(contract)) as JsonValue, 'f.json');
+  };
+
+  it('reads back a V3 message whose metaData.contentType is empty (the default content type applies)', () => {
+    const contract = roundTrip(v3([{ description: 'x', contents: { a: 1 }, metaData: { contentType: '' } }]));
+    expect(contract.interactions[0]?.contents.contentType).toBe('application/json');
+    expect(contract.interactions[0]?.metadata).toEqual({ contentType: '' });
+  });
+
+  it('keeps a metadata rule on a key starting with "$"', () => {
+    const contract = roundTrip(v4([message({ metadata: { $x: '1' }, matchingRules: { metadata: { "$['$x']": { matchers: [{ match: 'type' }] } } } })]));
+    expect(Object.keys(contract.interactions[0]?.matchingRules.metadata ?? {})).toEqual(['$x']);
+  });
+});
+
 describe('specification versions', () => {
   it.each([
     [{ 'pact-specification': { version: '4.0' } }, '4.0'],
@@ -199,7 +267,10 @@ describe('invalid files', () => {
     ['a missing description', v4([{ type: 'Asynchronous/Messages' }]), '/interactions/0/description', 'is required'],
     ['an unknown rule category', v4([message({ matchingRules: { header: {} } })]), '/interactions/0/matchingRules/header', 'is not allowed here'],
     ['a body path without $', v4([message({ matchingRules: { body: { orderId: { match: 'type' } } } })]), '/interactions/0/matchingRules/body/orderId', 'is not a JSON path'],
-    ['a rule with no matcher kind', v4([message({ matchingRules: { body: { '$.a': { min: 1 } } } })]), '/interactions/0/matchingRules/body/$.a/match', 'is required'],
+    ['a rule with no matcher kind and nothing to infer it from', v4([message({ matchingRules: { body: { '$.a': { ignoreCase: true } } } })]), '/interactions/0/matchingRules/body/$.a/match', 'is required'],
+    ['a V2 min that is not a number', v4([message({ matchingRules: { body: { '$.a': { min: '1' } } } })]), '/interactions/0/matchingRules/body/$.a/match', 'is required'],
+    ['a V2 regex that is not a string', v4([message({ matchingRules: { body: { '$.a': { regex: 1 } } } })]), '/interactions/0/matchingRules/body/$.a/regex', 'must be string'],
+    ['encoded: true with contents that are not a string', v4([message({ contents: { content: { a: 1 }, contentType: 'application/json', encoded: true } })]), '/interactions/0/contents/content', 'must be string'],
     ['a regex matcher without regex', v4([message({ matchingRules: { body: { '$.a': { matchers: [{ match: 'regex' }] } } } })]), '/interactions/0/matchingRules/body/$.a/matchers/0/regex', 'is required'],
     ['a bad combine', v4([message({ matchingRules: { body: { '$.a': { combine: 'XOR', matchers: [] } } } })]), '/interactions/0/matchingRules/body/$.a/combine', 'must be "AND" or "OR"'],
     ['a generator without type', v4([message({ generators: { body: { '$.a': { min: 1 } } } })]), '/interactions/0/generators/body/$.a/type', 'is required'],
@@ -274,6 +345,7 @@ describe('regexes in matchers', () => {
     ['a V2 flat regex rule', { matchingRules: { metadata: { key: { match: 'regex', regex: '(' } } } }, '/interactions/0/matchingRules/metadata/key/regex'],
     ['a regex nested in an eachKey rule', { matchingRules: { body: { '$.m': { matchers: [{ match: 'eachKey', rules: [{ match: 'regex', regex: '[' }] }] } } } }, '/interactions/0/matchingRules/body/$.m/matchers/0/rules/0/regex'],
     ['a Regex generator', { generators: { body: { '$.a': { type: 'Regex', regex: '(' } } } }, '/interactions/0/generators/body/$.a/regex'],
+    ['a V2 regex rule without "match"', { matchingRules: { body: { '$.a': { regex: '(' } } } }, '/interactions/0/matchingRules/body/$.a/regex'],
   ])('refuses %s', (_name, extra, pointer) => {
     const error = thrown(() => parseContract(v4([message(extra)]), 'f.json'));
     expect(error.code).toBe('HERALD_REGEX_INVALID');

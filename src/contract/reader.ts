@@ -5,6 +5,7 @@
 import { HeraldError, hasErrorCode, isHeraldError } from '../errors/herald-error';
 import { isJavaScriptRegex } from '../matchers/bounded-regex';
 import { compileRegex } from '../matchers/regex';
+import { parsePath } from '../matching/path';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import type { Contract, GeneratorJson, GeneratorMap, MessageInteraction, ProviderState, RuleList, RuleMap } from './model';
 import { assertSafeJson, MAX_JSON_DEPTH, pointerSegment } from './safe-json';
@@ -278,7 +279,7 @@ class Reader {
     return folded;
   }
 
-  /** Compiles every `{ "match": "regex" }` in a matcher, including ones nested in eachKey/eachValue rules. */
+  /** Compiles every regex matcher (`{ "match": "regex" }` or V2 `{ "regex": … }`) in a matcher, including ones nested in eachKey/eachValue rules. */
   private checkRegexes(matcher: RawMatcher, pointer: string, interaction: string): void {
     const stack: { value: JsonValue; pointer: string }[] = [{ value: matcher, pointer }];
     for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
@@ -286,7 +287,9 @@ class Reader {
       if (Array.isArray(value)) {
         value.forEach((item, index) => stack.push({ value: item, pointer: `${next.pointer}/${index}` }));
       } else if (isJsonObject(value)) {
-        if (value['match'] === 'regex' && typeof value['regex'] === 'string') this.compile(value['regex'], `${next.pointer}/regex`, interaction);
+        const kind = value['match'] ?? value['pact:matcher:type'];
+        // A V2 matcher without a kind but with "regex" is a regex matcher (as the engine infers).
+        if ((kind === 'regex' || kind === undefined) && typeof value['regex'] === 'string') this.compile(value['regex'], `${next.pointer}/regex`, interaction);
         for (const key of Object.keys(value)) stack.push({ value: value[key] as JsonValue, pointer: `${next.pointer}/${pointerSegment(key)}` });
       }
     }
@@ -344,15 +347,21 @@ function metadataKey(path: string): string | undefined {
   if (!path.startsWith('$')) return path;
   const dotted = /^\$\.(.+)$/s.exec(path)?.[1];
   if (dotted !== undefined) return dotted;
-  return /^\$\[(['"])(.+)\1\]$/s.exec(path)?.[2];
+  const quoted = /^\$\["(.+)"\]$/s.exec(path)?.[1];
+  if (quoted !== undefined) return quoted;
+  // `$['key']`, with the escapes Herald writes (path.ts).
+  const parsed = parsePath(path);
+  const [root, field, ...rest] = parsed.ok ? parsed.tokens : [];
+  return root?.kind === 'root' && field?.kind === 'field' && rest.length === 0 ? field.name : undefined;
 }
 
+/** The content type named in metadata; an empty one names none (the default applies). */
 function metadataContentType(metadata: JsonObject): string | undefined {
   const direct = metadata['contentType'];
-  if (typeof direct === 'string') return direct;
+  if (typeof direct === 'string' && direct.trim() !== '') return direct;
   const key = Object.keys(metadata).find((k) => k.toLowerCase() === 'content-type');
   const value = key === undefined ? undefined : metadata[key];
-  return typeof value === 'string' ? value : undefined;
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
 
 function isBinary(contentType: string): boolean {

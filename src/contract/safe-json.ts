@@ -2,6 +2,7 @@
  * Guards for untrusted JSON: contract files read from disk and payloads declared in consumer tests.
  * Nothing here recurses, so a value nested 10 000 levels deep gives a coded error, not a stack overflow.
  */
+import { rejectDuplicateKeys } from './json-text';
 import { HeraldError } from '../errors/herald-error';
 import type { JsonValue } from './json';
 import { parseJsonKeepingNumbers } from './number-literals';
@@ -34,16 +35,18 @@ export function pointerSegment(key: string | number): string {
 
 /**
  * Parses the text of a contract file. A leading byte-order mark is ignored.
- * Throws HERALD_CONTRACT_JSON naming `file:line:column` of the first syntax error.
+ * Throws HERALD_CONTRACT_JSON naming `file:line:column` of the first syntax error, and
+ * HERALD_CONTRACT_DUPLICATE_KEY when an object repeats a key.
  * Does not check depth or keys: call {@link assertSafeJson} on the result.
  *
  * @example parseJsonText(await readFile(path, 'utf8'), path)
  */
 export function parseJsonText(text: string, file: string): JsonValue {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let parsed: JsonValue;
   try {
     // Numbers as written (number-literals.ts): `9007199254740993` and `3.0` keep their text.
-    return parseJsonKeepingNumbers(source);
+    parsed = parseJsonKeepingNumbers(source);
   } catch (error) {
     if (error instanceof RangeError) {
       // V8's parser is iterative today; keep a coded error should an engine overflow anyway.
@@ -64,6 +67,8 @@ export function parseJsonText(text: string, file: string): JsonValue {
       { contractFile: file, cause: error },
     );
   }
+  rejectDuplicateKeys(source, file); // JSON.parse keeps the last of repeated keys: refuse instead
+  return parsed;
 }
 
 /**

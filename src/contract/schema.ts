@@ -117,12 +117,31 @@ export const pactMessageSchema = {
       properties: { name: { type: 'string' }, params: { type: ['object', 'null'] } },
     },
     providerStates: { type: 'array', items: ref('providerState') },
+    // A matcher names its kind ("match", or "pact:matcher:type" as consumer DSLs write it), or is
+    // the V2 shape whose kind Pact infers from its options: regex, min/max, timestamp/time/date.
     matcher: {
       type: 'object',
-      required: ['match'],
-      properties: { match: nonEmptyString },
-      if: { properties: { match: { const: 'regex' } }, required: ['match'] },
-      then: { required: ['regex'], properties: { regex: { type: 'string' } } },
+      properties: { match: nonEmptyString, 'pact:matcher:type': nonEmptyString },
+      if: { required: ['match'] },
+      then: {
+        if: { properties: { match: { const: 'regex' } } },
+        then: { required: ['regex'], properties: { regex: { type: 'string' } } },
+      },
+      else: {
+        if: {
+          anyOf: [
+            { required: ['pact:matcher:type'] },
+            { required: ['regex'] },
+            { required: ['min'], properties: { min: { type: 'number' } } },
+            { required: ['max'], properties: { max: { type: 'number' } } },
+            { required: ['timestamp'], properties: { timestamp: { type: 'string' } } },
+            { required: ['time'], properties: { time: { type: 'string' } } },
+            { required: ['date'], properties: { date: { type: 'string' } } },
+          ],
+        },
+        then: { properties: { regex: { type: 'string' } } },
+        else: { required: ['match'] },
+      },
     },
     ruleList: {
       type: 'object',
@@ -153,7 +172,8 @@ export const pactMessageSchema = {
     v4Contents: {
       type: 'object',
       properties: { contentType: nonEmptyString, encoded: { type: ['boolean', 'string'] } },
-      if: { properties: { encoded: { type: 'string' } }, required: ['encoded'] },
+      // Encoded contents (`"encoded": "base64"`, or `true` as some writers put it) are a string of bytes.
+      if: { properties: { encoded: { anyOf: [{ type: 'string' }, { const: true }] } }, required: ['encoded'] },
       then: { required: ['content'], properties: { content: { type: 'string' } } },
     },
     channel: {
@@ -313,7 +333,7 @@ function requiredHint(missing: string, parent: string, major: 3 | 4): string {
   if (parent === '' && missing === 'interactions' && major === 4) {
     return ' (Pact V4 files list messages in "interactions"; a file with "messages" is V3: set metadata.pactSpecification.version to "3.0.0")';
   }
-  if (missing === 'match') return ' (each matcher names its kind, e.g. {"match": "type"}; a rule list is {"matchers": [...]})';
+  if (missing === 'match') return ' (each matcher names its kind, e.g. {"match": "type"}, or is a V2 matcher with "regex", "min", "max", "timestamp", "time" or "date"; a rule list is {"matchers": [...]})';
   if (missing === 'regex') return ' (a "regex" matcher needs the expression, e.g. {"match": "regex", "regex": "^\\\\d+$"})';
   if (missing === 'content') return ' (encoded contents hold the encoded bytes as a string)';
   return '';

@@ -4,6 +4,7 @@
  * two-space indentation and a final newline. The same contract always gives the same bytes.
  */
 import { createHash } from 'node:crypto';
+import { formatKey } from '../matching/path';
 import type { JsonObject, JsonValue } from './json';
 import type { Contract, GeneratorMap, MessageInteraction, ProviderState, RuleMap } from './model';
 
@@ -40,6 +41,16 @@ const rulesJson = (rules: RuleMap): JsonObject =>
   sortedRecord(rules, (list) => ({ combine: list.combine, matchers: list.matchers.map((r) => sortKeys(r as unknown as JsonValue)) }));
 const generatorsJson = (generators: GeneratorMap): JsonObject => sortedRecord(generators, (g) => sortKeys(g as unknown as JsonValue));
 
+/**
+ * Metadata rules are keyed by the metadata key itself; a key starting with "$" would read as a
+ * path, so it is written as one (`$['$key']`).
+ */
+function metadataPaths<T>(record: Readonly<Record<string, T>>): Record<string, T> {
+  const keys = Object.keys(record);
+  if (!keys.some((k) => k.startsWith('$'))) return record as Record<string, T>;
+  return Object.fromEntries(keys.map((k) => [k.startsWith('$') ? `$${formatKey(k)}` : k, record[k] as T]));
+}
+
 /** One interaction in V4 layout. Empty rule/generator categories are omitted, as Pact does. */
 export function interactionJson(i: MessageInteraction): JsonObject {
   const out: JsonObject = {
@@ -51,19 +62,20 @@ export function interactionJson(i: MessageInteraction): JsonObject {
   if (i.providerStates.length > 0) {
     out['providerStates'] = i.providerStates.map((s) => (s.params === undefined ? { name: s.name } : { name: s.name, params: sortKeys(s.params) }));
   }
+  // No body is no "content" key; null and "" are bodies (JSON null, the empty string) and are kept.
   out['contents'] = {
-    content: i.contents.content === undefined ? null : i.contents.content,
+    ...(i.contents.content === undefined ? {} : { content: i.contents.content }),
     contentType: i.contents.contentType,
     encoded: i.contents.encoded,
   };
   out['metadata'] = sortKeys(i.metadata);
   const rules: JsonObject = {};
   if (Object.keys(i.matchingRules.body).length > 0) rules['body'] = rulesJson(i.matchingRules.body);
-  if (Object.keys(i.matchingRules.metadata).length > 0) rules['metadata'] = rulesJson(i.matchingRules.metadata);
+  if (Object.keys(i.matchingRules.metadata).length > 0) rules['metadata'] = rulesJson(metadataPaths(i.matchingRules.metadata));
   if (Object.keys(rules).length > 0) out['matchingRules'] = rules;
   const generators: JsonObject = {};
   if (Object.keys(i.generators.body).length > 0) generators['body'] = generatorsJson(i.generators.body);
-  if (Object.keys(i.generators.metadata).length > 0) generators['metadata'] = generatorsJson(i.generators.metadata);
+  if (Object.keys(i.generators.metadata).length > 0) generators['metadata'] = generatorsJson(metadataPaths(i.generators.metadata));
   if (Object.keys(generators).length > 0) out['generators'] = generators;
   if (i.comments !== undefined) out['comments'] = sortKeys(i.comments);
   if (i.herald !== undefined) out['herald'] = sortKeys(i.herald as unknown as JsonValue);

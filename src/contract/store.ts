@@ -12,6 +12,7 @@ import { HeraldError } from '../errors/herald-error';
 import type { JsonValue } from './json';
 import type { Contract, MessageInteraction } from './model';
 import { parseContract } from './reader';
+import { decodeContractBytes } from './json-text';
 import { parseJsonText } from './safe-json';
 import { identityOf, interactionJson, serializeContract } from './serialize';
 import { withFileLock, writeFileAtomic } from './file-lock';
@@ -42,14 +43,14 @@ export function contractFilePath(dir: string, consumer: string, provider: string
 
 /** Reads a contract file if it exists. A damaged file is an error, never silently replaced. */
 export async function readExisting(file: string): Promise<Contract | undefined> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await fs.readFile(file, 'utf8');
+    bytes = await fs.readFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new HeraldError('HERALD_CONTRACT_UNREADABLE', `Failed to read ${file}: ${(error as Error).message}.`, { contractFile: file, cause: error });
   }
-  return parseContract(parseJsonText(text, file), file);
+  return parseContract(parseJsonText(decodeContractBytes(bytes, file), file), file);
 }
 
 const ownerOf = (i: MessageInteraction): string | undefined => (typeof i.herald?.owner === 'string' ? i.herald.owner : undefined);

@@ -131,6 +131,7 @@ class Declaration {
     return this.next({ channel });
   }
   withContentType(contentType: string): Declaration {
+    if (typeof contentType !== 'string' || contentType.trim() === '') throw this.invalid('a content type must not be empty (leave it out for application/json)');
     return this.next({ contentType });
   }
   pending(pending = true): Declaration {

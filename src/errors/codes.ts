@@ -55,6 +55,14 @@ export const errorCatalogue = {
     what: 'A contract file is not valid JSON.',
     fix: 'Regenerate the file from the consumer tests, or fix the JSON at the reported position.',
   },
+  HERALD_CONTRACT_DUPLICATE_KEY: {
+    what: 'An object in a contract file repeats a key (e.g. two "interactions" arrays); JSON readers would silently keep only one.',
+    fix: 'Merge the repeated keys at the reported line:column and JSON pointer into one, or regenerate the file from the consumer tests.',
+  },
+  HERALD_CONTRACT_ENCODING: {
+    what: 'A contract file is not valid UTF-8: the byte at the reported offset starts no valid character.',
+    fix: 'Save the file as UTF-8 (check the editor or the tool that wrote it), or regenerate it from the consumer tests.',
+  },
   HERALD_CONTRACT_INVALID: {
     what: 'A contract file does not follow the Pact message contract schema.',
     fix: 'Fix the value at the reported JSON pointer, or regenerate the file from the consumer tests.',

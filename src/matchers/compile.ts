@@ -5,6 +5,7 @@
 import { copyJson, type JsonValue } from '../contract/json';
 import type { GeneratorJson, RuleJson, RuleList } from '../contract/model';
 import { HeraldError } from '../errors/herald-error';
+import { formatKey } from '../matching/path';
 import { isMatcher, type AnyMatcher, type Template } from './node';
 
 /** Deepest template Herald compiles; matches the reader's limit for contract files. */
@@ -25,14 +26,13 @@ export interface Compiled {
   readonly generators: readonly CompiledGenerator[];
 }
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Renders segments as a Pact path: `$.a['b c'][0][*].*`. */
+/** Renders segments as a Pact path: `$.a['b c'][0][*].*`; keys as `parsePath` reads them (`formatKey`). */
 export function pathOf(segments: readonly Segment[]): string {
   let out = '$';
   for (const s of segments) {
-    if ('key' in s) out += IDENTIFIER.test(s.key) ? `.${s.key}` : `['${s.key.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
+    if ('key' in s) out += formatKey(s.key);
     else if ('index' in s) out += `[${s.index}]`;
     else if ('anyKey' in s) out += '.*';
     else out += '[*]';

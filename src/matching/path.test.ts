@@ -1,4 +1,7 @@
-import { appendKey, formatPath, formatTokens, parsePath, pathWeight, type PathToken } from './path';
+import fc from 'fast-check';
+import { appendKey, formatPath, formatTokens, parsePath, pathWeight, type PathSegment, type PathToken } from './path';
+import { compileTemplate } from '../matchers/compile';
+import { m } from '../matchers';
 import { selectRule } from './engine';
 import type { RuleList, RuleMap } from '../contract/model';
 
@@ -26,7 +29,7 @@ describe('parsePath', () => {
     expect(parsePath(path)).toEqual({ ok: true, tokens: expected });
   });
 
-  it.each(['$.', '$[', "$['']", "$['open", '$abc', '$.a!', '$[a]', '$.a[1', '.a'])('refuses %j with a reason', (path) => {
+  it.each(['$.', '$[', "$['open", "$['a\\']", '$abc', '$.a!', '$[a]', '$.a[1', '.a'])('refuses %j with a reason', (path) => {
     const parsed = parsePath(path);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.reason).toContain(path);
@@ -72,13 +75,73 @@ describe('formatPath', () => {
     expect(formatPath([])).toBe('$');
     expect(formatPath(['items', 0, 'qty'])).toBe('$.items[0].qty');
     expect(formatPath(['a b', 'c'])).toBe("$['a b'].c");
-    expect(formatPath(["it's", 'x-y'])).toBe("$['it\\'s']['x-y']");
+    expect(formatPath(["it's", 'x-y'])).toBe("$['it\\'s'].x-y");
     expect(appendKey('$', '2')).toBe("$['2']");
   });
 
   it('round-trips through parsePath', () => {
     const path = formatPath(['a.b', 0, 'c d']);
     expect(tokens(path)).toEqual([{ kind: 'root' }, { kind: 'field', name: 'a.b' }, { kind: 'index', index: 0 }, { kind: 'field', name: 'c d' }]);
+  });
+});
+
+describe('one grammar for writing and reading keys', () => {
+  it.each([
+    ['a\\b', "$['a\\\\b']"],
+    ["it's", "$['it\\'s']"],
+    ['', "$['']"],
+    ['*', "$['*']"],
+    ['0', "$['0']"],
+    ["\\'", "$['\\\\\\'']"],
+  ])('writes the key %j as %s and reads it back', (key, written) => {
+    expect(formatPath([key])).toBe(written);
+    expect(tokens(written)).toEqual([{ kind: 'root' }, { kind: 'field', name: key }]);
+  });
+
+  it('reads a backslash before any other character literally', () => {
+    expect(tokens("$['a\\b']")).toEqual([{ kind: 'root' }, { kind: 'field', name: 'a\\b' }]);
+  });
+
+  it('applies a DSL rule on a key with a backslash or a quote (the rule path names the same key)', () => {
+    const compiled = compileTemplate({ 'a\\b': m.integer(1), "it's": m.string('x') }, 'test');
+    const paths = Object.keys(compiled.rules);
+    expect(paths).toHaveLength(2);
+    expect(selectRule(compiled.rules, ['a\\b'])).toEqual({ path: paths[0], cascaded: false });
+    expect(selectRule(compiled.rules, ["it's"])).toEqual({ path: paths[1], cascaded: false });
+  });
+
+  // Keys from the whole of Unicode, weighted towards the characters the grammar gives meaning to.
+  const key = fc.oneof(
+    fc.string({ unit: fc.constantFrom("'", '\\', '.', '[', ']', '*', '$', ' ', 'a', '0', '-', '_', 'é', '😀') }),
+    fc.string({ unit: 'grapheme' }),
+    fc.string({ unit: 'binary' }),
+  );
+  const segment: fc.Arbitrary<PathSegment> = fc.oneof(key, fc.nat({ max: 1_000_000 }));
+
+  it('round-trips any concrete path through formatPath and parsePath', () => {
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 6 }), (segments) => {
+        const expected: PathToken[] = [{ kind: 'root' }, ...segments.map((s): PathToken => (typeof s === 'number' ? { kind: 'index', index: s } : { kind: 'field', name: s }))];
+        expect(parsePath(formatPath(segments))).toEqual({ ok: true, tokens: expected });
+      }),
+      { seed: 1010, numRuns: 500 },
+    );
+  });
+
+  it('round-trips any rule path (with wildcards) through formatTokens and parsePath', () => {
+    const token: fc.Arbitrary<PathToken> = fc.oneof(
+      key.map((name): PathToken => ({ kind: 'field', name })),
+      fc.nat({ max: 1000 }).map((index): PathToken => ({ kind: 'index', index })),
+      fc.constant<PathToken>({ kind: 'star' }),
+      fc.constant<PathToken>({ kind: 'starIndex' }),
+    );
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 6 }), (rest) => {
+        const all: PathToken[] = [{ kind: 'root' }, ...rest];
+        expect(parsePath(formatTokens(all))).toEqual({ ok: true, tokens: all });
+      }),
+      { seed: 1011, numRuns: 500 },
+    );
   });
 });
 

@@ -7,7 +7,12 @@
  *   path       := '$' step* | identifier step*     (a missing root is implied)
  *   step       := '.' (identifier | '*') | '[' (index | '*' | quoted) ']'
  *   identifier := [letters digits _ - : # @]+
- *   quoted     := "'" [^']+ "'"
+ *   quoted     := "'" ( [^'\\] | '\\\\' | "\\'" )* "'"    (backslash-backslash is a backslash, backslash-quote a quote)
+ *
+ * Herald writes (`appendKey`, `formatPath`, `formatTokens`) and reads (`parsePath`) this grammar
+ * with the same code, so any key round-trips: `a\b` is written `$['a\\b']`, `it's` is `$['it\'s']`.
+ * A backslash before any other character is read literally (files written by tools that do not
+ * escape), and `$['']` is the empty key.
  */
 
 /** One parsed token of a rule path. */
@@ -75,11 +80,10 @@ export function parsePath(path: string): ParsedPath {
       i += 1;
       const c = path.charAt(i);
       if (c === "'") {
-        const end = path.indexOf("'", i + 1);
-        if (end < 0) return fail(`Unterminated string at index ${i}`);
-        if (end === i + 1) return fail(`Empty strings are not allowed at index ${i}`);
-        tokens.push({ kind: 'field', name: path.slice(i + 1, end) });
-        i = end + 1;
+        const quoted = readQuoted(path, i);
+        if (quoted === undefined) return fail(`Unterminated string at index ${i}`);
+        tokens.push({ kind: 'field', name: quoted.name });
+        i = quoted.end;
       } else if (isDigit(c)) {
         const start = i;
         while (i < path.length && isDigit(path.charAt(i))) i += 1;
@@ -99,6 +103,22 @@ export function parsePath(path: string): ParsedPath {
     }
   }
   return { ok: true, tokens };
+}
+
+/** Reads a quoted key starting at the quote at `start`; `end` is the index after the closing quote. */
+function readQuoted(path: string, start: number): { name: string; end: number } | undefined {
+  let name = '';
+  for (let i = start + 1; i < path.length; i += 1) {
+    const ch = path.charAt(i);
+    if (ch === "'") return { name, end: i + 1 };
+    if (ch === '\\' && (path.charAt(i + 1) === '\\' || path.charAt(i + 1) === "'")) {
+      name += path.charAt(i + 1);
+      i += 1;
+    } else {
+      name += ch;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -134,11 +154,16 @@ export function pathWeight(tokens: readonly PathToken[], segments: readonly Path
   return weight;
 }
 
-const IDENT = /^[_A-Za-z][_A-Za-z0-9]*$/;
+const IDENT = /^[_A-Za-z][_A-Za-z0-9_-]*$/;
+
+/** One key as a path step: `.name` for identifiers, `['a b']` otherwise (backslash and quote escaped). */
+export function formatKey(key: string): string {
+  return IDENT.test(key) ? `.${key}` : `['${key.replace(/[\\']/g, '\\$&')}']`;
+}
 
 /** Appends a key to a rendered path: `.name` for identifiers, `['a b']` otherwise. */
 export function appendKey(path: string, key: string): string {
-  return IDENT.test(key) ? `${path}.${key}` : `${path}['${key.replace(/[\\']/g, '\\$&')}']`;
+  return path + formatKey(key);
 }
 
 /** Renders a concrete path in Pact notation: `formatPath(['items', 0, 'qty'])` is `$.items[0].qty`. */
