@@ -83,7 +83,15 @@ describe('matchBody: body states', () => {
 
   it('reports a missing or empty body', () => {
     expect(brief(matchBody({ a: 1 }, undefined, {}))).toEqual([{ code: 'missing', path: '$' }]);
-    expect(matchBody({ a: 1 }, '', {})[0]?.message).toBe('Expected a body but it was empty');
+    expect(matchBody({ a: 1 }, '', {})[0]?.message).toBe('Expected an object but got a string ("")');
+  });
+
+  it('reads "" as a JSON string, and as no text only in a text body (issue 9.19)', () => {
+    const type = rules({ $: [{ match: 'type' }] });
+    expect(matchBody('hello', '', type, { contentType: 'text/plain' })).toEqual([]);
+    expect(matchBody('hello', '', type)).toEqual([]);
+    expect(brief(matchBody('', 'x', {}))).toEqual([{ code: 'value', path: '$' }]);
+    expect(brief(matchBody('', 'x', {}, { contentType: 'text/plain' }))).toEqual([{ code: 'unexpected', path: '$' }]);
   });
 
   it('compares text bodies as one value, with the $ rule', () => {
@@ -165,10 +173,12 @@ describe('matchBody: rule kinds', () => {
     expect(brief(matchBody({ name: 'Mary' }, { name: 1 }, r))).toEqual([{ code: 'type', path: '$.name' }]);
   });
 
-  it('matches a regex against the whole text, including the text of numbers', () => {
+  it('matches a regex against the whole text, including the text of numbers whose example is a number', () => {
     const r = rules({ '$.code': [{ match: 'regex', regex: '\\d{3}' }] });
-    expect(matchBody({ code: '200' }, { code: 404 }, r)).toEqual([]);
+    expect(matchBody({ code: 200 }, { code: 404 }, r)).toEqual([]);
     expect(brief(matchBody({ code: '200' }, { code: '4040' }, r))).toEqual([{ code: 'regex', path: '$.code' }]);
+    // A string example means the consumer reads a string: the number 404 is the wrong type.
+    expect(brief(matchBody({ code: '200' }, { code: 404 }, r))).toEqual([{ code: 'type', path: '$.code' }]);
   });
 
   it('checks dates, times and datetimes against their format', () => {

@@ -211,3 +211,19 @@ function pact(...contents: JsonValue[]): { interactions: JsonObject[] } & JsonOb
     })),
   };
 }
+
+describe('a regex whose example is a string wants a string (SCENARIOS.md 1)', () => {
+  const digits = at('$.stock', { match: 'regex', regex: '^[0-9]+$' });
+
+  it('fails stock "12" → 12: the consumer reads a string, whatever its text', () => {
+    const ms = matchBody({ stock: '12' }, { stock: 12 }, digits);
+    expect(codes(ms)).toEqual(['$.stock type']);
+    expect(ms[0]?.message).toBe('Expected a string matching /^[0-9]+$/ but got a number (12)');
+    expect(codes(matchBody({ stock: '12' }, { stock: null }, digits))).toEqual(['$.stock type']);
+  });
+
+  it('still matches the text of a number when the example is a number', () => {
+    expect(matchBody({ n: 12 }, { n: 34 }, at('$.n', { match: 'regex', regex: '^[0-9]+$' }))).toEqual([]);
+    expect(matchBody({ stock: '12' }, { stock: '34' }, digits)).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@
  * and Pact-JVM's `matches()` are full matches): `\d+` accepts "42" but not "a42".
  */
 import { HeraldError } from '../../errors/herald-error';
-import { failure, familyOf, show, stringOption, textOf, type MatcherKind } from '../kind';
+import { failure, familyOf, show, showTyped, stringOption, textOf, type MatcherKind } from '../kind';
 import { matcherNode, type Matcher } from '../node';
 import { boundedTest, isJavaScriptRegex, REGEX_BUDGET_MS } from '../bounded-regex';
 import { compileRegex, regexSource, type CompiledRegex } from '../regex';
@@ -11,9 +11,15 @@ import { compileRegex, regexSource, type CompiledRegex } from '../regex';
 export const regexKind: MatcherKind = {
   names: ['regex'],
   onArray: 'items',
-  check({ rule, actual }) {
+  check({ rule, actual, expected }) {
     const source = stringOption(rule, 'regex');
     if (source === undefined) return failure('unsupported', undefined, actual, 'The regex rule has no "regex" option; the contract is invalid');
+    // Pact-rust matches any value's text form, so the number 12 passes /^[0-9]+$/. When the example
+    // is a string the consumer reads a string (its handler's type says so): a number, boolean or
+    // null in its place breaks it (SCENARIOS.md 1, stock "12" → 12), so the type is checked first.
+    if (typeof expected === 'string' && typeof actual !== 'string' && actual !== undefined) {
+      return failure('type', expected, actual, `Expected a string matching /${source}/ but got ${showTyped(actual)}`);
+    }
     const text = textOf(actual);
     const matched = text === undefined ? false : matchesWhole(source, text, undefined, true);
     if (matched === undefined) {
@@ -147,3 +153,4 @@ export function uuid(example = 'e2490de5-5bd3-43d5-b7c4-526e33f71304'): Matcher<
   }
   return matcherNode([{ match: 'regex', regex: UUID }], example, { generator: { type: 'Uuid' } });
 }
+
