@@ -97,17 +97,19 @@ export function schemaName(type: avro.Type): string {
   return type.name ?? type.typeName;
 }
 
-function sortKeys(value: JsonValue): JsonValue {
-  if (Array.isArray(value)) return value.map(sortKeys);
+/** Canonical JSON text with sorted keys, built as text so that every key counts, `__proto__` included. */
+function canonicalText(value: JsonValue): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalText).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
-    const out: Record<string, JsonValue> = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortKeys(value[key] as JsonValue);
-    return out;
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalText(value[key] as JsonValue)}`)
+      .join(',')}}`;
   }
-  return value;
+  return JSON.stringify(value);
 }
 
 /** A stable text for comparing two schemas as written (attribute order and whitespace ignored). */
 export function schemaIdentity(schema: JsonValue): string {
-  return JSON.stringify(sortKeys(typeof schema === 'string' && !/^\s*[[{"]/.test(schema) ? { type: schema } : schema));
+  return canonicalText(typeof schema === 'string' && !/^\s*[[{"]/.test(schema) ? { type: schema } : schema);
 }

@@ -8,7 +8,7 @@
 import type avro from 'avsc';
 import type { JsonValue } from '../contract/json';
 import { checkCompatibility, isCompatibilityMode, type CompatibilityMode, type CompatibilityResult } from '../avro/compatibility';
-import { parseAvroSchema } from '../avro/schema';
+import { parseAvroSchema, schemaIdentity } from '../avro/schema';
 
 /** Confluent's error codes. */
 export const REGISTRY_ERRORS = {
@@ -60,24 +60,6 @@ export interface RegisteredVersion {
   readonly version: number;
   readonly id: number;
   readonly schema: string;
-}
-
-/**
- * A stable text for comparing two schemas as written (attribute order and whitespace ignored),
- * built directly as text so that every key counts, `__proto__` included.
- */
-export function registryIdentity(schema: JsonValue): string {
-  const canonical = (value: JsonValue): string => {
-    if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-    if (typeof value === 'object' && value !== null) {
-      return `{${Object.keys(value)
-        .sort()
-        .map((key) => `${JSON.stringify(key)}:${canonical(value[key] as JsonValue)}`)
-        .join(',')}}`;
-    }
-    return JSON.stringify(value);
-  };
-  return canonical(typeof schema === 'string' && !/^\s*[[{"]/.test(schema) ? { type: schema } : schema);
 }
 
 const notFoundSubject = (subject: string): RegistryFailure => new RegistryFailure(404, REGISTRY_ERRORS.subjectNotFound, `Subject '${subject}' not found.`);
@@ -230,7 +212,7 @@ export class RegistryStore {
   lookup(subject: string, text: unknown, schemaType: unknown, includeDeleted = false): RegisteredVersion {
     const parsed = this.parse(text, schemaType, undefined);
     const s = this.subject(subject, includeDeleted);
-    const id = this.idsByIdentity.get(registryIdentity(parsed.json));
+    const id = this.idsByIdentity.get(schemaIdentity(parsed.json));
     const found = id === undefined ? undefined : s.versions.find((v) => v.id === id && (includeDeleted || !v.deleted));
     if (found === undefined) throw new RegistryFailure(404, REGISTRY_ERRORS.schemaNotFound, 'Schema not found');
     return { subject, version: found.version, id: found.id, schema: (this.schemas.get(found.id) as StoredSchema).text };
@@ -239,7 +221,7 @@ export class RegistryStore {
   /** Registers a schema under a subject: an existing identical version keeps its id; otherwise compatibility decides. */
   register(subject: string, text: unknown, schemaType: unknown, references: unknown): { id: number; result?: CompatibilityResult } {
     const parsed = this.parse(text, schemaType, references);
-    const identity = registryIdentity(parsed.json);
+    const identity = schemaIdentity(parsed.json);
     let s = this.subjects.get(subject);
     const existingId = this.idsByIdentity.get(identity);
     if (s !== undefined && existingId !== undefined && this.live(s).some((v) => v.id === existingId)) return { id: existingId };
