@@ -1,17 +1,20 @@
 #!/usr/bin/env node
-// The herald CLI. Registers tsx for require() and import() so that Herald's TypeScript sources and
-// the user's factories (.ts .mts .cts .js .mjs .cjs) load with no build step, then runs src/cli/main.ts.
+// The herald CLI: runs the compiled dist/cli/main.js. In Herald's own repository (src/ beside
+// bin/, which the package does not ship) it runs the TypeScript sources through tsx instead, so
+// working on Herald needs no build. tsx is otherwise registered only to load users' .ts modules.
 'use strict';
 
+const { existsSync } = require('node:fs');
 const path = require('node:path');
 
-/** Registers tsx's require() hook, then its import() hook. */
-async function registerTsx() {
-  require('tsx/cjs/api').register();
-  // The ESM build of tsx/esm/api: tsx 4.23's CommonJS build resolves its loader from the wrong
-  // directory (dist/esm/api/esm/index.mjs) and throws ERR_MODULE_NOT_FOUND.
-  const { register } = await import('tsx/esm/api');
-  register();
+/** The CLI module: the sources in a checkout of Herald, the build when installed. */
+function loadMain() {
+  const source = path.join(__dirname, '..', 'src', 'cli', 'main.ts');
+  if (existsSync(source)) {
+    require('tsx/cjs/api').register();
+    return require(source);
+  }
+  return require(path.join(__dirname, '..', 'dist', 'cli', 'main.js'));
 }
 
 let crashed = false;
@@ -45,8 +48,7 @@ function crash(kind) {
 async function run() {
   process.on('unhandledRejection', crash('an unhandled promise rejection'));
   process.on('uncaughtException', crash('an uncaught exception'));
-  await registerTsx();
-  const { main } = require(path.join(__dirname, '..', 'src', 'cli', 'main.ts'));
+  const { main } = loadMain();
   return main(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
