@@ -1,5 +1,5 @@
 // Jest projects, by cost: unit (co-located), examples (consumer tests that write contracts/),
-// conformance (Pact's matching corpus), interop (pact-js reads Herald's files), containers (real brokers).
+// conformance (Pact's matching corpus), package (the packed tarball in scratch projects), interop (pact-js reads Herald's files), containers (real brokers).
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
 const moduleNameMapper = {
   '^herald$': '<rootDir>/src/index.ts',
@@ -16,6 +16,8 @@ module.exports = {
     { ...base, displayName: 'examples', testMatch: ['<rootDir>/examples/**/*.test.ts'], testPathIgnorePatterns: ['\\.container\\.test\\.ts$'], globalSetup: '<rootDir>/src/jest/global-setup.ts', globalTeardown: '<rootDir>/src/jest/global-teardown.ts' },
     { ...base, displayName: 'conformance', testMatch: ['<rootDir>/test/conformance/**/*.test.ts'] },
     { ...base, displayName: 'interop', testMatch: ['<rootDir>/test/interop/**/*.test.ts'] },
+    // The packed tarball installed into scratch projects (test/package/scratch.ts): packs once per run.
+    { ...base, displayName: 'package', testMatch: ['<rootDir>/test/package/*.test.ts'], globalSetup: '<rootDir>/test/package/global-setup.ts' },
     { ...base, displayName: 'containers', testMatch: ['<rootDir>/**/*.container.test.ts'], testPathIgnorePatterns: ['/node_modules/'] },
   ],
 };

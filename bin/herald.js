@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The herald CLI: runs the compiled dist/cli/main.js. In Herald's own repository (src/ beside
+// The herald CLI: runs the compiled dist/cjs/src/cli/main.js. In Herald's own repository (src/ beside
 // bin/, which the package does not ship) it runs the TypeScript sources through tsx instead, so
 // working on Herald needs no build. tsx is otherwise registered only to load users' .ts modules.
 'use strict';
@@ -14,7 +14,7 @@ function loadMain() {
     require('tsx/cjs/api').register();
     return require(source);
   }
-  return require(path.join(__dirname, '..', 'dist', 'cli', 'main.js'));
+  return require(path.join(__dirname, '..', 'dist', 'cjs', 'src', 'cli', 'main.js'));
 }
 
 let crashed = false;
