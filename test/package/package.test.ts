@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { run, scratchProject, type Run } from './scratch';
+import { ROOT, run, scratchProject, tarball, type Run } from './scratch';
 
 const CONTRACT = 'contracts/shipping-orders.json';
 /** Each test spawns real tools (jest, vitest, tsc, the CLI) on a shared, loaded machine. */
@@ -60,6 +60,15 @@ describe('the packed package', () => {
     const tsc = await node(dir, 'node_modules/typescript/bin/tsc', '-p', '.');
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.code).toBe(0);
+  }, TIMEOUT);
+
+  it('passes publint (warnings are errors) and arethetypeswrong (every entry, every resolution mode)', async () => {
+    const publint = await run(process.execPath, [path.join(ROOT, 'node_modules/publint/src/cli.js'), 'run', '--strict', tarball()], ROOT);
+    passed(publint);
+    expect(publint.stdout).toContain('All good!');
+    const attw = await run(process.execPath, [path.join(ROOT, 'node_modules/@arethetypeswrong/cli/dist/index.js'), '--format', 'ascii', tarball()], ROOT);
+    passed(attw);
+    expect(attw.stdout).toContain('No problems found');
   }, TIMEOUT);
 
   it('starts the CLI without loading command modules, tsx, ajv or avsc for --help', async () => {
