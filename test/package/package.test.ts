@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, run, scratchProject, tarball, type Run } from './scratch';
+import { removeScratchProjects, ROOT, run, scratchProject, tarball, type Run } from './scratch';
 
 const CONTRACT = 'contracts/shipping-orders.json';
 /** Each test spawns real tools (jest, vitest, tsc, the CLI) on a shared, loaded machine. */
@@ -23,13 +23,18 @@ function passed(result: Run): void {
 }
 
 describe('the packed package', () => {
-  it('works in a plain-JavaScript CommonJS project with default jest: writes the contract, then `npx herald verify` with .js factories passes', async () => {
+  // HERALD_KEEP_SCRATCH=1 keeps the projects in the temporary directory, to look into a failure.
+  afterAll(() => {
+    if (process.env['HERALD_KEEP_SCRATCH'] === undefined) removeScratchProjects();
+  });
+
+  it('works in a plain-JavaScript CommonJS project with default jest: `npm test` writes the contract, then `herald verify` with .js factories passes', async () => {
     const dir = await scratchProject('cjs');
-    passed(await node(dir, 'node_modules/jest/bin/jest.js', '--ci'));
+    // README's set-up verbatim: its jest.config.js, and `npm test` = consumer tests, then the provider's verification.
+    const test = await run('npm', ['test', '--silent'], dir);
+    passed(test);
     expect(descriptions(dir)).toEqual(['an OrderPlaced event']);
-    const verify = await herald(dir, 'verify', '--contracts', 'contracts/', '--factories', 'factories.js');
-    passed(verify);
-    expect(verify.stdout).toContain('shipping → orders');
+    expect(test.stdout).toContain('shipping → orders');
   }, TIMEOUT);
 
   it('works in an ES module project: named imports in .mjs, and .ts factories as ES modules', async () => {

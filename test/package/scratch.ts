@@ -10,7 +10,7 @@
  * of an install, and the versions are the ones the lockfile pins.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -43,9 +43,17 @@ export function run(command: string, args: readonly string[], cwd: string, timeo
   });
 }
 
+const created: string[] = [];
+
+/** Removes the scratch projects this test file created. */
+export function removeScratchProjects(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** A fresh project of the given shape with Herald installed from the tarball. */
 export async function scratchProject(shape: string): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `herald-${shape}-`));
+  created.push(dir);
   cpSync(path.join(ROOT, 'test/package/projects', shape), dir, { recursive: true });
   const modules = path.join(dir, 'node_modules');
   mkdirSync(path.join(modules, '.bin'), { recursive: true });
