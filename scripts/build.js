@@ -47,7 +47,10 @@ writeFileSync(
 for (const [entry, source] of Object.entries(ENTRIES)) {
   const file = path.join(dist, 'esm', `${entry}.mjs`);
   mkdirSync(path.dirname(file), { recursive: true });
-  const target = path.relative(path.dirname(file), path.join(dist, 'cjs', `${source}.js`)).split(path.sep).join('/');
+  const target = path
+    .relative(path.dirname(file), path.join(dist, 'cjs', `${source}.js`))
+    .split(path.sep)
+    .join('/');
   const specifier = target.startsWith('.') ? target : `./${target}`;
   const header = `// ESM entry for herald/${entry.replace(/\/?index$/, '')}: re-exports the CommonJS build (scripts/build.js).\n`;
   if (DEFAULT_ONLY.has(entry)) {
@@ -61,7 +64,9 @@ for (const [entry, source] of Object.entries(ENTRIES)) {
     );
     continue;
   }
-  const names = Object.keys(require(path.join(dist, 'cjs', source))).filter((name) => name !== '__esModule' && name !== 'default').sort();
+  const names = Object.keys(require(path.join(dist, 'cjs', source)))
+    .filter((name) => name !== '__esModule' && name !== 'default')
+    .sort();
   writeFileSync(file, `${header}import cjs from '${specifier}';\nexport const {\n${names.map((n) => `  ${n},`).join('\n')}\n} = cjs;\n`);
   writeFileSync(file.replace(/\.mjs$/, '.d.mts'), `export * from '${specifier}';\n`);
 }

@@ -35,6 +35,9 @@ for (const file of listFiles(corpus).filter((f) => f.endsWith('.json'))) {
 let total = 0;
 for (const [group, cases] of groups) {
   total += cases.length;
-  writeFileSync(path.join(out, `${group}.json`), `${JSON.stringify({ source: 'https://github.com/pact-foundation/pact-specification (testcases/), converted by scripts/import-conformance.ts', cases }, null, 1)}\n`);
+  writeFileSync(
+    path.join(out, `${group}.json`),
+    `${JSON.stringify({ source: 'https://github.com/pact-foundation/pact-specification (testcases/), converted by scripts/import-conformance.ts', cases }, null, 1)}\n`,
+  );
 }
 console.log(`herald: ${total} cases in ${groups.size} files in ${path.relative(process.cwd(), out)}`);

@@ -8,5 +8,9 @@ import { KafkaTransport } from 'herald/kafka';
 import { AmqpTransport } from 'herald/amqp';
 import { describeTransportCompliance } from 'herald/compliance';
 
-const placed = consumer('shipping').expectsFrom('orders').message('placed').on(kafkaTopic('orders.v1')).withPayload({ total: m.decimal(1.5) });
+const placed = consumer('shipping')
+  .expectsFrom('orders')
+  .message('placed')
+  .on(kafkaTopic('orders.v1'))
+  .withPayload({ total: m.decimal(1.5) });
 export const used = [placed, message, provider, isHeraldError, verifyProviderInJest, HeraldNodeEnvironment, globalSetup, globalTeardown, KafkaTransport, AmqpTransport, describeTransportCompliance];
