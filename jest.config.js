@@ -1,6 +1,7 @@
 // Jest projects, by cost: unit (co-located), examples (consumer tests that write contracts/),
-// conformance (Pact's matching corpus), interop (pact-js reads Herald's files), differential (Herald's
-// verdicts against pact-js' Rust verifier on pacts pact-js writes), containers (real brokers).
+// conformance (Pact's matching corpus), package (the packed tarball in scratch projects), interop (pact-js
+// reads Herald's files), differential (Herald's verdicts against pact-js' Rust verifier on pacts pact-js
+// writes), containers (real brokers).
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
 const moduleNameMapper = {
   '^herald$': '<rootDir>/src/index.ts',
@@ -18,6 +19,8 @@ module.exports = {
     { ...base, displayName: 'conformance', testMatch: ['<rootDir>/test/conformance/**/*.test.ts'] },
     { ...base, displayName: 'interop', testMatch: ['<rootDir>/test/interop/**/*.test.ts'] },
     { ...base, displayName: 'differential', testMatch: ['<rootDir>/test/differential/**/*.test.ts'] },
+    // The packed tarball installed into scratch projects (test/package/scratch.ts): packs once per run.
+    { ...base, displayName: 'package', testMatch: ['<rootDir>/test/package/*.test.ts'], globalSetup: '<rootDir>/test/package/global-setup.ts' },
     { ...base, displayName: 'containers', testMatch: ['<rootDir>/**/*.container.test.ts'], testPathIgnorePatterns: ['/node_modules/'] },
   ],
 };

@@ -1,21 +1,25 @@
 #!/usr/bin/env node
-// The herald CLI. Registers tsx for require() and import() so that Herald's TypeScript sources and
-// the user's factories (.ts .mts .cts .js .mjs .cjs) load with no build step, then runs src/cli/main.ts.
+// The herald CLI: runs the compiled dist/cjs/src/cli/main.js. In Herald's own repository (src/ beside
+// bin/, which the package does not ship) it runs the TypeScript sources through tsx instead, so
+// working on Herald needs no build. tsx is otherwise registered only to load users' .ts modules.
 'use strict';
 
+const { existsSync } = require('node:fs');
 const path = require('node:path');
 
-/** Registers tsx's require() hook, then its import() hook. */
-async function registerTsx() {
-  require('tsx/cjs/api').register();
-  // The ESM build of tsx/esm/api: tsx 4.23's CommonJS build resolves its loader from the wrong
-  // directory (dist/esm/api/esm/index.mjs) and throws ERR_MODULE_NOT_FOUND.
-  const { register } = await import('tsx/esm/api');
-  register();
+/** The CLI's main and lifecycle modules: the sources in a checkout of Herald, the build when installed. */
+function loadCli() {
+  const source = path.join(__dirname, '..', 'src', 'cli');
+  if (existsSync(path.join(source, 'main.ts'))) {
+    require('tsx/cjs/api').register();
+    return { main: require(path.join(source, 'main.ts')).main, lifecycle: require(path.join(source, 'lifecycle.ts')) };
+  }
+  const built = path.join(__dirname, '..', 'dist', 'cjs', 'src', 'cli');
+  return { main: require(path.join(built, 'main.js')).main, lifecycle: require(path.join(built, 'lifecycle.js')) };
 }
 
 let crashed = false;
-/** src/cli/lifecycle.ts, once tsx is registered: what Herald started, and the running verification. */
+/** src/cli/lifecycle.ts, once loaded: what Herald started, and the running verification. */
 let lifecycle;
 /** The exit status a signal asks for (130 SIGINT, 143 SIGTERM), once one arrived. */
 let interrupted;
@@ -84,9 +88,9 @@ async function run() {
   process.on('uncaughtException', crash('an uncaught exception'));
   process.on('SIGINT', onSignal('SIGINT', 130));
   process.on('SIGTERM', onSignal('SIGTERM', 143));
-  await registerTsx();
-  lifecycle = require(path.join(__dirname, '..', 'src', 'cli', 'lifecycle.ts'));
-  const { main } = require(path.join(__dirname, '..', 'src', 'cli', 'main.ts'));
+  const cli = loadCli();
+  lifecycle = cli.lifecycle;
+  const { main } = cli;
   return main(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The test command: type check, then every jest project (unit, examples, conformance, interop, differential,
-// containers). Prints one closing line "N passed, N failed" and exits non-zero on any failure.
+// The test command: type check, lint, then every jest project (unit, examples, conformance,
+// package, interop, differential, containers). Prints one closing line "N passed, N failed" and exits
+// non-zero on any failure.
 // Extra arguments go to jest (e.g. `npm test -- --selectProjects unit`).
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -15,6 +16,13 @@ console.log('herald: tsc --noEmit');
 const tsc = spawnSync(bin('tsc'), ['--noEmit', '-p', root], { stdio: 'inherit', cwd: root });
 if (tsc.status !== 0) {
   console.log('typecheck: 0 passed, 1 failed');
+  process.exit(1);
+}
+
+console.log('herald: lint (eslint, prettier --check)');
+const lint = spawnSync('npm', ['run', '--silent', 'lint'], { stdio: 'inherit', cwd: root });
+if (lint.status !== 0) {
+  console.log('lint: 0 passed, 1 failed');
   process.exit(1);
 }
 

@@ -1,50 +1,72 @@
 /**
  * The `herald` command line: dispatches to a command and turns errors into exit statuses.
  * Exit 0 passed, 1 verification failed, 2 usage, configuration or input error.
- * bin/herald.js registers tsx and calls `main`; tests call it directly with their own IO.
+ * bin/herald.js calls `main`; tests call it directly with their own IO. Each command's module is
+ * loaded only when that command runs, so `herald verify` and `--help` never load compare, diff,
+ * AsyncAPI or Avro code (nor ajv, avsc); the summaries below are checked against the modules by a test.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isHeraldError } from '../errors/herald-error';
 import { printable } from '../report/console';
 import { usageError } from './args';
 import type { CliIO } from './io';
-import { parseVerifyArgs, runVerify, VERIFY_USAGE } from './verify-command';
-import * as asyncapiCommand from './asyncapi-command';
-import * as compareCommand from './compare-command';
-import * as diffCommand from './diff-command';
 
 export type { CliIO } from './io';
 
 interface Command {
   readonly summary: string;
-  readonly usage: string;
+  readonly usage: () => string;
   readonly run: (argv: readonly string[], io: CliIO) => Promise<number>;
 }
 
-/** One entry per subcommand (compare, diff, asyncapi… join here). */
-const COMMANDS: Readonly<Record<string, Command>> = {
-  verify: {
-    summary: "Verify a provider's messages against its consumers' contracts",
-    usage: VERIFY_USAGE,
-    run: async (argv, io) => {
-      const args = parseVerifyArgs(argv);
-      if (args === 'help') {
-        io.stdout(VERIFY_USAGE);
-        return 0;
-      }
-      return runVerify(args, io);
-    },
-  },
-  compare: { summary: compareCommand.COMPARE_SUMMARY, usage: compareCommand.COMPARE_USAGE, run: compareCommand.run },
-  diff: { summary: diffCommand.DIFF_SUMMARY, usage: diffCommand.DIFF_USAGE, run: diffCommand.run },
-  asyncapi: { summary: asyncapiCommand.ASYNCAPI_SUMMARY, usage: asyncapiCommand.ASYNCAPI_USAGE, run: asyncapiCommand.run },
-};
+/** A command whose module exports its usage text and `run`, loaded on first use. */
+function lazy(summary: string, load: () => { readonly usage: string; readonly run: Command['run'] }): Command {
+  return { summary, usage: () => load().usage, run: (argv, io) => load().run(argv, io) };
+}
 
-/** Herald's version, from its package.json. */
+/* eslint-disable @typescript-eslint/no-require-imports -- require() keeps each command's module unloaded until it runs */
+/** One entry per subcommand (compare, diff, asyncapi… join here). */
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  verify: lazy("Verify a provider's messages against its consumers' contracts", () => {
+    const { parseVerifyArgs, runVerify, VERIFY_USAGE } = require('./verify-command') as typeof import('./verify-command');
+    return {
+      usage: VERIFY_USAGE,
+      run: async (argv, io) => {
+        const args = parseVerifyArgs(argv);
+        if (args === 'help') {
+          io.stdout(VERIFY_USAGE);
+          return 0;
+        }
+        return runVerify(args, io);
+      },
+    };
+  }),
+  compare: lazy("Compare consumers' contracts with a provider's AsyncAPI, Avro or JSON Schema spec", () => {
+    const command = require('./compare-command') as typeof import('./compare-command');
+    return { usage: command.COMPARE_USAGE, run: command.run };
+  }),
+  diff: lazy('Classify the changes between two spec versions as breaking or safe for the consumers', () => {
+    const command = require('./diff-command') as typeof import('./diff-command');
+    return { usage: command.DIFF_USAGE, run: command.run };
+  }),
+  asyncapi: lazy('Export an AsyncAPI 3.0 document of what the consumers require of a provider', () => {
+    const command = require('./asyncapi-command') as typeof import('./asyncapi-command');
+    return { usage: command.ASYNCAPI_USAGE, run: command.run };
+  }),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** Herald's version, from its package.json: the nearest one above this module (src/cli/ in the repository, dist/cli/ when installed). */
 export function version(): string {
-  const json: unknown = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
-  return typeof json === 'object' && json !== null && 'version' in json && typeof json.version === 'string' ? json.version : 'unknown';
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (existsSync(file)) {
+      const json: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      return typeof json === 'object' && json !== null && 'version' in json && typeof json.version === 'string' ? json.version : 'unknown';
+    }
+    if (path.dirname(dir) === dir) return 'unknown';
+  }
 }
 
 export function usage(): string {
@@ -87,7 +109,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     if (first === '--help' || first === '-h' || first === 'help') {
       const topic = first === 'help' ? rest[0] : undefined;
       const command = topic !== undefined && Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic] : undefined;
-      io.stdout(command?.usage ?? usage());
+      io.stdout(command?.usage() ?? usage());
       return 0;
     }
     if (first === '--version' || first === '-v' || first === '-V') {

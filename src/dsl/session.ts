@@ -1,7 +1,7 @@
 /**
- * What this process's handler tests declared, and writing it to contract files. In jest the
- * contracts are written once per test file, in an `afterAll` hook registered when Herald is first
- * imported by the test file; elsewhere call `writeContracts()` yourself.
+ * What this process's handler tests declared, and writing it to contract files. Under jest and
+ * vitest the contracts are written once per test file, in an `afterAll` hook registered when Herald
+ * is first imported by the test file; elsewhere call `writeContracts()` yourself.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -29,9 +29,14 @@ export function defaultContractsDir(): string {
   return path.resolve(process.env[RUN_ENV.contractsDir] ?? 'contracts');
 }
 
+type TestExpect = { getState?: () => { testPath?: string } };
+const VITEST_EXPECT = Symbol.for('expect-global');
+
 /** The test file declaring interactions, relative to the working directory (posix separators). */
 export function currentOwner(): string {
-  const state = (globalThis as { expect?: { getState?: () => { testPath?: string } } }).expect?.getState?.();
+  // jest's global expect, else vitest's (registered under a global symbol even without `globals: true`).
+  const scope = globalThis as { expect?: TestExpect; [VITEST_EXPECT]?: TestExpect };
+  const state = (scope.expect ?? scope[VITEST_EXPECT])?.getState?.();
   const file = state?.testPath ?? process.argv[1] ?? 'unknown';
   return path.relative(process.cwd(), file).split(path.sep).join('/');
 }
@@ -95,10 +100,16 @@ export function ledgerDirFor(runId: string): string {
 
 let hookRegistered = false;
 
-/** Registers the jest afterAll hook that writes contracts, when running under jest (or a look-alike). */
+type AfterAll = (fn: () => Promise<unknown>, timeout?: number) => void;
+
+/**
+ * Registers the afterAll hook that writes contracts: jest's global one (or a look-alike's), else
+ * vitest's, which a vitest worker exposes as `__vitest_index__` even without `globals: true`.
+ */
 export function registerAfterAllHook(): void {
   if (hookRegistered) return;
-  const afterAll = (globalThis as { afterAll?: (fn: () => Promise<unknown>, timeout?: number) => void }).afterAll;
+  const scope = globalThis as { afterAll?: AfterAll; __vitest_index__?: { afterAll?: AfterAll } };
+  const afterAll = scope.afterAll ?? scope.__vitest_index__?.afterAll;
   if (typeof afterAll !== 'function') return;
   try {
     afterAll(() => writeContracts(), 120_000);

@@ -1,6 +1,7 @@
 /**
- * Reads Pact's matching corpus (pact-specification `testcases/`, V3 and V4 layouts) into one shape:
- * body, content type, body rules and metadata for each side of a case.
+ * Pact's matching corpus (pact-specification `testcases/`, V3 and V4 layouts) in one shape: body,
+ * content type, body rules and metadata for each side of a case. Read from Herald's data files
+ * (test/conformance/data/, converted once by scripts/import-conformance.ts), or from a raw corpus.
  *
  *   V3 message:  { contents, metaData, matchingRules: { body } }
  *   V3 response: { headers: { Content-Type }, body, matchingRules: { body } }
@@ -33,9 +34,20 @@ export interface CorpusCase {
 /** Repository root (two levels above this file). */
 export const repoRoot = path.resolve(__dirname, '..', '..');
 
-export function corpusDir(): string {
+/** Herald's copy of the corpus (scripts/import-conformance.ts writes it from Pact's test cases). */
+export const dataDir = path.join(repoRoot, 'test', 'conformance', 'data');
+
+/** A raw corpus checkout to read instead of the data files (HERALD_CONFORMANCE_DIR), if set. */
+export function corpusDir(): string | undefined {
   const fromEnv = process.env['HERALD_CONFORMANCE_DIR'];
-  return fromEnv !== undefined && fromEnv !== '' ? path.resolve(fromEnv) : path.resolve(repoRoot, '..', 'shared', 'conformance');
+  return fromEnv !== undefined && fromEnv !== '' ? path.resolve(fromEnv) : undefined;
+}
+
+/** Every case in Herald's data files, in file order. */
+export function loadDataCases(dir: string = dataDir): CorpusCase[] {
+  return listFiles(dir)
+    .filter((f) => f.endsWith('.json'))
+    .flatMap((f) => (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { cases: CorpusCase[] }).cases);
 }
 
 /** Every file below `dir`, sorted, relative to it. */

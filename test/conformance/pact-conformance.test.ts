@@ -1,17 +1,19 @@
 /**
  * Pact's own matching corpus, run against Herald's engine: every JSON case must agree with its
- * `match` flag; every XML case must be reported as unsupported (never passed). The corpus lives in
- * ../shared/conformance (override with HERALD_CONFORMANCE_DIR); a missing corpus fails the run.
+ * `match` flag; every XML case must be reported as unsupported (never passed). The cases are
+ * Herald's data files in test/conformance/data/ (each names its Pact source file);
+ * HERALD_CONFORMANCE_DIR runs a raw corpus checkout instead.
  */
 import * as fs from 'node:fs';
 import { matchBody, matchMetadata, type Mismatch } from '../../src/matching';
-import { corpusDir, listFiles, readCase, type CorpusCase } from './corpus';
+import { corpusDir, dataDir, listFiles, loadDataCases, readCase, type CorpusCase } from './corpus';
 
-const dir = corpusDir();
+const raw = corpusDir();
+const dir = raw ?? dataDir;
 const present = fs.existsSync(dir) && fs.statSync(dir).isDirectory();
 const files = present ? listFiles(dir) : [];
 const caseFiles = files.filter((f) => f.endsWith('.json'));
-const cases: CorpusCase[] = caseFiles.map((f) => readCase(dir, f));
+const cases: CorpusCase[] = !present ? [] : raw === undefined ? loadDataCases(dir) : caseFiles.map((f) => readCase(dir, f));
 const jsonCases = cases.filter((c) => !c.xml);
 const xmlCases = cases.filter((c) => c.xml);
 
@@ -29,14 +31,14 @@ const title = (c: CorpusCase): string => `${c.file} (${c.comment}) → ${c.match
 
 describe('Pact matching corpus', () => {
   test(`the corpus is present at ${dir}`, () => {
-    if (!present) throw new Error(`Failed to find the conformance corpus at ${dir}: check out ../shared/conformance or set HERALD_CONFORMANCE_DIR.`);
-    expect(caseFiles.length).toBeGreaterThan(0);
+    if (!present) throw new Error(`Failed to find the conformance cases at ${dir}: regenerate them with scripts/import-conformance.ts, or fix HERALD_CONFORMANCE_DIR.`);
+    expect(cases.length).toBeGreaterThan(200);
   });
 
   test('every file is a case, and every case is run as JSON or XML', () => {
     const others = files.filter((f) => !f.endsWith('.json') && f !== 'README.md');
     expect(others).toEqual([]);
-    expect(jsonCases.length + xmlCases.length).toBe(caseFiles.length);
+    expect(jsonCases.length + xmlCases.length).toBe(cases.length);
   });
 
   describe('JSON cases agree with Pact', () => {

@@ -1,0 +1,16 @@
+// Every public entry, from CommonJS TypeScript.
+import { consumer, kafkaTopic, m, message, provider, isHeraldError } from 'herald';
+import { verifyProviderInJest } from 'herald/jest';
+import HeraldNodeEnvironment = require('herald/jest/environment');
+import globalSetup from 'herald/jest/global-setup';
+import globalTeardown from 'herald/jest/global-teardown';
+import { KafkaTransport } from 'herald/kafka';
+import { AmqpTransport } from 'herald/amqp';
+import { describeTransportCompliance } from 'herald/compliance';
+
+const placed = consumer('shipping')
+  .expectsFrom('orders')
+  .message('placed')
+  .on(kafkaTopic('orders.v1'))
+  .withPayload({ total: m.decimal(1.5) });
+export const used = [placed, message, provider, isHeraldError, verifyProviderInJest, HeraldNodeEnvironment, globalSetup, globalTeardown, KafkaTransport, AmqpTransport, describeTransportCompliance];
