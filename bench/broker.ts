@@ -54,7 +54,11 @@ async function within<T>(promise: Promise<T>, what: string, ms = 30_000): Promis
 function contractOf(channel: ReturnType<typeof kafkaTopic> | ReturnType<typeof amqpExchange>, withKey: boolean): Contract {
   const interactions: MessageInteraction[] = [];
   for (let i = 0; i < N; i += 1) {
-    const declaration = consumer('bench').expectsFrom('bench-provider').message(`event ${i}`).on(channel).withHeaders({ 'trace-id': m.regex(/^[0-9a-f]{32}$/, TRACE) });
+    const declaration = consumer('bench')
+      .expectsFrom('bench-provider')
+      .message(`event ${i}`)
+      .on(channel)
+      .withHeaders({ 'trace-id': m.regex(/^[0-9a-f]{32}$/, TRACE) });
     const body = { id: m.integer(i), name: m.regex(/^item-\d+$/, `item-${i}`), placedAt: m.datetime() };
     interactions.push((withKey ? declaration.withKey(m.uuid()).withPayload(body) : declaration.withPayload(body)).toInteraction());
   }
@@ -75,7 +79,12 @@ interface Measured {
   readonly steadyMs: number;
 }
 
-async function heraldOn(contract: Contract, transport: KafkaTransport | AmqpTransport, connection: { brokers: readonly string[] } | { url: string }, publish: (ctx: TriggerContext, i: number) => Promise<void>): Promise<Measured> {
+async function heraldOn(
+  contract: Contract,
+  transport: KafkaTransport | AmqpTransport,
+  connection: { brokers: readonly string[] } | { url: string },
+  publish: (ctx: TriggerContext, i: number) => Promise<void>,
+): Promise<Measured> {
   // Connected beforehand, as the raw clients are.
   await transport.connect();
   const started = performance.now();
@@ -273,7 +282,16 @@ async function main(): Promise<void> {
     const lines = rows.map((r) => {
       const ratio = r.herald.totalMs / r.raw.totalMs;
       const steady = r.herald.steadyMs / r.raw.steadyMs;
-      return [r.broker, fmt(r.herald.totalMs / N), fmt(r.raw.totalMs / N), `${ratio.toFixed(2)}×`, ratio <= GOAL ? 'met' : 'MISSED', fmt(r.herald.steadyMs), fmt(r.raw.steadyMs), `${steady.toFixed(2)}×`];
+      return [
+        r.broker,
+        fmt(r.herald.totalMs / N),
+        fmt(r.raw.totalMs / N),
+        `${ratio.toFixed(2)}×`,
+        ratio <= GOAL ? 'met' : 'MISSED',
+        fmt(r.herald.steadyMs),
+        fmt(r.raw.steadyMs),
+        `${steady.toFixed(2)}×`,
+      ];
     });
     const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
     const row = (cells: readonly string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;

@@ -314,7 +314,12 @@ async function mainBench(): Promise<void> {
       '-',
     ]);
     console.log(`\n${table(rows)}\n`);
-    console.log(`Node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(
+      `Node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
     if (pactjs !== undefined) {
       const speedup = pactjs.ms / herald.ms;
       console.log(`Herald is ${speedup.toFixed(0)}× faster than pact-js on ${N} interactions (first run; goal ≥ ${GOAL}×).`);

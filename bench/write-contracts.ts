@@ -187,7 +187,8 @@ function countInteractions(dir: string): { file: string; count: number; spec: st
   const list = 'interactions' in json ? json.interactions : 'messages' in json ? json.messages : undefined;
   if (!Array.isArray(list)) throw new Error(`Failed to check ${file}: it has neither "interactions" nor "messages".`);
   const meta = 'metadata' in json && typeof json.metadata === 'object' && json.metadata !== null ? json.metadata : {};
-  const spec = 'pactSpecification' in meta && typeof meta.pactSpecification === 'object' && meta.pactSpecification !== null && 'version' in meta.pactSpecification ? String(meta.pactSpecification.version) : '?';
+  const spec =
+    'pactSpecification' in meta && typeof meta.pactSpecification === 'object' && meta.pactSpecification !== null && 'version' in meta.pactSpecification ? String(meta.pactSpecification.version) : '?';
   return { file, count: list.length, spec };
 }
 
@@ -274,7 +275,9 @@ async function main(): Promise<void> {
     const p200 = pactjs.get(200);
     const p1000 = pactjs.get(1_000);
     if (p200 !== undefined && p1000 !== undefined && !p1000.capped) {
-      process.stdout.write(`pact-js per-interaction time grows ${(p1000.ms / p1000.written / (p200.ms / p200.written)).toFixed(1)}× from N=200 to N=1000 (superlinear: each verify() re-reads and re-writes the file).\n`);
+      process.stdout.write(
+        `pact-js per-interaction time grows ${(p1000.ms / p1000.written / (p200.ms / p200.written)).toFixed(1)}× from N=200 to N=1000 (superlinear: each verify() re-reads and re-writes the file).\n`,
+      );
     }
     const cpuOf = (m: ReadonlyMap<number, WorkerResult>): string => [...m].map(([n, r]) => `N=${n} ${fmtMs(r.cpuMs)}`).join(', ');
     process.stdout.write(`CPU time (user+sys) of the same runs: Herald ${cpuOf(herald)}; pact-js ${cpuOf(pactjs)}.\n`);

@@ -59,14 +59,14 @@ export function connectError(error: unknown, url: string): HeraldError {
     );
   }
   if (/ACCESS[-_]REFUSED|\b403\b/.test(message)) {
-    return transportError('HERALD_TRANSPORT_AUTH_FAILED', `Failed to connect to RabbitMQ at ${where}: the broker refused the credentials (${message}). Check the user name and password in the URL.`, { cause: error });
+    return transportError('HERALD_TRANSPORT_AUTH_FAILED', `Failed to connect to RabbitMQ at ${where}: the broker refused the credentials (${message}). Check the user name and password in the URL.`, {
+      cause: error,
+    });
   }
   const hint = typeof code === 'string' && CONNECT_CODES.has(code) ? '' : ' (is it an AMQP 0-9-1 port?)';
-  return transportError(
-    'HERALD_TRANSPORT_CONNECT_FAILED',
-    `Failed to connect to RabbitMQ at ${where}: ${message}${hint}. Check that the broker runs and the URL (HERALD_AMQP_URL) is right.`,
-    { cause: error },
-  );
+  return transportError('HERALD_TRANSPORT_CONNECT_FAILED', `Failed to connect to RabbitMQ at ${where}: ${message}${hint}. Check that the broker runs and the URL (HERALD_AMQP_URL) is right.`, {
+    cause: error,
+  });
 }
 
 /** A failure of an operation (publish, bind, consume…) on `channel`. */
@@ -93,11 +93,7 @@ export function operationError(error: unknown, operation: string, channel?: Chan
     return transportError('HERALD_TRANSPORT_AUTH_FAILED', `Failed to ${operation}${where}: the user may not do this (${message}). Grant the permission or use another user.`, ctx);
   }
   if (/PRECONDITION_FAILED - inequivalent arg/.test(message)) {
-    return transportError(
-      'HERALD_TRANSPORT_CHANNEL_INVALID',
-      `Failed to ${operation}${where}: it exists with other settings (${message}). Declare it with the type and flags it already has.`,
-      ctx,
-    );
+    return transportError('HERALD_TRANSPORT_CHANNEL_INVALID', `Failed to ${operation}${where}: it exists with other settings (${message}). Declare it with the type and flags it already has.`, ctx);
   }
   if (/CONNECTION_FORCED|Connection closed|Socket closed|ECONNRESET|EPIPE|Unexpected close|heartbeat/i.test(message) || (typeof code === 'string' && CONNECT_CODES.has(code))) {
     return transportError('HERALD_TRANSPORT_DISCONNECTED', `Failed to ${operation}${where}: the connection to RabbitMQ was lost (${message}). Retry once the broker is back.`, ctx);

@@ -199,11 +199,9 @@ export class AmqpTransport implements TransportAdapter {
 
   private amqpChannel(c: Channel, operation: string): AmqpChannel {
     if (isAmqpChannel(c)) return c;
-    throw transportError(
-      'HERALD_TRANSPORT_CHANNEL_INVALID',
-      `Failed to ${operation} on ${describeChannel(c)}: the AMQP transport needs an AMQP channel. Use amqpExchange(..) or amqpQueue(..).`,
-      { channel: c },
-    );
+    throw transportError('HERALD_TRANSPORT_CHANNEL_INVALID', `Failed to ${operation} on ${describeChannel(c)}: the AMQP transport needs an AMQP channel. Use amqpExchange(..) or amqpQueue(..).`, {
+      channel: c,
+    });
   }
 
   // ----------------------------------------------------------------------------- connection
@@ -319,7 +317,11 @@ export class AmqpTransport implements TransportAdapter {
   /** Declares a queue (durable unless told), optionally bound to an exchange. */
   async declareQueue(
     queue: string,
-    options: { readonly durable?: boolean; readonly autoDelete?: boolean; readonly bind?: { readonly exchange: string; readonly routingKey?: string; readonly args?: Readonly<Record<string, HeaderValue>> } } = {},
+    options: {
+      readonly durable?: boolean;
+      readonly autoDelete?: boolean;
+      readonly bind?: { readonly exchange: string; readonly routingKey?: string; readonly args?: Readonly<Record<string, HeaderValue>> };
+    } = {},
   ): Promise<void> {
     this.ensureOpen(`declare AMQP queue ${JSON.stringify(queue)}`);
     const c: AmqpChannel = { transport: 'amqp', exchange: options.bind?.exchange ?? '', routingKey: options.bind?.routingKey ?? queue, queue };
@@ -501,7 +503,11 @@ export class AmqpTransport implements TransportAdapter {
           if (message !== null) onMessage(message, ch);
           else if (!stopping) {
             // basic.cancel from the broker: the queue was deleted under the consumer.
-            target.fail(transportError('HERALD_TRANSPORT_QUEUE_MISSING', `Failed to keep consuming on ${describeChannel(c)}: the broker cancelled the consumer (its queue was deleted). Start a new capture.`, { channel: c }));
+            target.fail(
+              transportError('HERALD_TRANSPORT_QUEUE_MISSING', `Failed to keep consuming on ${describeChannel(c)}: the broker cancelled the consumer (its queue was deleted). Start a new capture.`, {
+                channel: c,
+              }),
+            );
           }
         },
         { noAck: !ack, exclusive: own },

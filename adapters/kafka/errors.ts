@@ -32,7 +32,8 @@ function names(error: unknown): string {
   return parts.join(' ');
 }
 
-const CONNECTION = /KafkaJSConnectionError|KafkaJSConnectionClosedError|KafkaJSNoBrokerAvailableError|KafkaJSBrokerNotFound|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|Connection (error|timeout|closed)|Closed connection|Not connected/i;
+const CONNECTION =
+  /KafkaJSConnectionError|KafkaJSConnectionClosedError|KafkaJSNoBrokerAvailableError|KafkaJSBrokerNotFound|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|Connection (error|timeout|closed)|Closed connection|Not connected/i;
 
 /** A failure to reach the brokers at all. */
 export function isConnectionFailure(error: unknown): boolean {
@@ -64,7 +65,11 @@ export function kafkaError(error: unknown, operation: string, brokers: readonly 
   }
   if (CONNECTION.test(all)) {
     if (connected) {
-      return transportError('HERALD_TRANSPORT_DISCONNECTED', `Failed to ${operation}${where}: the connection to Kafka (${brokers.join(', ')}) was lost (${reason}). Retry once the broker is back.`, ctx);
+      return transportError(
+        'HERALD_TRANSPORT_DISCONNECTED',
+        `Failed to ${operation}${where}: the connection to Kafka (${brokers.join(', ')}) was lost (${reason}). Retry once the broker is back.`,
+        ctx,
+      );
     }
     return transportError(
       'HERALD_TRANSPORT_CONNECT_FAILED',

@@ -57,7 +57,22 @@ it('the CLI exits 2 with HERALD_TRANSPORT_CONNECT_FAILED within the default conn
   const run = await new Promise<{ code: number; stderr: string }>((resolve, reject) => {
     execFile(
       process.execPath,
-      [path.join(ROOT, 'bin/herald.js'), 'verify', '-c', 'contracts/shipping-orders.json', '--transport', 'kafka', '--brokers', `127.0.0.1:${port}`, '--triggers', 'examples/orders-provider/triggers.ts', '--reporter', 'json', '--output', output],
+      [
+        path.join(ROOT, 'bin/herald.js'),
+        'verify',
+        '-c',
+        'contracts/shipping-orders.json',
+        '--transport',
+        'kafka',
+        '--brokers',
+        `127.0.0.1:${port}`,
+        '--triggers',
+        'examples/orders-provider/triggers.ts',
+        '--reporter',
+        'json',
+        '--output',
+        output,
+      ],
       { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, timeout: 50_000 },
       (error, _stdout, stderr) => {
         if (error !== null && typeof error.code !== 'number') reject(error);

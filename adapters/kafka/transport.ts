@@ -213,11 +213,9 @@ export class KafkaTransport implements TransportAdapter {
 
   private kafkaChannel(c: Channel, operation: string): KafkaChannel {
     if (isKafkaChannel(c) && c.topic !== '') return c;
-    throw transportError(
-      'HERALD_TRANSPORT_CHANNEL_INVALID',
-      `Failed to ${operation} on ${describeChannel(c)}: the Kafka transport needs a Kafka channel with a topic. Use kafkaTopic('name').`,
-      { channel: c },
-    );
+    throw transportError('HERALD_TRANSPORT_CHANNEL_INVALID', `Failed to ${operation} on ${describeChannel(c)}: the Kafka transport needs a Kafka channel with a topic. Use kafkaTopic('name').`, {
+      channel: c,
+    });
   }
 
   private error(error: unknown, operation: string, c?: Channel): HeraldError {
@@ -277,7 +275,9 @@ export class KafkaTransport implements TransportAdapter {
   private lose(cause: unknown, what: string): void {
     if (this.closed) return;
     this.state.lose(
-      transportError('HERALD_TRANSPORT_DISCONNECTED', `Failed to ${what}: the connection to Kafka (${this.brokers.join(', ')}) was lost (${reasonOf(cause)}). Retry once the broker is back.`, { cause }),
+      transportError('HERALD_TRANSPORT_DISCONNECTED', `Failed to ${what}: the connection to Kafka (${this.brokers.join(', ')}) was lost (${reasonOf(cause)}). Retry once the broker is back.`, {
+        cause,
+      }),
     );
   }
 
@@ -444,11 +444,9 @@ export class KafkaTransport implements TransportAdapter {
       }
     }
     if (c.partition !== undefined && (!Number.isInteger(c.partition) || c.partition < 0 || c.partition >= count)) {
-      throw transportError(
-        'HERALD_TRANSPORT_CHANNEL_INVALID',
-        `Failed to ${operation} on ${describeChannel(c)}: the topic has ${count} partition(s). Use a partition between 0 and ${count - 1}.`,
-        { channel: c },
-      );
+      throw transportError('HERALD_TRANSPORT_CHANNEL_INVALID', `Failed to ${operation} on ${describeChannel(c)}: the topic has ${count} partition(s). Use a partition between 0 and ${count - 1}.`, {
+        channel: c,
+      });
     }
     return count;
   }
@@ -561,7 +559,11 @@ export class KafkaTransport implements TransportAdapter {
           if (lost) this.lose(cause, `keep receiving from ${describeChannel(c)}`);
           target.fail(
             lost
-              ? transportError('HERALD_TRANSPORT_DISCONNECTED', `Failed to keep receiving from ${describeChannel(c)}: the connection to Kafka (${this.brokers.join(', ')}) was lost (${reasonOf(cause)}). Retry once the broker is back.`, { channel: c, cause })
+              ? transportError(
+                  'HERALD_TRANSPORT_DISCONNECTED',
+                  `Failed to keep receiving from ${describeChannel(c)}: the connection to Kafka (${this.brokers.join(', ')}) was lost (${reasonOf(cause)}). Retry once the broker is back.`,
+                  { channel: c, cause },
+                )
               : this.error(cause, 'keep receiving', c),
           );
         }

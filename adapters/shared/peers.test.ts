@@ -37,7 +37,10 @@ describe('optional peers', () => {
   });
 
   it('broker containers without testcontainers fail with the install command', async () => {
-    for (const container of [new KafkaBrokerContainer('apache/kafka:3.9.1').withTestcontainersLoader(missing('testcontainers')), new RabbitMqBrokerContainer('rabbitmq:3.13').withTestcontainersLoader(missing('testcontainers'))]) {
+    for (const container of [
+      new KafkaBrokerContainer('apache/kafka:3.9.1').withTestcontainersLoader(missing('testcontainers')),
+      new RabbitMqBrokerContainer('rabbitmq:3.13').withTestcontainersLoader(missing('testcontainers')),
+    ]) {
       const e = await errorOf(() => container.start());
       expect(e.code).toBe('HERALD_PEER_MISSING');
       expect(e.message).toContain('npm install --save-dev testcontainers');

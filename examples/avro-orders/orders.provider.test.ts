@@ -6,7 +6,18 @@
  */
 import path from 'node:path';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { avroBlockOf, checkReaderWriter, hasErrorCode, loadAvroSchema, loadContracts, startSchemaRegistry, verifyProvider, type Contract, type MessageInteraction, type StartedSchemaRegistry } from 'herald';
+import {
+  avroBlockOf,
+  checkReaderWriter,
+  hasErrorCode,
+  loadAvroSchema,
+  loadContracts,
+  startSchemaRegistry,
+  verifyProvider,
+  type Contract,
+  type MessageInteraction,
+  type StartedSchemaRegistry,
+} from 'herald';
 import { encodeQuantitiesAsText, ordersFactories } from './orders/factories';
 import { registerWriterSchema, schemaFile, SUBJECT } from './orders/events';
 

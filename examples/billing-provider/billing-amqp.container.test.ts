@@ -84,7 +84,11 @@ describe('billing verifies the ledger’s contract on a real RabbitMQ', () => {
 
 describe('herald verify --transport amqp --start-broker', () => {
   it('starts RabbitMQ in Docker for the run, verifies, and removes it', async () => {
-    const run = await herald(['verify', '--contracts', CONTRACT, '--transport', 'amqp', '--start-broker', '--triggers', 'examples/billing-provider/triggers.ts'], { HERALD_AMQP_URL: '', HERALD_RABBITMQ_IMAGE: IMAGE, HERALD_PROGRESS_INTERVAL_MS: '0' });
+    const run = await herald(['verify', '--contracts', CONTRACT, '--transport', 'amqp', '--start-broker', '--triggers', 'examples/billing-provider/triggers.ts'], {
+      HERALD_AMQP_URL: '',
+      HERALD_RABBITMQ_IMAGE: IMAGE,
+      HERALD_PROGRESS_INTERVAL_MS: '0',
+    });
     expect(run.stderr).toMatch(new RegExp(`^Started ${IMAGE.replace(/[.]/g, '\\.')} for this run in \\d+ ms \\(RabbitMQ, container [0-9a-f]{12}\\); it is removed afterwards\\.\\n$`));
     expect(run.stdout.split('\n')[0]).toBe('✓ ledger → billing  1 passed');
     expect(run.code).toBe(0);

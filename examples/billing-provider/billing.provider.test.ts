@@ -47,7 +47,10 @@ describe('billing verifies the events the ledger consumes', () => {
 
   it("publishes the provider state's orderId in the payload", async () => {
     const { definition, produced } = recording();
-    const report = await verifyProvider(contracts.map((c) => withStateOrderId(c, 'ord-777')), definition);
+    const report = await verifyProvider(
+      contracts.map((c) => withStateOrderId(c, 'ord-777')),
+      definition,
+    );
     expect(report.summary.ok).toBe(true);
     expect(produced).toEqual([expect.objectContaining({ payload: expect.objectContaining({ orderId: 'ord-777' }) })]);
   });

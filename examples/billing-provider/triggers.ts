@@ -13,7 +13,10 @@ import { Invoicing, type BillableOrder } from './src/invoices';
 import { InvoiceEventsPublisher } from './src/publisher';
 
 /** Builds the triggers around a publisher factory (tests swap in a faulty publisher). */
-export function billingTriggers(connect: (ctx: TriggerContext) => Promise<InvoiceEventsPublisher> = (ctx) => InvoiceEventsPublisher.connect({ url: ctx.amqpUrl(), ...(ctx.exchange === undefined ? {} : { exchange: ctx.exchange }) })): TriggerDefinition {
+export function billingTriggers(
+  connect: (ctx: TriggerContext) => Promise<InvoiceEventsPublisher> = (ctx) =>
+    InvoiceEventsPublisher.connect({ url: ctx.amqpUrl(), ...(ctx.exchange === undefined ? {} : { exchange: ctx.exchange }) }),
+): TriggerDefinition {
   const invoicing = new Invoicing();
   const publishers = new Map<string, Promise<InvoiceEventsPublisher>>();
   const publisher = (ctx: TriggerContext): Promise<InvoiceEventsPublisher> => {

@@ -54,7 +54,9 @@ describe('orders verifies shipping’s contract on a real Kafka broker', () => {
     expect(failures).toEqual([]);
     expect(report.summary).toMatchObject({ ok: true, passed: 2, unusedFactories: [] });
     // cancelOrder() is preceded by placeOrder(): its OrderPlaced record is on the topic too, and ignored.
-    expect(report.results.find((r) => r.description === 'an OrderCancelled event')?.notes).toEqual([expect.stringMatching(/^1 other message\(s\) arrived on Kafka topic "orders\.v1\.herald-[0-9a-f]{8}"/)]);
+    expect(report.results.find((r) => r.description === 'an OrderCancelled event')?.notes).toEqual([
+      expect.stringMatching(/^1 other message\(s\) arrived on Kafka topic "orders\.v1\.herald-[0-9a-f]{8}"/),
+    ]);
     const { topics, groups } = report.broker.resources;
     expect(topics).toEqual([`orders.v1.${report.broker.namespace}`]);
     expect(groups).toHaveLength(1);
@@ -64,7 +66,19 @@ describe('orders verifies shipping’s contract on a real Kafka broker', () => {
   });
 
   it('passes through the real CLI with --transport kafka, exit 0', async () => {
-    const run = await herald(['verify', '--contracts', CONTRACT, '--transport', 'kafka', '--brokers', broker.brokers.join(','), '--triggers', 'examples/orders-provider/triggers.ts', '--timeout', '30000']);
+    const run = await herald([
+      'verify',
+      '--contracts',
+      CONTRACT,
+      '--transport',
+      'kafka',
+      '--brokers',
+      broker.brokers.join(','),
+      '--triggers',
+      'examples/orders-provider/triggers.ts',
+      '--timeout',
+      '30000',
+    ]);
     expect(run.stderr).toBe('');
     expect(run.stdout.split('\n')[0]).toBe('✓ shipping → orders  2 passed');
     expect(run.code).toBe(0);
@@ -98,7 +112,9 @@ describe('orders verifies shipping’s contract on a real Kafka broker', () => {
       const report = await verifyProviderOnBroker(contracts, triggers, { transport, connection: broker, description: /OrderPlaced/, timeoutMs: 3_000 });
       expect(Date.now() - begun).toBeLessThan(20_000);
       expect(report.results[0]?.error).toMatchObject({ code: 'HERALD_TRANSPORT_TIMEOUT', retriable: true });
-      expect(report.results[0]?.error?.message).toMatch(/on Kafka topic "orders\.v1\.herald-[0-9a-f]{8}" \(the contract's "orders\.v1" in this run's namespace herald-[0-9a-f]{8}\) within 3000 ms of calling its trigger/);
+      expect(report.results[0]?.error?.message).toMatch(
+        /on Kafka topic "orders\.v1\.herald-[0-9a-f]{8}" \(the contract's "orders\.v1" in this run's namespace herald-[0-9a-f]{8}\) within 3000 ms of calling its trigger/,
+      );
     } finally {
       await transport.deleteTopic('orders.v1');
     }

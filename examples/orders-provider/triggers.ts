@@ -16,7 +16,9 @@ import { OrderEventsPublisher } from './src/publisher';
 const traceId = (): string => randomBytes(16).toString('hex');
 
 /** Builds the triggers around a publisher factory (tests swap in a faulty publisher). */
-export function ordersTriggers(connect: (ctx: TriggerContext) => Promise<OrderEventsPublisher> = (ctx) => OrderEventsPublisher.connect({ brokers: ctx.kafkaBrokers(), ...(ctx.topic === undefined ? {} : { topic: ctx.topic }) })): TriggerDefinition {
+export function ordersTriggers(
+  connect: (ctx: TriggerContext) => Promise<OrderEventsPublisher> = (ctx) => OrderEventsPublisher.connect({ brokers: ctx.kafkaBrokers(), ...(ctx.topic === undefined ? {} : { topic: ctx.topic }) }),
+): TriggerDefinition {
   const orders = new Orders();
   // One producer per broker and topic for the whole run, as the service keeps one.
   const publishers = new Map<string, Promise<OrderEventsPublisher>>();

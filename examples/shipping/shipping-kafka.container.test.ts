@@ -47,7 +47,12 @@ function shipping(shipments: InMemoryShipments, report: boolean) {
         topic: ctx.topic('orders.v1'),
         groupId: ctx.groupId('shipping'),
         repository: shipments,
-        ...(report ? { onProcessed: (record: { headers: Readonly<Record<string, unknown>> }, error?: unknown) => (error === undefined ? ctx.probe.handled(record.headers) : ctx.probe.failed(record.headers, error)) } : {}),
+        ...(report
+          ? {
+              onProcessed: (record: { headers: Readonly<Record<string, unknown>> }, error?: unknown) =>
+                error === undefined ? ctx.probe.handled(record.headers) : ctx.probe.failed(record.headers, error),
+            }
+          : {}),
       }),
   };
 }

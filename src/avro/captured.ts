@@ -48,7 +48,9 @@ export async function matchCapturedAvro(interaction: MessageInteraction, capture
       message: `${error.message} [${error.code}]`,
     };
     // The body was not compared: keep the metadata checks only.
-    const metadata = matchAvroMessage(interaction, { content: interaction.contents.content, contentType: actual.contentType ?? 'avro/binary', metadata: actual.metadata }).filter((m) => m.part === 'metadata');
+    const metadata = matchAvroMessage(interaction, { content: interaction.contents.content, contentType: actual.contentType ?? 'avro/binary', metadata: actual.metadata }).filter(
+      (m) => m.part === 'metadata',
+    );
     return { mismatches: [decode, ...withWire(metadata)], notes: [] };
   }
 }

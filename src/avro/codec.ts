@@ -64,7 +64,8 @@ export function readAvroBody(reader: avro.Type, body: Buffer, resolver?: avro.Re
     return { reason: `it is not a valid ${reader.name ?? reader.typeName} record (${(error as Error).message})` };
   }
   if (result.offset === -1) return truncated;
-  if (result.offset < body.length) return { reason: `${body.length - result.offset} byte(s) are left over after the record (${body.length} bytes in all): it was written with a different schema than the one it is read with` };
+  if (result.offset < body.length)
+    return { reason: `${body.length - result.offset} byte(s) are left over after the record (${body.length} bytes in all): it was written with a different schema than the one it is read with` };
   return { value: result.value };
 }
 
@@ -106,14 +107,18 @@ export async function decodeAvroMessage(bytes: Uint8Array, interaction: MessageI
   if (body.length === 0) throw fail('the message has no body');
   const json = asJsonText(body);
   if (json !== undefined) {
-    throw fail(`the message is JSON text (${json.length > 80 ? `${json.slice(0, 77)}…` : json}), but the contract expects Avro (avro/binary${framing === 'confluent' ? ', Confluent-framed' : ''}). The producer must serialise with an Avro serializer`);
+    throw fail(
+      `the message is JSON text (${json.length > 80 ? `${json.slice(0, 77)}…` : json}), but the contract expects Avro (avro/binary${framing === 'confluent' ? ', Confluent-framed' : ''}). The producer must serialise with an Avro serializer`,
+    );
   }
 
   if (framing === 'raw') {
     const read = readAvroBody(reader, body);
     if ('value' in read) return { record: toContractJson(reader, read.value), framing, notes: [] };
     if (looksConfluentFramed(body) && 'value' in readAvroBody(reader, body.subarray(CONFLUENT_HEADER_LENGTH))) {
-      throw fail(`it looks Confluent-framed (magic byte 0, schema id ${body.readUInt32BE(1)}), but the contract expects bare Avro without the 5-byte header. Send bare Avro, or declare the payload with a registry (framing "confluent")`);
+      throw fail(
+        `it looks Confluent-framed (magic byte 0, schema id ${body.readUInt32BE(1)}), but the contract expects bare Avro without the 5-byte header. Send bare Avro, or declare the payload with a registry (framing "confluent")`,
+      );
     }
     throw fail(read.reason);
   }
@@ -167,7 +172,9 @@ export function encodeAvro(type: avro.Type, record: unknown, options: { readonly
   try {
     body = type.toBuffer(value);
   } catch (error) {
-    throw new HeraldError('HERALD_AVRO_ENCODE_FAILED', `Failed to encode ${options.where ?? 'a record'} with the Avro schema ${type.name ?? type.typeName}: ${(error as Error).message}`, { cause: error });
+    throw new HeraldError('HERALD_AVRO_ENCODE_FAILED', `Failed to encode ${options.where ?? 'a record'} with the Avro schema ${type.name ?? type.typeName}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return options.schemaId === undefined ? body : frameConfluent(options.schemaId, body);
 }

@@ -69,9 +69,7 @@ function fieldName(segments: readonly Segment[]): string {
 class Checker {
   readonly issues: SchemaIssue[] = [];
   private readonly seen = new Set<string>();
-  constructor(
-    private readonly labels: Required<ReaderWriterLabels>,
-  ) {}
+  constructor(private readonly labels: Required<ReaderWriterLabels>) {}
 
   private add(code: SchemaIncompatibility, at: readonly Segment[], reader: avro.Type, writer: avro.Type, message: string): void {
     this.issues.push({ code, path: pathOf(at), reader: describeType(reader), writer: describeType(writer), message });
@@ -131,7 +129,13 @@ class Checker {
       return;
     }
     if (NAMED.has(r) && !this.namesMatch(reader, writer)) {
-      this.add('NAME_MISMATCH', at, readerIn, writerIn, `${R} reads ${fieldName(at)} as ${describeType(readerIn)}; ${W} names it ${writer.name ?? '?'} (rename it, or add "${writer.name ?? ''}" to the reader's aliases)`);
+      this.add(
+        'NAME_MISMATCH',
+        at,
+        readerIn,
+        writerIn,
+        `${R} reads ${fieldName(at)} as ${describeType(readerIn)}; ${W} names it ${writer.name ?? '?'} (rename it, or add "${writer.name ?? ''}" to the reader's aliases)`,
+      );
       return;
     }
     switch (r) {
@@ -143,7 +147,13 @@ class Checker {
         const readerEnum = reader as avro.types.EnumType & { default?: string };
         const missing = (writer as avro.types.EnumType).symbols.filter((s) => !readerEnum.symbols.includes(s));
         if (missing.length > 0 && readerEnum.default === undefined) {
-          this.add('MISSING_ENUM_SYMBOLS', at, readerIn, writerIn, `${W} can write ${fieldName(at)} as ${missing.join(', ')}, which ${R}'s ${describeType(readerIn)} does not have (symbols: ${readerEnum.symbols.join(', ')}; no default symbol)`);
+          this.add(
+            'MISSING_ENUM_SYMBOLS',
+            at,
+            readerIn,
+            writerIn,
+            `${W} can write ${fieldName(at)} as ${missing.join(', ')}, which ${R}'s ${describeType(readerIn)} does not have (symbols: ${readerEnum.symbols.join(', ')}; no default symbol)`,
+          );
         }
         return;
       }
@@ -206,7 +216,15 @@ export function checkReaderWriter(reader: Schemaish, writer: Schemaish, labels: 
     readerType.createResolver(writerType);
   } catch (error) {
     // avsc refuses what the walk allowed: never report compatible when decoding would fail.
-    return [{ code: 'TYPE_MISMATCH', path: '$', reader: describeType(readerType), writer: describeType(writerType), message: `${full.reader} cannot read data written with ${full.writer}: ${(error as Error).message}` }];
+    return [
+      {
+        code: 'TYPE_MISMATCH',
+        path: '$',
+        reader: describeType(readerType),
+        writer: describeType(writerType),
+        message: `${full.reader} cannot read data written with ${full.writer}: ${(error as Error).message}`,
+      },
+    ];
   }
   return [];
 }

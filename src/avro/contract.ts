@@ -58,7 +58,9 @@ export function isAvroInteraction(interaction: MessageInteraction): boolean {
 }
 
 function invalid(interaction: MessageInteraction, reason: string): HeraldError {
-  return new HeraldError('HERALD_AVRO_SCHEMA_INVALID', `Failed to read the Avro details of "${interaction.description}": ${reason}. Regenerate the contract from the consumer's tests.`, { interaction: interaction.description });
+  return new HeraldError('HERALD_AVRO_SCHEMA_INVALID', `Failed to read the Avro details of "${interaction.description}": ${reason}. Regenerate the contract from the consumer's tests.`, {
+    interaction: interaction.description,
+  });
 }
 
 /** Reads and checks the `herald.avro` block; undefined when the interaction is not Avro. */
@@ -73,7 +75,8 @@ export function avroBlockOf(interaction: MessageInteraction): AvroContractBlock 
   const { subject, schemaId, schemaFile, jsonForm } = block;
   if (subject !== undefined && typeof subject !== 'string') throw invalid(interaction, 'herald.avro.subject is not a string');
   if (schemaId !== undefined && (typeof schemaId !== 'number' || !Number.isInteger(schemaId) || schemaId < 0)) throw invalid(interaction, 'herald.avro.schemaId is not a schema id');
-  if (typeof jsonForm === 'number' && jsonForm > AVRO_JSON_FORM) throw invalid(interaction, `the contract uses version ${jsonForm} of Herald's Avro JSON form; this Herald reads up to ${AVRO_JSON_FORM}. Upgrade Herald`);
+  if (typeof jsonForm === 'number' && jsonForm > AVRO_JSON_FORM)
+    throw invalid(interaction, `the contract uses version ${jsonForm} of Herald's Avro JSON form; this Herald reads up to ${AVRO_JSON_FORM}. Upgrade Herald`);
   return {
     schema: block['schema'] as JsonValue,
     framing,
@@ -90,8 +93,14 @@ const readerTypes = new WeakMap<MessageInteraction, avro.Type>();
 export function readerTypeOf(interaction: MessageInteraction, block = avroBlockOf(interaction)): avro.Type {
   const cached = readerTypes.get(interaction);
   if (cached !== undefined) return cached;
-  if (block === undefined) throw new HeraldError('HERALD_AVRO_SCHEMA_INVALID', `Failed to decode "${interaction.description}" as Avro: the interaction declares no Avro schema (no herald.avro block).`, { interaction: interaction.description });
-  const type = parseAvroSchema(block.schema, `the Avro schema of "${interaction.description}"`, { interaction: interaction.description, ...(block.schemaFile === undefined ? {} : { file: block.schemaFile }) });
+  if (block === undefined)
+    throw new HeraldError('HERALD_AVRO_SCHEMA_INVALID', `Failed to decode "${interaction.description}" as Avro: the interaction declares no Avro schema (no herald.avro block).`, {
+      interaction: interaction.description,
+    });
+  const type = parseAvroSchema(block.schema, `the Avro schema of "${interaction.description}"`, {
+    interaction: interaction.description,
+    ...(block.schemaFile === undefined ? {} : { file: block.schemaFile }),
+  });
   readerTypes.set(interaction, type);
   return type;
 }

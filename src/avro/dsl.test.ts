@@ -17,7 +17,20 @@ const schema = {
     { name: 'orderId', type: { type: 'string', logicalType: 'uuid' } },
     { name: 'placedAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
     { name: 'total', type: { type: 'bytes', logicalType: 'decimal', precision: 10, scale: 2 } },
-    { name: 'items', type: { type: 'array', items: { type: 'record', name: 'Item', fields: [{ name: 'sku', type: 'string' }, { name: 'qty', type: 'int' }] } } },
+    {
+      name: 'items',
+      type: {
+        type: 'array',
+        items: {
+          type: 'record',
+          name: 'Item',
+          fields: [
+            { name: 'sku', type: 'string' },
+            { name: 'qty', type: 'int' },
+          ],
+        },
+      },
+    },
     { name: 'channel', type: 'string', default: 'web' },
   ],
 } as const;
@@ -121,7 +134,10 @@ describe('withAvroPayload with a schema registry', () => {
   });
 
   it('only looks the id up with register: false, and says when the schema is not there', async () => {
-    const error = await declare('not registered').withAvroPayload(schema, template, { registry, subject: 'elsewhere-value', register: false }).verify(readsBody).catch((e: unknown) => e);
+    const error = await declare('not registered')
+      .withAvroPayload(schema, template, { registry, subject: 'elsewhere-value', register: false })
+      .verify(readsBody)
+      .catch((e: unknown) => e);
     expect(hasErrorCode(error, 'HERALD_AVRO_SCHEMA_NOT_FOUND')).toBe(true);
     expect((error as Error).message).toContain('the schema is not registered under "elsewhere-value"');
   });
@@ -131,7 +147,12 @@ describe('withAvroPayload with a schema registry', () => {
   });
 
   it('needs a subject when the channel is not a Kafka topic', async () => {
-    const error = await pair.message('no topic').writeTo(dir).withAvroPayload(schema, template, { registry }).verify(readsBody).catch((e: unknown) => e);
+    const error = await pair
+      .message('no topic')
+      .writeTo(dir)
+      .withAvroPayload(schema, template, { registry })
+      .verify(readsBody)
+      .catch((e: unknown) => e);
     expect(hasErrorCode(error, 'HERALD_DSL_INVALID')).toBe(true);
     expect((error as Error).message).toContain('name the subject');
   });
@@ -167,7 +188,9 @@ describe('withAvroPayload refuses what cannot work, naming the interaction and t
   });
 
   it('another content type', () => {
-    expect(thrown(() => declare('json?').withContentType('application/json').withAvroPayload(schema, template).toInteraction()).message).toContain('an Avro payload has the content type avro/binary, not application/json');
+    expect(thrown(() => declare('json?').withContentType('application/json').withAvroPayload(schema, template).toInteraction()).message).toContain(
+      'an Avro payload has the content type avro/binary, not application/json',
+    );
   });
 
   it('an invalid schema id', () => {

@@ -52,7 +52,9 @@ const label = (d: AvroDeclared): string => `"${d.description}" (${d.consumer} �
 export function declareAvroPayload(schema: AvroSchemaSource, options: AvroPayloadOptions, declared: AvroDeclared): AvroPayloadState {
   const loaded = loadAvroSchema(schema, `the Avro schema of ${label(declared)}`, { interaction: declared.description });
   if (options.schemaId !== undefined && (!Number.isInteger(options.schemaId) || options.schemaId < 0 || options.schemaId > 0xffffffff)) {
-    throw new HeraldError('HERALD_DSL_INVALID', `Failed to declare ${label(declared)}: schemaId ${String(options.schemaId)} is not a registry schema id (an unsigned 32-bit integer).`, { interaction: declared.description });
+    throw new HeraldError('HERALD_DSL_INVALID', `Failed to declare ${label(declared)}: schemaId ${String(options.schemaId)} is not a registry schema id (an unsigned 32-bit integer).`, {
+      interaction: declared.description,
+    });
   }
   return { loaded, options };
 }
@@ -72,7 +74,9 @@ export function subjectOf(state: AvroPayloadState, channel: Channel | undefined)
  */
 export function compileAvroPayload(state: AvroPayloadState, content: JsonValue, declared: AvroDeclared, contentType: string | undefined): { contentType: string; block: JsonObject } {
   if (contentType !== undefined && contentType !== AVRO_CONTENT_TYPE) {
-    throw new HeraldError('HERALD_DSL_INVALID', `Failed to declare ${label(declared)}: an Avro payload has the content type ${AVRO_CONTENT_TYPE}, not ${contentType}. Remove withContentType().`, { interaction: declared.description });
+    throw new HeraldError('HERALD_DSL_INVALID', `Failed to declare ${label(declared)}: an Avro payload has the content type ${AVRO_CONTENT_TYPE}, not ${contentType}. Remove withContentType().`, {
+      interaction: declared.description,
+    });
   }
   const { issues } = toAvroValue(state.loaded.type, content, { strict: true });
   if (issues.length > 0) {
@@ -86,7 +90,7 @@ export function compileAvroPayload(state: AvroPayloadState, content: JsonValue, 
   const block = avroBlockJson({
     schema: state.loaded.schema,
     framing: framingOf(state),
-    ...(subject === undefined || framingOf(state) === 'raw' && state.options.subject === undefined ? {} : { subject }),
+    ...(subject === undefined || (framingOf(state) === 'raw' && state.options.subject === undefined) ? {} : { subject }),
     ...(state.options.schemaId === undefined ? {} : { schemaId: state.options.schemaId }),
     ...(state.loaded.file === undefined ? {} : { schemaFile: state.loaded.file }),
   });
@@ -102,14 +106,22 @@ export async function resolveAvroSchemaId(state: AvroPayloadState, declared: Avr
   if (state.options.registry === undefined) return undefined;
   const subject = subjectOf(state, declared.channel);
   if (subject === undefined) {
-    throw new HeraldError('HERALD_DSL_INVALID', `Failed to declare ${label(declared)}: with a schema registry, name the subject (withAvroPayload(schema, template, { subject })) or publish on a Kafka topic (subject <topic>-value).`, { interaction: declared.description });
+    throw new HeraldError(
+      'HERALD_DSL_INVALID',
+      `Failed to declare ${label(declared)}: with a schema registry, name the subject (withAvroPayload(schema, template, { subject })) or publish on a Kafka topic (subject <topic>-value).`,
+      { interaction: declared.description },
+    );
   }
   const client = schemaRegistryClient(state.options.registry);
   const schema = state.loaded.schema;
   if (state.options.register === false) {
     const id = await client.idOf(subject, schema);
     if (id === undefined) {
-      throw new HeraldError('HERALD_AVRO_SCHEMA_NOT_FOUND', `Failed to frame the example of ${label(declared)}: the schema is not registered under "${subject}" at ${client.url} (register: false). Register it, or allow registration.`, { interaction: declared.description });
+      throw new HeraldError(
+        'HERALD_AVRO_SCHEMA_NOT_FOUND',
+        `Failed to frame the example of ${label(declared)}: the schema is not registered under "${subject}" at ${client.url} (register: false). Register it, or allow registration.`,
+        { interaction: declared.description },
+      );
     }
     return id;
   }
@@ -120,14 +132,22 @@ export async function resolveAvroSchemaId(state: AvroPayloadState, declared: Avr
 export function avroExample(state: AvroPayloadState, payload: JsonValue, resolvedId: number | undefined, declared: AvroDeclared): { body: Buffer; payload: JsonValue } {
   const schemaId = resolvedId ?? state.options.schemaId;
   if (framingOf(state) === 'confluent' && schemaId === undefined) {
-    throw new HeraldError('HERALD_DSL_INVALID', `Failed to build the example of ${label(declared)}: its schema id is not known yet. Call verify() (which asks the registry), or pass schemaId to withAvroPayload().`, { interaction: declared.description });
+    throw new HeraldError(
+      'HERALD_DSL_INVALID',
+      `Failed to build the example of ${label(declared)}: its schema id is not known yet. Call verify() (which asks the registry), or pass schemaId to withAvroPayload().`,
+      { interaction: declared.description },
+    );
   }
   const type: avro.Type = state.loaded.type;
   let body: Buffer;
   try {
     body = encodeAvro(type, payload, { strict: true, where: `the example of ${label(declared)}`, ...(schemaId === undefined ? {} : { schemaId }) });
   } catch (error) {
-    throw new HeraldError('HERALD_AVRO_EXAMPLE_INVALID', `${(error as Error).message}\nA generator (m.uuid(), m.datetime()…) produced a value the schema does not accept; give the matcher an explicit example or change the field.`, { interaction: declared.description, cause: error });
+    throw new HeraldError(
+      'HERALD_AVRO_EXAMPLE_INVALID',
+      `${(error as Error).message}\nA generator (m.uuid(), m.datetime()…) produced a value the schema does not accept; give the matcher an explicit example or change the field.`,
+      { interaction: declared.description, cause: error },
+    );
   }
   const read = readAvroBody(type, schemaId === undefined ? body : body.subarray(5));
   return { body, payload: 'value' in read ? toContractJson(type, read.value) : payload };

@@ -85,7 +85,20 @@ describe("Herald's Avro JSON form", () => {
   });
 
   it('names every field that does not fit, with the expected form', () => {
-    const { issues } = toAvroValue(type, { ...record, i: 2 ** 31, l: 2 ** 53, kind: 'C', tags: ['a', 3], hash: 'AQID', day: '2024-02-30', price: '1.234', id: 'nope', at: 1705311000000, extra: true, s: undefined });
+    const { issues } = toAvroValue(type, {
+      ...record,
+      i: 2 ** 31,
+      l: 2 ** 53,
+      kind: 'C',
+      tags: ['a', 3],
+      hash: 'AQID',
+      day: '2024-02-30',
+      price: '1.234',
+      id: 'nope',
+      at: 1705311000000,
+      extra: true,
+      s: undefined,
+    });
     expect(issues.map((i) => i.path)).toEqual(['$.i', '$.l', '$.s', '$.hash', '$.kind', '$.tags[1]', '$.id', '$.at', '$.day', '$.price', '$.extra']);
     const byPath = Object.fromEntries(issues.map((i) => [i.path, i.message]));
     expect(byPath['$.i']).toBe('expected a 32-bit integer (int) but got 2147483648');
@@ -96,7 +109,9 @@ describe("Herald's Avro JSON form", () => {
     expect(byPath['$.at']).toContain('an ISO 8601 date-time such as "2024-01-15T09:30:00.000Z"');
     expect(byPath['$.day']).toContain('a date such as "2024-01-15"');
     expect(byPath['$.price']).toContain('decimal text such as "12.50"');
-    expect(byPath['$.extra']).toBe('the schema acme.Everything has no field "extra" (fields: i, l, f, d, b, s, raw, hash, kind, tags, counts, maybe, id, at, atMicros, wall, day, clock, clockMicros, price, fixedPrice, withDefault)');
+    expect(byPath['$.extra']).toBe(
+      'the schema acme.Everything has no field "extra" (fields: i, l, f, d, b, s, raw, hash, kind, tags, counts, maybe, id, at, atMicros, wall, day, clock, clockMicros, price, fixedPrice, withDefault)',
+    );
   });
 
   it('explains a value that fits no union branch', () => {

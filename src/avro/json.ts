@@ -138,7 +138,8 @@ class Walk {
       known.add(field.name);
       const v = value[field.name];
       if (v === undefined) {
-        if (field.defaultValue() === undefined) this.fail([...at, { key: field.name }], `missing: the field ${field.name} (${describeType(field.type)}) has no default in the schema, so a value is needed`);
+        if (field.defaultValue() === undefined)
+          this.fail([...at, { key: field.name }], `missing: the field ${field.name} (${describeType(field.type)}) has no default in the schema, so a value is needed`);
         continue;
       }
       out[field.name] = this.toAvro(field.type, v, [...at, { key: field.name }]);

@@ -53,6 +53,8 @@ export async function decodeProducedAvro(produced: unknown, interaction: Message
   return {
     produced: replace(record),
     record,
-    notes: ['The factory returned a record, not bytes: it was checked against the consumer\'s schema, but the producer\'s own Avro serialisation was not exercised. Return the bytes it sends to check that too.'],
+    notes: [
+      "The factory returned a record, not bytes: it was checked against the consumer's schema, but the producer's own Avro serialisation was not exercised. Return the bytes it sends to check that too.",
+    ],
   };
 }

@@ -48,10 +48,14 @@ export function parseAvroSchema(schema: unknown, where: string, context: { inter
     return avro.Type.forSchema(schema as avro.Schema, avscOptions());
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new HeraldError('HERALD_AVRO_SCHEMA_INVALID', `Failed to parse ${where}${context.file === undefined ? '' : ` (${context.file})`}: ${reason}. Fix the schema; it must be valid Avro schema JSON.`, {
-      ...(context.interaction === undefined ? {} : { interaction: context.interaction }),
-      cause: error,
-    });
+    throw new HeraldError(
+      'HERALD_AVRO_SCHEMA_INVALID',
+      `Failed to parse ${where}${context.file === undefined ? '' : ` (${context.file})`}: ${reason}. Fix the schema; it must be valid Avro schema JSON.`,
+      {
+        ...(context.interaction === undefined ? {} : { interaction: context.interaction }),
+        cause: error,
+      },
+    );
   }
 }
 
@@ -86,7 +90,11 @@ export function loadAvroSchema(source: AvroSchemaSource, where: string, context:
     return { schema: json, type: parseAvroSchema(json, where, { ...context, file }), file };
   }
   if (typeof source !== 'string' && (typeof source !== 'object' || source === null)) {
-    throw new HeraldError('HERALD_AVRO_SCHEMA_INVALID', `Failed to read ${where}: expected Avro schema JSON or a path to an .avsc file, got ${typeof source}.`, context.interaction === undefined ? {} : { interaction: context.interaction });
+    throw new HeraldError(
+      'HERALD_AVRO_SCHEMA_INVALID',
+      `Failed to read ${where}: expected Avro schema JSON or a path to an .avsc file, got ${typeof source}.`,
+      context.interaction === undefined ? {} : { interaction: context.interaction },
+    );
   }
   const json = JSON.parse(JSON.stringify(source)) as JsonValue;
   return { schema: json, type: parseAvroSchema(json, where, context) };

@@ -18,7 +18,20 @@ const reader = {
   fields: [
     { name: 'orderId', type: 'string' },
     { name: 'total', type: { type: 'bytes', logicalType: 'decimal', precision: 10, scale: 2 } },
-    { name: 'items', type: { type: 'array', items: { type: 'record', name: 'Item', fields: [{ name: 'sku', type: 'string' }, { name: 'qty', type: 'int' }] } } },
+    {
+      name: 'items',
+      type: {
+        type: 'array',
+        items: {
+          type: 'record',
+          name: 'Item',
+          fields: [
+            { name: 'sku', type: 'string' },
+            { name: 'qty', type: 'int' },
+          ],
+        },
+      },
+    },
   ],
 } as const;
 /** What the provider writes today: one more field. */
@@ -26,7 +39,24 @@ const writer = { ...reader, fields: [...reader.fields, { name: 'channel', type: 
 /** A provider refactoring that makes quantities strings. */
 const writerQtyString = {
   ...reader,
-  fields: [reader.fields[0], reader.fields[1], { name: 'items', type: { type: 'array', items: { type: 'record', name: 'Item', fields: [{ name: 'sku', type: 'string' }, { name: 'qty', type: 'string' }] } } }],
+  fields: [
+    reader.fields[0],
+    reader.fields[1],
+    {
+      name: 'items',
+      type: {
+        type: 'array',
+        items: {
+          type: 'record',
+          name: 'Item',
+          fields: [
+            { name: 'sku', type: 'string' },
+            { name: 'qty', type: 'string' },
+          ],
+        },
+      },
+    },
+  ],
 };
 
 const template = { orderId: m.regex(/^ord-\d+$/, 'ord-1'), total: m.regex(/^\d+\.\d{2}$/, '12.50'), items: m.eachLike({ sku: m.string('ABC-1'), qty: m.integer(1) }) };
@@ -44,7 +74,10 @@ const rawInteraction = pair.message('an OrderPlaced event').on(kafkaTopic('order
 
 const verifyWith = (interaction: MessageInteraction, factory: MessageFactory, registry?: StartedSchemaRegistry) =>
   // These cases are about the payload: factories that omit the channel are accepted (HERALD_CHANNEL_UNCHECKED otherwise).
-  verifyProvider([contractWith(interaction)], provider('avro-orders', { messages: { 'an OrderPlaced event': factory } }), { allowUncheckedChannel: true, ...(registry === undefined ? {} : { schemaRegistry: registry }) });
+  verifyProvider([contractWith(interaction)], provider('avro-orders', { messages: { 'an OrderPlaced event': factory } }), {
+    allowUncheckedChannel: true,
+    ...(registry === undefined ? {} : { schemaRegistry: registry }),
+  });
 
 describe('verifyProvider on Avro interactions', () => {
   let registry: StartedSchemaRegistry;

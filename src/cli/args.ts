@@ -65,7 +65,10 @@ export function parseOptions(command: string, argv: readonly string[], table: Op
       continue;
     }
     if (token.value === undefined || (!token.inlineValue && token.value.startsWith('-') && token.value !== '-')) {
-      throw usageError(command, `Option ${token.rawName} needs a value${token.value === undefined ? '' : ` (got the option ${token.value}; write ${token.rawName}=${token.value} if that is the value)`}.`);
+      throw usageError(
+        command,
+        `Option ${token.rawName} needs a value${token.value === undefined ? '' : ` (got the option ${token.value}; write ${token.rawName}=${token.value} if that is the value)`}.`,
+      );
     }
     const values = strings.get(token.name) ?? [];
     if (values.length > 0 && spec.multiple !== true && spec.greedy !== true) {

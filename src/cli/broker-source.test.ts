@@ -29,7 +29,9 @@ describe('parsing the broker options of herald verify', () => {
       reporter: 'console',
       quiet: false,
     });
-    expect(parseVerifyArgs(['-c', 'x', '-t', 'amqp', '--triggers', 't.ts', '--amqp-url', 'amqp://u:p@h', '--start-broker'])).toMatchObject({ broker: { transport: 'amqp', amqpUrl: 'amqp://u:p@h', startBroker: true, namespace: true } });
+    expect(parseVerifyArgs(['-c', 'x', '-t', 'amqp', '--triggers', 't.ts', '--amqp-url', 'amqp://u:p@h', '--start-broker'])).toMatchObject({
+      broker: { transport: 'amqp', amqpUrl: 'amqp://u:p@h', startBroker: true, namespace: true },
+    });
   });
 
   it.each([
@@ -73,6 +75,8 @@ describe('herald verify --transport memory', () => {
   it('exits 2 naming the remedies when Kafka or AMQP is asked for without a broker', async () => {
     const kafka = await verify([...shipping, '--transport', 'kafka', '--triggers', TRIGGERS], noBrokerEnv);
     expect(kafka.code).toBe(2);
-    expect(kafka.stderr).toBe('Error HERALD_USAGE: Failed to verify on Kafka: no broker given. Pass --brokers host:port, set HERALD_KAFKA_BROKERS, or add --start-broker to start one in Docker. Run "herald verify --help" for the usage.\n');
+    expect(kafka.stderr).toBe(
+      'Error HERALD_USAGE: Failed to verify on Kafka: no broker given. Pass --brokers host:port, set HERALD_KAFKA_BROKERS, or add --start-broker to start one in Docker. Run "herald verify --help" for the usage.\n',
+    );
   });
 });

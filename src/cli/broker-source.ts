@@ -78,9 +78,13 @@ export function parseBrokerArgs(command: string, parsed: ParsedOptions, factorie
     return undefined;
   }
   if (!isTransportName(transport)) throw usageError(command, `Unknown transport ${JSON.stringify(transport)}: use ${TRANSPORTS.join(', ')}.`);
-  if (factories !== undefined) throw usageError(command, '--factories and --transport do not go together: --factories verifies in-process, --transport on a broker through --triggers. Pass one of them.');
+  if (factories !== undefined)
+    throw usageError(command, '--factories and --transport do not go together: --factories verifies in-process, --transport on a broker through --triggers. Pass one of them.');
   if (triggers === undefined) throw usageError(command, "Missing --triggers: name the module exporting the provider's triggers (e.g. --triggers test/provider/triggers.ts).");
-  const brokers = stringOptions(parsed, 'brokers').flatMap((b) => b.split(',')).map((b) => b.trim()).filter((b) => b !== '');
+  const brokers = stringOptions(parsed, 'brokers')
+    .flatMap((b) => b.split(','))
+    .map((b) => b.trim())
+    .filter((b) => b !== '');
   const amqpUrl = stringOption(parsed, 'amqp-url');
   if (brokers.length > 0 && transport !== 'kafka') throw usageError(command, `--brokers is for --transport kafka (got --transport ${transport}).`);
   if (amqpUrl !== undefined && transport !== 'amqp') throw usageError(command, `--amqp-url is for --transport amqp (got --transport ${transport}).`);
@@ -126,7 +130,8 @@ export const DEFAULT_PROGRESS_INTERVAL_MS = 10_000;
  * Errors nobody caught that mean a provider client lost its broker (amqplib's "Heartbeat timeout"
  * 'error' event without a listener, a kafkajs connection error from a promise nobody awaited).
  */
-const LOST_CONNECTION = /Heartbeat timeout|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|Socket closed|Connection closed|Unexpected close|CONNECTION_FORCED|KafkaJSConnection|Connection (error|timeout)|Closed connection/i;
+const LOST_CONNECTION =
+  /Heartbeat timeout|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|Socket closed|Connection closed|Unexpected close|CONNECTION_FORCED|KafkaJSConnection|Connection (error|timeout)|Closed connection/i;
 
 /** Starts a broker and makes sure it is stopped however the process ends (signal, crash) until `close` takes over. */
 async function startOwned<T extends StartedLike>(start: () => Promise<T>): Promise<{ broker: T; release: () => void }> {
@@ -178,7 +183,12 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
     log(`Started ${s.image ?? 'a broker'} for this run in ${s.readyMs} ms (${where}${s.containerId === undefined ? '' : `, container ${s.containerId.slice(0, 12)}`}); it is removed afterwards.\n`);
   if (args.transport === 'kafka') {
     const adapter = loadPeer<KafkaAdapter>('herald/kafka', 'herald verify --transport kafka', () => require('herald/kafka') as unknown);
-    let brokers = args.brokers ?? nonEmpty(env['HERALD_KAFKA_BROKERS'])?.split(',').map((b) => b.trim()).filter((b) => b !== '');
+    let brokers =
+      args.brokers ??
+      nonEmpty(env['HERALD_KAFKA_BROKERS'])
+        ?.split(',')
+        .map((b) => b.trim())
+        .filter((b) => b !== '');
     if (brokers === undefined || brokers.length === 0) {
       if (!args.startBroker) throw usageError(command, 'Failed to verify on Kafka: no broker given. Pass --brokers host:port, set HERALD_KAFKA_BROKERS, or add --start-broker to start one in Docker.');
       const owned = await startOwned(() => adapter.startKafkaBroker({ external: false, labels: STARTED_BY_LABEL }));
@@ -194,7 +204,8 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
     const adapter = loadPeer<AmqpAdapter>('herald/amqp', 'herald verify --transport amqp', () => require('herald/amqp') as unknown);
     let url = args.amqpUrl ?? nonEmpty(env['HERALD_AMQP_URL']);
     if (url === undefined) {
-      if (!args.startBroker) throw usageError(command, 'Failed to verify on AMQP: no broker given. Pass --amqp-url amqp://user:pass@host:5672, set HERALD_AMQP_URL, or add --start-broker to start RabbitMQ in Docker.');
+      if (!args.startBroker)
+        throw usageError(command, 'Failed to verify on AMQP: no broker given. Pass --amqp-url amqp://user:pass@host:5672, set HERALD_AMQP_URL, or add --start-broker to start RabbitMQ in Docker.');
       const owned = await startOwned(() => adapter.startRabbitMqBroker({ external: false, labels: STARTED_BY_LABEL }));
       const broker = owned.broker;
       ({ release } = owned);

@@ -21,7 +21,12 @@ beforeAll(() => {
   root = mkdtempSync(path.join(os.tmpdir(), 'herald-compare-cli-'));
   dir = path.join(root, 'contracts');
   mkdirSync(dir);
-  const interaction = consumer('materials').expectsFrom('contractors').message('a ContractorUpdated event').on(kafkaTopic('contractors.v1')).withPayload({ stock: m.string('12') }).toInteraction();
+  const interaction = consumer('materials')
+    .expectsFrom('contractors')
+    .message('a ContractorUpdated event')
+    .on(kafkaTopic('contractors.v1'))
+    .withPayload({ stock: m.string('12') })
+    .toInteraction();
   writeFileSync(path.join(dir, 'materials-contractors.json'), serializeContract({ consumer: 'materials', provider: 'contractors', interactions: [interaction], specVersion: '4.0', metadata: {} }));
   writeFileSync(at('v1.json'), schema('string'));
   writeFileSync(at('v2.json'), schema('integer'));

@@ -91,7 +91,13 @@ export async function loadSpecFor(file: string, io: CliIO): Promise<Spec> {
  * Prints a report: machine reports own stdout unless they go to a file (then stdout gets the
  * console report), as `herald verify` does.
  */
-export async function emitReport(io: CliIO, reporter: CompareReporterName, output: string | undefined, quiet: boolean, render: (reporter: CompareReporterName, color: boolean) => string): Promise<void> {
+export async function emitReport(
+  io: CliIO,
+  reporter: CompareReporterName,
+  output: string | undefined,
+  quiet: boolean,
+  render: (reporter: CompareReporterName, color: boolean) => string,
+): Promise<void> {
   const color = shouldColor(io.stdoutIsTTY === true, io.env);
   if (output !== undefined) {
     const [file] = resolveAll([output], io);

@@ -57,13 +57,13 @@ export async function importUserModule(specifier: string, cwd: string, role: 'fa
   const file = path.resolve(cwd, specifier);
   const flag = `--${role}`;
   if (!existsSync(file)) {
-    throw new HeraldError(
-      'HERALD_FACTORIES_LOAD_FAILED',
-      `Failed to load ${role} from ${specifier}: the file ${file} does not exist. Check the ${flag} path (it is relative to ${cwd}).`,
-    );
+    throw new HeraldError('HERALD_FACTORIES_LOAD_FAILED', `Failed to load ${role} from ${specifier}: the file ${file} does not exist. Check the ${flag} path (it is relative to ${cwd}).`);
   }
   if (statSync(file).isDirectory()) {
-    throw new HeraldError('HERALD_FACTORIES_LOAD_FAILED', `Failed to load ${role} from ${specifier}: it is a directory. Pass the module file to ${flag} (e.g. ${path.join(specifier, 'factories.ts')}).`);
+    throw new HeraldError(
+      'HERALD_FACTORIES_LOAD_FAILED',
+      `Failed to load ${role} from ${specifier}: it is a directory. Pass the module file to ${flag} (e.g. ${path.join(specifier, 'factories.ts')}).`,
+    );
   }
   try {
     const url = pathToFileURL(file).href;
@@ -78,11 +78,9 @@ export async function importUserModule(specifier: string, cwd: string, role: 'fa
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new HeraldError(
-      'HERALD_FACTORIES_LOAD_FAILED',
-      `Failed to load ${role} from ${specifier}: ${reason.trim()}. Fix the module; \`npx tsx ${specifier}\` shows the full error.`,
-      { cause: error },
-    );
+    throw new HeraldError('HERALD_FACTORIES_LOAD_FAILED', `Failed to load ${role} from ${specifier}: ${reason.trim()}. Fix the module; \`npx tsx ${specifier}\` shows the full error.`, {
+      cause: error,
+    });
   }
 }
 

@@ -127,4 +127,3 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     return 2;
   }
 }
-

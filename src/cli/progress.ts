@@ -31,7 +31,8 @@ export class ProgressLines {
     const p = this.last;
     if (p === undefined) return undefined;
     const secs = (ms: number): string => `${Math.round(ms / 1000)} s`;
-    const current = p.current === undefined ? (p.done === p.total ? '; cleaning up' : '') : `; now ${JSON.stringify(p.current.description)} (${p.current.consumer}), for ${secs(now - p.current.startedAt)}`;
+    const current =
+      p.current === undefined ? (p.done === p.total ? '; cleaning up' : '') : `; now ${JSON.stringify(p.current.description)} (${p.current.consumer}), for ${secs(now - p.current.startedAt)}`;
     return `herald: ${p.done}/${p.total} interactions done (${p.passed} passed, ${p.failed} failed) in ${secs(now - this.begun)}${current}\n`;
   }
 

@@ -14,9 +14,23 @@ import { parseVerifyArgs } from './verify-command';
 
 jest.setTimeout(120_000);
 
-const reader = { type: 'record', name: 'OrderPlaced', namespace: 'com.acme', fields: [{ name: 'orderId', type: 'string' }, { name: 'qty', type: 'int' }] };
+const reader = {
+  type: 'record',
+  name: 'OrderPlaced',
+  namespace: 'com.acme',
+  fields: [
+    { name: 'orderId', type: 'string' },
+    { name: 'qty', type: 'int' },
+  ],
+};
 /** The producer renamed orderId to id: the same bytes by position, another field by name. */
-const renamed = { ...reader, fields: [{ name: 'id', type: 'string' }, { name: 'qty', type: 'int' }] };
+const renamed = {
+  ...reader,
+  fields: [
+    { name: 'id', type: 'string' },
+    { name: 'qty', type: 'int' },
+  ],
+};
 
 /** A provider publishing the bytes HERALD_FIXTURE_AVRO holds (base64), as its Avro serializer wrote them. */
 const TRIGGERS = `export default {

@@ -39,7 +39,13 @@ export interface Selection {
  * The report of a run that stopped waiting: the verdicts reached, then every other selected
  * interaction failed with HERALD_RUN_UNFINISHED (the first one is the one that was running).
  */
-export function unfinishedReport(contracts: readonly Contract[], selection: Selection, done: readonly InteractionResult[], durationMs: number, producedBy: 'factories' | 'triggers'): VerificationReport {
+export function unfinishedReport(
+  contracts: readonly Contract[],
+  selection: Selection,
+  done: readonly InteractionResult[],
+  durationMs: number,
+  producedBy: 'factories' | 'triggers',
+): VerificationReport {
   const matches = descriptionTest(selection.description);
   const finished = new Set(done.map((r) => JSON.stringify([r.consumer, r.provider, r.contractFile, r.description])));
   const results = [...done];

@@ -121,7 +121,10 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | 'help' {
   if (contracts.length === 0) throw usageError(COMMAND, 'Missing --contracts: name the contract files or directories to verify (e.g. --contracts contracts/).');
   const broker = parseBrokerArgs(COMMAND, parsed, factories);
   if (factories === undefined && broker === undefined) {
-    throw usageError(COMMAND, "Missing --factories: name the module exporting the provider's message factories (e.g. --factories test/provider/factories.ts), or verify on a broker with --transport and --triggers.");
+    throw usageError(
+      COMMAND,
+      "Missing --factories: name the module exporting the provider's message factories (e.g. --factories test/provider/factories.ts), or verify on a broker with --transport and --triggers.",
+    );
   }
   const reporter = stringOption(parsed, 'reporter') ?? 'console';
   if (!isReporterName(reporter)) throw usageError(COMMAND, `Unknown reporter ${JSON.stringify(reporter)}: use ${REPORTERS.join(', ')}.`);
@@ -133,7 +136,10 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | 'help' {
       description = compileRegex(source, 'the --description filter');
     } catch (error) {
       const reason = isHeraldError(error) && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
-      throw usageError(COMMAND, `Invalid --description regular expression ${JSON.stringify(source)}: ${reason}. Write an RE2 regular expression (no back-references or look-around), e.g. --description "^an Order".`);
+      throw usageError(
+        COMMAND,
+        `Invalid --description regular expression ${JSON.stringify(source)}: ${reason}. Write an RE2 regular expression (no back-references or look-around), e.g. --description "^an Order".`,
+      );
     }
   }
   const provider = stringOption(parsed, 'provider');
@@ -208,10 +214,7 @@ function providerToVerify(args: VerifyArgs, source: MessageSource, contracts: re
 
 /** HERALD_NOTHING_TO_VERIFY: a run that verifies nothing must not pass for one that verified everything. */
 function nothingSelected(args: VerifyArgs, contracts: readonly Contract[]): HeraldError {
-  const filters = [
-    ...(args.consumers.length === 0 ? [] : [`--consumer ${args.consumers.join(', ')}`]),
-    ...(args.description === undefined ? [] : [`--description /${args.description.source}/`]),
-  ];
+  const filters = [...(args.consumers.length === 0 ? [] : [`--consumer ${args.consumers.join(', ')}`]), ...(args.description === undefined ? [] : [`--description /${args.description.source}/`])];
   const read = contracts.map((c) => `${c.consumer} → ${c.provider} (${c.interactions.length})`).join(', ');
   return new HeraldError(
     'HERALD_NOTHING_TO_VERIFY',
@@ -264,7 +267,15 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
   try {
     // Paths stay as the user wrote them (reports name them) unless the caller runs elsewhere.
     const contracts = await loadContracts(cwd === process.cwd() ? args.contracts : args.contracts.map((p) => path.resolve(cwd, p)));
-    source = await untilDrained(openSource(args, io, cwd), guard, () => new HeraldError('HERALD_RUN_UNFINISHED', `Failed to verify: loading ${args.factories ?? args.broker?.triggers ?? 'the module'} never finished (its top-level code waits for a promise that can never settle), so no interaction was verified. Make the module's top-level code resolve.`));
+    source = await untilDrained(
+      openSource(args, io, cwd),
+      guard,
+      () =>
+        new HeraldError(
+          'HERALD_RUN_UNFINISHED',
+          `Failed to verify: loading ${args.factories ?? args.broker?.triggers ?? 'the module'} never finished (its top-level code waits for a promise that can never settle), so no interaction was verified. Make the module's top-level code resolve.`,
+        ),
+    );
     const opened = source;
     const color = shouldColor(io.stdoutIsTTY === true, io.env);
     // Machine reports own stdout unless they go to a file; then stdout gets the console report.

@@ -56,7 +56,10 @@ class Checker {
   /** Declared paths not checked because the handler never reads them. */
   readonly ignored: string[] = [];
 
-  constructor(private readonly ctx: CheckContext, private readonly examples: readonly JsonValue[]) {}
+  constructor(
+    private readonly ctx: CheckContext,
+    private readonly examples: readonly JsonValue[],
+  ) {}
 
   add(severity: Severity, code: FindingCode, req: Requirement | { part: Finding['part']; path: string }, expected: JsonValue | undefined, actual: JsonValue | undefined, message: string): void {
     const level = severity === 'warning' && this.ctx.strict === true ? 'incompatible' : severity;
@@ -103,7 +106,8 @@ class Checker {
   private types(req: Requirement, schema: Schema, specTypes: ReadonlySet<JsonType> | undefined): boolean {
     if (req.accepts === undefined) return true;
     if (specTypes === undefined) {
-      if (req.kind === 'value') this.add('warning', 'unconstrained', req, req.describe, describeSchema(schema), `${this.who} reads ${named(req)} as ${req.describe}; the spec does not say what type it is`);
+      if (req.kind === 'value')
+        this.add('warning', 'unconstrained', req, req.describe, describeSchema(schema), `${this.who} reads ${named(req)} as ${req.describe}; the spec does not say what type it is`);
       return true;
     }
     const extra = [...specTypes].filter((t) => !(req.accepts as ReadonlySet<JsonType>).has(t));
@@ -138,7 +142,14 @@ class Checker {
       return;
     }
     if (!prop.required) {
-      this.add('warning', 'optional', req, 'always present', 'optional', `${this.who} reads ${named(req)}, which the spec marks optional: the provider may leave it out (mark it required in the spec, or tolerate its absence)`);
+      this.add(
+        'warning',
+        'optional',
+        req,
+        'always present',
+        'optional',
+        `${this.who} reads ${named(req)}, which the spec marks optional: the provider may leave it out (mark it required in the spec, or tolerate its absence)`,
+      );
     }
     this.node(req, prop.schema);
   }
@@ -152,7 +163,14 @@ class Checker {
       this.add('warning', 'length', req, `at least ${min} item(s)`, `minItems ${specMin}`, `${this.who} expects at least ${min} item(s) in ${named(req)}; the spec allows ${specMin}`);
     }
     if (max !== undefined && (specMax === undefined || specMax > max)) {
-      this.add('warning', 'length', req, `at most ${max} item(s)`, specMax === undefined ? 'no maximum' : `maxItems ${specMax}`, `${this.who} expects at most ${max} item(s) in ${named(req)}; the spec allows ${specMax ?? 'any number'}`);
+      this.add(
+        'warning',
+        'length',
+        req,
+        `at most ${max} item(s)`,
+        specMax === undefined ? 'no maximum' : `maxItems ${specMax}`,
+        `${this.who} expects at most ${max} item(s) in ${named(req)}; the spec allows ${specMax ?? 'any number'}`,
+      );
     }
     const items = schemaItems(schema);
     for (const child of req.children) this.node(child, items);
@@ -175,7 +193,10 @@ class Checker {
     if (listed !== undefined) {
       const bad = listed.filter((v) => this.rejects(req, v));
       if (bad.length > 0) {
-        const shown = bad.slice(0, 5).map((v) => show(v)).join(', ');
+        const shown = bad
+          .slice(0, 5)
+          .map((v) => show(v))
+          .join(', ');
         this.add('incompatible', 'value', req, req.describe, listed as JsonValue, `the spec allows ${shown} for ${named(req)}; ${this.who} accepts only ${req.describe}`);
       }
       return;
@@ -195,7 +216,14 @@ class Checker {
       }
     }
     if (this.implied(req, schema, formats)) return;
-    this.add('warning', 'unproven', req, req.describe, describeSchema(schema), `${this.who} reads ${named(req)} as ${req.describe}; the spec only says ${describeSchema(schema)}, so it does not promise that`);
+    this.add(
+      'warning',
+      'unproven',
+      req,
+      req.describe,
+      describeSchema(schema),
+      `${this.who} reads ${named(req)} as ${req.describe}; the spec only says ${describeSchema(schema)}, so it does not promise that`,
+    );
   }
 
   /** True when the spec's pattern or format guarantees the consumer's constraint. */
@@ -248,7 +276,15 @@ export function named(req: Pick<Requirement, 'part' | 'path' | 'label'>): string
 }
 
 function isOpen(schema: Schema): boolean {
-  return schema === true || (typeof schema === 'object' && schema['properties'] === undefined && schema['allOf'] === undefined && schema['anyOf'] === undefined && schema['oneOf'] === undefined && schema['additionalProperties'] === undefined);
+  return (
+    schema === true ||
+    (typeof schema === 'object' &&
+      schema['properties'] === undefined &&
+      schema['allOf'] === undefined &&
+      schema['anyOf'] === undefined &&
+      schema['oneOf'] === undefined &&
+      schema['additionalProperties'] === undefined)
+  );
 }
 
 export interface CheckOutcome {
@@ -288,7 +324,8 @@ export function checkMessage(requirements: MessageRequirements, message: SpecMes
       checker.add('incompatible', 'missing', header, header.describe, undefined, `${ctx.consumer} reads ${named(header)}; the spec's headers have no such header`);
       continue;
     }
-    if (!prop.required) checker.add('warning', 'optional', header, 'always present', 'optional', `${ctx.consumer} reads ${named(header)}, which the spec marks optional: the provider may leave it out`);
+    if (!prop.required)
+      checker.add('warning', 'optional', header, 'always present', 'optional', `${ctx.consumer} reads ${named(header)}, which the spec marks optional: the provider may leave it out`);
     checker.node(header, prop.schema);
   }
   const key = requirements.key;

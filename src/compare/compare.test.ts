@@ -49,7 +49,14 @@ describe('compare: field checks', () => {
     const result = await compare(declare('materials', { stock: m.regex(/^[0-9]+$/, '12') }), kafkaDoc(object({ stock: { type: 'integer' } })));
     expect(result.status).toBe('incompatible');
     expect(result.findings).toEqual([
-      expect.objectContaining({ severity: 'incompatible', code: 'type', path: '$.stock', expected: 'string (regex ^[0-9]+$)', actual: 'integer', message: 'materials reads `stock` as string (regex ^[0-9]+$); the spec makes it integer' }),
+      expect.objectContaining({
+        severity: 'incompatible',
+        code: 'type',
+        path: '$.stock',
+        expected: 'string (regex ^[0-9]+$)',
+        actual: 'integer',
+        message: 'materials reads `stock` as string (regex ^[0-9]+$); the spec makes it integer',
+      }),
     ]);
     expect(result.specMessage?.describe).toBe(`ContractorUpdated (topic ${TOPIC})`);
   });
@@ -107,7 +114,9 @@ describe('compare: field checks', () => {
   it('checks the values of a spec enum against m.oneOf(), and accepts any value for m.string()', async () => {
     const doc = kafkaDoc(object({ status: { type: 'string', enum: ['ACTIVE', 'RETIRED', 'ON_LEAVE'] } }));
     const narrow = await compare(declare('m', { status: m.oneOf(['ACTIVE', 'RETIRED']) }), doc);
-    expect(narrow.findings).toEqual([expect.objectContaining({ code: 'value', path: '$.status', message: 'the spec allows "ON_LEAVE" for `status`; materials accepts only string (one of "ACTIVE", "RETIRED")' })]);
+    expect(narrow.findings).toEqual([
+      expect.objectContaining({ code: 'value', path: '$.status', message: 'the spec allows "ON_LEAVE" for `status`; materials accepts only string (one of "ACTIVE", "RETIRED")' }),
+    ]);
     expect((await compare(declare('m', { status: m.oneOf(['ACTIVE', 'RETIRED', 'ON_LEAVE']) }), doc)).findings).toEqual([]);
     expect((await compare(declare('m', { status: m.string('ACTIVE') }), doc)).findings).toEqual([]);
   });
@@ -156,7 +165,13 @@ describe('compare: field checks', () => {
     const headers = object({ 'trace-id': { type: 'string', pattern: '^[0-9a-f]{8}$' }, 'event-type': { type: 'string', const: 'ContractorUpdated' } });
     const ok = await compare(interaction, kafkaDoc(object({ id: { type: 'string' } }), { headers, bindings: { kafka: { key: { type: 'string', format: 'uuid' } } } }));
     expect(ok.findings).toEqual([]);
-    const bad = await compare(interaction, kafkaDoc(object({ id: { type: 'string' } }), { headers: object({ 'event-type': { type: 'string', enum: ['ContractorUpdated', 'ContractorDeleted'] } }), bindings: { kafka: { key: { type: 'integer' } } } }));
+    const bad = await compare(
+      interaction,
+      kafkaDoc(object({ id: { type: 'string' } }), {
+        headers: object({ 'event-type': { type: 'string', enum: ['ContractorUpdated', 'ContractorDeleted'] } }),
+        bindings: { kafka: { key: { type: 'integer' } } },
+      }),
+    );
     expect(problems(bad)).toEqual([
       ['incompatible', 'value', 'event-type'],
       ['incompatible', 'missing', 'trace-id'],
@@ -177,7 +192,10 @@ describe('compare: finding the message', () => {
   it('explains when no channel of the spec is the contract topic', async () => {
     const result = await compare(declare('m', { id: 'x' }), kafkaDoc(object({}), {}, 'other.topic'));
     expect(result.findings).toEqual([
-      expect.objectContaining({ code: 'no-message', message: `no message of the spec matches "a ContractorUpdated event" on Kafka topic ${TOPIC}: no channel of the spec is Kafka topic ${TOPIC}; its channels are updates (topic other.topic)` }),
+      expect.objectContaining({
+        code: 'no-message',
+        message: `no message of the spec matches "a ContractorUpdated event" on Kafka topic ${TOPIC}: no channel of the spec is Kafka topic ${TOPIC}; its channels are updates (topic other.topic)`,
+      }),
     ]);
   });
 
@@ -203,7 +221,12 @@ channels:
         payload: { type: object }
 `;
   const amqp = (routingKey: string, type: 'topic' | 'direct' = 'topic'): MessageInteraction =>
-    consumer('ledger').expectsFrom('billing').message(`an ${routingKey} event`).on(amqpExchange('billing', routingKey, { type })).withPayload({ id: m.integer(1) }).toInteraction();
+    consumer('ledger')
+      .expectsFrom('billing')
+      .message(`an ${routingKey} event`)
+      .on(amqpExchange('billing', routingKey, { type }))
+      .withPayload({ id: m.integer(1) })
+      .toInteraction();
 
   it('matches AMQP exchange and routing key, address or cc (AsyncAPI 2.6: subscribe = the provider sends)', async () => {
     expect((await compare(amqp('invoice.created'), billing(), {}, 'billing.yaml')).status).toBe('compatible');
@@ -221,21 +244,46 @@ channels:
     const doc = JSON.stringify({
       asyncapi: '3.0.0',
       info: { title: 'Contractors', version: '1.0.0' },
-      channels: { updates: { address: TOPIC, bindings: { kafka: { topic: TOPIC } }, messages: { Created: { name: 'ContractorCreated', payload: object({ id: { type: 'string' } }) }, Deleted: { name: 'ContractorDeleted', payload: object({ gone: { type: 'boolean' } }) } } } },
+      channels: {
+        updates: {
+          address: TOPIC,
+          bindings: { kafka: { topic: TOPIC } },
+          messages: { Created: { name: 'ContractorCreated', payload: object({ id: { type: 'string' } }) }, Deleted: { name: 'ContractorDeleted', payload: object({ gone: { type: 'boolean' } }) } },
+        },
+      },
       operations: { send: { action: 'send', channel: { $ref: '#/channels/updates' } } },
     });
     const spec = await parseSpec(doc, 'spec.json');
-    const named = compareInteraction(consumer('m').expectsFrom('contractors').message('a ContractorDeleted event').on(kafkaTopic(TOPIC)).withPayload({ gone: true }).toInteraction(), spec, { consumer: 'm', provider: 'contractors' });
+    const named = compareInteraction(consumer('m').expectsFrom('contractors').message('a ContractorDeleted event').on(kafkaTopic(TOPIC)).withPayload({ gone: true }).toInteraction(), spec, {
+      consumer: 'm',
+      provider: 'contractors',
+    });
     expect(named.specMessage?.name).toBe('ContractorDeleted');
     expect(named.notes).toEqual([]);
-    const fitted = compareInteraction(consumer('m').expectsFrom('contractors').message('an event').on(kafkaTopic(TOPIC)).withPayload({ gone: m.boolean(true) }).toInteraction(), spec, { consumer: 'm', provider: 'contractors' });
+    const fitted = compareInteraction(
+      consumer('m')
+        .expectsFrom('contractors')
+        .message('an event')
+        .on(kafkaTopic(TOPIC))
+        .withPayload({ gone: m.boolean(true) })
+        .toInteraction(),
+      spec,
+      { consumer: 'm', provider: 'contractors' },
+    );
     expect(fitted).toMatchObject({ status: 'compatible', specMessage: { name: 'ContractorDeleted' } });
     expect(fitted.notes[0]).toContain('the best fit of 2 messages on this channel');
   });
 });
 
 describe('compare: specs and reports', () => {
-  const contract = (name: string, interactions: MessageInteraction[]): Contract => ({ consumer: name, provider: 'contractors', interactions, specVersion: '4.0', metadata: {}, source: `contracts/${name}-contractors.json` });
+  const contract = (name: string, interactions: MessageInteraction[]): Contract => ({
+    consumer: name,
+    provider: 'contractors',
+    interactions,
+    specVersion: '4.0',
+    metadata: {},
+    source: `contracts/${name}-contractors.json`,
+  });
 
   it('summarises per interaction; pending interactions are reported but do not fail', async () => {
     const spec = await parseSpec(kafkaDoc(object({ stock: { type: 'integer' } })), 'spec.json');
@@ -255,12 +303,27 @@ describe('compare: specs and reports', () => {
   });
 
   it('compares against a plain JSON Schema file', async () => {
-    const schema = JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', title: 'ContractorUpdated', ...object({ stock: { $ref: '#/definitions/Stock' } }), definitions: { Stock: { type: 'integer' } } });
+    const schema = JSON.stringify({
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      title: 'ContractorUpdated',
+      ...object({ stock: { $ref: '#/definitions/Stock' } }),
+      definitions: { Stock: { type: 'integer' } },
+    });
     const result = await compare(declare('m', { stock: m.string('1') }), schema, {}, 'contractor.schema.json');
     expect(problems(result)).toEqual([['incompatible', 'type', '$.stock']]);
   });
 
-  const avsc = (stock: string): string => JSON.stringify({ type: 'record', name: 'ContractorUpdated', namespace: 'com.example', fields: [{ name: 'available', type: 'boolean' }, { name: 'stock', type: stock }, { name: 'note', type: ['null', 'string'], default: null }] });
+  const avsc = (stock: string): string =>
+    JSON.stringify({
+      type: 'record',
+      name: 'ContractorUpdated',
+      namespace: 'com.example',
+      fields: [
+        { name: 'available', type: 'boolean' },
+        { name: 'stock', type: stock },
+        { name: 'note', type: ['null', 'string'], default: null },
+      ],
+    });
 
   it('compares a JSON contract with the JSON form of an Avro schema', async () => {
     const result = await compare(declare('m', { stock: m.string('1'), note: m.string('x') }), avsc('int'), {}, 'contractor.avsc');

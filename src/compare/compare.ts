@@ -85,7 +85,10 @@ export function chooseProvider(contracts: readonly Contract[], provider: string 
   const norm = (x: string): string => x.toLowerCase().replace(/[^a-z0-9]/g, '');
   const titled = names.filter((n) => specTitles.some((t) => norm(t) === norm(n)));
   if (titled.length === 1 && titled[0] !== undefined) return titled[0];
-  throw new HeraldError('HERALD_UNKNOWN_PROVIDER', `Failed to ${what}: the contracts name ${names.length} providers (${names.join(', ')}) and the spec's title names none of them. Pass --provider <name>.`);
+  throw new HeraldError(
+    'HERALD_UNKNOWN_PROVIDER',
+    `Failed to ${what}: the contracts name ${names.length} providers (${names.join(', ')}) and the spec's title names none of them. Pass --provider <name>.`,
+  );
 }
 
 const family = (contentType: string | undefined): string | undefined =>
@@ -164,7 +167,9 @@ export function compareInteraction(interaction: MessageInteraction, spec: Spec, 
         outcome = candidate;
       }
     }
-    notes.push(`compared with ${describeSpecMessage(chosen)}, the best fit of ${selection.candidates.length} messages on this channel (${selection.candidates.map((m) => m.name ?? m.id).join(', ')}); name the message in the description to choose it`);
+    notes.push(
+      `compared with ${describeSpecMessage(chosen)}, the best fit of ${selection.candidates.length} messages on this channel (${selection.candidates.map((m) => m.name ?? m.id).join(', ')}); name the message in the description to choose it`,
+    );
   }
   if (outcome.ignored.length > 0) notes.push(`not compared, because the ${context.consumer} handler never reads them: ${outcome.ignored.join(', ')}`);
   const incompatible = incompatibleCount(outcome) > 0;

@@ -103,7 +103,11 @@ describe('diff: classifying spec changes against consumer contracts', () => {
     const deleted = { name: 'ContractorDeleted', payload: { type: 'object' } };
     const before = await parseSpec(doc({ ContractorUpdated: updated, ContractorDeleted: deleted }), 'v1.json');
     const after = await parseSpec(doc({ ContractorDeleted: deleted }), 'v2.json');
-    const reader = consumer('materials').expectsFrom('contractors').message('a ContractorUpdated event').withPayload({ stock: m.string('1') }).toInteraction();
+    const reader = consumer('materials')
+      .expectsFrom('contractors')
+      .message('a ContractorUpdated event')
+      .withPayload({ stock: m.string('1') })
+      .toInteraction();
     const report = diffSpecs(before, after, [{ consumer: 'materials', provider: 'contractors', interactions: [reader], specVersion: '4.0', metadata: {} }]);
     expect(rows(report)[0]).toEqual(['breaking', 'message-removed', '$', ['materials']]);
     expect(report.changes[0]?.affected[0]?.reason).toBe(`materials reads ContractorUpdated, which the new spec no longer has; it now matches only ContractorDeleted (topic contractors.v1)`);

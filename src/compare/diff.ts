@@ -17,18 +17,7 @@ import type { JsonValue } from '../contract/json';
 import type { Contract, MessageInteraction } from '../contract/model';
 import { pathOf, type Segment } from '../matchers/compile';
 import { describeSpecMessage, type Spec, type SpecMessage } from '../spec/model';
-import {
-  describeSchema,
-  schemaBound,
-  schemaItems,
-  schemaMapValues,
-  schemaProperty,
-  schemaStrings,
-  schemaTypes,
-  schemaValues,
-  type JsonType,
-  type Schema,
-} from '../spec/schema';
+import { describeSchema, schemaBound, schemaItems, schemaMapValues, schemaProperty, schemaStrings, schemaTypes, schemaValues, type JsonType, type Schema } from '../spec/schema';
 import { chooseProvider, compareInteraction, specSummary, type CompareResult, type ComparisonReport } from './compare';
 import type { Finding } from './findings';
 import { flatten, labelOf, messageRequirements } from './requirements';
@@ -152,7 +141,10 @@ function declaredKeys(schema: Schema | undefined, depth = 0): string[] {
 class SchemaDiff {
   readonly changes: RawChange[] = [];
 
-  constructor(private readonly part: Part, private readonly render: (segments: readonly Segment[]) => string) {}
+  constructor(
+    private readonly part: Part,
+    private readonly render: (segments: readonly Segment[]) => string,
+  ) {}
 
   private add(segments: readonly Segment[], kind: ChangeKind, before: JsonValue | undefined, after: JsonValue | undefined, description: string, safeByNature: boolean): void {
     this.changes.push({ part: this.part, path: this.render(segments), kind, before, after, description, safeByNature });
@@ -237,7 +229,15 @@ class SchemaDiff {
       const cb = schemaStrings(b, keyword);
       const gone = ca.filter((x) => !cb.includes(x));
       const fresh = cb.filter((x) => !ca.includes(x));
-      if (gone.length > 0 && fresh.length > 0) this.add(segments, 'constraint-changed', `${keyword} ${gone.join(', ')}`, `${keyword} ${fresh.join(', ')}`, `${name}'s ${keyword} changed from ${gone.join(', ')} to ${fresh.join(', ')}`, false);
+      if (gone.length > 0 && fresh.length > 0)
+        this.add(
+          segments,
+          'constraint-changed',
+          `${keyword} ${gone.join(', ')}`,
+          `${keyword} ${fresh.join(', ')}`,
+          `${name}'s ${keyword} changed from ${gone.join(', ')} to ${fresh.join(', ')}`,
+          false,
+        );
       else if (gone.length > 0) this.add(segments, 'constraint-removed', `${keyword} ${gone.join(', ')}`, undefined, `${name} lost its ${keyword} ${gone.join(', ')}`, false);
       else if (fresh.length > 0) this.add(segments, 'constraint-added', undefined, `${keyword} ${fresh.join(', ')}`, `${name} gained the ${keyword} ${fresh.join(', ')}`, true);
     }
@@ -250,8 +250,10 @@ class SchemaDiff {
     const maxB = schemaBound(b, 'maxItems');
     if (minB < minA) this.add(segments, 'bounds-widened', `minItems ${minA}`, `minItems ${minB}`, `${name} may now hold fewer items (minItems ${minA} → ${minB})`, false);
     else if (minB > minA) this.add(segments, 'bounds-narrowed', `minItems ${minA}`, `minItems ${minB}`, `${name} now holds at least ${minB} item(s)`, true);
-    if (maxA !== undefined && (maxB === undefined || maxB > maxA)) this.add(segments, 'bounds-widened', `maxItems ${maxA}`, maxB === undefined ? 'no maximum' : `maxItems ${maxB}`, `${name} may now hold more items (maxItems ${maxA} → ${maxB ?? 'none'})`, false);
-    else if (maxB !== undefined && (maxA === undefined || maxB < maxA)) this.add(segments, 'bounds-narrowed', maxA === undefined ? 'no maximum' : `maxItems ${maxA}`, `maxItems ${maxB}`, `${name} now holds at most ${maxB} item(s)`, true);
+    if (maxA !== undefined && (maxB === undefined || maxB > maxA))
+      this.add(segments, 'bounds-widened', `maxItems ${maxA}`, maxB === undefined ? 'no maximum' : `maxItems ${maxB}`, `${name} may now hold more items (maxItems ${maxA} → ${maxB ?? 'none'})`, false);
+    else if (maxB !== undefined && (maxA === undefined || maxB < maxA))
+      this.add(segments, 'bounds-narrowed', maxA === undefined ? 'no maximum' : `maxItems ${maxA}`, `maxItems ${maxB}`, `${name} now holds at most ${maxB} item(s)`, true);
   }
 }
 
@@ -296,7 +298,15 @@ function structuralChanges(a: SpecMessage, b: SpecMessage): RawChange[] {
   key.walk(a.key, b.key, []);
   const changes = [...body.changes, ...headers.changes.filter((c) => c.path !== '$'), ...key.changes];
   if ((a.contentType ?? '') !== (b.contentType ?? '') && a.contentType !== undefined && b.contentType !== undefined) {
-    changes.push({ part: 'message', path: '$', kind: 'content-type-changed', before: a.contentType, after: b.contentType, description: `the content type changed from ${a.contentType} to ${b.contentType}`, safeByNature: false });
+    changes.push({
+      part: 'message',
+      path: '$',
+      kind: 'content-type-changed',
+      before: a.contentType,
+      after: b.contentType,
+      description: `the content type changed from ${a.contentType} to ${b.contentType}`,
+      safeByNature: false,
+    });
   }
   return changes;
 }
@@ -364,8 +374,13 @@ export function diffSpecs(before: Spec, after: Spec, contracts: readonly Contrac
       const problems = newProblems(c, raw.part, raw.path);
       for (const p of problems) attributed.add(`${c.contract.consumer}\u0000${c.interaction.description}\u0000${findingId(p)}`);
       const first = problems[0];
-      const reason = first?.message ?? (reading && (raw.kind === 'made-optional' || raw.kind === 'made-nullable') ? `${c.contract.consumer} reads ${raw.path === '$' ? 'the message' : `\`${labelOf(raw.path)}\``}, which the provider may now ${raw.kind === 'made-optional' ? 'leave out' : 'send as null'}` : undefined);
-      if (reason !== undefined) affected.push({ consumer: c.contract.consumer, interaction: c.interaction.description, ...(c.before.contractFile === undefined ? {} : { contractFile: c.before.contractFile }), reason });
+      const reason =
+        first?.message ??
+        (reading && (raw.kind === 'made-optional' || raw.kind === 'made-nullable')
+          ? `${c.contract.consumer} reads ${raw.path === '$' ? 'the message' : `\`${labelOf(raw.path)}\``}, which the provider may now ${raw.kind === 'made-optional' ? 'leave out' : 'send as null'}`
+          : undefined);
+      if (reason !== undefined)
+        affected.push({ consumer: c.contract.consumer, interaction: c.interaction.description, ...(c.before.contractFile === undefined ? {} : { contractFile: c.before.contractFile }), reason });
     }
     if (affected.length > 0) {
       const names = [...new Set(affected.map((a) => a.consumer))];
@@ -379,17 +394,36 @@ export function diffSpecs(before: Spec, after: Spec, contracts: readonly Contrac
   const { pairs, removed, added } = pairMessages(before.messages, after.messages);
   for (const m of removed) {
     const onMessage = checked.filter((c) => matched(c, 'before', m));
-    const change = classify({ part: 'message', path: '$', kind: 'message-removed', before: describeSpecMessage(m), after: undefined, description: `the message ${describeSpecMessage(m)} was removed`, safeByNature: false }, m, onMessage);
+    const change = classify(
+      { part: 'message', path: '$', kind: 'message-removed', before: describeSpecMessage(m), after: undefined, description: `the message ${describeSpecMessage(m)} was removed`, safeByNature: false },
+      m,
+      onMessage,
+    );
     // Whoever read the removed message is affected, even if another message now happens to fit.
     const affected = onMessage.map((c): AffectedInteraction => {
       const problem = newProblems(c, 'message', '$')[0]?.message;
       const instead = c.after.specMessage === undefined ? '' : `; it now matches only ${c.after.specMessage.describe}`;
-      return { consumer: c.contract.consumer, interaction: c.interaction.description, ...(c.before.contractFile === undefined ? {} : { contractFile: c.before.contractFile }), reason: problem ?? `${c.contract.consumer} reads ${m.name ?? m.id}, which the new spec no longer has${instead}` };
+      return {
+        consumer: c.contract.consumer,
+        interaction: c.interaction.description,
+        ...(c.before.contractFile === undefined ? {} : { contractFile: c.before.contractFile }),
+        reason: problem ?? `${c.contract.consumer} reads ${m.name ?? m.id}, which the new spec no longer has${instead}`,
+      };
     });
-    changes.push(affected.length === 0 ? change : { ...change, classification: 'breaking', reason: `it breaks ${[...new Set(affected.map((a) => a.consumer))].join(', ')}: ${affected[0]?.reason ?? ''}`, affected });
+    changes.push(
+      affected.length === 0
+        ? change
+        : { ...change, classification: 'breaking', reason: `it breaks ${[...new Set(affected.map((a) => a.consumer))].join(', ')}: ${affected[0]?.reason ?? ''}`, affected },
+    );
   }
   for (const m of added) {
-    changes.push(classify({ part: 'message', path: '$', kind: 'message-added', before: undefined, after: describeSpecMessage(m), description: `the message ${describeSpecMessage(m)} was added`, safeByNature: true }, m, []));
+    changes.push(
+      classify(
+        { part: 'message', path: '$', kind: 'message-added', before: undefined, after: describeSpecMessage(m), description: `the message ${describeSpecMessage(m)} was added`, safeByNature: true },
+        m,
+        [],
+      ),
+    );
   }
   for (const [a, b] of pairs) {
     const onMessage = checked.filter((c) => matched(c, 'before', a));
@@ -409,7 +443,9 @@ export function diffSpecs(before: Spec, after: Spec, contracts: readonly Contrac
         description: f.message,
         classification: 'breaking',
         reason: `it breaks ${c.contract.consumer}: ${f.message}`,
-        affected: [{ consumer: c.contract.consumer, interaction: c.interaction.description, ...(c.before.contractFile === undefined ? {} : { contractFile: c.before.contractFile }), reason: f.message }],
+        affected: [
+          { consumer: c.contract.consumer, interaction: c.interaction.description, ...(c.before.contractFile === undefined ? {} : { contractFile: c.before.contractFile }), reason: f.message },
+        ],
       });
     }
   }

@@ -33,7 +33,11 @@ export function describeChannel(channel: Channel | undefined): string {
 function describeSpecChannel(c: SpecChannel): string {
   if (c.kafkaTopic !== undefined) return `${c.id} (topic ${c.kafkaTopic})`;
   if (c.amqp !== undefined) {
-    const parts = [c.amqp.exchange === undefined ? undefined : `exchange ${c.amqp.exchange}${c.amqp.exchangeType === undefined ? '' : ` (${c.amqp.exchangeType})`}`, c.amqp.queue === undefined ? undefined : `queue ${c.amqp.queue}`, c.amqp.routingKeys.length === 0 ? undefined : `routing key ${c.amqp.routingKeys.join(' | ')}`].filter((p) => p !== undefined);
+    const parts = [
+      c.amqp.exchange === undefined ? undefined : `exchange ${c.amqp.exchange}${c.amqp.exchangeType === undefined ? '' : ` (${c.amqp.exchangeType})`}`,
+      c.amqp.queue === undefined ? undefined : `queue ${c.amqp.queue}`,
+      c.amqp.routingKeys.length === 0 ? undefined : `routing key ${c.amqp.routingKeys.join(' | ')}`,
+    ].filter((p) => p !== undefined);
     return `${c.id} (${parts.join(', ') || `address ${c.address ?? c.id}`})`;
   }
   return `${c.id}${c.address === undefined || c.address === c.id ? '' : ` (address ${c.address})`}`;

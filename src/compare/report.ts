@@ -92,7 +92,18 @@ export function comparisonAsVerification(report: ComparisonReport): Verification
   }));
   const s = report.summary;
   return {
-    summary: { total: s.total, passed: s.compatible, failed: s.incompatible - results.filter((r) => r.status === 'pending').length, pending: results.filter((r) => r.status === 'pending').length, noFactory: 0, stateFailed: 0, unusedFactories: [], durationMs: 0, ok: s.ok, producedBy: 'factories' },
+    summary: {
+      total: s.total,
+      passed: s.compatible,
+      failed: s.incompatible - results.filter((r) => r.status === 'pending').length,
+      pending: results.filter((r) => r.status === 'pending').length,
+      noFactory: 0,
+      stateFailed: 0,
+      unusedFactories: [],
+      durationMs: 0,
+      ok: s.ok,
+      producedBy: 'factories',
+    },
     results,
   };
 }
@@ -117,7 +128,9 @@ function changeLines(c: SpecChange, options: RenderOptions): string[] {
   const lines = [`  ${mark} ${printable(c.message)} ${p.bold(printable(where))}: ${printable(c.description)} ${p.dim(`[${c.kind}]`)}`];
   if (c.affected.length > 0) {
     for (const a of c.affected) {
-      lines.push(`      ${p.red('breaks')} ${printable(a.consumer)} ${JSON.stringify(a.interaction)}${a.contractFile === undefined ? '' : p.dim(` (${printable(a.contractFile)})`)}: ${printable(a.reason)}`);
+      lines.push(
+        `      ${p.red('breaks')} ${printable(a.consumer)} ${JSON.stringify(a.interaction)}${a.contractFile === undefined ? '' : p.dim(` (${printable(a.contractFile)})`)}: ${printable(a.reason)}`,
+      );
     }
   } else {
     lines.push(`      ${p.dim(printable(c.reason))}`);

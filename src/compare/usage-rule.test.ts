@@ -27,7 +27,11 @@ describe('the usage rule in compare and diff (scenario 1)', () => {
   it('diff names only materials as affected by the stock change; --all-fields names odd-jobs too', async () => {
     const contracts = await loadContracts(files);
     const [v1, v2] = [await spec(1), await spec(2)];
-    const affected = (report: ReturnType<typeof diffSpecs>) => report.changes.filter((c) => c.path === '$.stock' && c.classification === 'breaking').flatMap((c) => c.affected.map((a) => a.consumer)).sort();
+    const affected = (report: ReturnType<typeof diffSpecs>) =>
+      report.changes
+        .filter((c) => c.path === '$.stock' && c.classification === 'breaking')
+        .flatMap((c) => c.affected.map((a) => a.consumer))
+        .sort();
     expect(affected(diffSpecs(v1, v2, contracts, { provider: 'contractors' }))).toEqual(['materials']);
     expect(affected(diffSpecs(v1, v2, contracts, { provider: 'contractors', checkAllDeclaredFields: true }))).toEqual(['materials', 'odd-jobs']);
   });

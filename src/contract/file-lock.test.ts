@@ -76,10 +76,12 @@ describe('many processes writing one pair, some killed', () => {
     });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const done = new Promise<number | null>((resolve) => child.on('exit', (code) => {
-      if (code !== 0 && code !== null) process.stderr.write(stderr);
-      resolve(code);
-    }));
+    const done = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => {
+        if (code !== 0 && code !== null) process.stderr.write(stderr);
+        resolve(code);
+      }),
+    );
     return { child, oks, done };
   };
 

@@ -206,7 +206,10 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, timeou
       await removeIfStale(lockFile);
     } catch (error) {
       if (error instanceof HeraldError) throw error;
-      throw new HeraldError('HERALD_CONTRACT_WRITE_FAILED', `Failed to lock ${file}: ${(error as Error).message}. Check that the contracts directory is writable.`, { contractFile: file, cause: error });
+      throw new HeraldError('HERALD_CONTRACT_WRITE_FAILED', `Failed to lock ${file}: ${(error as Error).message}. Check that the contracts directory is writable.`, {
+        contractFile: file,
+        cause: error,
+      });
     }
     await sleep(delay + Math.random() * delay);
     delay = Math.min(delay * 2, 50);
@@ -234,6 +237,9 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
     await fs.rename(temp, file);
   } catch (error) {
     await fs.rm(temp, { force: true });
-    throw new HeraldError('HERALD_CONTRACT_WRITE_FAILED', `Failed to write ${file}: ${(error as Error).message}. Check that the contracts directory is writable.`, { contractFile: file, cause: error });
+    throw new HeraldError('HERALD_CONTRACT_WRITE_FAILED', `Failed to write ${file}: ${(error as Error).message}. Check that the contracts directory is writable.`, {
+      contractFile: file,
+      cause: error,
+    });
   }
 }

@@ -45,8 +45,7 @@ export function decodeContractBytes(bytes: Uint8Array, file: string): string {
     const around = Array.from(bytes.subarray(bad, Math.min(bad + 4, bytes.length)), (b) => b.toString(16).padStart(2, '0')).join(' ');
     throw new HeraldError(
       'HERALD_CONTRACT_ENCODING',
-      `Failed to read contract file ${file}: it is not UTF-8, byte offset ${bad} (bytes ${around}) starts no valid character. ` +
-        'Save the file as UTF-8, or regenerate it from the consumer tests.',
+      `Failed to read contract file ${file}: it is not UTF-8, byte offset ${bad} (bytes ${around}) starts no valid character. ` + 'Save the file as UTF-8, or regenerate it from the consumer tests.',
       { contractFile: file },
     );
   }

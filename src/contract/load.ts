@@ -83,8 +83,7 @@ export function findContractFilesSync(paths: readonly string[]): string[] {
     if (found.length === 0) {
       throw new HeraldError(
         'HERALD_CONTRACT_UNREADABLE',
-        `Failed to load contracts from ${path}: the directory contains no *.json files. ` +
-          'Check the path, or run the consumer tests that write the contracts first.',
+        `Failed to load contracts from ${path}: the directory contains no *.json files. ` + 'Check the path, or run the consumer tests that write the contracts first.',
         { contractFile: path },
       );
     }
@@ -149,9 +148,5 @@ function unreadable(path: string, error: unknown): HeraldError {
           : error instanceof Error
             ? error.message
             : String(error);
-  return new HeraldError(
-    'HERALD_CONTRACT_UNREADABLE',
-    `Failed to read contract ${path}: ${reason}. Check the path and its permissions.`,
-    { contractFile: path, cause: error },
-  );
+  return new HeraldError('HERALD_CONTRACT_UNREADABLE', `Failed to read contract ${path}: ${reason}. Check the path and its permissions.`, { contractFile: path, cause: error });
 }

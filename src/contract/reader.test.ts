@@ -175,7 +175,9 @@ describe('bodies: absent, null and the empty string are three things', () => {
     ['an empty string body', ''],
   ])('writes %s so that it reads back as written', (_name, content) => {
     const [first] = parseContract(v4([message()]), 'f.json').interactions;
-    const written = JSON.parse(serializeContract({ consumer: 'c', provider: 'p', specVersion: '4.0', metadata: {}, interactions: [{ ...first!, contents: { ...first!.contents, content } }] })) as { interactions: { contents: JsonObject }[] };
+    const written = JSON.parse(serializeContract({ consumer: 'c', provider: 'p', specVersion: '4.0', metadata: {}, interactions: [{ ...first!, contents: { ...first!.contents, content } }] })) as {
+      interactions: { contents: JsonObject }[];
+    };
     expect(Object.hasOwn(written.interactions[0]!.contents, 'content')).toBe(content !== undefined);
     expect(parseContract(written as unknown as JsonValue, 'f.json').interactions[0]?.contents.content).toBe(content);
   });
@@ -267,11 +269,26 @@ describe('invalid files', () => {
     ['a missing description', v4([{ type: 'Asynchronous/Messages' }]), '/interactions/0/description', 'is required'],
     ['an unknown rule category', v4([message({ matchingRules: { header: {} } })]), '/interactions/0/matchingRules/header', 'is not allowed here'],
     ['a body path without $', v4([message({ matchingRules: { body: { orderId: { match: 'type' } } } })]), '/interactions/0/matchingRules/body/orderId', 'is not a JSON path'],
-    ['a rule with no matcher kind and nothing to infer it from', v4([message({ matchingRules: { body: { '$.a': { ignoreCase: true } } } })]), '/interactions/0/matchingRules/body/$.a/match', 'is required'],
+    [
+      'a rule with no matcher kind and nothing to infer it from',
+      v4([message({ matchingRules: { body: { '$.a': { ignoreCase: true } } } })]),
+      '/interactions/0/matchingRules/body/$.a/match',
+      'is required',
+    ],
     ['a V2 min that is not a number', v4([message({ matchingRules: { body: { '$.a': { min: '1' } } } })]), '/interactions/0/matchingRules/body/$.a/match', 'is required'],
     ['a V2 regex that is not a string', v4([message({ matchingRules: { body: { '$.a': { regex: 1 } } } })]), '/interactions/0/matchingRules/body/$.a/regex', 'must be string'],
-    ['encoded: true with contents that are not a string', v4([message({ contents: { content: { a: 1 }, contentType: 'application/json', encoded: true } })]), '/interactions/0/contents/content', 'must be string'],
-    ['a regex matcher without regex', v4([message({ matchingRules: { body: { '$.a': { matchers: [{ match: 'regex' }] } } } })]), '/interactions/0/matchingRules/body/$.a/matchers/0/regex', 'is required'],
+    [
+      'encoded: true with contents that are not a string',
+      v4([message({ contents: { content: { a: 1 }, contentType: 'application/json', encoded: true } })]),
+      '/interactions/0/contents/content',
+      'must be string',
+    ],
+    [
+      'a regex matcher without regex',
+      v4([message({ matchingRules: { body: { '$.a': { matchers: [{ match: 'regex' }] } } } })]),
+      '/interactions/0/matchingRules/body/$.a/matchers/0/regex',
+      'is required',
+    ],
     ['a bad combine', v4([message({ matchingRules: { body: { '$.a': { combine: 'XOR', matchers: [] } } } })]), '/interactions/0/matchingRules/body/$.a/combine', 'must be "AND" or "OR"'],
     ['a generator without type', v4([message({ generators: { body: { '$.a': { min: 1 } } } })]), '/interactions/0/generators/body/$.a/type', 'is required'],
     ['encoded contents that are not a string', v4([message({ contents: { content: {}, encoded: 'base64' } })]), '/interactions/0/contents/content', 'must be string'],
@@ -283,7 +300,12 @@ describe('invalid files', () => {
     ['V4 interactions in a V3 file', { ...v3([]), interactions: [message()] }, '/interactions/0/type', 'set metadata.pactSpecification.version to "4.0"'],
     ['providerState and providerStates together', v3([{ description: 'x', providerState: 'a', providerStates: [{ name: 'a' }] }]), '/messages/0/providerState', 'keep "providerStates"'],
     ['conflicting metaData and metadata', v3([{ description: 'x', metaData: { a: '1' }, metadata: { a: '2' } }]), '/messages/0/metaData', 'conflicts with "metadata"'],
-    ['a rule path repeated through an alias', v4([message({ matchingRules: { body: { '$.a': { match: 'type' } }, content: { '$.a': { match: 'type' } } } })]), '/interactions/0/matchingRules/content/$.a', 'repeats /interactions/0/matchingRules/body/$.a'],
+    [
+      'a rule path repeated through an alias',
+      v4([message({ matchingRules: { body: { '$.a': { match: 'type' } }, content: { '$.a': { match: 'type' } } } })]),
+      '/interactions/0/matchingRules/content/$.a',
+      'repeats /interactions/0/matchingRules/body/$.a',
+    ],
     ['a metadata rule on $ itself', v4([message({ matchingRules: { metadata: { $: { match: 'type' } } } })]), '/interactions/0/matchingRules/metadata/$', 'is not a metadata key'],
   ])('refuses %s with a pointer', (_name, json, pointer, text) => {
     const error = thrown(() => parseContract(json, 'pacts/f.json'));
@@ -343,7 +365,11 @@ describe('regexes in matchers', () => {
 
   it.each<[string, JsonObject, string]>([
     ['a V2 flat regex rule', { matchingRules: { metadata: { key: { match: 'regex', regex: '(' } } } }, '/interactions/0/matchingRules/metadata/key/regex'],
-    ['a regex nested in an eachKey rule', { matchingRules: { body: { '$.m': { matchers: [{ match: 'eachKey', rules: [{ match: 'regex', regex: '[' }] }] } } } }, '/interactions/0/matchingRules/body/$.m/matchers/0/rules/0/regex'],
+    [
+      'a regex nested in an eachKey rule',
+      { matchingRules: { body: { '$.m': { matchers: [{ match: 'eachKey', rules: [{ match: 'regex', regex: '[' }] }] } } } },
+      '/interactions/0/matchingRules/body/$.m/matchers/0/rules/0/regex',
+    ],
     ['a Regex generator', { generators: { body: { '$.a': { type: 'Regex', regex: '(' } } } }, '/interactions/0/generators/body/$.a/regex'],
     ['a V2 regex rule without "match"', { matchingRules: { body: { '$.a': { regex: '(' } } } }, '/interactions/0/matchingRules/body/$.a/regex'],
   ])('refuses %s', (_name, extra, pointer) => {

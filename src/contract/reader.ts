@@ -123,8 +123,7 @@ function specificationOf(json: JsonObject, file: string, notes: string[]): { maj
         : 'Upgrade Herald if a newer release reads it, or regenerate the file as a V4 pact';
   throw new HeraldError(
     'HERALD_CONTRACT_UNSUPPORTED_VERSION',
-    `Failed to read contract ${file}: it declares Pact specification version ${found} (at ${declared.pointer}), ` +
-      `but Herald reads versions 3.x (message pacts) and 4.x. ${remedy}.`,
+    `Failed to read contract ${file}: it declares Pact specification version ${found} (at ${declared.pointer}), ` + `but Herald reads versions 3.x (message pacts) and 4.x. ${remedy}.`,
     { contractFile: file, pointer: declared.pointer },
   );
 }
@@ -173,7 +172,11 @@ class Reader {
         this.fail(`/interactions/${index}/type`, 'belongs to a Pact V4 interaction, but the file declares a 3.x version: set metadata.pactSpecification.version to "4.0"');
       }
     });
-    this.noteSkipped('HTTP', http.map((item) => (isJsonObject(item) ? item['description'] : undefined)), 'Herald verifies message interactions only');
+    this.noteSkipped(
+      'HTTP',
+      http.map((item) => (isJsonObject(item) ? item['description'] : undefined)),
+      'Herald verifies message interactions only',
+    );
     return (raw.messages ?? []).map((message, index) => ({ interaction: this.v3Message(message, `/messages/${index}`), pointer: `/messages/${index}` }));
   }
 

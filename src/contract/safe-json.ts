@@ -52,8 +52,7 @@ export function parseJsonText(text: string, file: string): JsonValue {
       // V8's parser is iterative today; keep a coded error should an engine overflow anyway.
       throw new HeraldError(
         'HERALD_PAYLOAD_TOO_DEEP',
-        `Failed to parse contract file ${file}: it is nested too deeply for the JSON parser (${error.message}). ` +
-          `Flatten the payload; Herald accepts up to ${MAX_JSON_DEPTH} levels of nesting.`,
+        `Failed to parse contract file ${file}: it is nested too deeply for the JSON parser (${error.message}). ` + `Flatten the payload; Herald accepts up to ${MAX_JSON_DEPTH} levels of nesting.`,
         { contractFile: file, cause: error },
       );
     }
@@ -62,8 +61,7 @@ export function parseJsonText(text: string, file: string): JsonValue {
     const reason = found?.reason ?? (error instanceof Error ? error.message : String(error));
     throw new HeraldError(
       'HERALD_CONTRACT_JSON',
-      `Failed to parse contract file ${file}:${line}:${column}: invalid JSON, ${reason}. ` +
-        `Fix the JSON at line ${line}, column ${column}, or regenerate the file from the consumer tests.`,
+      `Failed to parse contract file ${file}:${line}:${column}: invalid JSON, ${reason}. ` + `Fix the JSON at line ${line}, column ${column}, or regenerate the file from the consumer tests.`,
       { contractFile: file, cause: error },
     );
   }
@@ -184,8 +182,7 @@ function tooDeep(node: object, stack: readonly Frame[], walk: Walk): HeraldError
     const pointer = pointerOf(repeat < 0 ? stack : stack.slice(0, repeat), walk.where);
     return new HeraldError(
       'HERALD_NOT_JSON',
-      `Failed to accept ${subject(walk, pointer)}: the value at ${at(pointer)} contains itself (circular reference), ` +
-        'which JSON cannot represent. Remove the circular reference.',
+      `Failed to accept ${subject(walk, pointer)}: the value at ${at(pointer)} contains itself (circular reference), ` + 'which JSON cannot represent. Remove the circular reference.',
       context(walk, pointer),
     );
   }
@@ -202,8 +199,7 @@ function notJson(what: string, hint: string, stack: readonly Frame[], walk: Walk
   const pointer = pointerOf(stack, walk.where);
   return new HeraldError(
     'HERALD_NOT_JSON',
-    `Failed to accept ${subject(walk, pointer)}: the value at ${at(pointer)} is ${what}. ` +
-      `Use only strings, finite numbers, booleans, null, arrays and plain objects: ${hint}.`,
+    `Failed to accept ${subject(walk, pointer)}: the value at ${at(pointer)} is ${what}. ` + `Use only strings, finite numbers, booleans, null, arrays and plain objects: ${hint}.`,
     context(walk, pointer),
   );
 }

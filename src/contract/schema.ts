@@ -333,7 +333,8 @@ function requiredHint(missing: string, parent: string, major: 3 | 4): string {
   if (parent === '' && missing === 'interactions' && major === 4) {
     return ' (Pact V4 files list messages in "interactions"; a file with "messages" is V3: set metadata.pactSpecification.version to "3.0.0")';
   }
-  if (missing === 'match') return ' (each matcher names its kind, e.g. {"match": "type"}, or is a V2 matcher with "regex", "min", "max", "timestamp", "time" or "date"; a rule list is {"matchers": [...]})';
+  if (missing === 'match')
+    return ' (each matcher names its kind, e.g. {"match": "type"}, or is a V2 matcher with "regex", "min", "max", "timestamp", "time" or "date"; a rule list is {"matchers": [...]})';
   if (missing === 'regex') return ' (a "regex" matcher needs the expression, e.g. {"match": "regex", "regex": "^\\\\d+$"})';
   if (missing === 'content') return ' (encoded contents hold the encoded bytes as a string)';
   return '';

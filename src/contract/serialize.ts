@@ -37,8 +37,7 @@ function sortedRecord<T>(record: Readonly<Record<string, T>>, map: (v: T) => Jso
   return out;
 }
 
-const rulesJson = (rules: RuleMap): JsonObject =>
-  sortedRecord(rules, (list) => ({ combine: list.combine, matchers: list.matchers.map((r) => sortKeys(r as unknown as JsonValue)) }));
+const rulesJson = (rules: RuleMap): JsonObject => sortedRecord(rules, (list) => ({ combine: list.combine, matchers: list.matchers.map((r) => sortKeys(r as unknown as JsonValue)) }));
 const generatorsJson = (generators: GeneratorMap): JsonObject => sortedRecord(generators, (g) => sortKeys(g as unknown as JsonValue));
 
 /**
@@ -90,7 +89,7 @@ export function serializeContract(contract: Contract): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([, i]) => interactionJson(i));
   const metadata: JsonObject = {
-    ...sortKeys(contract.metadata) as JsonObject,
+    ...(sortKeys(contract.metadata) as JsonObject),
     pactSpecification: { version: '4.0' },
     herald: { version: HERALD_VERSION },
   };

@@ -72,7 +72,11 @@ export async function writePair(write: PairWrite): Promise<boolean> {
   return withFileLock(write.file, async () => {
     const existing = await readExisting(write.file);
     if (existing !== undefined && (existing.consumer !== write.consumer || existing.provider !== write.provider)) {
-      throw new HeraldError('HERALD_CONTRACT_WRITE_FAILED', `Failed to write ${write.file}: it holds the contract ${existing.consumer} → ${existing.provider}, not ${write.consumer} → ${write.provider}. Rename one of the participants or move the file.`, { contractFile: write.file });
+      throw new HeraldError(
+        'HERALD_CONTRACT_WRITE_FAILED',
+        `Failed to write ${write.file}: it holds the contract ${existing.consumer} → ${existing.provider}, not ${write.consumer} → ${write.provider}. Rename one of the participants or move the file.`,
+        { contractFile: write.file },
+      );
     }
     const byIdentity = new Map<string, MessageInteraction>();
     for (const i of existing?.interactions ?? []) byIdentity.set(identityOf(i.description, i.providerStates), i);

@@ -31,7 +31,14 @@ describe('message declarations', () => {
     expect(i.matchingRules.body['$.items[*].sku']?.matchers[0]).toEqual({ match: 'regex', regex: '^[A-Z]{3}-\\d+$' });
     expect(i.matchingRules.body['$.items[*].qty']?.matchers[0]).toEqual({ match: 'integer' });
     expect(i.matchingRules.body["$['odd key']"]?.matchers[0]).toEqual({ match: 'boolean' });
-    expect(i.contents.content).toEqual({ orderId: 'ord-1', items: [{ sku: 'ABC-1', qty: 1 }, { sku: 'ABC-1', qty: 1 }], 'odd key': true });
+    expect(i.contents.content).toEqual({
+      orderId: 'ord-1',
+      items: [
+        { sku: 'ABC-1', qty: 1 },
+        { sku: 'ABC-1', qty: 1 },
+      ],
+      'odd key': true,
+    });
     expect(i.generators.body['$.orderId']).toEqual({ type: 'ProviderState', expression: '${orderId}' });
   });
 
@@ -83,7 +90,10 @@ describe('message declarations', () => {
   });
 
   it('accepts a text payload with a regex on the whole body', async () => {
-    const text = pair.message('plain').withContentType('text/plain').withPayload(m.regex(/^ORDER \d+$/, 'ORDER 7'));
+    const text = pair
+      .message('plain')
+      .withContentType('text/plain')
+      .withPayload(m.regex(/^ORDER \d+$/, 'ORDER 7'));
     const received = await text.verify(() => undefined);
     expect(received.body.toString()).toBe('ORDER 7');
     expect(text.toInteraction().matchingRules.body['$']?.matchers[0]).toEqual({ match: 'regex', regex: '^ORDER \\d+$' });
@@ -117,8 +127,16 @@ describe('message declarations', () => {
   });
 
   it('refuses two declarations with one description but different content in one test file', async () => {
-    await pair.message('dup').withPayload({ a: 1 }).verify(() => undefined);
-    const error = await capture(() => pair.message('dup').withPayload({ a: 2 }).verify(() => undefined));
+    await pair
+      .message('dup')
+      .withPayload({ a: 1 })
+      .verify(() => undefined);
+    const error = await capture(() =>
+      pair
+        .message('dup')
+        .withPayload({ a: 2 })
+        .verify(() => undefined),
+    );
     expect(hasErrorCode(error, 'HERALD_DUPLICATE_INTERACTION')).toBe(true);
   });
 
@@ -130,17 +148,24 @@ describe('message declarations', () => {
 
 describe('self-consistency', () => {
   it('refuses a declaration whose example breaks its own matchers', () => {
-    const declaration = consumer('a').expectsFrom('b').message('keys').withPayload({ stock: m.eachKey(m.regex(/^[A-Z]+$/, 'ABC'), { abc: 1 }) });
+    const declaration = consumer('a')
+      .expectsFrom('b')
+      .message('keys')
+      .withPayload({ stock: m.eachKey(m.regex(/^[A-Z]+$/, 'ABC'), { abc: 1 }) });
     expect(() => declaration.toInteraction()).toThrow(/example does not satisfy its own matchers[\s\S]*\$\.stock/);
   });
 });
 
 describe('the example a handler receives', () => {
   it('is made of this realm’s arrays and objects, so instanceof works in handlers', async () => {
-    const received = await consumer('a').expectsFrom('b').message('realm').withPayload({ items: m.eachLike({ n: m.integer() }, { min: 2 }) }).verify((message) => {
-      if (!(message.payload.items instanceof Array)) throw new Error('items is not an Array of this realm');
-      if (!(message.payload instanceof Object)) throw new Error('payload is not an Object of this realm');
-    });
+    const received = await consumer('a')
+      .expectsFrom('b')
+      .message('realm')
+      .withPayload({ items: m.eachLike({ n: m.integer() }, { min: 2 }) })
+      .verify((message) => {
+        if (!(message.payload.items instanceof Array)) throw new Error('items is not an Array of this realm');
+        if (!(message.payload instanceof Object)) throw new Error('payload is not an Object of this realm');
+      });
     expect(received.payload.items).toHaveLength(2);
   });
 });

@@ -171,7 +171,9 @@ class Declaration {
   }
 
   private invalid(reason: string): HeraldError {
-    return new HeraldError('HERALD_DSL_INVALID', `Failed to declare "${this.state.description}" (${this.state.consumer} → ${this.state.provider}): ${reason}.`, { interaction: this.state.description });
+    return new HeraldError('HERALD_DSL_INVALID', `Failed to declare "${this.state.description}" (${this.state.consumer} → ${this.state.provider}): ${reason}.`, {
+      interaction: this.state.description,
+    });
   }
 
   private compile(): CompiledMessage {

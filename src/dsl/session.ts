@@ -41,8 +41,7 @@ export function currentOwner(): string {
   return path.relative(process.cwd(), file).split(path.sep).join('/');
 }
 
-const sameContent = (a: MessageInteraction, b: MessageInteraction): boolean =>
-  JSON.stringify(interactionJson(a)) === JSON.stringify(interactionJson(b));
+const sameContent = (a: MessageInteraction, b: MessageInteraction): boolean => JSON.stringify(interactionJson(a)) === JSON.stringify(interactionJson(b));
 
 /** Records an interaction's handler result for the current test file. */
 export function recordInteraction(dir: string, interaction: MessageInteraction, consumer: string, provider: string, passed: boolean): void {

@@ -106,10 +106,10 @@ export const errorCatalogue = {
   },
   HERALD_FACTORY_FAILED: {
     what: 'A message factory threw or did not finish within the factory timeout.',
-    fix: "Fix the factory; the report quotes its error.",
+    fix: 'Fix the factory; the report quotes its error.',
   },
   HERALD_CHANNEL_UNCHECKED: {
-    what: "A contract names where the message travels (Kafka topic, AMQP exchange or routing key) but the factory does not say where it publishes, so the channel was not verified.",
+    what: 'A contract names where the message travels (Kafka topic, AMQP exchange or routing key) but the factory does not say where it publishes, so the channel was not verified.',
     fix: 'Pass `channel` to message() (e.g. message(payload, { channel: kafkaTopic("orders.v1") })), or verify on a broker (--transport). --allow-unchecked-channel (allowUncheckedChannel) accepts it for one run; the report still notes it.',
   },
   HERALD_RUN_UNFINISHED: {
@@ -178,7 +178,7 @@ export const errorCatalogue = {
     fix: 'Bind a queue first (start the consumer or a capture), check the routing key, or use { unroutable: "drop" }.',
   },
   HERALD_TRANSPORT_CHANNEL_INVALID: {
-    what: "A channel cannot be used by this transport (a Kafka topic given to the AMQP adapter, an empty topic name, an exchange declared with another type).",
+    what: 'A channel cannot be used by this transport (a Kafka topic given to the AMQP adapter, an empty topic name, an exchange declared with another type).',
     fix: 'Pass a channel of this transport: kafkaTopic(..) for Kafka, amqpExchange(..) or amqpQueue(..) for AMQP, with the type the exchange was declared with.',
   },
   HERALD_TRANSPORT_OPERATION_FAILED: {
@@ -207,7 +207,7 @@ export const errorCatalogue = {
     fix: "Fix the publishing code or its configuration (brokers, topic, exchange from the trigger's context); make the trigger resolve once it published, or raise triggerTimeoutMs.",
   },
   HERALD_CONSUMER_START_FAILED: {
-    what: "The consumer under test could not be started for verification on a broker: its start function threw or did not resolve within the timeout, or returned nothing to stop it with.",
+    what: 'The consumer under test could not be started for verification on a broker: its start function threw or did not resolve within the timeout, or returned nothing to stop it with.',
     fix: "Fix the consumer's start-up (connection from ctx.kafkaBrokers() / ctx.amqpUrl(), names from ctx.topic(..) / ctx.queue(..)); resolve once it receives, returning { stop } or an AsyncDisposable.",
   },
   HERALD_CONSUMER_FAILED: {
@@ -216,7 +216,7 @@ export const errorCatalogue = {
   },
   HERALD_CONSUMER_TIMEOUT: {
     what: 'The consumer did not handle a contract example within the timeout: no probe.handled() for its herald-probe-id, or the side-effect predicate (probe.until) stayed false.',
-    fix: "Check that the consumer subscribes to the run-scoped names from its context (ctx.topic(..), ctx.queue(..), ctx.groupId(..)) and reports through ctx.probe, or raise timeoutMs.",
+    fix: 'Check that the consumer subscribes to the run-scoped names from its context (ctx.topic(..), ctx.queue(..), ctx.groupId(..)) and reports through ctx.probe, or raise timeoutMs.',
   },
   // --- bi-directional: field usage, compare, diff, AsyncAPI export (src/usage, src/compare, src/spec)
   HERALD_USAGE_UNREAD_FIELDS: {
@@ -242,7 +242,7 @@ export const errorCatalogue = {
   },
   HERALD_AVRO_EXAMPLE_INVALID: {
     what: "A consumer's Avro payload template does not fit its schema: a field of the wrong type, a field without default left out, a field the schema does not have, a logical value in the wrong form.",
-    fix: 'Change the template at the reported paths; values use Herald\'s Avro JSON form (docs/avro.md): longs as numbers, bytes as base64, timestamps as ISO text, decimals as text.',
+    fix: "Change the template at the reported paths; values use Herald's Avro JSON form (docs/avro.md): longs as numbers, bytes as base64, timestamps as ISO text, decimals as text.",
   },
   HERALD_AVRO_ENCODE_FAILED: {
     what: 'A record could not be encoded with an Avro schema (a field does not fit), or a schema id for Confluent framing is not an unsigned 32-bit integer.',

@@ -109,7 +109,10 @@ function walk(template: Template, segments: Segment[], sink: Sink, depth: number
   if (typeof template === 'object' && template !== null) {
     const proto = Object.getPrototypeOf(template) as unknown;
     if (proto !== Object.prototype && proto !== null) {
-      throw new HeraldError('HERALD_MATCHER_INVALID', `Failed to compile ${where} at ${pathOf(segments)}: found a ${(template as object).constructor?.name ?? 'non-plain'} object. Use plain JSON values and m.* matchers (dates as m.datetime()).`);
+      throw new HeraldError(
+        'HERALD_MATCHER_INVALID',
+        `Failed to compile ${where} at ${pathOf(segments)}: found a ${(template as object).constructor?.name ?? 'non-plain'} object. Use plain JSON values and m.* matchers (dates as m.datetime()).`,
+      );
     }
     const out: Record<string, JsonValue> = {};
     for (const key of Object.keys(template)) {

@@ -40,9 +40,31 @@ import { SHORT_ZONE_NAMES, isZoneId, longZoneNames } from './date-zones';
 // ---------------------------------------------------------------------------------------------
 
 type FieldName =
-  | 'era' | 'yearOfEra' | 'year' | 'month' | 'quarter' | 'day' | 'dayOfYear' | 'dayOfWeek' | 'localDayOfWeek'
-  | 'alignedF' | 'weekBasedYear' | 'weekOfWeekBasedYear' | 'weekOfMonth' | 'ampm' | 'hourOfDay' | 'clockHourOfDay'
-  | 'hourOfAmPm' | 'clockHourOfAmPm' | 'minute' | 'second' | 'nano' | 'nanoOfDay' | 'milliOfDay' | 'epochDay' | 'offset';
+  | 'era'
+  | 'yearOfEra'
+  | 'year'
+  | 'month'
+  | 'quarter'
+  | 'day'
+  | 'dayOfYear'
+  | 'dayOfWeek'
+  | 'localDayOfWeek'
+  | 'alignedF'
+  | 'weekBasedYear'
+  | 'weekOfWeekBasedYear'
+  | 'weekOfMonth'
+  | 'ampm'
+  | 'hourOfDay'
+  | 'clockHourOfDay'
+  | 'hourOfAmPm'
+  | 'clockHourOfAmPm'
+  | 'minute'
+  | 'second'
+  | 'nano'
+  | 'nanoOfDay'
+  | 'milliOfDay'
+  | 'epochDay'
+  | 'offset';
 
 /** Range and wording of each field (java.time's ChronoField / WeekFields ranges). */
 const FIELDS: Record<FieldName, { readonly words: string; readonly min: number; readonly max: number }> = {
@@ -94,11 +116,27 @@ function texts(field: 'month' | 'dayOfWeek' | 'era' | 'quarter' | 'ampm', style:
     case 'dayOfWeek':
       return DAYS.map((d, i) => [style === 'full' ? d : style === 'short' ? d.slice(0, 3) : d.charAt(0), i + 1] as const);
     case 'era':
-      return style === 'full' ? [['Before Christ', 0], ['Anno Domini', 1]] : style === 'short' ? [['BC', 0], ['AD', 1]] : [['B', 0], ['A', 1]];
+      return style === 'full'
+        ? [
+            ['Before Christ', 0],
+            ['Anno Domini', 1],
+          ]
+        : style === 'short'
+          ? [
+              ['BC', 0],
+              ['AD', 1],
+            ]
+          : [
+              ['B', 0],
+              ['A', 1],
+            ];
     case 'quarter':
       return [1, 2, 3, 4].map((q) => [style === 'full' ? (QUARTERS_FULL[q - 1] ?? '') : style === 'short' ? `Q${q}` : String(q), q] as const);
     case 'ampm':
-      return [['AM', 0], ['PM', 1]];
+      return [
+        ['AM', 0],
+        ['PM', 1],
+      ];
   }
 }
 
@@ -836,7 +874,13 @@ function parseValue(nodes: readonly Node[], value: string): { readonly problem: 
   const p = new Parse(value);
   const end = parseNodes(nodes, p, 0);
   if (typeof end !== 'number') {
-    return { problem: p.problem ?? p.skipped ?? `not in the format: expected ${end.expected} at character ${end.at + 1}${end.at < value.length ? ` (found ${JSON.stringify(value.slice(end.at, end.at + 12))})` : ' (the value ended)'}`, steps: p.steps };
+    return {
+      problem:
+        p.problem ??
+        p.skipped ??
+        `not in the format: expected ${end.expected} at character ${end.at + 1}${end.at < value.length ? ` (found ${JSON.stringify(value.slice(end.at, end.at + 12))})` : ' (the value ended)'}`,
+      steps: p.steps,
+    };
   }
   if (end < value.length) return { problem: p.skipped ?? `not in the format: unexpected ${JSON.stringify(value.slice(end, end + 12))} at character ${end + 1}`, steps: p.steps };
   return { problem: resolve(p.fields), steps: p.steps };

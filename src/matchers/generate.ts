@@ -33,7 +33,9 @@ export function generateValue(g: GeneratorJson, current: JsonValue, params: Json
       return Number(`${randomInt(0, 10 ** (digits - 2))}.${randomInt(1, 10)}`);
     }
     case 'RandomHexadecimal':
-      return randomBytes(Math.ceil(num(g, 'digits', 10) / 2)).toString('hex').slice(0, num(g, 'digits', 10));
+      return randomBytes(Math.ceil(num(g, 'digits', 10) / 2))
+        .toString('hex')
+        .slice(0, num(g, 'digits', 10));
     case 'RandomString':
       return Array.from({ length: num(g, 'size', 20) }, () => ALPHANUMERIC.charAt(randomInt(ALPHANUMERIC.length))).join('');
     case 'RandomBoolean':
@@ -44,7 +46,10 @@ export function generateValue(g: GeneratorJson, current: JsonValue, params: Json
       // Generating text from an arbitrary regex is not attempted: the declared example matches it.
       return current;
     default:
-      throw new HeraldError('HERALD_MATCHER_INVALID', `Failed to generate a value: Herald does not know the "${g.type}" generator. Remove it or use one of Uuid, DateTime, Date, Time, RandomInt, RandomDecimal, RandomHexadecimal, RandomString, RandomBoolean, ProviderState, Regex.`);
+      throw new HeraldError(
+        'HERALD_MATCHER_INVALID',
+        `Failed to generate a value: Herald does not know the "${g.type}" generator. Remove it or use one of Uuid, DateTime, Date, Time, RandomInt, RandomDecimal, RandomHexadecimal, RandomString, RandomBoolean, ProviderState, Regex.`,
+      );
   }
 }
 

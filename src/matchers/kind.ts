@@ -197,4 +197,3 @@ export function schemaTypeOf(example: JsonValue): string {
   const t = valueType(example);
   return t === 'integer' || t === 'decimal' ? 'number' : t;
 }
-

@@ -59,7 +59,10 @@ describe('matchers', () => {
 
   it('compiles arrayContains variants with their own rules', () => {
     const compiled = compileTemplate(m.arrayContains({ type: 'email', to: m.string('a@b.c') }, { type: 'sms', to: m.regex(/^\+\d+$/, '+441') }), 'test');
-    expect(compiled.content).toEqual([{ type: 'email', to: 'a@b.c' }, { type: 'sms', to: '+441' }]);
+    expect(compiled.content).toEqual([
+      { type: 'email', to: 'a@b.c' },
+      { type: 'sms', to: '+441' },
+    ]);
     expect(compiled.rules['$']?.matchers[0]).toEqual({
       match: 'arrayContains',
       variants: [

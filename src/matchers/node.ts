@@ -41,15 +41,8 @@ export type AnyMatcher = Matcher<unknown>;
 export type Template = JsonPrimitive | AnyMatcher | readonly Template[] | { readonly [key: string]: Template };
 
 /** The type of values a template accepts: what the handler receives. */
-export type Infer<T> = T extends Matcher<infer U>
-  ? U
-  : T extends readonly (infer E)[]
-    ? Infer<E>[]
-    : T extends JsonPrimitive
-      ? T
-      : T extends object
-        ? { -readonly [K in keyof T]: Infer<T[K]> }
-        : never;
+export type Infer<T> =
+  T extends Matcher<infer U> ? U : T extends readonly (infer E)[] ? Infer<E>[] : T extends JsonPrimitive ? T : T extends object ? { -readonly [K in keyof T]: Infer<T[K]> } : never;
 
 /** Widens literal types: a type matcher on `5` accepts any number. */
 export type Widen<T> = T extends string

@@ -26,8 +26,7 @@ export function compileRegex(source: string, where = 'a matcher'): CompiledRegex
     const reason = error instanceof Error ? error.message : String(error);
     throw new HeraldError(
       'HERALD_REGEX_INVALID',
-      `Failed to compile the regular expression /${source}/ in ${where}: ${reason}. ` +
-        'Herald runs regexes in linear time (RE2 syntax): remove back-references and look-around.',
+      `Failed to compile the regular expression /${source}/ in ${where}: ${reason}. ` + 'Herald runs regexes in linear time (RE2 syntax): remove back-references and look-around.',
       { cause: error },
     );
   }

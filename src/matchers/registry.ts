@@ -25,9 +25,25 @@ import { typeKind } from './kinds/type';
 
 // Built on first use: collections.ts imports this module, so the kinds may not be loaded yet here.
 const kinds = (): readonly MatcherKind[] => [
-  typeKind, equalityKind, regexKind, integerKind, decimalKind, numberKind, booleanKind, nullKind, includeKind,
-  dateKind, timeKind, datetimeKind, semverKind, notEmptyKind, valuesKind, eachKeyKind, eachValueKind,
-  arrayContainsKind, contentTypeKind,
+  typeKind,
+  equalityKind,
+  regexKind,
+  integerKind,
+  decimalKind,
+  numberKind,
+  booleanKind,
+  nullKind,
+  includeKind,
+  dateKind,
+  timeKind,
+  datetimeKind,
+  semverKind,
+  notEmptyKind,
+  valuesKind,
+  eachKeyKind,
+  eachValueKind,
+  arrayContainsKind,
+  contentTypeKind,
 ];
 
 let table: Map<string, MatcherKind> | undefined;
@@ -140,7 +156,10 @@ export interface NumberTexts {
 export function checkRule(rule: RuleJson, actual: JsonValue | undefined, expected: JsonValue | undefined, texts: NumberTexts = {}): CheckFailure | undefined {
   const kind = kindFor(rule.match);
   if (kind === undefined) {
-    const reason = typeof rule['reason'] === 'string' && rule.match === UNREADABLE ? `a matching rule cannot be read: ${rule['reason']}` : `Herald does not support the ${JSON.stringify(String(rule.match))} matcher`;
+    const reason =
+      typeof rule['reason'] === 'string' && rule.match === UNREADABLE
+        ? `a matching rule cannot be read: ${rule['reason']}`
+        : `Herald does not support the ${JSON.stringify(String(rule.match))} matcher`;
     return { code: 'unsupported', expected: String(rule.match), actual, message: `${reason}; the value cannot be verified` };
   }
   const input: CheckInput = { rule, actual, expected };

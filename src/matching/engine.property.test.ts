@@ -35,7 +35,10 @@ function leaf(typed: boolean): fc.Arbitrary<Gen> {
   });
   return fc.oneof(
     literal,
-    fc.integer({ min: -1_000_000, max: 1_000_000 }).map((n): Gen => ({ template: m.integer(n), mutations: [to('integer → decimal', n + 0.5), to('integer → string', String(n)), to('integer → 1e21 (an exponent on the wire)', 1e21), to('integer → 2^64', 2 ** 64)] })),
+    fc.integer({ min: -1_000_000, max: 1_000_000 }).map((n): Gen => ({
+      template: m.integer(n),
+      mutations: [to('integer → decimal', n + 0.5), to('integer → string', String(n)), to('integer → 1e21 (an exponent on the wire)', 1e21), to('integer → 2^64', 2 ** 64)],
+    })),
     fc.integer({ min: -1000, max: 1000 }).map((n): Gen => ({ template: m.decimal(n + 0.25), mutations: [to('decimal → integer', n), to('decimal → string', `${n}.25`)] })),
     fc.string({ maxLength: 8 }).map((s): Gen => ({ template: m.string(s), mutations: [to('string → number', 42), to('string → null', null)] })),
     fc.boolean().map((b): Gen => ({ template: m.boolean(b), mutations: [to('boolean → number', 1), to('boolean → other text', 'yes')] })),
@@ -53,7 +56,8 @@ function node(depth: number, typed: boolean): fc.Arbitrary<Gen> {
       const mutations: Mutation[] = [];
       for (const [key, gen] of entries) {
         template[key] = gen.template;
-        for (const mu of gen.mutations) mutations.push({ what: `${key}: ${mu.what}`, apply: (ex) => ({ ...(ex as Record<string, JsonValue>), [key]: mu.apply((ex as Record<string, JsonValue>)[key] as JsonValue) }) });
+        for (const mu of gen.mutations)
+          mutations.push({ what: `${key}: ${mu.what}`, apply: (ex) => ({ ...(ex as Record<string, JsonValue>), [key]: mu.apply((ex as Record<string, JsonValue>)[key] as JsonValue) }) });
         mutations.push({ what: `${key} removed`, apply: (ex) => Object.fromEntries(Object.entries(ex as Record<string, JsonValue>).filter(([k]) => k !== key)) });
       }
       return { template, mutations };
@@ -95,15 +99,18 @@ describe('engine properties over m.* matcher trees', () => {
 
   it('fails every single mutation the rules forbid', () => {
     fc.assert(
-      fc.property(trees.chain((gen) => fc.record({ gen: fc.constant(gen), pick: fc.nat({ max: Math.max(0, gen.mutations.length - 1) }) })), ({ gen, pick }) => {
-        const mutation = gen.mutations[pick];
-        if (mutation === undefined) return;
-        const { content, rules } = compileTemplate({ root: gen.template }, 'property');
-        const root = (content as Record<string, JsonValue>)['root'] as JsonValue;
-        const mutated = { root: mutation.apply(root) };
-        const mismatches = matchBody(content, mutated, rules);
-        if (mismatches.length === 0) throw new Error(`mutation "${mutation.what}" passed: ${JSON.stringify(mutated)} against ${JSON.stringify(content)} with ${JSON.stringify(rules)}`);
-      }),
+      fc.property(
+        trees.chain((gen) => fc.record({ gen: fc.constant(gen), pick: fc.nat({ max: Math.max(0, gen.mutations.length - 1) }) })),
+        ({ gen, pick }) => {
+          const mutation = gen.mutations[pick];
+          if (mutation === undefined) return;
+          const { content, rules } = compileTemplate({ root: gen.template }, 'property');
+          const root = (content as Record<string, JsonValue>)['root'] as JsonValue;
+          const mutated = { root: mutation.apply(root) };
+          const mismatches = matchBody(content, mutated, rules);
+          if (mismatches.length === 0) throw new Error(`mutation "${mutation.what}" passed: ${JSON.stringify(mutated)} against ${JSON.stringify(content)} with ${JSON.stringify(rules)}`);
+        },
+      ),
       { numRuns: RUNS, seed: SEED },
     );
   });

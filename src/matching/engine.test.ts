@@ -33,9 +33,7 @@ describe('matchBody: structure without rules', () => {
 
   it('reports a missing key at its path', () => {
     const ms = matchBody({ alligator: { name: 'Mary', age: 3 } }, { alligator: { age: 3 } }, {});
-    expect(ms).toEqual([
-      { code: 'missing', part: 'body', path: '$.alligator.name', expected: 'Mary', actual: undefined, message: 'Expected the key "name" but it is missing' },
-    ]);
+    expect(ms).toEqual([{ code: 'missing', part: 'body', path: '$.alligator.name', expected: 'Mary', actual: undefined, message: 'Expected the key "name" but it is missing' }]);
   });
 
   it('reports a different value and a different type', () => {
@@ -55,7 +53,11 @@ describe('matchBody: structure without rules', () => {
   });
 
   it('caps unexpected-item reports on a long array', () => {
-    const ms = matchBody([], Array.from({ length: 50 }, (_, i) => i), {});
+    const ms = matchBody(
+      [],
+      Array.from({ length: 50 }, (_, i) => i),
+      {},
+    );
     expect(ms).toHaveLength(11);
     expect(ms[10]?.message).toContain('40 more unexpected item(s)');
   });
@@ -117,12 +119,22 @@ describe('matchBody: eachLike and array rules', () => {
   const expected = { items: [{ qty: 1, sku: 'ABC-1', name: 'x' }] };
 
   it('compares every item with the example item', () => {
-    const actual = { items: [{ qty: 5, sku: 'XYZ-9', name: 'other' }, { qty: 2, sku: 'DEF-22', name: 'more' }] };
+    const actual = {
+      items: [
+        { qty: 5, sku: 'XYZ-9', name: 'other' },
+        { qty: 2, sku: 'DEF-22', name: 'more' },
+      ],
+    };
     expect(matchBody(expected, actual, eachLike)).toEqual([]);
   });
 
   it('names the item and field that fail', () => {
-    const actual = { items: [{ qty: 1, sku: 'ABC-1', name: 'a' }, { qty: '2', sku: 'abc', name: 'b' }] };
+    const actual = {
+      items: [
+        { qty: 1, sku: 'ABC-1', name: 'a' },
+        { qty: '2', sku: 'abc', name: 'b' },
+      ],
+    };
     const ms = matchBody(expected, actual, eachLike);
     expect(brief(ms)).toEqual([
       { code: 'type', path: '$.items[1].qty' },
@@ -193,7 +205,12 @@ describe('matchBody: rule kinds', () => {
   });
 
   it('combines rules with AND (all must pass) and OR (one must pass)', () => {
-    const and = rules({ '$.v': [{ match: 'regex', regex: '[a-z]+-\\d+' }, { match: 'include', value: 'order' }] });
+    const and = rules({
+      '$.v': [
+        { match: 'regex', regex: '[a-z]+-\\d+' },
+        { match: 'include', value: 'order' },
+      ],
+    });
     expect(matchBody({ v: 'order-1' }, { v: 'order-2' }, and)).toEqual([]);
     expect(brief(matchBody({ v: 'order-1' }, { v: 'item-2' }, and))).toEqual([{ code: 'include', path: '$.v' }]);
     expect(brief(matchBody({ v: 'order-1' }, { v: 'X' }, and))).toEqual([
@@ -248,7 +265,11 @@ describe('matchBody: rule kinds', () => {
 
   it('reports a bad regex once, naming it and HERALD_REGEX_INVALID', () => {
     const r = rules({ $: [{ match: 'type' }], '$[*]': [{ match: 'regex', regex: '(a' }] });
-    const ms = matchBody(['a'], Array.from({ length: 100 }, () => 'a'), r);
+    const ms = matchBody(
+      ['a'],
+      Array.from({ length: 100 }, () => 'a'),
+      r,
+    );
     expect(ms).toHaveLength(1);
     expect(ms[0]).toMatchObject({ code: 'unsupported', path: '$[0]', rule: { match: 'regex', regex: '(a' } });
     expect(ms[0]?.message).toMatch(/\/\(a\/.*HERALD_REGEX_INVALID/);
@@ -300,16 +321,41 @@ describe('matchBody: collections', () => {
         },
       ],
     });
-    const expected = { events: [{ type: 'email', id: 1 }, { type: 'sms', to: '+441' }] };
+    const expected = {
+      events: [
+        { type: 'email', id: 1 },
+        { type: 'sms', to: '+441' },
+      ],
+    };
     expect(matchBody(expected, { events: [{ type: 'push' }, { type: 'sms', to: '+3312' }, { type: 'email', id: 99, extra: true }] }, r)).toEqual([]);
-    const ms = matchBody(expected, { events: [{ type: 'email', id: 2 }, { type: 'sms', to: 'nope' }] }, r);
+    const ms = matchBody(
+      expected,
+      {
+        events: [
+          { type: 'email', id: 2 },
+          { type: 'sms', to: 'nope' },
+        ],
+      },
+      r,
+    );
     expect(ms).toMatchObject([{ code: 'contains', path: '$.events', expected: { type: 'sms', to: '+441' } }]);
     expect(ms[0]?.message).toMatch(/variant 1/);
   });
 
   it('arrayContains from the DSL', () => {
     const compiled = compileTemplate({ to: m.arrayContains({ type: 'email', to: m.string('a@b.c') }, { type: 'sms', to: m.regex(/^\+\d+$/, '+441') }) }, 'test');
-    expect(matchBody(compiled.content, { to: [{ type: 'sms', to: '+1' }, { type: 'email', to: 'x@y' }] }, compiled.rules)).toEqual([]);
+    expect(
+      matchBody(
+        compiled.content,
+        {
+          to: [
+            { type: 'sms', to: '+1' },
+            { type: 'email', to: 'x@y' },
+          ],
+        },
+        compiled.rules,
+      ),
+    ).toEqual([]);
     expect(brief(matchBody(compiled.content, { to: [{ type: 'email', to: 'x@y' }] }, compiled.rules))).toEqual([{ code: 'contains', path: '$.to' }]);
   });
 
@@ -333,8 +379,19 @@ describe('matchBody: depth and speed', () => {
   });
 
   it('verifies 10 000 small messages well under a second', () => {
-    const compiled = compileTemplate({ orderId: m.uuid(), total: m.decimal(12.5), customer: m.like({ id: 1, email: 'a@b.c' }), lines: m.eachLike({ sku: m.regex(/^[A-Z]{3}-\d+$/, 'ABC-1'), qty: m.integer(1) }) }, 'bench');
-    const actual = { orderId: 'e2490de5-5bd3-43d5-b7c4-526e33f71304', total: 99.5, customer: { id: 7, email: 'x@y.z', since: 2020 }, lines: [{ sku: 'XYZ-12', qty: 3 }, { sku: 'QRS-1', qty: 1 }] };
+    const compiled = compileTemplate(
+      { orderId: m.uuid(), total: m.decimal(12.5), customer: m.like({ id: 1, email: 'a@b.c' }), lines: m.eachLike({ sku: m.regex(/^[A-Z]{3}-\d+$/, 'ABC-1'), qty: m.integer(1) }) },
+      'bench',
+    );
+    const actual = {
+      orderId: 'e2490de5-5bd3-43d5-b7c4-526e33f71304',
+      total: 99.5,
+      customer: { id: 7, email: 'x@y.z', since: 2020 },
+      lines: [
+        { sku: 'XYZ-12', qty: 3 },
+        { sku: 'QRS-1', qty: 1 },
+      ],
+    };
     const verifyAll = (): void => {
       for (let i = 0; i < 10_000; i += 1) {
         if (matchBody(compiled.content, actual, compiled.rules).length > 0) throw new Error('unexpected mismatch');

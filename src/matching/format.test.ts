@@ -27,18 +27,12 @@ describe('formatMismatch', () => {
 describe('formatMismatches', () => {
   it('names the contract file, consumer → provider and the interaction', () => {
     const text = formatMismatches([qty], context);
-    expect(text.split('\n').slice(0, 3)).toEqual([
-      'Contract: contracts/billing-orders.json (billing → orders)',
-      'Interaction: "an order created event"',
-      '1 mismatch:',
-    ]);
+    expect(text.split('\n').slice(0, 3)).toEqual(['Contract: contracts/billing-orders.json (billing → orders)', 'Interaction: "an order created event"', '1 mismatch:']);
   });
 
   it('renders a block per mismatch with an expected/actual diff', () => {
     const text = formatMismatches([qty, trace], context);
-    expect(text).toContain(
-      ['  1) $.items[0].qty [type]', '     Expected an integer but got "2"', '     - expected: "integer"', '     + actual:   "2"'].join('\n'),
-    );
+    expect(text).toContain(['  1) $.items[0].qty [type]', '     Expected an integer but got "2"', '     - expected: "integer"', '     + actual:   "2"'].join('\n'));
     expect(text).toContain(['  2) metadata trace-id [missing]', '     Expected the metadata key "trace-id" but it is missing', '     - expected: "abc"', '     + actual:   (absent)'].join('\n'));
     expect(text).toContain('2 mismatches:');
   });

@@ -58,7 +58,10 @@ function diffLines(sign: '-' | '+', label: string, value: JsonValue | undefined,
  */
 export function formatMismatches(mismatches: readonly Mismatch[], context: FormatContext, options: FormatOptions = {}): string {
   const color = options.color === true;
-  const paint = (code: string) => (s: string): string => (color ? `${code}${s}${ANSI.reset}` : s);
+  const paint =
+    (code: string) =>
+    (s: string): string =>
+      color ? `${code}${s}${ANSI.reset}` : s;
   const red = paint(ANSI.red);
   const green = paint(ANSI.green);
   const bold = paint(ANSI.bold);

@@ -31,7 +31,10 @@ export interface HeaderReading {
 /** Reads `actual` as the JSON type of `expected` under the canonical-text rule above. */
 export function readHeaderText(key: string, expected: JsonValue, actual: JsonValue): HeaderReading {
   if (typeof actual !== 'string') return { value: actual };
-  const read = (value: JsonValue, what: string): HeaderReading => ({ value, note: `The metadata value ${JSON.stringify(key)} arrived as the text ${JSON.stringify(actual)} and was read as the ${what} ${actual}, as the contract expects` });
+  const read = (value: JsonValue, what: string): HeaderReading => ({
+    value,
+    note: `The metadata value ${JSON.stringify(key)} arrived as the text ${JSON.stringify(actual)} and was read as the ${what} ${actual}, as the contract expects`,
+  });
   if (typeof expected === 'number' && CANONICAL_NUMBER.test(actual) && actual !== '-0') {
     return { ...read(Number(actual), 'number'), literal: actual };
   }

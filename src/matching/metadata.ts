@@ -73,7 +73,8 @@ export function matchMetadata(expected: JsonObject, actual: { readonly [key: str
     if (typeof a === 'string' && loneSurrogate(a) !== undefined) unencodable(a, w);
     else if (rule !== undefined) applyLeafRules(rule.matchers, rule.combine, false, e, a, w);
     else if (/^content-?type$/i.test(key) && typeof e === 'string' && typeof a === 'string') {
-      if (!sameMediaType(e, a)) w.out.push({ code: 'content-type', part: 'metadata', path: key, expected: e, actual: a, message: `Expected the content type ${JSON.stringify(e)} but got ${JSON.stringify(a)}` });
+      if (!sameMediaType(e, a))
+        w.out.push({ code: 'content-type', part: 'metadata', path: key, expected: e, actual: a, message: `Expected the content type ${JSON.stringify(e)} but got ${JSON.stringify(a)}` });
     } else if (!jsonEqual(e, a, w.expectedText, w.actualText)) reportInequality(e, a, w);
     w.expectedText = undefined;
     w.actualText = undefined;

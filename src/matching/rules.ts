@@ -104,9 +104,7 @@ export function starChildOf(owner: CompiledRule): CompiledRule | undefined {
   if (owner.starChild !== undefined) return owner.starChild ?? undefined;
   const matchers = owner.matchers.filter((m) => m.match === 'eachValue').flatMap(nestedRules);
   owner.starChild =
-    matchers.length === 0
-      ? null
-      : { path: `${owner.path}.*`, tokens: [...owner.tokens, { kind: 'star' }], combine: 'AND', matchers, cascadedMatchers: cascadedOf(matchers), order: -1 };
+    matchers.length === 0 ? null : { path: `${owner.path}.*`, tokens: [...owner.tokens, { kind: 'star' }], combine: 'AND', matchers, cascadedMatchers: cascadedOf(matchers), order: -1 };
   return owner.starChild ?? undefined;
 }
 

@@ -77,7 +77,10 @@ describe('wire bodies decoded by a transport keep their number literals (10.3)',
     const text = JSON.stringify(pact({ id: 1 })).replace('"id":1', '"id":9007199254740992');
     const interaction = parseContract(parseJsonText(text, 'c.json'), 'c.json').interactions[0];
     if (interaction === undefined) throw new Error('no interaction');
-    const decoded = toActualMessage({ channel: { transport: 'kafka', topic: 't', partition: 0 }, headers: {}, properties: {}, contentType: 'application/json', body: Buffer.from('{"id":9007199254740993}') }, interaction);
+    const decoded = toActualMessage(
+      { channel: { transport: 'kafka', topic: 't', partition: 0 }, headers: {}, properties: {}, contentType: 'application/json', body: Buffer.from('{"id":9007199254740993}') },
+      interaction,
+    );
     expect(codes(matchMessage(interaction, decoded))).toEqual(['$.id value']);
   });
 });

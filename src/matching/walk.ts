@@ -15,7 +15,6 @@ import { Cursor, rootCursor } from './cursor';
 import { EQUALITY, EQUALITY_ONLY, isRecord, starChildOf, variantRules, type CompiledRules, type RuleProblem } from './rules';
 import { formatPath, type PathSegment } from './path';
 
-
 export interface Walk {
   readonly part: MismatchPart;
   readonly out: Mismatch[];

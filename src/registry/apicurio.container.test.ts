@@ -35,15 +35,32 @@ async function waitUntilReady(url: string, child: ChildProcess, output: () => st
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`Apicurio Registry exited with ${child.exitCode} before it was ready:\n${output().slice(-4000)}`);
-    const ok = await fetch(`${url}/subjects`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/subjects`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`Apicurio Registry did not answer ${url}/subjects within ${timeoutMs} ms:\n${output().slice(-4000)}`);
 }
 
-const order = { type: 'record', name: 'OrderPlaced', namespace: 'com.acme', fields: [{ name: 'orderId', type: 'string' }, { name: 'total', type: { type: 'bytes', logicalType: 'decimal', precision: 10, scale: 2 } }] };
-const retyped = { ...order, fields: [{ name: 'orderId', type: 'long' }, { name: 'total', type: { type: 'bytes', logicalType: 'decimal', precision: 10, scale: 2 } }] };
+const order = {
+  type: 'record',
+  name: 'OrderPlaced',
+  namespace: 'com.acme',
+  fields: [
+    { name: 'orderId', type: 'string' },
+    { name: 'total', type: { type: 'bytes', logicalType: 'decimal', precision: 10, scale: 2 } },
+  ],
+};
+const retyped = {
+  ...order,
+  fields: [
+    { name: 'orderId', type: 'long' },
+    { name: 'total', type: { type: 'bytes', logicalType: 'decimal', precision: 10, scale: 2 } },
+  ],
+};
 
 describe('a real Confluent-compatible registry: Apicurio Registry (ccompat v7)', () => {
   let child: ChildProcess | undefined;

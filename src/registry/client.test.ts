@@ -17,7 +17,13 @@ const orderV1 = {
   ],
 };
 const orderV2 = { ...orderV1, fields: [...orderV1.fields, { name: 'currency', type: 'string', default: 'EUR' }] };
-const orderIncompatible = { ...orderV1, fields: [{ name: 'orderId', type: 'long' }, { name: 'total', type: 'double' }] };
+const orderIncompatible = {
+  ...orderV1,
+  fields: [
+    { name: 'orderId', type: 'long' },
+    { name: 'total', type: 'double' },
+  ],
+};
 const avro = (schema: object): { type: SchemaType.AVRO; schema: string } => ({ type: SchemaType.AVRO, schema: JSON.stringify(schema) });
 
 describe('@kafkajs/confluent-schema-registry against the embedded registry', () => {
@@ -142,7 +148,10 @@ describe("Herald's SchemaRegistryClient", () => {
   it('reads a registry from HERALD_SCHEMA_REGISTRY_URL / _USERNAME / _PASSWORD', () => {
     expect(schemaRegistryFromEnv({})).toBeUndefined();
     expect(schemaRegistryFromEnv({ HERALD_SCHEMA_REGISTRY_URL: ' http://sr:8081 ' })).toEqual({ url: 'http://sr:8081' });
-    expect(schemaRegistryFromEnv({ HERALD_SCHEMA_REGISTRY_URL: 'https://sr', HERALD_SCHEMA_REGISTRY_USERNAME: 'key', HERALD_SCHEMA_REGISTRY_PASSWORD: 'secret' })).toEqual({ url: 'https://sr', auth: { username: 'key', password: 'secret' } });
+    expect(schemaRegistryFromEnv({ HERALD_SCHEMA_REGISTRY_URL: 'https://sr', HERALD_SCHEMA_REGISTRY_USERNAME: 'key', HERALD_SCHEMA_REGISTRY_PASSWORD: 'secret' })).toEqual({
+      url: 'https://sr',
+      auth: { username: 'key', password: 'secret' },
+    });
   });
 
   it('shares clients by URL and credentials, but a started registry brings its own', () => {

@@ -83,7 +83,11 @@ export class SchemaRegistryClient {
       ...(retries === undefined ? {} : { retry: { retries } }),
       ...(extraHeaders === undefined
         ? {}
-        : { middlewares: [() => ({ prepareRequest: (next: () => Promise<{ enhance(o: { headers: Record<string, string> }): unknown }>) => next().then((req) => req.enhance({ headers: { ...extraHeaders } })) })] as unknown as NonNullable<PeerArgs['middlewares']> }),
+        : {
+            middlewares: [
+              () => ({ prepareRequest: (next: () => Promise<{ enhance(o: { headers: Record<string, string> }): unknown }>) => next().then((req) => req.enhance({ headers: { ...extraHeaders } })) }),
+            ] as unknown as NonNullable<PeerArgs['middlewares']>,
+          }),
     };
     // No shared avsc name registry: the peer reuses these options for every schema it parses.
     this.#peer = new mod.SchemaRegistry(args, { [mod.SchemaType.AVRO]: avscOptions({ registry: false }) });
@@ -104,12 +108,20 @@ export class SchemaRegistryClient {
       return new HeraldError('HERALD_AVRO_ENCODE_FAILED', `Failed to ${doing}: ${reason}.`, { ...context, cause: error });
     }
     if (status === 401 || status === 403) {
-      return new HeraldError('HERALD_REGISTRY_REQUEST_FAILED', `Failed to ${doing}: ${at} refused the credentials (HTTP ${status}). Pass auth: { username, password } (Confluent Cloud: API key and secret).`, { ...context, cause: error });
+      return new HeraldError(
+        'HERALD_REGISTRY_REQUEST_FAILED',
+        `Failed to ${doing}: ${at} refused the credentials (HTTP ${status}). Pass auth: { username, password } (Confluent Cloud: API key and secret).`,
+        { ...context, cause: error },
+      );
     }
     if (status === 409) return new HeraldError('HERALD_AVRO_INCOMPATIBLE', `Failed to ${doing}: ${at} refused it as incompatible: ${reason}`, { ...context, cause: error });
     if (status === 422) return new HeraldError('HERALD_AVRO_SCHEMA_INVALID', `Failed to ${doing}: ${at} rejected the schema: ${reason}`, { ...context, cause: error });
     if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|socket hang up|network/i.test(reason) || (status === undefined && e.code !== undefined)) {
-      return new HeraldError('HERALD_REGISTRY_UNAVAILABLE', `Failed to ${doing}: ${at} could not be reached (${reason}). Check the URL and that the registry is running.`, { ...context, retriable: true, cause: error });
+      return new HeraldError('HERALD_REGISTRY_UNAVAILABLE', `Failed to ${doing}: ${at} could not be reached (${reason}). Check the URL and that the registry is running.`, {
+        ...context,
+        retriable: true,
+        cause: error,
+      });
     }
     return new HeraldError('HERALD_REGISTRY_REQUEST_FAILED', `Failed to ${doing}: ${at} answered HTTP ${status}: ${reason}`, { ...context, retriable: (status ?? 0) >= 500, cause: error });
   }
@@ -165,7 +177,11 @@ export class SchemaRegistryClient {
       return await this.peer.getLatestSchemaId(subject);
     } catch (error) {
       if ((error as PeerError).status === 404) {
-        throw new HeraldError('HERALD_AVRO_SCHEMA_NOT_FOUND', `Failed to find the subject "${subject}" in the schema registry at ${this.url}: ${(error as PeerError).message ?? 'not found'}. Register a schema under it first.`, { cause: error });
+        throw new HeraldError(
+          'HERALD_AVRO_SCHEMA_NOT_FOUND',
+          `Failed to find the subject "${subject}" in the schema registry at ${this.url}: ${(error as PeerError).message ?? 'not found'}. Register a schema under it first.`,
+          { cause: error },
+        );
       }
       throw this.fail(error, `read the latest version of "${subject}"`);
     }
@@ -177,7 +193,11 @@ export class SchemaRegistryClient {
       return (await this.peer.getSchema(id)) as unknown as avro.Type;
     } catch (error) {
       if ((error as PeerError).status === 404) {
-        throw new HeraldError('HERALD_AVRO_SCHEMA_NOT_FOUND', `Failed to find the schema id ${id} in the schema registry at ${this.url}: ${(error as PeerError).message ?? 'not found'}. The message was written against another registry, or the schema was deleted.`, { ...context, cause: error });
+        throw new HeraldError(
+          'HERALD_AVRO_SCHEMA_NOT_FOUND',
+          `Failed to find the schema id ${id} in the schema registry at ${this.url}: ${(error as PeerError).message ?? 'not found'}. The message was written against another registry, or the schema was deleted.`,
+          { ...context, cause: error },
+        );
       }
       throw this.fail(error, `fetch the schema with id ${id}`, context);
     }
@@ -225,8 +245,18 @@ export function schemaRegistryClient(option: SchemaRegistryOption): SchemaRegist
   // A started embedded registry brings its own client: its ids restart at 1, so a client (and its
   // id → schema cache) shared by URL could outlive it and read another registry on the same port.
   if (typeof option === 'object' && 'client' in option && option.client instanceof SchemaRegistryClient) return option.client;
-  if (typeof option === 'object' && !('url' in option)) throw new HeraldError('HERALD_REGISTRY_REQUEST_FAILED', 'Failed to use the schema registry option: it has neither a url nor a client. Pass a URL, { url, auth? }, or a started registry.');
-  const config: SchemaRegistryConfig = typeof option === 'string' ? { url: option } : { url: option.url, ...(option.auth === undefined ? {} : { auth: option.auth }), ...(option.headers === undefined ? {} : { headers: option.headers }), ...(option.clientId === undefined ? {} : { clientId: option.clientId }), ...(option.retries === undefined ? {} : { retries: option.retries }) };
+  if (typeof option === 'object' && !('url' in option))
+    throw new HeraldError('HERALD_REGISTRY_REQUEST_FAILED', 'Failed to use the schema registry option: it has neither a url nor a client. Pass a URL, { url, auth? }, or a started registry.');
+  const config: SchemaRegistryConfig =
+    typeof option === 'string'
+      ? { url: option }
+      : {
+          url: option.url,
+          ...(option.auth === undefined ? {} : { auth: option.auth }),
+          ...(option.headers === undefined ? {} : { headers: option.headers }),
+          ...(option.clientId === undefined ? {} : { clientId: option.clientId }),
+          ...(option.retries === undefined ? {} : { retries: option.retries }),
+        };
   const key = JSON.stringify(config);
   let client = clients.get(key);
   if (client === undefined) clients.set(key, (client = new SchemaRegistryClient(config)));

@@ -186,22 +186,73 @@ describe('embedded schema registry over HTTP', () => {
 
     // v1 → v1b (drops id's only use… as a long) → a candidate compatible with the latest only
     const a1 = { type: 'record', name: 'T', fields: [{ name: 'n', type: 'int' }] };
-    const a2 = { type: 'record', name: 'T', fields: [{ name: 'n', type: 'int' }, { name: 's', type: 'string', default: '' }] };
-    const a3 = { type: 'record', name: 'T', fields: [{ name: 's', type: 'string', default: '' }, { name: 'k', type: 'string', default: '' }] };
-    const a4 = { type: 'record', name: 'T', fields: [{ name: 's', type: 'string', default: '' }, { name: 'n', type: 'string' }] };
+    const a2 = {
+      type: 'record',
+      name: 'T',
+      fields: [
+        { name: 'n', type: 'int' },
+        { name: 's', type: 'string', default: '' },
+      ],
+    };
+    const a3 = {
+      type: 'record',
+      name: 'T',
+      fields: [
+        { name: 's', type: 'string', default: '' },
+        { name: 'k', type: 'string', default: '' },
+      ],
+    };
+    const a4 = {
+      type: 'record',
+      name: 'T',
+      fields: [
+        { name: 's', type: 'string', default: '' },
+        { name: 'n', type: 'string' },
+      ],
+    };
 
     it('BACKWARD checks the latest version only; BACKWARD_TRANSITIVE checks every version', async () => {
       // a4 reads n as string: unreadable from a1/a2 (int), but a3 has no n (and a4 gives n no default → fails too)
-      expect(await outcome('BACKWARD', [a1, a2, a3], { ...a4, fields: [{ name: 's', type: 'string', default: '' }, { name: 'n', type: 'string', default: 'x' }] })).toBe(200);
+      expect(
+        await outcome('BACKWARD', [a1, a2, a3], {
+          ...a4,
+          fields: [
+            { name: 's', type: 'string', default: '' },
+            { name: 'n', type: 'string', default: 'x' },
+          ],
+        }),
+      ).toBe(200);
     });
 
     it('BACKWARD_TRANSITIVE refuses what an older version wrote in another type', async () => {
-      expect(await outcome('BACKWARD_TRANSITIVE', [a1, a2, a3], { ...a4, fields: [{ name: 's', type: 'string', default: '' }, { name: 'n', type: 'string', default: 'x' }] })).toBe(409);
+      expect(
+        await outcome('BACKWARD_TRANSITIVE', [a1, a2, a3], {
+          ...a4,
+          fields: [
+            { name: 's', type: 'string', default: '' },
+            { name: 'n', type: 'string', default: 'x' },
+          ],
+        }),
+      ).toBe(409);
     });
 
     it('FORWARD_TRANSITIVE and FULL_TRANSITIVE check every version', async () => {
-      const b1 = { type: 'record', name: 'U', fields: [{ name: 'a', type: 'int' }, { name: 'b', type: 'int' }] };
-      const b2 = { type: 'record', name: 'U', fields: [{ name: 'a', type: 'int' }, { name: 'b', type: 'int', default: 0 }] };
+      const b1 = {
+        type: 'record',
+        name: 'U',
+        fields: [
+          { name: 'a', type: 'int' },
+          { name: 'b', type: 'int' },
+        ],
+      };
+      const b2 = {
+        type: 'record',
+        name: 'U',
+        fields: [
+          { name: 'a', type: 'int' },
+          { name: 'b', type: 'int', default: 0 },
+        ],
+      };
       const b3 = { type: 'record', name: 'U', fields: [{ name: 'a', type: 'int' }] }; // b1 readers need b
       expect(await outcome('FORWARD', [b1, b2], b3)).toBe(200);
       await registry.stop();
@@ -218,7 +269,10 @@ describe('embedded schema registry over HTTP', () => {
       await register(registry, 'orders-value', v1);
       expect((await call(registry, 'POST', '/compatibility/subjects/orders-value/versions/latest', { schema: JSON.stringify(v2) })).body).toEqual({ is_compatible: true });
       expect((await call(registry, 'POST', '/compatibility/subjects/orders-value/versions/latest', { schema: JSON.stringify(v4Retyped) })).body).toEqual({ is_compatible: false });
-      const verbose = (await call(registry, 'POST', '/compatibility/subjects/orders-value/versions/1?verbose=true', { schema: JSON.stringify(v3NoDefault) })).body as { is_compatible: boolean; messages: string[] };
+      const verbose = (await call(registry, 'POST', '/compatibility/subjects/orders-value/versions/1?verbose=true', { schema: JSON.stringify(v3NoDefault) })).body as {
+        is_compatible: boolean;
+        messages: string[];
+      };
       expect(verbose.is_compatible).toBe(false);
       expect(verbose.messages[0]).toContain("errorType:'READER_FIELD_MISSING_DEFAULT_VALUE'");
       expect(verbose.messages[0]).toContain('the new schema reads `warehouse` (string), which version 1 does not have');
@@ -240,7 +294,14 @@ describe('embedded schema registry over HTTP', () => {
       await register(registry, 'c', c1);
       await register(registry, 'c', c2);
       await call(registry, 'PUT', '/config/c', { compatibility: 'BACKWARD_TRANSITIVE' });
-      const reader = { type: 'record', name: 'C', fields: [{ name: 'n', type: 'string', default: '' }, { name: 'm', type: 'int', default: 0 }] };
+      const reader = {
+        type: 'record',
+        name: 'C',
+        fields: [
+          { name: 'n', type: 'string', default: '' },
+          { name: 'm', type: 'int', default: 0 },
+        ],
+      };
       expect((await call(registry, 'POST', '/compatibility/subjects/c/versions/2', { schema: JSON.stringify(reader) })).body).toEqual({ is_compatible: true });
       expect((await call(registry, 'POST', '/compatibility/subjects/c/versions/1', { schema: JSON.stringify(reader) })).body).toEqual({ is_compatible: false });
       expect((await call(registry, 'POST', '/compatibility/subjects/c/versions/latest', { schema: JSON.stringify(reader) })).body).toEqual({ is_compatible: false });

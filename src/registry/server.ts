@@ -222,7 +222,10 @@ export async function startSchemaRegistry(options: SchemaRegistryOptions = {}): 
         const url = new URL(req.url ?? '/', 'http://registry');
         let segments: string[];
         try {
-          segments = url.pathname.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+          segments = url.pathname
+            .split('/')
+            .filter((s) => s !== '')
+            .map((s) => decodeURIComponent(s));
         } catch {
           return send(res, 400, { error_code: 400, message: 'Malformed URL encoding' });
         }
@@ -244,7 +247,15 @@ export async function startSchemaRegistry(options: SchemaRegistryOptions = {}): 
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(new HeraldError('HERALD_REGISTRY_START_FAILED', `Failed to start the embedded schema registry on ${host}:${options.port ?? 0}: ${error.message}. Use another port, or port 0 for any free one.`, { cause: error })));
+    server.once('error', (error) =>
+      reject(
+        new HeraldError(
+          'HERALD_REGISTRY_START_FAILED',
+          `Failed to start the embedded schema registry on ${host}:${options.port ?? 0}: ${error.message}. Use another port, or port 0 for any free one.`,
+          { cause: error },
+        ),
+      ),
+    );
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;

@@ -78,7 +78,11 @@ export class RegistryStore {
   /** Parses schema text as Avro; 42201 when it is not a schema. */
   parse(text: unknown, schemaType: unknown, references: unknown): { text: string; json: JsonValue; type: avro.Type } {
     if (schemaType !== undefined && schemaType !== null && schemaType !== 'AVRO') {
-      throw new RegistryFailure(422, REGISTRY_ERRORS.invalidSchema, `Invalid schema: schema type ${String(schemaType)} is not supported. Herald's embedded registry supports AVRO only; use a Confluent Schema Registry for ${String(schemaType)}.`);
+      throw new RegistryFailure(
+        422,
+        REGISTRY_ERRORS.invalidSchema,
+        `Invalid schema: schema type ${String(schemaType)} is not supported. Herald's embedded registry supports AVRO only; use a Confluent Schema Registry for ${String(schemaType)}.`,
+      );
     }
     if (Array.isArray(references) && references.length > 0) {
       throw new RegistryFailure(422, REGISTRY_ERRORS.invalidSchema, "Invalid schema: schema references are not supported by Herald's embedded registry; inline the referenced types.");
@@ -120,7 +124,11 @@ export class RegistryStore {
   setCompatibility(subject: string | undefined, level: unknown): CompatibilityMode {
     const mode = typeof level === 'string' ? level.toUpperCase() : level;
     if (!isCompatibilityMode(mode)) {
-      throw new RegistryFailure(422, REGISTRY_ERRORS.invalidCompatibilityLevel, `Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive (got ${JSON.stringify(level)})`);
+      throw new RegistryFailure(
+        422,
+        REGISTRY_ERRORS.invalidCompatibilityLevel,
+        `Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive (got ${JSON.stringify(level)})`,
+      );
     }
     if (subject === undefined) this.globalCompatibility = mode;
     else {
@@ -140,7 +148,10 @@ export class RegistryStore {
   }
 
   subjectNames(includeDeleted: boolean): string[] {
-    return [...this.subjects.entries()].filter(([, s]) => s.versions.length > 0 && (includeDeleted || s.versions.some((v) => !v.deleted))).map(([n]) => n).sort();
+    return [...this.subjects.entries()]
+      .filter(([, s]) => s.versions.length > 0 && (includeDeleted || s.versions.some((v) => !v.deleted)))
+      .map(([n]) => n)
+      .sort();
   }
 
   versions(subject: string, includeDeleted = false): number[] {

@@ -112,12 +112,7 @@ export function formatResult(result: InteractionResult, options: ConsoleOptions 
     parts.push(formatMismatches(mismatches, context, { color: options.color === true }));
   } else {
     const parties = `${context.consumer} → ${context.provider}`;
-    parts.push(
-      [
-        contractFile === undefined ? `Contract: ${parties}` : `Contract: ${contractFile} (${parties})`,
-        `Interaction: ${JSON.stringify(result.description)}`,
-      ].join('\n'),
-    );
+    parts.push([contractFile === undefined ? `Contract: ${parties}` : `Contract: ${contractFile} (${parties})`, `Interaction: ${JSON.stringify(result.description)}`].join('\n'));
   }
   if (result.error !== undefined) parts.push(`  ${p.red(p.bold(printable(result.error.code)))}: ${printable(result.error.message)}`);
   for (const note of result.notes) parts.push(`  ${p.dim(`note: ${printable(note)}`)}`);
@@ -145,19 +140,16 @@ export function renderConsoleReport(report: VerificationReport, options: Console
 
   const failures = report.results.filter(isFailing);
   if (failures.length > 0) {
-    sections.push(
-      [p.red(p.bold(`Failures (${failures.length}):`)), ...failures.map((r, i) => `${heading(p, i + 1, failures.length, r)}\n${formatResult(r, options)}`)].join('\n\n'),
-    );
+    sections.push([p.red(p.bold(`Failures (${failures.length}):`)), ...failures.map((r, i) => `${heading(p, i + 1, failures.length, r)}\n${formatResult(r, options)}`)].join('\n\n'));
   }
 
   if (!quiet) {
     const pending = report.results.filter((r) => r.status === 'pending');
     if (pending.length > 0) {
       sections.push(
-        [
-          p.yellow(p.bold(`Pending, failing without failing the run (${pending.length}):`)),
-          ...pending.map((r, i) => `${heading(p, i + 1, pending.length, r)}\n${formatResult(r, options)}`),
-        ].join('\n\n'),
+        [p.yellow(p.bold(`Pending, failing without failing the run (${pending.length}):`)), ...pending.map((r, i) => `${heading(p, i + 1, pending.length, r)}\n${formatResult(r, options)}`)].join(
+          '\n\n',
+        ),
       );
     }
     const noted = report.results.filter((r) => !isFailing(r) && r.status !== 'pending' && r.notes.length > 0);
@@ -168,7 +160,12 @@ export function renderConsoleReport(report: VerificationReport, options: Console
     const unused = report.summary.unusedFactories;
     if (unused.length > 0) {
       sections.push(
-        [p.yellow(`Unused ${report.summary.producedBy === 'triggers' ? 'triggers' : 'factories'} (${unused.length}): no verified interaction has these descriptions; remove them or check for a renamed interaction:`), ...unused.map((d) => `  - ${JSON.stringify(d)}`)].join('\n'),
+        [
+          p.yellow(
+            `Unused ${report.summary.producedBy === 'triggers' ? 'triggers' : 'factories'} (${unused.length}): no verified interaction has these descriptions; remove them or check for a renamed interaction:`,
+          ),
+          ...unused.map((d) => `  - ${JSON.stringify(d)}`),
+        ].join('\n'),
       );
     }
   }

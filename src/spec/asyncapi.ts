@@ -110,7 +110,12 @@ function channelOf(channel: ChannelModel, operations: readonly OperationModel[])
   const address = str(channel.address() ?? undefined);
   const kafka = bindingValue(channel.bindings(), 'kafka');
   const amqp = bindingValue(channel.bindings(), 'amqp');
-  const protocols = new Set(channel.bindings().all().map((b) => b.protocol()));
+  const protocols = new Set(
+    channel
+      .bindings()
+      .all()
+      .map((b) => b.protocol()),
+  );
   if (protocols.size === 0) for (const s of channel.servers().all()) protocols.add(s.protocol());
   let amqpView: SpecChannel['amqp'];
   if (amqp !== undefined || protocols.has('amqp')) {
@@ -205,13 +210,33 @@ export async function readAsyncApi(text: string, source: string): Promise<Spec> 
   };
   const referenced = new Set<string>();
   for (const channel of document.channels().all()) {
-    const onChannel = document.operations().all().filter((op) => op.channels().all().some((c) => c.id() === channel.id()));
+    const onChannel = document
+      .operations()
+      .all()
+      .filter((op) =>
+        op
+          .channels()
+          .all()
+          .some((c) => c.id() === channel.id()),
+      );
     for (const action of ['send', 'receive'] as const) {
       const ops = onChannel.filter((op) => (action === 'send' ? op.isSend() : op.isReceive()));
       for (const op of ops) {
         const listed = op.messages().all();
         for (const message of listed.length > 0 ? listed : channel.messages().all()) {
-          add(message, channel, action, ops.filter((o) => o.messages().all().length === 0 || o.messages().all().some((m) => sameMessage(m, message))));
+          add(
+            message,
+            channel,
+            action,
+            ops.filter(
+              (o) =>
+                o.messages().all().length === 0 ||
+                o
+                  .messages()
+                  .all()
+                  .some((m) => sameMessage(m, message)),
+            ),
+          );
           referenced.add(JSON.stringify([channel.id(), message.id() ?? message.name() ?? '']));
         }
       }

@@ -70,13 +70,28 @@ describe('herald asyncapi: exporting what consumers require', () => {
     });
     expect(message['bindings']).toEqual({ kafka: { key: { type: 'string', format: 'uuid', examples: ['e2490de5-5bd3-43d5-b7c4-526e33f71304'] }, bindingVersion: '0.5.0' } });
     expect(doc['operations']).toEqual({
-      sendContractorUpdated: { action: 'send', channel: { $ref: '#/channels/contractors-updated-v1' }, summary: 'contractors sends ContractorUpdated.', messages: [{ $ref: '#/channels/contractors-updated-v1/messages/ContractorUpdated' }] },
+      sendContractorUpdated: {
+        action: 'send',
+        channel: { $ref: '#/channels/contractors-updated-v1' },
+        summary: 'contractors sends ContractorUpdated.',
+        messages: [{ $ref: '#/channels/contractors-updated-v1/messages/ContractorUpdated' }],
+      },
     });
   });
 
   it('writes a document @asyncapi/parser accepts without errors, for Kafka topics, AMQP exchanges and queues', async () => {
-    const amqp = consumer('ledger').expectsFrom('contractors').message('an invoice.created event').on(amqpExchange('billing', 'invoice.created', { type: 'topic' })).withPayload({ id: m.integer(1) }).toInteraction();
-    const queue = consumer('ledger').expectsFrom('contractors').message('a Reminder').on(amqpQueue('reminders')).withPayload({ id: m.integer(1) }).toInteraction();
+    const amqp = consumer('ledger')
+      .expectsFrom('contractors')
+      .message('an invoice.created event')
+      .on(amqpExchange('billing', 'invoice.created', { type: 'topic' }))
+      .withPayload({ id: m.integer(1) })
+      .toInteraction();
+    const queue = consumer('ledger')
+      .expectsFrom('contractors')
+      .message('a Reminder')
+      .on(amqpQueue('reminders'))
+      .withPayload({ id: m.integer(1) })
+      .toInteraction();
     const doc = contractsToAsyncApi([contract('materials', [everything]), contract('ledger', [amqp, queue])], { provider: 'contractors', version: '1.2.3' });
     expect(await asyncApiErrors(JSON.stringify(doc), 'exported.json')).toEqual([]);
     const channels = doc['channels'] as JsonObject;
@@ -84,15 +99,33 @@ describe('herald asyncapi: exporting what consumers require', () => {
     expect(channels['reminders']).toMatchObject({ address: 'reminders', bindings: { amqp: { is: 'queue', queue: { name: 'reminders' } } } });
   });
 
-  it("merges a message several consumers declare, listing them; --used-only keeps what handlers read", () => {
-    const oddJobs = consumer('odd-jobs').expectsFrom('contractors').message('a ContractorUpdated event').on(kafkaTopic('contractors.updated.v1')).withPayload({ available: m.boolean(true), stock: m.string('1') }).toInteraction();
+  it('merges a message several consumers declare, listing them; --used-only keeps what handlers read', () => {
+    const oddJobs = consumer('odd-jobs')
+      .expectsFrom('contractors')
+      .message('a ContractorUpdated event')
+      .on(kafkaTopic('contractors.updated.v1'))
+      .withPayload({ available: m.boolean(true), stock: m.string('1') })
+      .toInteraction();
     const read: MessageInteraction = { ...oddJobs, herald: { ...oddJobs.herald, usage: { payload: ['$.available'], headers: [], key: false } } };
-    const materials = consumer('materials').expectsFrom('contractors').message('a ContractorUpdated event').on(kafkaTopic('contractors.updated.v1')).withPayload({ stock: m.regex(/^\d+$/, '1') }).toInteraction();
+    const materials = consumer('materials')
+      .expectsFrom('contractors')
+      .message('a ContractorUpdated event')
+      .on(kafkaTopic('contractors.updated.v1'))
+      .withPayload({ stock: m.regex(/^\d+$/, '1') })
+      .toInteraction();
     const all = messageOf(contractsToAsyncApi([contract('odd-jobs', [read]), contract('materials', [materials])], { provider: 'contractors' }), 'ContractorUpdated');
     expect(all['x-herald-consumers']).toEqual(['materials', 'odd-jobs']);
     expect(all['payload']).toEqual({
       type: 'object',
-      properties: { available: { type: 'boolean', examples: [true] }, stock: { allOf: [{ type: 'string', examples: ['1'] }, { type: 'string', pattern: '^\\d+$', examples: ['1'] }] } },
+      properties: {
+        available: { type: 'boolean', examples: [true] },
+        stock: {
+          allOf: [
+            { type: 'string', examples: ['1'] },
+            { type: 'string', pattern: '^\\d+$', examples: ['1'] },
+          ],
+        },
+      },
       required: ['available', 'stock'],
     });
     const used = messageOf(contractsToAsyncApi([contract('odd-jobs', [read])], { provider: 'contractors', usedOnly: true }), 'ContractorUpdated');

@@ -91,7 +91,11 @@ export function messageNameOf(description: string): string {
   const words = description.split(/\s+/).filter((w) => w !== '');
   const named = words.find((w) => /^[A-Za-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*$/.test(w) || /^[A-Za-z][\w-]*\.[\w.-]+$/.test(w));
   if (named !== undefined) return named.replace(/[^A-Za-z0-9._-]/g, '');
-  const pascal = words.map((w) => w.replace(/[^A-Za-z0-9]/g, '')).filter((w) => w !== '').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  const pascal = words
+    .map((w) => w.replace(/[^A-Za-z0-9]/g, ''))
+    .filter((w) => w !== '')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
   return pascal === '' ? 'Message' : pascal;
 }
 
@@ -168,7 +172,10 @@ export function contractsToAsyncApi(contracts: readonly Contract[], options: Asy
   const mine = contracts.filter((c) => c.provider === options.provider);
   if (mine.length === 0) {
     const names = [...new Set(contracts.map((c) => c.provider))].sort();
-    throw new HeraldError('HERALD_UNKNOWN_PROVIDER', `Failed to export AsyncAPI: no contract names the provider "${options.provider}". Providers in these contracts: ${names.join(', ') || '(none)'}. Check --provider and the --contracts paths.`);
+    throw new HeraldError(
+      'HERALD_UNKNOWN_PROVIDER',
+      `Failed to export AsyncAPI: no contract names the provider "${options.provider}". Providers in these contracts: ${names.join(', ') || '(none)'}. Check --provider and the --contracts paths.`,
+    );
   }
   const channels = new Map<string, ChannelEntry>();
   for (const contract of mine) {

@@ -64,7 +64,12 @@ export async function parseSpec(text: string, source: string): Promise<Spec> {
 
 function looksAvro(json: unknown): boolean {
   if (Array.isArray(json)) return json.length > 0 && json.every((b) => typeof b === 'string' || (isObject(b) && typeof b['type'] === 'string' && typeof b['name'] === 'string'));
-  return isObject(json) && typeof json['type'] === 'string' && AVRO_TYPES.has(json['type']) && (Array.isArray(json['fields']) || Array.isArray(json['symbols']) || (json['items'] !== undefined && typeof json['name'] === 'string'));
+  return (
+    isObject(json) &&
+    typeof json['type'] === 'string' &&
+    AVRO_TYPES.has(json['type']) &&
+    (Array.isArray(json['fields']) || Array.isArray(json['symbols']) || (json['items'] !== undefined && typeof json['name'] === 'string'))
+  );
 }
 
 function readAvro(json: JsonValue, source: string): Spec {

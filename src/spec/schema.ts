@@ -188,8 +188,7 @@ export interface PropertyView {
   readonly forbidden: boolean;
 }
 
-const combine = (key: 'anyOf' | 'allOf', schemas: readonly Schema[]): Schema | undefined =>
-  schemas.length === 0 ? undefined : schemas.length === 1 ? schemas[0] : { [key]: [...schemas] };
+const combine = (key: 'anyOf' | 'allOf', schemas: readonly Schema[]): Schema | undefined => (schemas.length === 0 ? undefined : schemas.length === 1 ? schemas[0] : { [key]: [...schemas] });
 
 /** `key` of an object schema. */
 export function schemaProperty(schema: Schema | undefined, key: string, depth = 0): PropertyView {
@@ -203,7 +202,10 @@ export function schemaProperty(schema: Schema | undefined, key: string, depth = 
   const required = own.required || parts.some((p) => p.required) || (alts.length > 0 && alts.every((a) => a.required));
   const forbidden = own.forbidden || parts.some((p) => p.forbidden) || (alts.length > 0 && alts.every((a) => a.forbidden));
   const altFound = alts.filter((a) => a.declared || a.viaAdditional);
-  const altSchema = combine('anyOf', altFound.map((a) => a.schema ?? true));
+  const altSchema = combine(
+    'anyOf',
+    altFound.map((a) => a.schema ?? true),
+  );
   const schemas = [...found.map((p) => p.schema ?? true), ...(altSchema === undefined ? [] : [altSchema])];
   const declared = found.some((p) => p.declared) || altFound.some((a) => a.declared);
   return {
@@ -253,7 +255,9 @@ export function schemaMapValues(schema: Schema | undefined, depth = 0): Schema |
     const v = schemaMapValues(part, depth + 1);
     if (v !== undefined) found.push(v);
   }
-  const alts = alternatives(schema).map((a) => schemaMapValues(a, depth + 1)).filter((v): v is Schema => v !== undefined);
+  const alts = alternatives(schema)
+    .map((a) => schemaMapValues(a, depth + 1))
+    .filter((v): v is Schema => v !== undefined);
   if (alts.length > 0) found.push(combine('anyOf', alts) ?? true);
   return found.length === 0 ? undefined : found.length === 1 ? found[0] : { anyOf: found };
 }
@@ -271,7 +275,9 @@ export function schemaItems(schema: Schema | undefined, depth = 0): Schema | und
     const v = schemaItems(part, depth + 1);
     if (v !== undefined) found.push(v);
   }
-  const alts = alternatives(schema).map((a) => schemaItems(a, depth + 1)).filter((v): v is Schema => v !== undefined);
+  const alts = alternatives(schema)
+    .map((a) => schemaItems(a, depth + 1))
+    .filter((v): v is Schema => v !== undefined);
   if (alts.length > 0) found.push(combine('anyOf', alts) ?? true);
   return found.length === 0 ? undefined : found.length === 1 ? found[0] : { allOf: found };
 }

@@ -11,7 +11,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const caught = async (run: () => Promise<unknown>): Promise<unknown> => run().then(() => undefined, (e: unknown) => e);
+const caught = async (run: () => Promise<unknown>): Promise<unknown> =>
+  run().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 const V3 = `asyncapi: 3.0.0
 info: { title: Contractors, version: 1.0.0 }

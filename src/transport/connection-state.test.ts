@@ -13,7 +13,10 @@ describe('ConnectionState', () => {
     expect(watched).toEqual([true]);
     state.lose(lost(1));
     state.lose(lost(2));
-    expect(heard).toEqual(['a Failed to keep receiving: the connection was lost (1). Retry once the broker is back.', 'b Failed to keep receiving: the connection was lost (1). Retry once the broker is back.']);
+    expect(heard).toEqual([
+      'a Failed to keep receiving: the connection was lost (1). Retry once the broker is back.',
+      'b Failed to keep receiving: the connection was lost (1). Retry once the broker is back.',
+    ]);
     expect(watched).toEqual([true, false]);
     expect(state.watched).toBe(false);
     offA();

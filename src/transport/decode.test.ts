@@ -62,7 +62,10 @@ describe('toActualMessage', () => {
 
   it('maps AMQP properties to amqp_* keys and the channel to exchange and routing key', () => {
     const c = amqpExchange('orders', 'order.created');
-    const i = interaction({ id: 1 }, { contentType: 'application/json', amqp_exchange: 'orders', amqp_exchange_type: 'topic', amqp_routing_key: 'order.created', amqp_correlation_id: 'c-1', amqp_priority: 5 });
+    const i = interaction(
+      { id: 1 },
+      { contentType: 'application/json', amqp_exchange: 'orders', amqp_exchange_type: 'topic', amqp_routing_key: 'order.created', amqp_correlation_id: 'c-1', amqp_priority: 5 },
+    );
     const captured: CapturedMessage = {
       channel: c,
       headers: {},
@@ -89,7 +92,13 @@ describe('toActualMessage', () => {
 
   it('keeps AMQP header types: a string header fails a number the contract expects, a typed one passes', () => {
     const i = interaction({}, { contentType: 'application/json', 'x-attempt': 1, replay: false }, { rules: { 'x-attempt': { combine: 'AND', matchers: [{ match: 'integer' }] } } });
-    const captured = (headers: CapturedMessage['headers']): CapturedMessage => ({ channel: amqpExchange('orders', 'order.created'), headers, properties: {}, contentType: 'application/json', body: Buffer.from('{}') });
+    const captured = (headers: CapturedMessage['headers']): CapturedMessage => ({
+      channel: amqpExchange('orders', 'order.created'),
+      headers,
+      properties: {},
+      contentType: 'application/json',
+      body: Buffer.from('{}'),
+    });
     expect(matchCaptured(i, captured({ 'x-attempt': 1, replay: false }))).toEqual([]);
     const mismatches = matchCaptured(i, captured({ 'x-attempt': '1', replay: 'false' }));
     expect(mismatches.map((m) => [m.path, m.actual])).toEqual([

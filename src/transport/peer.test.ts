@@ -22,7 +22,7 @@ describe('loadPeer', () => {
     expect((error as Error).cause).toBeInstanceOf(Error);
   });
 
-  it("rethrows a missing dependency of the peer itself (a broken install), and other errors, unchanged", () => {
+  it('rethrows a missing dependency of the peer itself (a broken install), and other errors, unchanged', () => {
     const nested = notFound('long');
     expect(() =>
       loadPeer('kafkajs', 'the Kafka adapter', () => {

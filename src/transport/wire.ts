@@ -80,7 +80,6 @@ export function amqpQueueName(c: AmqpChannel): string {
   return c.queue ?? c.routingKey ?? '';
 }
 
-
 /**
  * What a transport's wire carries, for decoding: whether the content type is a property of every
  * message (AMQP's basic property `content_type`, which consumers' message converters read) or

@@ -66,7 +66,15 @@ describe('field usage recorded by verify()', () => {
   });
 
   it('records destructured fields, and map entries as *', async () => {
-    const report = await usageOfRun(({ payload: { orderId, address: { city }, tags } }) => `${orderId} ${city} ${tags['a'] ?? ''}`);
+    const report = await usageOfRun(
+      ({
+        payload: {
+          orderId,
+          address: { city },
+          tags,
+        },
+      }) => `${orderId} ${city} ${tags['a'] ?? ''}`,
+    );
     expect(report.usage.payload).toEqual(['$.address', '$.address.city', '$.orderId', '$.tags', '$.tags.*']);
   });
 
@@ -75,9 +83,7 @@ describe('field usage recorded by verify()', () => {
       const copy = { ...payload };
       return copy.address.city;
     });
-    expect(report.usage.payload).toEqual(
-      expect.arrayContaining(['$.orderId', '$.total', '$.placedAt', '$.items', '$.address', '$.address.city', '$.tags']),
-    );
+    expect(report.usage.payload).toEqual(expect.arrayContaining(['$.orderId', '$.total', '$.placedAt', '$.items', '$.address', '$.address.city', '$.tags']));
     expect(report.usage.payload).not.toContain('$.address.country');
     expect(report.unused.payload).toEqual(['$.address.country']);
   });
@@ -137,7 +143,10 @@ describe('field usage recorded by verify()', () => {
       expect(Number.isNaN(Date.parse(payload.placedAt))).toBe(false);
       expect(`${payload.address.city}/${payload.items.length}`).toBe('Leeds/2');
       expect([...payload.items]).toHaveLength(2);
-      expect(Object.entries(payload.tags)).toEqual([['a', 'x'], ['b', 'x']]);
+      expect(Object.entries(payload.tags)).toEqual([
+        ['a', 'x'],
+        ['b', 'x'],
+      ]);
       expect(structuredClone(payload.items)).toEqual(payload.items.map((i) => ({ ...i })));
     });
   });
@@ -163,15 +172,16 @@ describe('field usage recorded by verify()', () => {
   it('fails the test in strict mode when declared fields are never read, naming them', async () => {
     const error = await order()
       .verify(({ payload }) => payload.total, { strictUsage: true })
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(hasErrorCode(error, 'HERALD_USAGE_UNREAD_FIELDS')).toBe(true);
     expect((error as Error).message).toContain('$.orderId, $.placedAt, $.items, $.address, $.tags, header source, header trace-id, the key');
   });
 
   it('passes strict mode when everything declared is read', async () => {
-    await expect(
-      order().verify((message) => JSON.stringify([message.payload, message.headers, message.key]), { strictUsage: true }),
-    ).resolves.toBeDefined();
+    await expect(order().verify((message) => JSON.stringify([message.payload, message.headers, message.key]), { strictUsage: true })).resolves.toBeDefined();
   });
 });
 
@@ -182,8 +192,7 @@ describe('field usage in the contract file', () => {
       .message('a ContractorUpdated event')
       .writeTo(dir)
       .withPayload({ available: m.boolean(), stock: m.string('12'), rating: m.integer() });
-    const handler = ({ payload }: { payload: { available: boolean; stock: string; rating: number } }): string =>
-      payload.available ? `${payload.rating}` : payload.stock;
+    const handler = ({ payload }: { payload: { available: boolean; stock: string; rating: number } }): string => (payload.available ? `${payload.rating}` : payload.stock);
     const runs: unknown[] = [];
     for (let i = 0; i < 5; i += 1) {
       await declaration.verify(handler);
@@ -227,7 +236,11 @@ describe('unused-field warnings', () => {
   });
 
   it('unusedFields() lists top-most unread paths of a stored usage', () => {
-    const interaction = consumer('x').expectsFrom('y').message('m').withPayload({ a: { b: 1, c: 2 }, d: 3 }).toInteraction();
+    const interaction = consumer('x')
+      .expectsFrom('y')
+      .message('m')
+      .withPayload({ a: { b: 1, c: 2 }, d: 3 })
+      .toInteraction();
     const withUsage = { ...interaction, herald: { ...interaction.herald, usage: { payload: ['$.d'], headers: [], key: false } } };
     const usage = usageOf(withUsage);
     expect(usage).toEqual({ payload: ['$.d'], headers: [], key: false });

@@ -76,7 +76,9 @@ export function unusedFields(interaction: MessageInteraction, usage: FieldUsage)
     if (unused.some((parent) => path.startsWith(parent) && /^[.[]/.test(path.slice(parent.length)))) continue;
     unused.push(path);
   }
-  const headers = Object.keys(headersOf(interaction.metadata)).filter((h) => !usage.headers.includes(h)).sort();
+  const headers = Object.keys(headersOf(interaction.metadata))
+    .filter((h) => !usage.headers.includes(h))
+    .sort();
   return { payload: unused, headers, key: declaresKey(interaction) && !usage.key };
 }
 

@@ -66,7 +66,11 @@ export async function setUpStates(interaction: MessageInteraction, definition: S
     for (const state of setUp.splice(0).reverse()) {
       if (state.lifecycle.teardown === undefined) continue;
       try {
-        await withTimeout(() => (state.lifecycle.teardown as StateHandler)(state.params), stateTimeout, () => new Error(`timed out after ${stateTimeout} ms`));
+        await withTimeout(
+          () => (state.lifecycle.teardown as StateHandler)(state.params),
+          stateTimeout,
+          () => new Error(`timed out after ${stateTimeout} ms`),
+        );
       } catch (error) {
         notes.push(`Teardown of the state "${state.name}" failed: ${errorInfo(error, '').message}`);
       }
@@ -92,12 +96,19 @@ export async function setUpStates(interaction: MessageInteraction, definition: S
           : await withTimeout(
               () => (lifecycle.setup as StateHandler)(state.params ?? {}),
               stateTimeout,
-              () => new HeraldError('HERALD_STATE_TIMEOUT', `The state handler "${state.name}" did not finish within ${stateTimeout} ms (for ${where}). Make it resolve, or raise stateTimeoutMs.`, { interaction: interaction.description }),
+              () =>
+                new HeraldError('HERALD_STATE_TIMEOUT', `The state handler "${state.name}" did not finish within ${stateTimeout} ms (for ${where}). Make it resolve, or raise stateTimeoutMs.`, {
+                  interaction: interaction.description,
+                }),
             );
       Object.defineProperty(values, state.name, { value, enumerable: true, writable: true, configurable: true });
       if (typeof value === 'object' && value !== null && !Array.isArray(value)) assignOwn(params, value as JsonObject);
     } catch (error) {
-      return done(isHeraldError(error) ? errorInfo(error, 'HERALD_STATE_FAILED') : { code: 'HERALD_STATE_FAILED', message: `The state handler "${state.name}" failed for ${where}: ${errorInfo(error, '').message}` });
+      return done(
+        isHeraldError(error)
+          ? errorInfo(error, 'HERALD_STATE_FAILED')
+          : { code: 'HERALD_STATE_FAILED', message: `The state handler "${state.name}" failed for ${where}: ${errorInfo(error, '').message}` },
+      );
     }
   }
   return done();

@@ -101,7 +101,10 @@ describe('verifyProvider', () => {
 
   it('reports pending interactions without failing the run', async () => {
     const pending = { ...invoice, pending: true };
-    const report = await verifyProvider([contract('ledger', 'billing', pending)], { name: 'billing', messages: { 'invoice.created': () => message({ id: 'x' }, { channel: amqpExchange('billing', 'invoice.created') }) } });
+    const report = await verifyProvider([contract('ledger', 'billing', pending)], {
+      name: 'billing',
+      messages: { 'invoice.created': () => message({ id: 'x' }, { channel: amqpExchange('billing', 'invoice.created') }) },
+    });
     expect(report.results[0]?.status).toBe('pending');
     expect(report.summary).toMatchObject({ pending: 1, ok: true });
   });
@@ -199,7 +202,9 @@ describe('verifyProvider on hostile user code and names', () => {
   it('filters descriptions in linear time: a catastrophic-backtracking RegExp does not hang', async () => {
     const hostile = { ...invoice, description: `${'a'.repeat(40)}!` };
     const started = performance.now();
-    const report = await verifyProvider([contract('ledger', 'billing', invoice, hostile)], { name: 'billing', messages: { 'invoice.created': () => ({ id: 1 }) } }, { description: /^(a+)+$/ }).catch((e: unknown) => e);
+    const report = await verifyProvider([contract('ledger', 'billing', invoice, hostile)], { name: 'billing', messages: { 'invoice.created': () => ({ id: 1 }) } }, { description: /^(a+)+$/ }).catch(
+      (e: unknown) => e,
+    );
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(report).toMatchObject({ summary: { total: 0 } });
   }, 10_000);

@@ -92,14 +92,24 @@ function toActual(produced: unknown, interaction: MessageInteraction, where: str
       try {
         content = parseJsonKeepingNumbers(text);
       } catch (error) {
-        return { code: 'decode', part: 'body', path: '$', expected: contentType, actual: text.slice(0, 200), message: `The payload is not JSON although the contract expects ${contentType}: ${(error as Error).message}` };
+        return {
+          code: 'decode',
+          part: 'body',
+          path: '$',
+          expected: contentType,
+          actual: text.slice(0, 200),
+          message: `The payload is not JSON although the contract expects ${contentType}: ${(error as Error).message}`,
+        };
       }
     } else content = text;
   } else {
     try {
       assertSafeJson(payload, { interaction: interaction.description });
     } catch (error) {
-      throw new HeraldError('HERALD_FACTORY_RESULT_INVALID', `The factory for ${where} returned a value that cannot be serialised as a message: ${(error as Error).message}`, { interaction: interaction.description, cause: error });
+      throw new HeraldError('HERALD_FACTORY_RESULT_INVALID', `The factory for ${where} returned a value that cannot be serialised as a message: ${(error as Error).message}`, {
+        interaction: interaction.description,
+        cause: error,
+      });
     }
     content = payload;
   }
@@ -123,7 +133,12 @@ export function withoutKeys(interaction: MessageInteraction, keys: ReadonlySet<s
   return { ...interaction, metadata };
 }
 
-export async function verifyInteraction(contract: Contract, interaction: MessageInteraction, definition: ProviderDefinition, options: Pick<VerifyOptions, 'schemaRegistry' | 'allowUncheckedChannel' | 'checkAllDeclaredFields'> = {}): Promise<InteractionResult> {
+export async function verifyInteraction(
+  contract: Contract,
+  interaction: MessageInteraction,
+  definition: ProviderDefinition,
+  options: Pick<VerifyOptions, 'schemaRegistry' | 'allowUncheckedChannel' | 'checkAllDeclaredFields'> = {},
+): Promise<InteractionResult> {
   const started = performance.now();
   const where = describeInteraction(contract, interaction);
   const base = {
@@ -165,9 +180,18 @@ export async function verifyInteraction(contract: Contract, interaction: Message
     const factoryTimeout = definition.factoryTimeoutMs ?? 10_000;
     let produced: unknown;
     try {
-      produced = await withTimeout(() => factory(params, { interaction, states: stateValues }), factoryTimeout, () => new HeraldError('HERALD_FACTORY_FAILED', `The factory for ${where} did not finish within ${factoryTimeout} ms.`, { interaction: interaction.description }));
+      produced = await withTimeout(
+        () => factory(params, { interaction, states: stateValues }),
+        factoryTimeout,
+        () => new HeraldError('HERALD_FACTORY_FAILED', `The factory for ${where} did not finish within ${factoryTimeout} ms.`, { interaction: interaction.description }),
+      );
     } catch (error) {
-      return finish('failed', [], notes, isHeraldError(error) ? errorInfo(error, 'HERALD_FACTORY_FAILED') : { code: 'HERALD_FACTORY_FAILED', message: `The factory for ${where} threw: ${errorInfo(error, '').message}` });
+      return finish(
+        'failed',
+        [],
+        notes,
+        isHeraldError(error) ? errorInfo(error, 'HERALD_FACTORY_FAILED') : { code: 'HERALD_FACTORY_FAILED', message: `The factory for ${where} threw: ${errorInfo(error, '').message}` },
+      );
     }
     let actual: Actual | Mismatch;
     try {
@@ -183,20 +207,33 @@ export async function verifyInteraction(contract: Contract, interaction: Message
     }
     let expected = withoutKeys(interaction, CONSUMER_SIDE_KEYS);
     // A green run must not check less than the contract states: an unchecked channel is unverified.
-    const unchecked = !actual.channelGiven ? Object.keys(expected.metadata).filter((k) => CHANNEL_KEYS.has(k)).sort() : [];
+    const unchecked = !actual.channelGiven
+      ? Object.keys(expected.metadata)
+          .filter((k) => CHANNEL_KEYS.has(k))
+          .sort()
+      : [];
     if (unchecked.length > 0) {
       expected = withoutKeys(expected, CHANNEL_KEYS);
-      notes.push(`The channel (${unchecked.join(', ')}) was not checked: the factory does not say where it publishes.${options.allowUncheckedChannel === true ? ' Accepted by --allow-unchecked-channel.' : ''}`);
+      notes.push(
+        `The channel (${unchecked.join(', ')}) was not checked: the factory does not say where it publishes.${options.allowUncheckedChannel === true ? ' Accepted by --allow-unchecked-channel.' : ''}`,
+      );
     }
     // Only Kafka's metadata is bytes on the wire, where the text "3" stands for 3; elsewhere (AMQP's
     // typed headers, a channel the contract does not name) the factory's JSON types are compared as they are.
     const typed = !isKafkaChannel(channelFromMetadata(interaction.metadata));
-    const all = (isAvroInteraction(interaction) ? matchAvroMessage : matchMessage)(expected, { content: actual.content, contentType: actual.contentType, metadata: actual.metadata, typedMetadata: typed });
+    const all = (isAvroInteraction(interaction) ? matchAvroMessage : matchMessage)(expected, {
+      content: actual.content,
+      contentType: actual.contentType,
+      metadata: actual.metadata,
+      typedMetadata: typed,
+    });
     notes.push(...metadataNotes(expected.metadata, actual.metadata, { typed }));
     // One rule with compare and diff: fields the consumer declared but never read are reported, not failed.
     const { failing: mismatches, unread } = splitByUsage(interaction, all, options.checkAllDeclaredFields === true);
     for (const m of unread) {
-      notes.push(`Not failed, because ${contract.consumer} declared ${m.path} but never reads it (herald.usage): ${m.message} Pass --all-fields (checkAllDeclaredFields) to fail on every declared field.`);
+      notes.push(
+        `Not failed, because ${contract.consumer} declared ${m.path} but never reads it (herald.usage): ${m.message} Pass --all-fields (checkAllDeclaredFields) to fail on every declared field.`,
+      );
     }
     if (unchecked.length > 0 && options.allowUncheckedChannel !== true) {
       return finish('failed', mismatches, notes, {
@@ -228,7 +265,10 @@ export function contractsToVerify(contracts: readonly Contract[], providerName: 
   const selected = selectContracts(contracts, providerName, consumers);
   if (selected.length === 0) {
     const known = [...new Set(contracts.map((c) => c.provider))].sort();
-    throw new HeraldError('HERALD_UNKNOWN_PROVIDER', `Failed to verify "${providerName}": no contract names it as provider${consumers?.length ? ` for the consumers ${consumers.join(', ')}` : ''}. Providers in these contracts: ${known.join(', ') || 'none'}.`);
+    throw new HeraldError(
+      'HERALD_UNKNOWN_PROVIDER',
+      `Failed to verify "${providerName}": no contract names it as provider${consumers?.length ? ` for the consumers ${consumers.join(', ')}` : ''}. Providers in these contracts: ${known.join(', ') || 'none'}.`,
+    );
   }
   return selected;
 }
@@ -258,8 +298,8 @@ export async function verifyProvider(contracts: readonly Contract[], definition:
     results.push(...pairResults);
     options.onPair?.({ consumer: contract.consumer, provider: contract.provider, ...(contract.source === undefined ? {} : { contractFile: contract.source }), results: pairResults });
   }
-  const unused = Object.keys(definition.messages).filter((d) => !used.has(d)).sort();
+  const unused = Object.keys(definition.messages)
+    .filter((d) => !used.has(d))
+    .sort();
   return { summary: summarise(results, unused, performance.now() - started), results };
 }
-
-

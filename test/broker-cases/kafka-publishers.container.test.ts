@@ -5,7 +5,18 @@
  * publisher passes. Without Docker this fails, never skips.
  */
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { consumer, kafkaTopic, m, providerTriggers, startSchemaRegistry, verifyProviderOnBroker, type Contract, type MessageInteraction, type StartedSchemaRegistry, type TriggerContext } from 'herald';
+import {
+  consumer,
+  kafkaTopic,
+  m,
+  providerTriggers,
+  startSchemaRegistry,
+  verifyProviderOnBroker,
+  type Contract,
+  type MessageInteraction,
+  type StartedSchemaRegistry,
+  type TriggerContext,
+} from 'herald';
 import { KafkaTransport, startKafkaBroker, type StartedKafkaBroker } from 'herald/kafka';
 
 jest.setTimeout(240_000);
@@ -23,9 +34,21 @@ const placed = orders
   .withPayload({ orderId: m.string('ord-1'), qty: m.integer(1) })
   .toInteraction();
 /** Needs less than OrderPlaced carries: an OrderPlaced record would satisfy it, were it counted. */
-const confirmed = orders.message('an OrderConfirmed event').on(kafkaTopic('orders.v1')).withKey(m.string('ord-1')).withPayload({ orderId: m.string('ord-1') }).toInteraction();
+const confirmed = orders
+  .message('an OrderConfirmed event')
+  .on(kafkaTopic('orders.v1'))
+  .withKey(m.string('ord-1'))
+  .withPayload({ orderId: m.string('ord-1') })
+  .toInteraction();
 
-const contract = (...interactions: MessageInteraction[]): Contract => ({ consumer: 'fulfilment', provider: 'orders', interactions, specVersion: '4.0', metadata: {}, source: 'contracts/fulfilment-orders.json' });
+const contract = (...interactions: MessageInteraction[]): Contract => ({
+  consumer: 'fulfilment',
+  provider: 'orders',
+  interactions,
+  specVersion: '4.0',
+  metadata: {},
+  source: 'contracts/fulfilment-orders.json',
+});
 
 /** The orders service's publisher, as its team wrote it: one kafkajs producer, JSON values keyed by order id. */
 class OrderEvents {
@@ -92,7 +115,7 @@ describe('Kafka publishers with one bug each', () => {
     expect(confirmedResult?.error?.message).toContain('nothing of its own arrived');
     expect(confirmedResult?.error?.message).toContain('1 late duplicate(s) of what the trigger of "an OrderPlaced event" caused');
     expect(placedResult?.status).toBe('passed');
-    expect(placedResult?.notes).toEqual([expect.stringContaining('1 duplicate(s) of a message this interaction\'s trigger caused arrived again on Kafka topic')]);
+    expect(placedResult?.notes).toEqual([expect.stringContaining("1 duplicate(s) of a message this interaction's trigger caused arrived again on Kafka topic")]);
     expect(placedResult?.notes[0]).toContain('during "an OrderConfirmed event"');
 
     const correct = providerTriggers('orders', {
@@ -112,19 +135,41 @@ describe('Kafka publishers with one bug each', () => {
     const doubled = providerTriggers('orders', { triggers: { 'an OrderPlaced event': async (_params, ctx) => events(ctx, 'double-send').orderPlaced('ord-7', 2) } });
     const report = await verifyProviderOnBroker([contract(placed)], doubled, { transport, connection: broker, timeoutMs: 20_000 });
     expect(report.results[0]?.status).toBe('passed');
-    expect(report.results[0]?.notes).toEqual([expect.stringMatching(/^1 duplicate\(s\) of a message this interaction's trigger caused arrived again on Kafka topic "orders\.v1\.herald-[0-9a-f]{8}" .*\(1 after the match\): the producer published it more than once/)]);
+    expect(report.results[0]?.notes).toEqual([
+      expect.stringMatching(
+        /^1 duplicate\(s\) of a message this interaction's trigger caused arrived again on Kafka topic "orders\.v1\.herald-[0-9a-f]{8}" .*\(1 after the match\): the producer published it more than once/,
+      ),
+    ]);
   });
 
   describe('Avro through a schema registry', () => {
     let registry: StartedSchemaRegistry;
-    const reader = { type: 'record', name: 'OrderPlaced', namespace: 'com.acme.orders', fields: [{ name: 'orderId', type: 'string' }, { name: 'qty', type: 'int' }] };
+    const reader = {
+      type: 'record',
+      name: 'OrderPlaced',
+      namespace: 'com.acme.orders',
+      fields: [
+        { name: 'orderId', type: 'string' },
+        { name: 'qty', type: 'int' },
+      ],
+    };
     /** The producer's refactoring renamed orderId to id: by position the bytes are the same. */
-    const renamed = { ...reader, fields: [{ name: 'id', type: 'string' }, { name: 'qty', type: 'int' }] };
+    const renamed = {
+      ...reader,
+      fields: [
+        { name: 'id', type: 'string' },
+        { name: 'qty', type: 'int' },
+      ],
+    };
     let avroPlaced: MessageInteraction;
 
     beforeAll(async () => {
       registry = await startSchemaRegistry({ compatibility: 'NONE' });
-      avroPlaced = orders.message('an OrderPlaced event').on(kafkaTopic('orders.v1')).withAvroPayload(reader, { orderId: m.string('ord-1'), qty: m.integer(1) }, { registry }).toInteraction();
+      avroPlaced = orders
+        .message('an OrderPlaced event')
+        .on(kafkaTopic('orders.v1'))
+        .withAvroPayload(reader, { orderId: m.string('ord-1'), qty: m.integer(1) }, { registry })
+        .toInteraction();
     });
     afterAll(async () => {
       await registry?.stop();
@@ -155,7 +200,12 @@ describe('Kafka publishers with one bug each', () => {
     });
 
     it("the producer writing the consumer's schema passes through the registry", async () => {
-      const report = await verifyProviderOnBroker([contract(avroPlaced)], avroTriggers(reader, { orderId: 'ord-7', qty: 2 }), { transport, connection: broker, timeoutMs: 20_000, schemaRegistry: registry });
+      const report = await verifyProviderOnBroker([contract(avroPlaced)], avroTriggers(reader, { orderId: 'ord-7', qty: 2 }), {
+        transport,
+        connection: broker,
+        timeoutMs: 20_000,
+        schemaRegistry: registry,
+      });
       expect(report.results.map((r) => [r.status, r.mismatches, r.error])).toEqual([['passed', [], undefined]]);
     });
   });

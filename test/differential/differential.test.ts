@@ -51,7 +51,9 @@ test('every disagreement between Herald and pact-js is a listed known difference
 test('every listed difference still occurs (remove entries whose fix has landed)', () => {
   const { classified: c } = result();
   if (c.stale.length > 0) {
-    throw new Error(`${c.stale.length} listed pair(s) now agree; remove them from known-differences.ts:\n${c.stale.map((s) => `  ${s.id} — ${s.by.why.slice(0, 80)}`).join('\n')}\n${formatTable(c.stale.map((s) => s.pair))}`);
+    throw new Error(
+      `${c.stale.length} listed pair(s) now agree; remove them from known-differences.ts:\n${c.stale.map((s) => `  ${s.id} — ${s.by.why.slice(0, 80)}`).join('\n')}\n${formatTable(c.stale.map((s) => s.pair))}`,
+    );
   }
 });
 

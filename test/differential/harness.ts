@@ -66,8 +66,7 @@ const passes = (v: { verdict: string }): boolean => v.verdict === 'pass';
 /** Pass versus not pass: the verdict a CI gate acts on. */
 export const agrees = (p: ComparedPair): boolean => passes(p.pactjs) === passes(p.herald);
 
-const matches = (d: KnownDifference, p: ComparedPair): boolean =>
-  d.pairs.some((id) => (typeof id === 'string' ? id === pairId(p) : id.test(pairId(p))));
+const matches = (d: KnownDifference, p: ComparedPair): boolean => d.pairs.some((id) => (typeof id === 'string' ? id === pairId(p) : id.test(pairId(p))));
 
 export interface Classified {
   readonly agreed: readonly ComparedPair[];

@@ -28,8 +28,7 @@ export interface KnownDifference {
 }
 
 /** The same mutations of one case, in both spec versions (or the ones given). */
-const pairs = (caseId: string, mutations: readonly string[], versions: readonly ('v3' | 'v4')[] = ['v3', 'v4']): string[] =>
-  versions.flatMap((v) => mutations.map((m) => `${v} ${caseId} :: ${m}`));
+const pairs = (caseId: string, mutations: readonly string[], versions: readonly ('v3' | 'v4')[] = ['v3', 'v4']): string[] => versions.flatMap((v) => mutations.map((m) => `${v} ${caseId} :: ${m}`));
 
 const NUMERIC_TEXT = ['"3"', '"03"', '"0x3"', '"3.0"', '"3e0"', '" 3 "'];
 
@@ -74,8 +73,14 @@ export const HERALD_BUGS_PENDING_FIX: readonly KnownDifference[] = [
   },
   {
     pairs: [
-      ...pairs('meta-integer', NUMERIC_TEXT.map((t) => `attempt=${t}`)),
-      ...pairs('meta-number', NUMERIC_TEXT.map((t) => `weight=${t}`)),
+      ...pairs(
+        'meta-integer',
+        NUMERIC_TEXT.map((t) => `attempt=${t}`),
+      ),
+      ...pairs(
+        'meta-number',
+        NUMERIC_TEXT.map((t) => `weight=${t}`),
+      ),
       ...pairs('meta-literal', [...NUMERIC_TEXT.map((t) => `attempt=${t}`), 'flag="true"', 'version=2 (number)']),
       ...pairs('meta-string', ['source=number']),
       ...pairs('meta-kafka', ['kafka_key=number']),
@@ -106,7 +111,7 @@ export const HERALD_BUGS_PENDING_FIX: readonly KnownDifference[] = [
   {
     pairs: pairs('iso8601-v2', ['example', 'dt +0530', 'd week date', 'd ordinal']),
     herald: 'fail',
-    why: '[17] False fail: pact-js\' own ISO8601_DATE_FORMAT regex has a look-ahead and a back-reference; Herald refuses the whole file (every interaction) instead of that rule.',
+    why: "[17] False fail: pact-js' own ISO8601_DATE_FORMAT regex has a look-ahead and a back-reference; Herald refuses the whole file (every interaction) instead of that rule.",
   },
   {
     pairs: pairs('text-body', ['""']),
@@ -137,7 +142,7 @@ export const HERALD_BUGS_PENDING_FIX: readonly KnownDifference[] = [
   {
     pairs: [/ :: random#\S+ meta \S+ (as-string|number|negated|as-number|true)$/],
     herald: 'pass',
-    why: '[6] As meta-literal: metadata of another JSON type coerced to the contract\'s.',
+    why: "[6] As meta-literal: metadata of another JSON type coerced to the contract's.",
   },
   {
     pairs: [/ :: random#\S+ meta kafka_topic removed$/],
@@ -182,7 +187,7 @@ export const HERALD_BUGS_PENDING_FIX: readonly KnownDifference[] = [
   {
     pairs: pairs('date-DDD', ['day 366 non-leap']),
     herald: 'pass',
-    why: 'NEW (not in issue 9), false pass: yyyy-DDD accepts 2023-366. java.time (SMART resolver, the default) resolves year + day-of-year with LocalDate.ofYearDay, which throws "Invalid date \'DayOfYear 366\' as \'2023\' is not a leap year". Fix with item 22 (calendar-invalid dates).',
+    why: "NEW (not in issue 9), false pass: yyyy-DDD accepts 2023-366. java.time (SMART resolver, the default) resolves year + day-of-year with LocalDate.ofYearDay, which throws \"Invalid date 'DayOfYear 366' as '2023' is not a leap year\". Fix with item 22 (calendar-invalid dates).",
   },
 ];
 
@@ -233,7 +238,7 @@ export const PACT_WRONG: readonly KnownDifference[] = [
   {
     pairs: [/^v[34] regex-classes :: random#\S+ \$\.[dw] (nfd|upper|appended-x|lone-surrogate)$/],
     herald: 'fail',
-    why: 'As regex-classes :: w accented: a combining mark (NFD) is in Rust\'s Unicode \\w, not in ECMAScript\'s or Java\'s.',
+    why: "As regex-classes :: w accented: a combining mark (NFD) is in Rust's Unicode \\w, not in ECMAScript's or Java's.",
   },
   {
     pairs: [...pairs('regex-non-string', ['w null', 'n null']), /^v[34] regex-(classes|non-string) :: random#\S+ \$\.\w+ null$/],

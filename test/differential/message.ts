@@ -118,12 +118,39 @@ function replacementsFor(v: Json): { name: string; value: Json }[] {
     { name: 'empty-object', value: {} },
     { name: 'empty-array', value: [] },
   ];
-  if (typeof v === 'number') return [...common, { name: 'as-string', value: String(v) }, { name: 'plus-half', value: v + 0.5 }, { name: '1e21', value: 1e21 }, { name: 'negated', value: -v }, { name: 'true', value: true }];
-  if (typeof v === 'string') return [...common, { name: 'empty-string', value: '' }, { name: 'upper', value: v.toUpperCase() }, { name: 'appended-x', value: `${v}x` }, { name: 'lone-surrogate', value: `${v}\ud800` }, { name: 'nfd', value: v.normalize('NFD') === v ? `${v}e\u0301` : v.normalize('NFD') }, { name: 'number', value: 7 }];
+  if (typeof v === 'number')
+    return [...common, { name: 'as-string', value: String(v) }, { name: 'plus-half', value: v + 0.5 }, { name: '1e21', value: 1e21 }, { name: 'negated', value: -v }, { name: 'true', value: true }];
+  if (typeof v === 'string')
+    return [
+      ...common,
+      { name: 'empty-string', value: '' },
+      { name: 'upper', value: v.toUpperCase() },
+      { name: 'appended-x', value: `${v}x` },
+      { name: 'lone-surrogate', value: `${v}\ud800` },
+      { name: 'nfd', value: v.normalize('NFD') === v ? `${v}e\u0301` : v.normalize('NFD') },
+      { name: 'number', value: 7 },
+    ];
   if (typeof v === 'boolean') return [...common, { name: 'negated', value: !v }, { name: 'as-string', value: String(v) }, { name: 'as-number', value: v ? 1 : 0 }];
-  if (Array.isArray(v)) return [{ name: 'null', value: null }, { name: 'empty-array', value: [] }, { name: 'doubled', value: [...v, ...v] }, { name: 'first-dropped', value: v.slice(1) }, { name: 'object', value: {} }];
-  if (v === null) return [{ name: 'zero', value: 0 }, { name: 'empty-string', value: '' }, { name: 'false', value: false }];
-  return [{ name: 'null', value: null }, { name: 'array', value: [v] }, { name: 'extra-key', value: { ...v, zzExtra: 1 } }, { name: 'emptied', value: {} }];
+  if (Array.isArray(v))
+    return [
+      { name: 'null', value: null },
+      { name: 'empty-array', value: [] },
+      { name: 'doubled', value: [...v, ...v] },
+      { name: 'first-dropped', value: v.slice(1) },
+      { name: 'object', value: {} },
+    ];
+  if (v === null)
+    return [
+      { name: 'zero', value: 0 },
+      { name: 'empty-string', value: '' },
+      { name: 'false', value: false },
+    ];
+  return [
+    { name: 'null', value: null },
+    { name: 'array', value: [v] },
+    { name: 'extra-key', value: { ...v, zzExtra: 1 } },
+    { name: 'emptied', value: {} },
+  ];
 }
 
 /** A random single change to the example's body or metadata, named so it can be replayed. */

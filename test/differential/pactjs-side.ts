@@ -50,9 +50,13 @@ async function writePact(p: Planned): Promise<Reified> {
     const description = describe(p.version, p.c, mutation.name);
     if (p.version === 'v3') {
       const pact = new MessageConsumerPact({ consumer, provider: PROVIDER, dir: pactDir, logLevel: 'error' });
-      await pact.expectsToReceive(description).withContent(p.c.body as never).withMetadata(metadata as never).verify(async (m) => {
-        example ??= { body: m.contents as Json, metadata: (m.metadata ?? {}) as Record<string, Json> };
-      });
+      await pact
+        .expectsToReceive(description)
+        .withContent(p.c.body as never)
+        .withMetadata(metadata as never)
+        .verify(async (m) => {
+          example ??= { body: m.contents as Json, metadata: (m.metadata ?? {}) as Record<string, Json> };
+        });
     } else {
       await new PactV4({ consumer, provider: PROVIDER, dir: pactDir, logLevel: 'error' })
         .addAsynchronousInteraction()
@@ -81,9 +85,7 @@ function verdictsFrom(raw: unknown, descriptions: readonly string[]): Map<string
   for (const d of descriptions) {
     const result = report.interactionResults.find((r) => r.description === d);
     const mine = errors.filter((e) => typeof e.interaction === 'string' && e.interaction.endsWith(` - ${d}`));
-    const detail = mine
-      .flatMap((e) => e.mismatch?.mismatches?.map((m) => `${m.path ?? m.key ?? ''} ${m.mismatch ?? ''}`.trim()) ?? [JSON.stringify(e.mismatch ?? e).slice(0, 200)])
-      .join('; ');
+    const detail = mine.flatMap((e) => e.mismatch?.mismatches?.map((m) => `${m.path ?? m.key ?? ''} ${m.mismatch ?? ''}`.trim()) ?? [JSON.stringify(e.mismatch ?? e).slice(0, 200)]).join('; ');
     if (result === undefined) verdicts.set(d, { verdict: 'error', detail: `not in the report${detail ? `: ${detail}` : ''}` });
     else verdicts.set(d, result.result === 'OK' ? { verdict: 'pass', detail: '' } : { verdict: 'fail', detail: detail || result.result });
   }

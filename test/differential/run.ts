@@ -9,7 +9,15 @@ import { classify, formatTable, runDifferential, summaryLine } from './harness';
 import { KNOWN_DIFFERENCES } from './known-differences';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { count: { type: 'string', default: '200' }, seed: { type: 'string', default: '1' }, keep: { type: 'string' }, all: { type: 'boolean', default: false }, 'by-reason': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      count: { type: 'string', default: '200' },
+      seed: { type: 'string', default: '1' },
+      keep: { type: 'string' },
+      all: { type: 'boolean', default: false },
+      'by-reason': { type: 'boolean', default: false },
+    },
+  });
   const started = performance.now();
   const run = await runDifferential({ count: Number(values.count), seed: Number(values.seed), ...(values.keep === undefined ? {} : { keepDir: values.keep }) });
   const c = classify(run.pairs, KNOWN_DIFFERENCES);

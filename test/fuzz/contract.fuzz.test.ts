@@ -25,10 +25,12 @@ import { formatPath, formatTokens, parsePath, type PathSegment, type PathToken }
 const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Keys weighted towards the characters contract grammars give meaning to. */
-const key = fc.oneof(
-  { weight: 3, arbitrary: fc.string({ unit: fc.constantFrom("'", '\\', '.', '[', ']', '*', '$', ' ', '"', '/', '~', 'a', 'B', '0', '-', '_', 'é', '😀', '\u0000') }) },
-  { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 8 }) },
-).filter((k) => !UNSAFE.has(k));
+const key = fc
+  .oneof(
+    { weight: 3, arbitrary: fc.string({ unit: fc.constantFrom("'", '\\', '.', '[', ']', '*', '$', ' ', '"', '/', '~', 'a', 'B', '0', '-', '_', 'é', '😀', '\u0000') }) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 8 }) },
+  )
+  .filter((k) => !UNSAFE.has(k));
 
 const jsonValue: fc.Arbitrary<JsonValue> = fc.letrec<{ value: JsonValue }>((tie) => ({
   value: fc.oneof(
@@ -73,7 +75,11 @@ const interaction: fc.Arbitrary<MessageInteraction> = fc
     description: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).filter((d) => d.trim() !== ''),
     providerStates: fc.array(fc.record({ name: fc.string({ maxLength: 8 }), params: fc.option(jsonObject, { nil: undefined }) }, { requiredKeys: ['name'] }), { maxLength: 2 }),
     contents,
-    headers: fc.dictionary(key.filter((k) => k !== '' && !/^(contentType|content-type|kafka_|amqp_|herald_)/i.test(k)), fc.oneof(fc.string({ maxLength: 6 }), fc.integer()), { maxKeys: 3 }),
+    headers: fc.dictionary(
+      key.filter((k) => k !== '' && !/^(contentType|content-type|kafka_|amqp_|herald_)/i.test(k)),
+      fc.oneof(fc.string({ maxLength: 6 }), fc.integer()),
+      { maxKeys: 3 },
+    ),
     bodyRules: fc.dictionary(rulePath, ruleList, { maxKeys: 3 }),
     pending: fc.boolean(),
     topic: fc.option(fc.string({ minLength: 1, maxLength: 8 }), { nil: undefined }),
@@ -95,9 +101,9 @@ const interaction: fc.Arbitrary<MessageInteraction> = fc
     };
   });
 
-const contract = fc.uniqueArray(interaction, { selector: (i) => identityOf(i.description, i.providerStates), maxLength: 4 }).map(
-  (interactions): Contract => ({ consumer: 'billing', provider: 'orders', specVersion: '4.0', metadata: {}, interactions }),
-);
+const contract = fc
+  .uniqueArray(interaction, { selector: (i) => identityOf(i.description, i.providerStates), maxLength: 4 })
+  .map((interactions): Contract => ({ consumer: 'billing', provider: 'orders', specVersion: '4.0', metadata: {}, interactions }));
 
 const byIdentity = (c: Contract): Map<string, MessageInteraction> => new Map(c.interactions.map((i) => [identityOf(i.description, i.providerStates), i]));
 
@@ -209,7 +215,10 @@ describe('the reader on hostile files', () => {
         providerStates: [{ name: 'an order', params: { id: 1 } }],
         contents: { content: { orderId: 42, items: [{ sku: 'A-1', qty: 2 }] }, contentType: 'application/json', encoded: false },
         metadata: { contentType: 'application/json', kafka_topic: 'orders' },
-        matchingRules: { body: { '$.orderId': { combine: 'AND', matchers: [{ match: 'integer' }] }, '$.items[*].sku': { combine: 'AND', matchers: [{ match: 'regex', regex: '^[A-Z]-\\d+$' }] } }, metadata: {} },
+        matchingRules: {
+          body: { '$.orderId': { combine: 'AND', matchers: [{ match: 'integer' }] }, '$.items[*].sku': { combine: 'AND', matchers: [{ match: 'regex', regex: '^[A-Z]-\\d+$' }] } },
+          metadata: {},
+        },
         generators: { body: {}, metadata: {} },
         pending: false,
         herald: { channel: { transport: 'kafka', topic: 'orders' } },
@@ -217,17 +226,75 @@ describe('the reader on hostile files', () => {
     ],
   });
 
-  const hostileTokens = ['"__proto__"', '"constructor"', '"prototype"', '{"__proto__": {"polluted": 1}}', '{', '}', '[', ']', ',', ':', '"', '\\', '\\u0000', '\\ud800', '1e999', '-0', '9007199254740993', 'null', 'true', '"match"', '"regex"', '"(a+)+$"', '"toString"', '"valueOf"', '"$[\'"', '[[[[[[[[[[[[', '"interactions": []', '"encoded": true', '"contents"', '"matchingRules"'];
+  const hostileTokens = [
+    '"__proto__"',
+    '"constructor"',
+    '"prototype"',
+    '{"__proto__": {"polluted": 1}}',
+    '{',
+    '}',
+    '[',
+    ']',
+    ',',
+    ':',
+    '"',
+    '\\',
+    '\\u0000',
+    '\\ud800',
+    '1e999',
+    '-0',
+    '9007199254740993',
+    'null',
+    'true',
+    '"match"',
+    '"regex"',
+    '"(a+)+$"',
+    '"toString"',
+    '"valueOf"',
+    '"$[\'"',
+    '[[[[[[[[[[[[',
+    '"interactions": []',
+    '"encoded": true',
+    '"contents"',
+    '"matchingRules"',
+  ];
 
   const mutation = fc.oneof(
-    fc.record({ at: fc.nat(), text: fc.constantFrom(...hostileTokens) }).map(({ at, text }) => (s: string) => s.slice(0, at % (s.length + 1)) + text + s.slice(at % (s.length + 1))),
-    fc.record({ at: fc.nat(), length: fc.nat(20) }).map(({ at, length }) => (s: string) => s.slice(0, at % (s.length + 1)) + s.slice((at % (s.length + 1)) + length)),
-    fc.record({ at: fc.nat(), ch: fc.string({ unit: 'binary', minLength: 1, maxLength: 2 }) }).map(({ at, ch }) => (s: string) => s.slice(0, at % (s.length + 1)) + ch + s.slice((at % (s.length + 1)) + 1)),
+    fc.record({ at: fc.nat(), text: fc.constantFrom(...hostileTokens) }).map(
+      ({ at, text }) =>
+        (s: string) =>
+          s.slice(0, at % (s.length + 1)) + text + s.slice(at % (s.length + 1)),
+    ),
+    fc.record({ at: fc.nat(), length: fc.nat(20) }).map(
+      ({ at, length }) =>
+        (s: string) =>
+          s.slice(0, at % (s.length + 1)) + s.slice((at % (s.length + 1)) + length),
+    ),
+    fc.record({ at: fc.nat(), ch: fc.string({ unit: 'binary', minLength: 1, maxLength: 2 }) }).map(
+      ({ at, ch }) =>
+        (s: string) =>
+          s.slice(0, at % (s.length + 1)) + ch + s.slice((at % (s.length + 1)) + 1),
+    ),
     fc.nat().map((at) => (s: string) => s.slice(0, at % (s.length + 1))),
   );
 
   /** Replaces a random value of the parsed base file with hostile JSON text. */
-  const structural = fc.record({ pick: fc.nat(), value: fc.oneof(jsonValue.map((v) => JSON.stringify(v)), fc.constantFrom('{"__proto__": {"polluted": true}, "match": "type"}', '{"constructor": {"prototype": {"polluted": 1}}}', '{"match": "toString"}', '{"match": "__proto__"}', '{"min": "1"}', `${'['.repeat(300)}${']'.repeat(300)}`, '{"content": {"a": 1}, "encoded": true}', '""')) });
+  const structural = fc.record({
+    pick: fc.nat(),
+    value: fc.oneof(
+      jsonValue.map((v) => JSON.stringify(v)),
+      fc.constantFrom(
+        '{"__proto__": {"polluted": true}, "match": "type"}',
+        '{"constructor": {"prototype": {"polluted": 1}}}',
+        '{"match": "toString"}',
+        '{"match": "__proto__"}',
+        '{"min": "1"}',
+        `${'['.repeat(300)}${']'.repeat(300)}`,
+        '{"content": {"a": 1}, "encoded": true}',
+        '""',
+      ),
+    ),
+  });
 
   const assertHeraldOnly = (text: string | Buffer): void => {
     const started = Date.now();

@@ -70,7 +70,7 @@ async function rejectionOf(verification: Promise<unknown>): Promise<Verification
     () => ({ rejected: false as const }),
     (reason: unknown) => ({ rejected: true as const, reason }),
   );
-  if (!outcome.rejected) throw new Error('Expected pact-js to reject the verification, but it passed: the contract\'s matching rules were not applied.');
+  if (!outcome.rejected) throw new Error("Expected pact-js to reject the verification, but it passed: the contract's matching rules were not applied.");
   return parseReport(outcome.reason);
 }
 
@@ -141,32 +141,40 @@ describe.each(sources)('pact-js MessageProviderPact on Herald contracts ($label)
     );
   });
 
-  it('verifies shipping-orders.json (Kafka: topic, key, headers) against the orders producer', async () => {
-    const file = path.join(dir(), SHIPPING_ORDERS);
-    const provider = ordersProvider();
-    const report = parseReport(await verifyWithPactJs({ provider: 'orders', pactFile: file, ...provider }));
-    const keys = await interactionKeys(file);
+  it(
+    'verifies shipping-orders.json (Kafka: topic, key, headers) against the orders producer',
+    async () => {
+      const file = path.join(dir(), SHIPPING_ORDERS);
+      const provider = ordersProvider();
+      const report = parseReport(await verifyWithPactJs({ provider: 'orders', pactFile: file, ...provider }));
+      const keys = await interactionKeys(file);
 
-    expect(report.result).toBe(true);
-    expect(report.mismatches).toEqual([]);
-    // pact-js read both interactions, including the V4 `key` Herald writes.
-    expect([...report.interactionResults].sort((a, b) => a.description.localeCompare(b.description))).toEqual([
-      { description: 'an OrderCancelled event', interactionKey: keys['an OrderCancelled event'], result: 'OK' },
-      { description: 'an OrderPlaced event', interactionKey: keys['an OrderPlaced event'], result: 'OK' },
-    ]);
-    expect(provider.statesSeen).toEqual([{ state: 'an order exists', params: { orderId: 7 } }]);
-  }, TIMEOUT);
+      expect(report.result).toBe(true);
+      expect(report.mismatches).toEqual([]);
+      // pact-js read both interactions, including the V4 `key` Herald writes.
+      expect([...report.interactionResults].sort((a, b) => a.description.localeCompare(b.description))).toEqual([
+        { description: 'an OrderCancelled event', interactionKey: keys['an OrderCancelled event'], result: 'OK' },
+        { description: 'an OrderPlaced event', interactionKey: keys['an OrderPlaced event'], result: 'OK' },
+      ]);
+      expect(provider.statesSeen).toEqual([{ state: 'an order exists', params: { orderId: 7 } }]);
+    },
+    TIMEOUT,
+  );
 
-  it('verifies ledger-billing.json (AMQP: exchange, routing key, properties, headers) against the billing producer', async () => {
-    const file = path.join(dir(), LEDGER_BILLING);
-    const provider = billingProvider();
-    const report = parseReport(await verifyWithPactJs({ provider: 'billing', pactFile: file, ...provider }));
-    const keys = await interactionKeys(file);
+  it(
+    'verifies ledger-billing.json (AMQP: exchange, routing key, properties, headers) against the billing producer',
+    async () => {
+      const file = path.join(dir(), LEDGER_BILLING);
+      const provider = billingProvider();
+      const report = parseReport(await verifyWithPactJs({ provider: 'billing', pactFile: file, ...provider }));
+      const keys = await interactionKeys(file);
 
-    expect(report.result).toBe(true);
-    expect(report.interactionResults).toEqual([{ description: 'an invoice.created event', interactionKey: keys['an invoice.created event'], result: 'OK' }]);
-    expect(provider.statesSeen).toEqual([{ state: 'an invoice was issued for an order', params: { orderId: 'ord-42' } }]);
-  }, TIMEOUT);
+      expect(report.result).toBe(true);
+      expect(report.interactionResults).toEqual([{ description: 'an invoice.created event', interactionKey: keys['an invoice.created event'], result: 'OK' }]);
+      expect(provider.statesSeen).toEqual([{ state: 'an invoice was issued for an order', params: { orderId: 'ord-42' } }]);
+    },
+    TIMEOUT,
+  );
 
   const violations: readonly { readonly name: string; readonly file: string; readonly provider: string; readonly setup: () => ProviderSetup; readonly expected: Partial<ReportMismatch> }[] = [
     {
@@ -210,10 +218,14 @@ describe.each(sources)('pact-js MessageProviderPact on Herald contracts ($label)
     },
   ];
 
-  it.each(violations)('$name', async ({ file, provider, setup, expected }) => {
-    const report = await rejectionOf(verifyWithPactJs({ provider, pactFile: path.join(dir(), file), ...setup() }));
+  it.each(violations)(
+    '$name',
+    async ({ file, provider, setup, expected }) => {
+      const report = await rejectionOf(verifyWithPactJs({ provider, pactFile: path.join(dir(), file), ...setup() }));
 
-    expect(report.result).toBe(false);
-    expect(report.mismatches).toEqual([expect.objectContaining(expected)]);
-  }, TIMEOUT);
+      expect(report.result).toBe(false);
+      expect(report.mismatches).toEqual([expect.objectContaining(expected)]);
+    },
+    TIMEOUT,
+  );
 });

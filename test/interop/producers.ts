@@ -111,7 +111,8 @@ export class OrdersService {
 
   #single(): Order {
     const [order, ...others] = this.#orders.values();
-    if (order === undefined || others.length > 0) throw new Error(`Failed to build an OrderPlaced event: expected exactly one seeded order, found ${this.#orders.size}. Check the provider state handler.`);
+    if (order === undefined || others.length > 0)
+      throw new Error(`Failed to build an OrderPlaced event: expected exactly one seeded order, found ${this.#orders.size}. Check the provider state handler.`);
     return order;
   }
 }

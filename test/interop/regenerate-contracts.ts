@@ -41,7 +41,12 @@ export async function regenerateExampleContracts(timeoutMs = 120_000): Promise<F
   env['HERALD_CONTRACTS_DIR'] = dir;
   const jestBin = require.resolve('jest/bin/jest', { paths: [REPO_ROOT] });
   try {
-    await run(process.execPath, [jestBin, '--selectProjects', 'examples', '--testPathPattern', CONSUMER_TESTS, '--ci', '--silent'], { cwd: REPO_ROOT, env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
+    await run(process.execPath, [jestBin, '--selectProjects', 'examples', '--testPathPattern', CONSUMER_TESTS, '--ci', '--silent'], {
+      cwd: REPO_ROOT,
+      env,
+      timeout: timeoutMs,
+      maxBuffer: 16 * 1024 * 1024,
+    });
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     const output = typeof error === 'object' && error !== null && 'stderr' in error ? String(error.stderr) : '';

@@ -68,6 +68,7 @@ void invoice.verify((message) => {
   expectTypeOf(message.properties.priority).toEqualTypeOf<number>();
 });
 
+// prettier-ignore
 // @ts-expect-error: verify() is not available before a payload is declared
 void pair.message('incomplete').on(kafkaTopic('t')).verify(() => undefined);
 

@@ -8,8 +8,7 @@ import { consumerTestFile, jestProject, type JestProject } from './jest-project'
 
 jest.setTimeout(180_000);
 
-const interactionsIn = (file: string): string[] =>
-  (JSON.parse(readFileSync(file, 'utf8')) as { interactions: { description: string }[] }).interactions.map((i) => i.description);
+const interactionsIn = (file: string): string[] => (JSON.parse(readFileSync(file, 'utf8')) as { interactions: { description: string }[] }).interactions.map((i) => i.description);
 
 describe('contract files written by parallel jest workers', () => {
   let project: JestProject;
@@ -65,8 +64,16 @@ describe('failing handlers', () => {
     await project.jest();
     const file = path.join(project.contractsDir, 'shipping-orders.json');
     const good = readFileSync(file, 'utf8');
-    project.write('tests/a.test.ts', consumerTestFile('a', 3).replace("if (message.payload.sku.length < 5)", "if (message.payload.n === 1 || message.payload.sku.length < 5)").replace("m.integer(i)", "m.integer(i), extra: m.string('new')"));
-    const failed = await project.jest().then(() => undefined, (error: { stdout: string; stderr: string }) => error);
+    project.write(
+      'tests/a.test.ts',
+      consumerTestFile('a', 3)
+        .replace('if (message.payload.sku.length < 5)', 'if (message.payload.n === 1 || message.payload.sku.length < 5)')
+        .replace('m.integer(i)', "m.integer(i), extra: m.string('new')"),
+    );
+    const failed = await project.jest().then(
+      () => undefined,
+      (error: { stdout: string; stderr: string }) => error,
+    );
     expect(failed?.stderr).toContain('HERALD_HANDLER_FAILED');
     expect(failed?.stderr).toMatch(/shipping handler failed on "a message 1" from orders/);
     const after = JSON.parse(readFileSync(file, 'utf8')) as { interactions: { description: string; contents: { content: Record<string, unknown> } }[] };

@@ -67,7 +67,9 @@ export const eachKeyKind: MatcherKind = {
   ...MAP,
   // The keys' regex, as written, is their JSON Schema pattern.
   jsonSchema(rule, example) {
-    const pattern = nestedRules(rule).map((r) => r['regex']).find((r): r is string => typeof r === 'string');
+    const pattern = nestedRules(rule)
+      .map((r) => r['regex'])
+      .find((r): r is string => typeof r === 'string');
     return containerSchema(example, { type: 'object', ...(pattern === undefined ? {} : { propertyNames: { pattern } }) });
   },
 };
@@ -83,7 +85,6 @@ export const arrayContainsKind: MatcherKind = {
   // Its variants may sit anywhere among any number of items.
   arrayBounds: () => ({}),
 };
-
 
 function leafRules(template: Template, name: string): readonly RuleJson[] {
   if (isMatcher(template)) return template.rules;

@@ -9,7 +9,11 @@ function combine(kind: 'AND' | 'OR', matchers: readonly Matcher<unknown>[]): Mat
   if (first === undefined || matchers.some((m) => m.array !== undefined || m.variants !== undefined || m.anyKey === true)) {
     throw new HeraldError('HERALD_MATCHER_INVALID', `Failed to build m.${kind.toLowerCase()}(): give one or more value matchers (not eachLike/arrayContains/eachKey).`);
   }
-  return matcherNode(matchers.flatMap((m) => m.rules), first.example, { combine: kind, generator: first.generator });
+  return matcherNode(
+    matchers.flatMap((m) => m.rules),
+    first.example,
+    { combine: kind, generator: first.generator },
+  );
 }
 
 /** All of the matchers must match (the first one's example is used). */

@@ -62,7 +62,14 @@ export function parseMediaType(value: string): MediaType {
   const params = new Map<string, string>();
   for (const p of rest) {
     const eq = p.indexOf('=');
-    if (eq > 0) params.set(p.slice(0, eq).trim().toLowerCase(), p.slice(eq + 1).trim().replace(/^"|"$/g, ''));
+    if (eq > 0)
+      params.set(
+        p.slice(0, eq).trim().toLowerCase(),
+        p
+          .slice(eq + 1)
+          .trim()
+          .replace(/^"|"$/g, ''),
+      );
   }
   return { base: base.trim().toLowerCase(), params };
 }
@@ -78,4 +85,3 @@ export function sameMediaType(expected: string, actual: string): boolean {
   }
   return true;
 }
-

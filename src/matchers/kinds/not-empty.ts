@@ -18,8 +18,7 @@ export const notEmptyKind: MatcherKind = {
   },
   accepts: (_rule, example) => familyOf(example),
   describe: () => 'not empty',
-  jsonSchema: (_rule, example) =>
-    typeof example === 'string' ? { type: 'string', minLength: 1 } : Array.isArray(example) ? { type: 'array', minItems: 1 } : { type: schemaTypeOf(example) },
+  jsonSchema: (_rule, example) => (typeof example === 'string' ? { type: 'string', minLength: 1 } : Array.isArray(example) ? { type: 'array', minItems: 1 } : { type: schemaTypeOf(example) }),
   provenBy: (_rule, { minLength, minItems }) => minLength >= 1 || minItems >= 1,
   arrayBounds: () => undefined,
 };

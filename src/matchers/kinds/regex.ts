@@ -153,4 +153,3 @@ export function uuid(example = 'e2490de5-5bd3-43d5-b7c4-526e33f71304'): Matcher<
   }
   return matcherNode([{ match: 'regex', regex: UUID }], example, { generator: { type: 'Uuid' } });
 }
-

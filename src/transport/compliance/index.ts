@@ -116,7 +116,15 @@ export function describeTransportCompliance<T extends TransportAdapter>(name: st
           await using capture = await t.startCapture(c);
           const body = Buffer.concat([Buffer.from([0x00, 0xff, 0xfe, 0x80]), Buffer.from('{"é":"ü"}', 'utf8'), Buffer.from([0x0d, 0x0a, 0x00])]);
           const headers: Record<string, HeaderValue> = { 'trace-id': `t-${randomUUID()}`, 'x-bytes': Buffer.from([0, 1, 2, 254, 255]), 'x-text': 'ünïcödé ✓' };
-          const properties: Record<string, JsonValue> = { correlationId: 'corr-1', messageId: 'msg-1', replyTo: 'replies', type: 'OrderPlaced', appId: 'herald-compliance', priority: 3, deliveryMode: 2 };
+          const properties: Record<string, JsonValue> = {
+            correlationId: 'corr-1',
+            messageId: 'msg-1',
+            replyTo: 'replies',
+            type: 'OrderPlaced',
+            appId: 'herald-compliance',
+            priority: 3,
+            deliveryMode: 2,
+          };
           const key = Buffer.from([0x6b, 0x00, 0xff]);
           await t.publish({
             channel: c,

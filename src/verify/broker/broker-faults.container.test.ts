@@ -19,11 +19,29 @@ const ROOT = path.resolve(__dirname, '../../..');
 const KAFKA_IMAGE = process.env['HERALD_KAFKA_IMAGE'] ?? 'herald/kafka:3.9.2';
 const RABBITMQ_IMAGE = process.env['HERALD_RABBITMQ_IMAGE'] ?? 'herald/rabbitmq:3.10-debian';
 
-const contract = (providerName: string, interactions: MessageInteraction[]): Contract => ({ consumer: 'faults', provider: providerName, interactions, specVersion: '4.0', metadata: {}, source: `contracts/faults-${providerName}.json` });
+const contract = (providerName: string, interactions: MessageInteraction[]): Contract => ({
+  consumer: 'faults',
+  provider: providerName,
+  interactions,
+  specVersion: '4.0',
+  metadata: {},
+  source: `contracts/faults-${providerName}.json`,
+});
 const onTopic = (description: string): MessageInteraction =>
-  consumer('faults').expectsFrom('svc').message(description).on(kafkaTopic('faults.v1')).withKey(m.string('k-1')).withPayload({ n: m.integer(1) }).toInteraction();
+  consumer('faults')
+    .expectsFrom('svc')
+    .message(description)
+    .on(kafkaTopic('faults.v1'))
+    .withKey(m.string('k-1'))
+    .withPayload({ n: m.integer(1) })
+    .toInteraction();
 const onExchange = (description: string): MessageInteraction =>
-  consumer('faults').expectsFrom('svc').message(description).on(amqpExchange('faults', 'fault.raised')).withPayload({ n: m.integer(1) }).toInteraction();
+  consumer('faults')
+    .expectsFrom('svc')
+    .message(description)
+    .on(amqpExchange('faults', 'fault.raised'))
+    .withPayload({ n: m.integer(1) })
+    .toInteraction();
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -73,13 +91,21 @@ describe('verification on a Kafka broker of its own (no automatic topic creation
   };
 
   it('fails with HERALD_TRANSPORT_TOPIC_MISSING when namespacing is off and the topic does not exist', async () => {
-    const report = await verifyProviderOnBroker([contract('svc', [onTopic('a missing topic')])], providerTriggers('svc', { triggers: { 'a missing topic': publish } }), { transport, connection: kafka, namespace: false });
+    const report = await verifyProviderOnBroker([contract('svc', [onTopic('a missing topic')])], providerTriggers('svc', { triggers: { 'a missing topic': publish } }), {
+      transport,
+      connection: kafka,
+      namespace: false,
+    });
     expect(report.results[0]).toMatchObject({ status: 'failed', error: { code: 'HERALD_TRANSPORT_TOPIC_MISSING', retriable: false } });
     expect(report.results[0]?.error?.message).toContain('Kafka topic "faults.v1"');
   });
 
   it('creates the run topic itself (namespaced), verifies, and removes topic and consumer group', async () => {
-    const report = await verifyProviderOnBroker([contract('svc', [onTopic('an event')])], providerTriggers('svc', { triggers: { 'an event': publish } }), { transport, connection: kafka, timeoutMs: 20_000 });
+    const report = await verifyProviderOnBroker([contract('svc', [onTopic('an event')])], providerTriggers('svc', { triggers: { 'an event': publish } }), {
+      transport,
+      connection: kafka,
+      timeoutMs: 20_000,
+    });
     expect(report.results.map((r) => [r.status, r.error?.message])).toEqual([['passed', undefined]]);
     for (const group of report.broker.resources.groups) expect(await transport.hasGroup(group)).toBe(false);
     for (const topic of report.broker.resources.topics) expect(await transport.hasTopic(topic)).toBe(false);
@@ -89,7 +115,10 @@ describe('verification on a Kafka broker of its own (no automatic topic creation
     const port = await closedPort();
     await using unreachable = new KafkaTransport({ brokers: [`127.0.0.1:${port}`], retries: 1 });
     const begun = Date.now();
-    const error = await verifyProviderOnBroker([contract('svc', [onTopic('an event')])], providerTriggers('svc', { triggers: { 'an event': publish } }), { transport: unreachable, connection: { brokers: [`127.0.0.1:${port}`] } }).catch((e: unknown) => e);
+    const error = await verifyProviderOnBroker([contract('svc', [onTopic('an event')])], providerTriggers('svc', { triggers: { 'an event': publish } }), {
+      transport: unreachable,
+      connection: { brokers: [`127.0.0.1:${port}`] },
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'HERALD_TRANSPORT_CONNECT_FAILED', retriable: true });
     expect(Date.now() - begun).toBeLessThan(15_000);
     const run = await herald(['verify', '-c', 'contracts/shipping-orders.json', '--transport', 'kafka', '--brokers', `127.0.0.1:${port}`, '--triggers', 'examples/orders-provider/triggers.ts']);
@@ -113,7 +142,12 @@ describe('verification on a Kafka broker of its own (no automatic topic creation
       },
     });
     const begun = Date.now();
-    const report = await verifyProviderOnBroker([contract('svc', [onTopic('first event'), onTopic('second event'), onTopic('third event')])], definition, { transport, connection: kafka, timeoutMs: 60_000, cleanupTimeoutMs: 2_000 });
+    const report = await verifyProviderOnBroker([contract('svc', [onTopic('first event'), onTopic('second event'), onTopic('third event')])], definition, {
+      transport,
+      connection: kafka,
+      timeoutMs: 60_000,
+      cleanupTimeoutMs: 2_000,
+    });
     const elapsed = Date.now() - begun;
     expect(triggered).toEqual(['second']);
     expect(report.results.map((r) => [r.description, r.status, r.error?.code, r.error?.retriable])).toEqual([
@@ -156,7 +190,10 @@ describe('verification on a RabbitMQ of its own (stopped at the end)', () => {
   it('refuses wrong credentials before verifying anything (HERALD_TRANSPORT_AUTH_FAILED, not retriable); the CLI exits 2', async () => {
     const wrong = rabbit.url.replace('guest:guest@', 'guest:wrong@');
     await using refused = new AmqpTransport({ url: wrong });
-    const error = await verifyProviderOnBroker([contract('svc', [onExchange('an event')])], providerTriggers('svc', { triggers: { 'an event': publish } }), { transport: refused, connection: { url: wrong } }).catch((e: unknown) => e);
+    const error = await verifyProviderOnBroker([contract('svc', [onExchange('an event')])], providerTriggers('svc', { triggers: { 'an event': publish } }), {
+      transport: refused,
+      connection: { url: wrong },
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'HERALD_TRANSPORT_AUTH_FAILED', retriable: false });
     const run = await herald(['verify', '-c', 'contracts/ledger-billing.json', '--transport', 'amqp', '--amqp-url', wrong, '--triggers', 'examples/billing-provider/triggers.ts']);
     expect(run.code).toBe(2);
@@ -164,14 +201,22 @@ describe('verification on a RabbitMQ of its own (stopped at the end)', () => {
   });
 
   it('fails with HERALD_TRANSPORT_EXCHANGE_MISSING when namespacing is off and the exchange does not exist', async () => {
-    const report = await verifyProviderOnBroker([contract('svc', [onExchange('an event')])], providerTriggers('svc', { triggers: { 'an event': publish } }), { transport, connection: rabbit, namespace: false });
+    const report = await verifyProviderOnBroker([contract('svc', [onExchange('an event')])], providerTriggers('svc', { triggers: { 'an event': publish } }), {
+      transport,
+      connection: rabbit,
+      namespace: false,
+    });
     expect(report.results[0]).toMatchObject({ status: 'failed', error: { code: 'HERALD_TRANSPORT_EXCHANGE_MISSING', retriable: false } });
     expect(report.results[0]?.error?.message).toContain('exchange "faults"');
   });
 
   it('reports a message that never arrives within the timeout, naming exchange, routing key and trigger, and leaves nothing behind', async () => {
     const begun = Date.now();
-    const report = await verifyProviderOnBroker([contract('svc', [onExchange('a silent event')])], providerTriggers('svc', { triggers: { 'a silent event': () => undefined } }), { transport, connection: rabbit, timeoutMs: 1_500 });
+    const report = await verifyProviderOnBroker([contract('svc', [onExchange('a silent event')])], providerTriggers('svc', { triggers: { 'a silent event': () => undefined } }), {
+      transport,
+      connection: rabbit,
+      timeoutMs: 1_500,
+    });
     expect(Date.now() - begun).toBeLessThan(10_000);
     expect(report.results[0]?.error).toMatchObject({ code: 'HERALD_TRANSPORT_TIMEOUT', retriable: true });
     expect(report.results[0]?.error?.message).toMatch(

@@ -30,13 +30,31 @@ const BOUND_MS = 45_000;
 
 /** Zero-padded, so that the contract file's order (sorted by description) is the numeric one. */
 const name = (i: number): string => `event ${String(i).padStart(2, '0')}`;
-const onTopic = (i: number): MessageInteraction => consumer('faults').expectsFrom('outage').message(name(i)).on(kafkaTopic('outage.v1')).withPayload({ n: m.integer(1) }).toInteraction();
-const onExchange = (i: number): MessageInteraction => consumer('faults').expectsFrom('outage').message(name(i)).on(amqpExchange('outage', 'outage.raised')).withPayload({ n: m.integer(1) }).toInteraction();
+const onTopic = (i: number): MessageInteraction =>
+  consumer('faults')
+    .expectsFrom('outage')
+    .message(name(i))
+    .on(kafkaTopic('outage.v1'))
+    .withPayload({ n: m.integer(1) })
+    .toInteraction();
+const onExchange = (i: number): MessageInteraction =>
+  consumer('faults')
+    .expectsFrom('outage')
+    .message(name(i))
+    .on(amqpExchange('outage', 'outage.raised'))
+    .withPayload({ n: m.integer(1) })
+    .toInteraction();
 const contractOf = (interactions: MessageInteraction[], source: string): Contract => ({ consumer: 'faults', provider: 'outage', interactions, specVersion: '4.0', metadata: {}, source });
 
 const dir = mkdtempSync(path.join(tmpdir(), 'herald-outage-'));
-const kafkaContract = contractOf(Array.from({ length: N }, (_, i) => onTopic(i)), path.join(dir, 'faults-outage-kafka.json'));
-const amqpContract = contractOf(Array.from({ length: N }, (_, i) => onExchange(i)), path.join(dir, 'faults-outage-amqp.json'));
+const kafkaContract = contractOf(
+  Array.from({ length: N }, (_, i) => onTopic(i)),
+  path.join(dir, 'faults-outage-kafka.json'),
+);
+const amqpContract = contractOf(
+  Array.from({ length: N }, (_, i) => onExchange(i)),
+  path.join(dir, 'faults-outage-amqp.json'),
+);
 writeFileSync(kafkaContract.source ?? '', serializeContract(kafkaContract));
 writeFileSync(amqpContract.source ?? '', serializeContract(amqpContract));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -130,7 +148,11 @@ describe('Kafka that stops answering or stops, mid-run (40 interactions, at inte
     const transport = new KafkaTransport({ brokers: kafka.brokers, ...transportOptions });
     try {
       const begun = Date.now();
-      const report = await verifyProviderOnBroker([kafkaContract], triggers(() => void docker('pause', id)), { transport, connection: kafka, timeoutMs: 60_000, cleanupTimeoutMs: 2_000 });
+      const report = await verifyProviderOnBroker(
+        [kafkaContract],
+        triggers(() => void docker('pause', id)),
+        { transport, connection: kafka, timeoutMs: 60_000, cleanupTimeoutMs: 2_000 },
+      );
       const ms = Date.now() - begun;
       console.log(`Kafka paused at interaction ${AT} of ${N}: verdict in ${ms} ms`);
       expect(ms).toBeLessThan(BOUND_MS);
@@ -155,7 +177,11 @@ describe('Kafka that stops answering or stops, mid-run (40 interactions, at inte
     try {
       const begun = Date.now();
       let stopping: Promise<void> | undefined;
-      const report = await verifyProviderOnBroker([kafkaContract], triggers(() => (stopping = kafka.stop())), { transport, connection: kafka, timeoutMs: 60_000, cleanupTimeoutMs: 2_000 });
+      const report = await verifyProviderOnBroker(
+        [kafkaContract],
+        triggers(() => (stopping = kafka.stop())),
+        { transport, connection: kafka, timeoutMs: 60_000, cleanupTimeoutMs: 2_000 },
+      );
       const ms = Date.now() - begun;
       console.log(`Kafka stopped at interaction ${AT} of ${N}: verdict in ${ms} ms`);
       expect(ms).toBeLessThan(BOUND_MS);
@@ -257,15 +283,19 @@ describe('signals to herald verify --start-broker', () => {
     let containerId: string | undefined;
     let sent = false;
     try {
-      const run = await herald(['verify', '-c', kafkaContract.source ?? '', '-t', 'kafka', '--start-broker', '--triggers', TRIGGERS, '--reporter', 'json', '--output', output], { OUTAGE_HANG: '1' }, (stderr, child) => {
-        const started = /^Started .* container ([0-9a-f]{12})\)/m.exec(stderr);
-        if (started !== null && !sent) {
-          containerId = started[1];
-          sent = true;
-          // Once the first trigger runs: the run is in progress.
-          setTimeout(() => child.kill(signal), 3_000);
-        }
-      });
+      const run = await herald(
+        ['verify', '-c', kafkaContract.source ?? '', '-t', 'kafka', '--start-broker', '--triggers', TRIGGERS, '--reporter', 'json', '--output', output],
+        { OUTAGE_HANG: '1' },
+        (stderr, child) => {
+          const started = /^Started .* container ([0-9a-f]{12})\)/m.exec(stderr);
+          if (started !== null && !sent) {
+            containerId = started[1];
+            sent = true;
+            // Once the first trigger runs: the run is in progress.
+            setTimeout(() => child.kill(signal), 3_000);
+          }
+        },
+      );
       expect(containerId).toBeDefined();
       expect(run.stderr).toContain(`Interrupted by ${signal}: ending the run, writing the report and stopping what Herald started.`);
       expect(run.code).toBe(status);
@@ -279,4 +309,3 @@ describe('signals to herald verify --start-broker', () => {
     }
   });
 });
-

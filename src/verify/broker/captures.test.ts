@@ -3,7 +3,16 @@ import type { CapturedMessage } from '../../transport/types';
 import { fingerprint } from './captures';
 
 describe('fingerprint (what makes a message a copy of another)', () => {
-  const kafka: CapturedMessage = { channel: { transport: 'kafka', topic: 'orders', partition: 0 }, key: Buffer.from('o-1'), headers: { 'trace-id': Buffer.from('abc') }, properties: {}, body: Buffer.from('{"id":1}'), partition: 0, offset: '4', timestamp: 1 };
+  const kafka: CapturedMessage = {
+    channel: { transport: 'kafka', topic: 'orders', partition: 0 },
+    key: Buffer.from('o-1'),
+    headers: { 'trace-id': Buffer.from('abc') },
+    properties: {},
+    body: Buffer.from('{"id":1}'),
+    partition: 0,
+    offset: '4',
+    timestamp: 1,
+  };
 
   it('ignores where and when a Kafka record was stored: partition, offset, timestamp', () => {
     expect(fingerprint({ ...kafka, channel: { transport: 'kafka', topic: 'orders', partition: 2 }, partition: 2, offset: '9', timestamp: 2 })).toBe(fingerprint(kafka));
@@ -18,7 +27,13 @@ describe('fingerprint (what makes a message a copy of another)', () => {
   });
 
   it("ignores AMQP's timestamp property (the send time) but not the message id, and keeps header types apart", () => {
-    const amqp: CapturedMessage = { channel: amqpExchange('billing', 'invoice.created'), headers: { 'x-attempt': 1 }, properties: { messageId: 'm-1', timestamp: 100 }, contentType: 'application/json', body: Buffer.from('{}') };
+    const amqp: CapturedMessage = {
+      channel: amqpExchange('billing', 'invoice.created'),
+      headers: { 'x-attempt': 1 },
+      properties: { messageId: 'm-1', timestamp: 100 },
+      contentType: 'application/json',
+      body: Buffer.from('{}'),
+    };
     expect(fingerprint({ ...amqp, properties: { messageId: 'm-1', timestamp: 200 } })).toBe(fingerprint(amqp));
     expect(fingerprint({ ...amqp, properties: { messageId: 'm-2', timestamp: 100 } })).not.toBe(fingerprint(amqp));
     expect(fingerprint({ ...amqp, headers: { 'x-attempt': '1' } })).not.toBe(fingerprint(amqp));

@@ -39,7 +39,10 @@ export function runNamespace(id?: string | false): RunNamespace {
   }
   const ns = id ?? `herald-${randomBytes(4).toString('hex')}`;
   if (!ID.test(ns)) {
-    throw new HeraldError('HERALD_USAGE', `Failed to use the namespace ${JSON.stringify(ns)}: it must be letters, digits, "_" and "-" (up to 64), starting with a letter or digit. Pass another one, or omit it for a random one.`);
+    throw new HeraldError(
+      'HERALD_USAGE',
+      `Failed to use the namespace ${JSON.stringify(ns)}: it must be letters, digits, "_" and "-" (up to 64), starting with a letter or digit. Pass another one, or omit it for a random one.`,
+    );
   }
   const suffix = `.${ns}`;
   const name = (base: string): string => (base === '' ? base : `${base}${suffix}`);

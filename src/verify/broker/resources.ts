@@ -140,7 +140,11 @@ export class RunResources {
       }
       for (const name of names) {
         try {
-          await withTimeout(() => remove(name), this.cleanupTimeoutMs, () => new Error(`no answer within ${this.cleanupTimeoutMs} ms`));
+          await withTimeout(
+            () => remove(name),
+            this.cleanupTimeoutMs,
+            () => new Error(`no answer within ${this.cleanupTimeoutMs} ms`),
+          );
         } catch (error) {
           notes.push(`Failed to delete the ${kind} ${JSON.stringify(name)} after the run: ${reasonOf(error)}. Delete it by hand.`);
         }
@@ -163,10 +167,21 @@ export class RunResources {
     const deadline = Date.now() + this.cleanupTimeoutMs;
     for (const group of groups) {
       try {
-        if (deleteGroup !== undefined) await withTimeout(() => deleteGroup(group), this.cleanupTimeoutMs, () => new Error(`no answer within ${this.cleanupTimeoutMs} ms`));
+        if (deleteGroup !== undefined)
+          await withTimeout(
+            () => deleteGroup(group),
+            this.cleanupTimeoutMs,
+            () => new Error(`no answer within ${this.cleanupTimeoutMs} ms`),
+          );
         if (hasGroup === undefined) continue;
         let pause = 50;
-        while (await withTimeout(() => hasGroup(group), this.cleanupTimeoutMs, () => new Error(`no answer within ${this.cleanupTimeoutMs} ms`))) {
+        while (
+          await withTimeout(
+            () => hasGroup(group),
+            this.cleanupTimeoutMs,
+            () => new Error(`no answer within ${this.cleanupTimeoutMs} ms`),
+          )
+        ) {
           if (Date.now() + pause > deadline) {
             notes.push(`The consumer group ${JSON.stringify(group)} still exists after the run (its consumer may still be connected). Delete it by hand, or stop the consumer in its handle.`);
             break;

@@ -23,7 +23,11 @@ const placed = orders
   .withHeaders({ 'trace-id': m.regex(/^[0-9a-f]{32}$/, '4bf92f3577b34da6a3ce929d0e0e4736') })
   .withPayload({ orderId: m.string('ord-1'), qty: m.integer(1) })
   .toInteraction();
-const cancelled = orders.message('an OrderCancelled event').on(kafkaTopic('orders.v1')).withPayload({ orderId: m.string('ord-1') }).toInteraction();
+const cancelled = orders
+  .message('an OrderCancelled event')
+  .on(kafkaTopic('orders.v1'))
+  .withPayload({ orderId: m.string('ord-1') })
+  .toInteraction();
 const invoice = consumer('ledger')
   .expectsFrom('billing')
   .message('an invoice.created event')
@@ -169,7 +173,7 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
       expect(cancelledResult?.error?.message).toContain('nothing of its own arrived');
       expect(cancelledResult?.error?.message).toContain('1 late duplicate(s) of what the trigger of "an OrderPlaced event" caused');
       expect(placedResult?.status).toBe('passed');
-      expect(placedResult?.notes).toEqual([expect.stringContaining('1 duplicate(s) of a message this interaction\'s trigger caused arrived again on Kafka topic')]);
+      expect(placedResult?.notes).toEqual([expect.stringContaining("1 duplicate(s) of a message this interaction's trigger caused arrived again on Kafka topic")]);
       expect(placedResult?.notes[0]).toContain('1 during "an OrderCancelled event"');
       expect(report.summary.ok).toBe(false);
     });
@@ -207,10 +211,14 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
       await using transport = new InMemoryTransport();
       const report = await verifyProviderOnBroker([shipping], definition, { transport, description: /Placed/, settleMs: 50 });
       expect(report.results[0]?.status).toBe('passed');
-      expect(report.results[0]?.notes).toEqual([expect.stringMatching(/^1 duplicate\(s\) of a message this interaction's trigger caused arrived again on Kafka topic "orders\.v1\.herald-[0-9a-f]{8}" .*\(1 after the match\): the producer published it more than once/)]);
+      expect(report.results[0]?.notes).toEqual([
+        expect.stringMatching(
+          /^1 duplicate\(s\) of a message this interaction's trigger caused arrived again on Kafka topic "orders\.v1\.herald-[0-9a-f]{8}" .*\(1 after the match\): the producer published it more than once/,
+        ),
+      ]);
     });
 
-    it('tells apart a message that is not a copy: a different order placed later is the next interaction\'s candidate', async () => {
+    it("tells apart a message that is not a copy: a different order placed later is the next interaction's candidate", async () => {
       const definition = providerTriggers('orders', {
         states: { 'an order exists': () => undefined },
         triggers: {
@@ -231,7 +239,12 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
     const publishWith = (routingKey: string) => async (_: unknown, ctx: TriggerContext) => {
       expect(ctx.exchange).toBe(`billing.${ctx.namespace}`);
       expect(ctx.routingKey).toBe('invoice.created');
-      await ctx.transport.publish({ channel: amqpExchange(ctx.exchange ?? '', routingKey), properties: { correlationId: KEY }, contentType: 'application/json', body: Buffer.from('{"invoiceId":"INV-000777"}') });
+      await ctx.transport.publish({
+        channel: amqpExchange(ctx.exchange ?? '', routingKey),
+        properties: { correlationId: KEY },
+        contentType: 'application/json',
+        body: Buffer.from('{"invoiceId":"INV-000777"}'),
+      });
     };
     await using transport = new InMemoryTransport();
     const ok = await verifyProviderOnBroker([ledger], providerTriggers('billing', { triggers: { 'an invoice.created event': publishWith('invoice.created') } }), { transport });
@@ -264,7 +277,11 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
     expect(report.results[1]?.error?.message).toContain('Did you mean "an OrderCanceled event"?');
     expect(report.summary.unusedFactories).toEqual(['an OrderCanceled event']);
 
-    const hanging = await verifyProviderOnBroker([contract('shipping', 'orders', cancelled)], providerTriggers('orders', { triggerTimeoutMs: 100, triggers: { 'an OrderCancelled event': () => new Promise(() => undefined) } }), { transport });
+    const hanging = await verifyProviderOnBroker(
+      [contract('shipping', 'orders', cancelled)],
+      providerTriggers('orders', { triggerTimeoutMs: 100, triggers: { 'an OrderCancelled event': () => new Promise(() => undefined) } }),
+      { transport },
+    );
     expect(hanging.results[0]?.error).toMatchObject({ code: 'HERALD_TRIGGER_FAILED', message: expect.stringContaining('did not finish within 100 ms') });
     const throwing = await verifyProviderOnBroker(
       [contract('shipping', 'orders', cancelled)],
@@ -282,14 +299,21 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
 
   it('keeps pending interactions from failing the run', async () => {
     await using transport = new InMemoryTransport();
-    const report = await verifyProviderOnBroker([contract('shipping', 'orders', { ...cancelled, pending: true })], providerTriggers('orders', { triggers: { 'an OrderCancelled event': () => undefined } }), { transport, timeoutMs: 50 });
+    const report = await verifyProviderOnBroker(
+      [contract('shipping', 'orders', { ...cancelled, pending: true })],
+      providerTriggers('orders', { triggers: { 'an OrderCancelled event': () => undefined } }),
+      { transport, timeoutMs: 50 },
+    );
     expect(report.results[0]?.status).toBe('pending');
     expect(report.summary.ok).toBe(true);
   });
 
   it("uses the contract's names with namespace: false, and says so", async () => {
     await using transport = new InMemoryTransport();
-    const report = await verifyProviderOnBroker([contract('shipping', 'orders', cancelled)], providerTriggers('orders', { triggers: { 'an OrderCancelled event': cancelTrigger } }), { transport, namespace: false });
+    const report = await verifyProviderOnBroker([contract('shipping', 'orders', cancelled)], providerTriggers('orders', { triggers: { 'an OrderCancelled event': cancelTrigger } }), {
+      transport,
+      namespace: false,
+    });
     expect(report.results[0]?.status).toBe('passed');
     expect(report.broker.namespace).toBeUndefined();
     expect(report.broker.resources.topics).toEqual(['orders.v1']);
@@ -394,7 +418,11 @@ describe('verifyProviderOnBroker when the broker goes away mid-run', () => {
         'an OrderShipped event': () => void triggered.push('shipped'),
       },
     });
-    const shipped = orders.message('an OrderShipped event').on(kafkaTopic('orders.v1')).withPayload({ orderId: m.string('o') }).toInteraction();
+    const shipped = orders
+      .message('an OrderShipped event')
+      .on(kafkaTopic('orders.v1'))
+      .withPayload({ orderId: m.string('o') })
+      .toInteraction();
     const begun = Date.now();
     const report = await verifyProviderOnBroker([contract('shipping', 'orders', placed, cancelled, shipped)], definition, { transport, timeoutMs: 30_000 });
     expect(Date.now() - begun).toBeLessThan(5_000);
@@ -419,7 +447,10 @@ class LosableTransport extends InMemoryTransport {
   }
 
   loseConnection(): void {
-    const error = transportError('HERALD_TRANSPORT_DISCONNECTED', 'Failed to keep talking to the broker: the connection to Kafka (b:9092) was lost (Connection timeout). Retry once the broker is back.');
+    const error = transportError(
+      'HERALD_TRANSPORT_DISCONNECTED',
+      'Failed to keep talking to the broker: the connection to Kafka (b:9092) was lost (Connection timeout). Retry once the broker is back.',
+    );
     for (const listener of [...this.listeners]) listener(error);
   }
 }
@@ -437,7 +468,13 @@ describe('verifyProviderOnBroker when the transport reports the connection lost'
       await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
       aborted = true;
     };
-    const many = Array.from({ length: 40 }, (_, i) => orders.message(`event ${i}`).on(kafkaTopic('orders.v1')).withPayload({ orderId: m.string('o') }).toInteraction());
+    const many = Array.from({ length: 40 }, (_, i) =>
+      orders
+        .message(`event ${i}`)
+        .on(kafkaTopic('orders.v1'))
+        .withPayload({ orderId: m.string('o') })
+        .toInteraction(),
+    );
     const definition = providerTriggers('orders', {
       triggers: Object.fromEntries(many.map((interaction, i) => [interaction.description, i < 4 ? (_: unknown, ctx: TriggerContext) => cancelTrigger(_, ctx) : hangs])),
     });

@@ -264,9 +264,13 @@ async function verifyOnBroker(run: RunState, contract: Contract, interaction: Me
         triggerTimeoutMs,
         () => {
           abort.abort();
-          return new HeraldError('HERALD_TRIGGER_FAILED', `The trigger for ${where} did not finish within ${triggerTimeoutMs} ms. Make it resolve once it published (await the producer's send), or raise triggerTimeoutMs.`, {
-            interaction: interaction.description,
-          });
+          return new HeraldError(
+            'HERALD_TRIGGER_FAILED',
+            `The trigger for ${where} did not finish within ${triggerTimeoutMs} ms. Make it resolve once it published (await the producer's send), or raise triggerTimeoutMs.`,
+            {
+              interaction: interaction.description,
+            },
+          );
         },
       );
     } catch (error) {
@@ -389,12 +393,20 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
     const triggersCleanup = (): Promise<unknown> | undefined =>
       close === undefined
         ? undefined
-        : withTimeout(() => close(), cleanupMs, () => new Error(`it did not finish within ${cleanupMs} ms`)).catch((error: unknown) => {
+        : withTimeout(
+            () => close(),
+            cleanupMs,
+            () => new Error(`it did not finish within ${cleanupMs} ms`),
+          ).catch((error: unknown) => {
             runNotes.push(`The triggers' cleanup failed: ${reasonOf(error)}.`);
           });
     if (lostConnection) {
       await Promise.all([
-        withTimeout(() => run.pool.stopAll(), cleanupMs, () => new Error('timeout')).catch(() => undefined),
+        withTimeout(
+          () => run.pool.stopAll(),
+          cleanupMs,
+          () => new Error('timeout'),
+        ).catch(() => undefined),
         resources.cleanup(runNotes, true),
         triggersCleanup(),
       ]);
@@ -403,7 +415,9 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
       await Promise.all([resources.cleanup(runNotes, false), triggersCleanup()]);
     }
   }
-  const unused = Object.keys(definition.triggers).filter((d) => !used.has(d)).sort();
+  const unused = Object.keys(definition.triggers)
+    .filter((d) => !used.has(d))
+    .sort();
   return {
     summary: summarise(results, unused, performance.now() - started, 'triggers'),
     results,

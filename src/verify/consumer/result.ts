@@ -63,12 +63,15 @@ const MARK: Readonly<Record<ConsumerInteractionStatus, string>> = { handled: '�
  * if (!report.summary.ok) throw new Error(formatConsumerReport(report));
  */
 export function formatConsumerReport(report: ConsumerVerificationReport): string {
-  const lines = report.results.map((r) => `${MARK[r.status]} ${r.consumer} ← ${r.provider}: "${r.description}" ${r.status}${r.published === undefined ? '' : ` (${describeChannel(r.published.channel)})`}`);
+  const lines = report.results.map(
+    (r) => `${MARK[r.status]} ${r.consumer} ← ${r.provider}: "${r.description}" ${r.status}${r.published === undefined ? '' : ` (${describeChannel(r.published.channel)})`}`,
+  );
   for (const r of report.results) {
     if (r.status === 'handled') continue;
     lines.push('', `"${r.description}" (${r.consumer} ← ${r.provider}${r.contractFile === undefined ? '' : `, ${r.contractFile}`}): ${r.status}`);
     if (r.error !== undefined) lines.push(`  ${r.error.code}: ${r.error.message}`);
-    if (r.published !== undefined) lines.push(`  Published: ${JSON.stringify({ key: r.published.key, headers: r.published.headers, properties: r.published.properties, payload: r.published.payload })}`);
+    if (r.published !== undefined)
+      lines.push(`  Published: ${JSON.stringify({ key: r.published.key, headers: r.published.headers, properties: r.published.properties, payload: r.published.payload })}`);
     for (const note of r.notes) lines.push(`  Note: ${note}`);
   }
   const s = report.summary;

@@ -30,7 +30,14 @@ const invoice = consumer('ledger')
   .withPayload({ orderId: m.fromProviderState('${orderId}', 'ord-42'), amount: m.decimal(25.5) })
   .toInteraction();
 
-const contract = (consumerName: string, providerName: string, ...interactions: MessageInteraction[]): Contract => ({ consumer: consumerName, provider: providerName, interactions, specVersion: '4.0', metadata: {}, source: `contracts/${consumerName}-${providerName}.json` });
+const contract = (consumerName: string, providerName: string, ...interactions: MessageInteraction[]): Contract => ({
+  consumer: consumerName,
+  provider: providerName,
+  interactions,
+  specVersion: '4.0',
+  metadata: {},
+  source: `contracts/${consumerName}-${providerName}.json`,
+});
 const shipping = contract('shipping', 'orders', placed);
 const ledger = contract('ledger', 'billing', invoice);
 
@@ -166,7 +173,10 @@ describe('verifyConsumerOnBroker (in-memory transport)', () => {
         },
       }),
     ).rejects.toMatchObject({ code: 'HERALD_CONSUMER_START_FAILED', message: expect.stringContaining('ECONNREFUSED') });
-    await expect(verifyConsumerOnBroker(shipping, { transport, consumer: () => undefined as unknown as () => void })).rejects.toMatchObject({ code: 'HERALD_CONSUMER_START_FAILED', message: expect.stringContaining('returned nothing to stop it with') });
+    await expect(verifyConsumerOnBroker(shipping, { transport, consumer: () => undefined as unknown as () => void })).rejects.toMatchObject({
+      code: 'HERALD_CONSUMER_START_FAILED',
+      message: expect.stringContaining('returned nothing to stop it with'),
+    });
     let stopped = 0;
     await verifyConsumerOnBroker(shipping, { transport, timeoutMs: 50, consumer: () => () => void (stopped += 1) });
     expect(stopped).toBe(1);

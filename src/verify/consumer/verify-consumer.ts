@@ -191,7 +191,11 @@ export async function verifyConsumerOnBroker(contracts: Contract | readonly Cont
     const startMs = options.startTimeoutMs ?? 30_000;
     let handle: unknown;
     try {
-      handle = await withTimeout(() => consumer.start(context), startMs, () => new Error(`it did not resolve within ${startMs} ms`));
+      handle = await withTimeout(
+        () => consumer.start(context),
+        startMs,
+        () => new Error(`it did not resolve within ${startMs} ms`),
+      );
     } catch (error) {
       throw new HeraldError(
         'HERALD_CONSUMER_START_FAILED',
@@ -214,7 +218,11 @@ export async function verifyConsumerOnBroker(contracts: Contract | readonly Cont
   } finally {
     if (stop !== undefined) {
       const close = stop;
-      await withTimeout(() => close(), cleanupMs, () => new Error(`it did not finish within ${cleanupMs} ms`)).catch((error: unknown) => {
+      await withTimeout(
+        () => close(),
+        cleanupMs,
+        () => new Error(`it did not finish within ${cleanupMs} ms`),
+      ).catch((error: unknown) => {
         runNotes.push(`Stopping the consumer failed: ${reasonOf(error)}.`);
       });
     }
@@ -251,7 +259,10 @@ export async function verifyConsumerOnBroker(contracts: Contract | readonly Cont
       };
     };
     if (lost !== undefined) {
-      return finish('error', { code: lost.error.code, message: `Not published: the connection to the broker was lost while verifying "${lost.interaction}" earlier in this run (${lost.error.message}). Retry once the broker is back.` });
+      return finish('error', {
+        code: lost.error.code,
+        message: `Not published: the connection to the broker was lost while verifying "${lost.interaction}" earlier in this run (${lost.error.message}). Retry once the broker is back.`,
+      });
     }
     const original = contractChannel(interaction);
     if (original === undefined) {
@@ -287,7 +298,16 @@ export async function verifyConsumerOnBroker(contracts: Contract | readonly Cont
       if (isTransportError(error) && LOST_CODES.has(error.code)) lost = { interaction: interaction.description, error: info };
       return finish('error', info);
     }
-    const view: PublishedExample = { interaction, description: interaction.description, payload: example.payload, key: example.key, headers: publishedHeaders, properties: example.properties, channel, probeId };
+    const view: PublishedExample = {
+      interaction,
+      description: interaction.description,
+      payload: example.payload,
+      key: example.key,
+      headers: publishedHeaders,
+      properties: example.properties,
+      channel,
+      probeId,
+    };
     let outcome;
     let lastError: unknown;
     if (options.probe === undefined || options.probe === 'ack') outcome = await probe.wait(probeId, deadline);
@@ -297,7 +317,11 @@ export async function verifyConsumerOnBroker(contracts: Contract | readonly Cont
         options.probe === undefined || options.probe === 'ack'
           ? `no ctx.probe.handled() / failed() for the ${PROBE_HEADER} ${probeId}`
           : `probe.until() stayed false${lastError === undefined ? '' : ` (its last error: ${reasonOf(lastError)})`}`;
-      const names = isKafkaChannel(channel) ? `topic ctx.topic(${JSON.stringify(isKafkaChannel(original) ? original.topic : '')})` : isAmqpChannel(channel) ? 'exchange and queue ctx.exchange(..) / ctx.queue(..)' : 'channel ctx.channel(..)';
+      const names = isKafkaChannel(channel)
+        ? `topic ctx.topic(${JSON.stringify(isKafkaChannel(original) ? original.topic : '')})`
+        : isAmqpChannel(channel)
+          ? 'exchange and queue ctx.exchange(..) / ctx.queue(..)'
+          : 'channel ctx.channel(..)';
       return finish('not-handled', {
         code: 'HERALD_CONSUMER_TIMEOUT',
         message: `The consumer did not handle the example of ${where}, published on ${describeChannel(channel)}, within ${options.timeoutMs ?? 10_000} ms: ${how}. Check that it subscribes to the run-scoped ${names}, or raise timeoutMs.`,

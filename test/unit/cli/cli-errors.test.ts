@@ -49,7 +49,9 @@ describe('contract errors', () => {
 
   it('refuses to pass a run whose --description selects nothing', async () => {
     const stderr = await fails(['--contracts', `${CONTRACTS}/shipping-orders.json`, ...orders, '--description', '^an OrderRefunded'], true);
-    expect(stderr).toMatch(/HERALD_NOTHING_TO_VERIFY: Failed to verify: no message interaction was selected by --description \/\^an OrderRefunded\/\. The contracts read hold: shipping → orders \(3\)/);
+    expect(stderr).toMatch(
+      /HERALD_NOTHING_TO_VERIFY: Failed to verify: no message interaction was selected by --description \/\^an OrderRefunded\/\. The contracts read hold: shipping → orders \(3\)/,
+    );
   });
 
   it('names the consumer filter when no contract of that consumer names the provider', async () => {

@@ -20,8 +20,29 @@ const SEED = 20_261_206;
 const PROTO_NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
 const hostileText = fc.oneof(fc.constantFrom(...PROTO_NAMES, '', 'an event', 'a'.repeat(40) + '!', '\ud800x', '$.a', 'a\\b', "it's"), fc.string({ maxLength: 12 }));
 const json = fc.jsonValue({ maxDepth: 3 });
-const ruleName = fc.constantFrom('type', 'integer', 'decimal', 'number', 'boolean', 'regex', 'equality', 'include', 'date', 'datetime', 'notEmpty', 'values', 'eachKey', 'eachValue', 'contentType', ...PROTO_NAMES, 'bogus');
-const rule = fc.record({ match: ruleName, regex: fc.constantFrom('^(a+)+$', '^[0-9]+$', '(?=x)', '(', '.*'), format: fc.constantFrom('yyyy-MM-dd', 'yDyDyDyDyDyDyDyD', 'XXX', 'z'), min: fc.integer({ min: -1, max: 3 }) }, { requiredKeys: ['match'] });
+const ruleName = fc.constantFrom(
+  'type',
+  'integer',
+  'decimal',
+  'number',
+  'boolean',
+  'regex',
+  'equality',
+  'include',
+  'date',
+  'datetime',
+  'notEmpty',
+  'values',
+  'eachKey',
+  'eachValue',
+  'contentType',
+  ...PROTO_NAMES,
+  'bogus',
+);
+const rule = fc.record(
+  { match: ruleName, regex: fc.constantFrom('^(a+)+$', '^[0-9]+$', '(?=x)', '(', '.*'), format: fc.constantFrom('yyyy-MM-dd', 'yDyDyDyDyDyDyDyD', 'XXX', 'z'), min: fc.integer({ min: -1, max: 3 }) },
+  { requiredKeys: ['match'] },
+);
 const rulePath = fc.oneof(fc.constantFrom('$', '$.a', '$.a[*].b', '$.*', "$['__proto__']", '$.constructor', 'a\\b', '$[', '$.stock'), fc.string({ maxLength: 6 }));
 const rules = fc.dictionary(rulePath, fc.record({ combine: fc.constantFrom('AND', 'OR', 'XOR'), matchers: fc.array(rule, { maxLength: 2 }) }), { maxKeys: 3 });
 
@@ -37,21 +58,55 @@ const interaction = fc.record({
 });
 
 /** Well-formed interactions with hostile names, values and usage: these reach the verifier. */
-const safeRule = fc.oneof(fc.constant({ match: 'type' }), fc.constant({ match: 'integer' }), fc.constant({ match: 'regex', regex: '^(a+)+$' }), fc.constant({ match: 'regex', regex: '^[0-9]+$' }), fc.constant({ match: 'notEmpty' }));
+const safeRule = fc.oneof(
+  fc.constant({ match: 'type' }),
+  fc.constant({ match: 'integer' }),
+  fc.constant({ match: 'regex', regex: '^(a+)+$' }),
+  fc.constant({ match: 'regex', regex: '^[0-9]+$' }),
+  fc.constant({ match: 'notEmpty' }),
+);
 const wellFormed = fc.record({
   type: fc.constant('Asynchronous/Messages'),
   description: hostileText.filter((d) => d !== '__proto__'),
   providerStates: fc.array(fc.record({ name: hostileText.filter((d) => d !== '__proto__') }), { maxLength: 1 }),
-  contents: fc.record({ content: fc.oneof(fc.constant({ a: 1 }), fc.constant({ stock: '12', available: true }), fc.constant('text'), fc.constant({ a: [{ b: 'x' }] })), contentType: fc.constant('application/json'), encoded: fc.constant(false) }),
+  contents: fc.record({
+    content: fc.oneof(fc.constant({ a: 1 }), fc.constant({ stock: '12', available: true }), fc.constant('text'), fc.constant({ a: [{ b: 'x' }] })),
+    contentType: fc.constant('application/json'),
+    encoded: fc.constant(false),
+  }),
   metadata: fc.record({ contentType: fc.constant('application/json'), kafka_topic: fc.constant('t'), kafka_key: fc.constant('k') }, { requiredKeys: ['contentType'] }),
-  matchingRules: fc.record({ body: fc.dictionary(fc.constantFrom('$.a', '$.stock', '$.a[*].b', '$.*'), fc.record({ combine: fc.constant('AND'), matchers: fc.array(safeRule, { minLength: 1, maxLength: 1 }) }), { maxKeys: 2 }) }),
+  matchingRules: fc.record({
+    body: fc.dictionary(fc.constantFrom('$.a', '$.stock', '$.a[*].b', '$.*'), fc.record({ combine: fc.constant('AND'), matchers: fc.array(safeRule, { minLength: 1, maxLength: 1 }) }), { maxKeys: 2 }),
+  }),
   pending: fc.boolean(),
-  herald: fc.option(fc.record({ usage: fc.record({ payload: fc.array(fc.constantFrom('$.a', '$.stock', '$.available', '$.a[*]'), { maxLength: 2 }), headers: fc.constant([]), key: fc.boolean() }) }), { nil: undefined }),
+  herald: fc.option(fc.record({ usage: fc.record({ payload: fc.array(fc.constantFrom('$.a', '$.stock', '$.available', '$.a[*]'), { maxLength: 2 }), headers: fc.constant([]), key: fc.boolean() }) }), {
+    nil: undefined,
+  }),
 });
 
 const contractText = fc.oneof(
-  { weight: 12, arbitrary: fc.record({ consumer: fc.record({ name: fc.constantFrom('shipping', 'constructor') }), provider: fc.record({ name: fc.constant('orders') }), interactions: fc.array(wellFormed, { minLength: 1, maxLength: 3 }), metadata: fc.constant({ pactSpecification: { version: '4.0' } }) }).map((c) => JSON.stringify(c)) },
-  { weight: 6, arbitrary: fc.record({ consumer: fc.record({ name: fc.constantFrom('shipping', 'constructor', '') }), provider: fc.record({ name: fc.constantFrom('orders', 'toString', '') }), interactions: fc.array(interaction, { maxLength: 3 }), metadata: fc.constant({ pactSpecification: { version: '4.0' } }) }).map((c) => JSON.stringify(c)) },
+  {
+    weight: 12,
+    arbitrary: fc
+      .record({
+        consumer: fc.record({ name: fc.constantFrom('shipping', 'constructor') }),
+        provider: fc.record({ name: fc.constant('orders') }),
+        interactions: fc.array(wellFormed, { minLength: 1, maxLength: 3 }),
+        metadata: fc.constant({ pactSpecification: { version: '4.0' } }),
+      })
+      .map((c) => JSON.stringify(c)),
+  },
+  {
+    weight: 6,
+    arbitrary: fc
+      .record({
+        consumer: fc.record({ name: fc.constantFrom('shipping', 'constructor', '') }),
+        provider: fc.record({ name: fc.constantFrom('orders', 'toString', '') }),
+        interactions: fc.array(interaction, { maxLength: 3 }),
+        metadata: fc.constant({ pactSpecification: { version: '4.0' } }),
+      })
+      .map((c) => JSON.stringify(c)),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 1, arbitrary: json.map((v) => JSON.stringify(v)) },
   { weight: 1, arbitrary: fc.constant('{"consumer":{"name":"a"},"provider":{"name":"orders"},"interactions":[],"interactions":[{}],"metadata":{"pactSpecification":{"version":"4.0"}}}') },
@@ -75,13 +130,53 @@ const factory = fc.constantFrom<() => unknown>(
   () => new Date(0),
   () => Object.create(null) as unknown,
 );
-const states = fc.dictionary(hostileText, fc.constantFrom<unknown>(() => undefined, () => never, () => ({ __proto__: { x: 1 } }), { setup: () => undefined, teardown: () => never }), { maxKeys: 3 });
+const states = fc.dictionary(
+  hostileText,
+  fc.constantFrom<unknown>(
+    () => undefined,
+    () => never,
+    () => ({ __proto__: { x: 1 } }),
+    { setup: () => undefined, teardown: () => never },
+  ),
+  { maxKeys: 3 },
+);
 const moduleNamespace = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ name: fc.constantFrom('orders', undefined), factoryTimeoutMs: fc.constant(20), stateTimeoutMs: fc.constant(20), messages: fc.dictionary(fc.oneof(hostileText, fc.constantFrom('an event', 'constructor', 'toString', '')), factory, { maxKeys: 4 }), states }).map((d) => ({ default: d })) },
-  { weight: 1, arbitrary: fc.constantFrom<unknown>(null, 42, {}, { default: null }, { messages: 'x' }, { default: { messages: { a: 5 } } }, { messages: [] }, { messages: {}, states: { s: 5 } }, { messages: {}, states: null }) },
+  {
+    weight: 8,
+    arbitrary: fc
+      .record({
+        name: fc.constantFrom('orders', undefined),
+        factoryTimeoutMs: fc.constant(20),
+        stateTimeoutMs: fc.constant(20),
+        messages: fc.dictionary(fc.oneof(hostileText, fc.constantFrom('an event', 'constructor', 'toString', '')), factory, { maxKeys: 4 }),
+        states,
+      })
+      .map((d) => ({ default: d })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<unknown>(
+      null,
+      42,
+      {},
+      { default: null },
+      { messages: 'x' },
+      { default: { messages: { a: 5 } } },
+      { messages: [] },
+      { messages: {}, states: { s: 5 } },
+      { messages: {}, states: null },
+    ),
+  },
 );
 const extraArgs = fc.array(
-  fc.oneof(fc.tuple(fc.constant('--description'), fc.constantFrom('^(a+)+$', '(', '(?=a)', '.*', 'constructor')), fc.tuple(fc.constant('--consumer'), hostileText), fc.tuple(fc.constant('--provider'), fc.constantFrom('orders', 'constructor', '__proto__')), fc.constant(['--allow-unchecked-channel']), fc.constant(['--all-fields']), fc.tuple(fc.constant('--reporter'), fc.constantFrom('json', 'junit', 'console', 'toString'))),
+  fc.oneof(
+    fc.tuple(fc.constant('--description'), fc.constantFrom('^(a+)+$', '(', '(?=a)', '.*', 'constructor')),
+    fc.tuple(fc.constant('--consumer'), hostileText),
+    fc.tuple(fc.constant('--provider'), fc.constantFrom('orders', 'constructor', '__proto__')),
+    fc.constant(['--allow-unchecked-channel']),
+    fc.constant(['--all-fields']),
+    fc.tuple(fc.constant('--reporter'), fc.constantFrom('json', 'junit', 'console', 'toString')),
+  ),
   { maxLength: 2 },
 );
 

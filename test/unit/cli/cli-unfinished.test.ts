@@ -37,7 +37,17 @@ describe('unfinishedReport', () => {
   it('keeps the verdicts reached and fails every other selected interaction as not run', () => {
     const [contract] = contracts;
     if (contract === undefined) throw new Error('no contract');
-    const passed = { consumer: 'shipping', provider: 'orders', description: 'an OrderPlaced event', ...(contract.source === undefined ? {} : { contractFile: contract.source }), status: 'passed' as const, mismatches: [], notes: [], pending: false, durationMs: 1 };
+    const passed = {
+      consumer: 'shipping',
+      provider: 'orders',
+      description: 'an OrderPlaced event',
+      ...(contract.source === undefined ? {} : { contractFile: contract.source }),
+      status: 'passed' as const,
+      mismatches: [],
+      notes: [],
+      pending: false,
+      durationMs: 1,
+    };
     const report = unfinishedReport(contracts, { provider: 'orders', description: { test: (d) => d !== 'a ping' } }, [passed], 5, 'factories');
     expect(report.results.map((r) => [r.description, r.status, r.error?.code])).toEqual([
       ['an OrderPlaced event', 'passed', undefined],

@@ -26,7 +26,16 @@ describe('herald verify arguments', () => {
 
   it('reads short options, --opt=value and repeated --consumer', () => {
     const args = parseVerifyArgs(['--contracts=x.json', '-ff.mjs', '--consumer', 'shipping', '--consumer=billing', '-p', 'orders', '-r', 'junit', '-o', 'out.xml', '-q', '--description', '^an']);
-    expect(args).toMatchObject({ contracts: ['x.json'], factories: 'f.mjs', consumers: ['shipping', 'billing'], provider: 'orders', reporter: 'junit', output: 'out.xml', quiet: true, description: { source: '^an' } });
+    expect(args).toMatchObject({
+      contracts: ['x.json'],
+      factories: 'f.mjs',
+      consumers: ['shipping', 'billing'],
+      provider: 'orders',
+      reporter: 'junit',
+      output: 'out.xml',
+      quiet: true,
+      description: { source: '^an' },
+    });
   });
 
   it('defaults to the console reporter, all consumers, not quiet', () => {

@@ -18,7 +18,11 @@ const qtyMismatch = { code: 'type', part: 'body', path: '$.items[0].qty', expect
 const results: InteractionResult[] = [
   result({ description: 'an OrderPlaced event', status: 'passed', notes: ['The channel was not checked'] }),
   result({ description: 'an OrderShipped event', status: 'failed', mismatches: [qtyMismatch] }),
-  result({ description: 'an OrderShiped event', status: 'no-factory', error: { code: 'HERALD_NO_FACTORY', message: 'No message factory for "an OrderShiped event". Did you mean "an OrderShipped event"?' } }),
+  result({
+    description: 'an OrderShiped event',
+    status: 'no-factory',
+    error: { code: 'HERALD_NO_FACTORY', message: 'No message factory for "an OrderShiped event". Did you mean "an OrderShipped event"?' },
+  }),
   result({ description: 'a ledger entry', status: 'state-failed', error: { code: 'HERALD_STATE_TIMEOUT', message: 'The state handler "the ledger is slow" did not finish within 200 ms' } }),
   result({ consumer: 'audit', contractFile: 'contracts/audit-orders.json', description: 'a draft event', status: 'pending', pending: true, mismatches: [{ ...qtyMismatch, path: '$.stock' }] }),
 ];
@@ -100,7 +104,18 @@ describe('json reporter', () => {
     expect(json).toEqual(toJsonReport(report));
     expect(Object.keys(toJsonReport(report))).toEqual(['summary', 'results']);
     expect(Object.keys(toJsonReport(report).summary)).toEqual(['passed', 'failed', 'pending', 'noFactory', 'stateFailed', 'total', 'unusedFactories', 'durationMs', 'ok', 'producedBy']);
-    expect(toJsonReport(report).summary).toEqual({ passed: 1, failed: 1, pending: 1, noFactory: 1, stateFailed: 1, total: 5, unusedFactories: ['a retired event'], durationMs: 42.4, ok: false, producedBy: 'factories' });
+    expect(toJsonReport(report).summary).toEqual({
+      passed: 1,
+      failed: 1,
+      pending: 1,
+      noFactory: 1,
+      stateFailed: 1,
+      total: 5,
+      unusedFactories: ['a retired event'],
+      durationMs: 42.4,
+      ok: false,
+      producedBy: 'factories',
+    });
     const [first, second, third] = toJsonReport(report).results;
     expect(Object.keys(first ?? {})).toEqual(['consumer', 'provider', 'description', 'contractFile', 'status', 'mismatches', 'notes', 'pending', 'durationMs']);
     expect(second?.mismatches).toEqual([qtyMismatch]);

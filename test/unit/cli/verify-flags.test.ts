@@ -11,7 +11,9 @@ const event = { contractorId: KEY, name: 'Ada Builders', available: true, stock:
 async function run(extra: readonly string[], withChannel: boolean): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const factories = { default: { name: 'contractors', messages: { 'a ContractorUpdated event': () => message(event, { key: KEY, ...(withChannel ? { channel: kafkaTopic('contractors.updated.v1') } : {}) }) } } };
+  const factories = {
+    default: { name: 'contractors', messages: { 'a ContractorUpdated event': () => message(event, { key: KEY, ...(withChannel ? { channel: kafkaTopic('contractors.updated.v1') } : {}) }) } },
+  };
   const io: CliIO = { stdout: (s) => out.push(s), stderr: (s) => err.push(s), env: {}, cwd: ROOT, importModule: () => Promise.resolve(factories) };
   const code = await main(['verify', '--contracts', path.join(ROOT, 'contracts/odd-jobs-contractors.json'), '--factories', 'factories.ts', ...extra], io);
   return { code, out: out.join(''), err: err.join('') };
