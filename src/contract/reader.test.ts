@@ -289,6 +289,18 @@ describe('invalid files', () => {
       '/interactions/0/matchingRules/body/$.a/matchers/0/regex',
       'is required',
     ],
+    [
+      'an unknown matcher name (toString)',
+      v4([message({ matchingRules: { body: { '$.a': { matchers: [{ match: 'toString' }] } } } })]),
+      '/interactions/0/matchingRules/body/$.a/matchers/0',
+      'names the matcher "toString", which is not a Pact matcher Herald knows',
+    ],
+    [
+      'an unknown matcher name nested in eachKey (constructor)',
+      v4([message({ matchingRules: { body: { '$.a': { matchers: [{ match: 'eachKey', rules: [{ match: 'constructor' }] }] } } } })]),
+      '/interactions/0/matchingRules/body/$.a/matchers/0/rules/0',
+      'names the matcher "constructor"',
+    ],
     ['a bad combine', v4([message({ matchingRules: { body: { '$.a': { combine: 'XOR', matchers: [] } } } })]), '/interactions/0/matchingRules/body/$.a/combine', 'must be "AND" or "OR"'],
     ['a generator without type', v4([message({ generators: { body: { '$.a': { min: 1 } } } })]), '/interactions/0/generators/body/$.a/type', 'is required'],
     ['encoded contents that are not a string', v4([message({ contents: { content: {}, encoded: 'base64' } })]), '/interactions/0/contents/content', 'must be string'],

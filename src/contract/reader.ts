@@ -5,6 +5,7 @@
 import { HeraldError, hasErrorCode, isHeraldError } from '../errors/herald-error';
 import { isJavaScriptRegex } from '../matchers/bounded-regex';
 import { compileRegex } from '../matchers/regex';
+import { kindFor, knownMatcherNames } from '../matchers/registry';
 import { parsePath } from '../matching/path';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import type { Contract, GeneratorJson, GeneratorMap, MessageInteraction, ProviderState, RuleList, RuleMap } from './model';
@@ -284,16 +285,26 @@ class Reader {
 
   /** Compiles every regex matcher (`{ "match": "regex" }` or V2 `{ "regex": … }`) in a matcher, including ones nested in eachKey/eachValue rules. */
   private checkRegexes(matcher: RawMatcher, pointer: string, interaction: string): void {
-    const stack: { value: JsonValue; pointer: string }[] = [{ value: matcher, pointer }];
+    // `isMatcher`: the object stands where a matcher does (the rule itself, or an item of a nested
+    // `rules` / `matchers` list), so its "match" must name a kind Herald knows; elsewhere (examples
+    // inside a matcher) a "match" key is data.
+    const stack: { value: JsonValue; pointer: string; isMatcher: boolean }[] = [{ value: matcher, pointer, isMatcher: true }];
     for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
       const { value } = next;
       if (Array.isArray(value)) {
-        value.forEach((item, index) => stack.push({ value: item, pointer: `${next.pointer}/${index}` }));
+        const matchers = /\/(rules|matchers)$/.test(next.pointer);
+        value.forEach((item, index) => stack.push({ value: item, pointer: `${next.pointer}/${index}`, isMatcher: matchers }));
       } else if (isJsonObject(value)) {
         const kind = value['match'] ?? value['pact:matcher:type'];
+        if (next.isMatcher && typeof kind === 'string' && kindFor(kind) === undefined) {
+          this.fail(
+            next.pointer,
+            `names the matcher ${JSON.stringify(kind)}, which is not a Pact matcher Herald knows (${knownMatcherNames().join(', ')}): fix the rule, or regenerate the contract from the consumer tests`,
+          );
+        }
         // A V2 matcher without a kind but with "regex" is a regex matcher (as the engine infers).
         if ((kind === 'regex' || kind === undefined) && typeof value['regex'] === 'string') this.compile(value['regex'], `${next.pointer}/regex`, interaction);
-        for (const key of Object.keys(value)) stack.push({ value: value[key] as JsonValue, pointer: `${next.pointer}/${pointerSegment(key)}` });
+        for (const key of Object.keys(value)) stack.push({ value: value[key] as JsonValue, pointer: `${next.pointer}/${pointerSegment(key)}`, isMatcher: false });
       }
     }
   }

@@ -55,6 +55,11 @@ function byName(): Map<string, MatcherKind> {
   return table;
 }
 
+/** The `match` names Herald writes, one per kind, for messages that list what a rule may say. */
+export function knownMatcherNames(): string[] {
+  return kinds().map((kind) => kind.names[0] as string);
+}
+
 export function kindFor(match: string): MatcherKind | undefined {
   return typeof match === 'string' ? byName().get(match) : undefined;
 }
