@@ -130,6 +130,12 @@ describe('contentType rules check something (9.8)', () => {
     expect(matchMetadata({ contentType: 'application/json' }, { contentType: 'application/json; charset=utf-8' }, rule)).toEqual([]);
   });
 
+  it('checks the bytes of any other metadata value: the text "application/json" is not JSON (V4 matcher table)', () => {
+    const payload = at('payloadType', { match: 'contentType', value: 'application/json' });
+    expect(codes(matchMetadata({ payloadType: '{}' }, { payloadType: 'application/json' }, payload))).toEqual(['payloadType content-type']);
+    expect(matchMetadata({ payloadType: '{}' }, { payloadType: '{"a":1}' }, payload)).toEqual([]);
+  });
+
   it('fails a text body that is not JSON under a JSON content-type rule', () => {
     const r = at('$', { match: 'contentType', value: 'application/json' });
     expect(codes(matchBody('{"a":1}', 'not json', r, { contentType: 'text/plain' }))).toEqual(['$ content-type']);
