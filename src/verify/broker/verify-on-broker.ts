@@ -298,7 +298,10 @@ async function verifyOnBroker(run: RunState, contract: Contract, interaction: Me
     window.end();
     const { best, arrived } = collected;
     const copies = [...window.copiesOfEarlier].map(([description, n]) => `${n} late duplicate(s) of what the trigger of "${description}" caused`).join(', ');
-    const notOwn = copies === '' ? '' : ` (${copies} arrived meanwhile: they are that interaction's, and cannot satisfy this one)`;
+    const notOwn =
+      copies === ''
+        ? ''
+        : ` (${copies} arrived meanwhile: they are that interaction's, and cannot satisfy this one; if this trigger publishes the very same message on purpose, give each interaction's message something of its own, such as an id)`;
     if (best === undefined) {
       const hint = isAmqpChannel(channel)
         ? `publishes to ctx.exchange (${JSON.stringify(channel.exchange)}) with the routing key ${JSON.stringify(channel.routingKey ?? '')}`

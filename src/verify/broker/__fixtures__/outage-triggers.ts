@@ -1,6 +1,6 @@
 /**
  * Triggers for the broker-outage fault suite (run by the real CLI): provider "outage", interactions
- * "event 00" … "event 39" (OUTAGE_COUNT, default 40), each publishing `{"n":3}` with the provider's own client (kafkajs, or
+ * "event 00" … "event 39" (OUTAGE_COUNT, default 40), each publishing `{"n":<i>}` with the provider's own client (kafkajs, or
  * amqplib on a connection with heartbeat=1 and, like many services, no 'error' listener).
  *
  * - OUTAGE_PAUSE_AT=<i>, OUTAGE_CONTAINER=<id>: the trigger of "event <i>" runs `docker pause` first.
@@ -16,14 +16,15 @@ let producer: Promise<Producer> | undefined;
 let channel: Promise<amqp.ConfirmChannel> | undefined;
 let model: amqp.ChannelModel | undefined;
 
-async function publish(ctx: TriggerContext): Promise<void> {
+/** Each interaction publishes its own `n`: identical bytes from a later trigger would count as a late duplicate of the first (captures.ts). */
+async function publish(ctx: TriggerContext, n: number): Promise<void> {
   if (ctx.exchange !== undefined) {
     channel ??= (async () => {
       model = await amqp.connect(`${ctx.amqpUrl()}?heartbeat=1`);
       return model.createConfirmChannel();
     })();
     const ch = await channel;
-    ch.publish(ctx.exchange, ctx.routingKey ?? '', Buffer.from('{"n":3}'), { contentType: 'application/json' });
+    ch.publish(ctx.exchange, ctx.routingKey ?? '', Buffer.from(JSON.stringify({ n })), { contentType: 'application/json' });
     await ch.waitForConfirms();
     return;
   }
@@ -32,7 +33,7 @@ async function publish(ctx: TriggerContext): Promise<void> {
     await p.connect();
     return p;
   })();
-  await (await producer).send({ topic: ctx.topic ?? '', messages: [{ key: 'k-1', value: '{"n":3}', headers: { 'content-type': 'application/json' } }] });
+  await (await producer).send({ topic: ctx.topic ?? '', messages: [{ key: 'k-1', value: JSON.stringify({ n }), headers: { 'content-type': 'application/json' } }] });
 }
 
 export default providerTriggers('outage', {
@@ -45,7 +46,7 @@ export default providerTriggers('outage', {
           return;
         }
         if (i === pauseAt) execFileSync('docker', ['pause', process.env['OUTAGE_CONTAINER'] ?? '']);
-        await publish(ctx);
+        await publish(ctx, i);
       },
     ]),
   ),
