@@ -11,26 +11,12 @@ import { serializeContract } from '../contract/serialize';
 import { startSchemaRegistry, type StartedSchemaRegistry } from '../registry/server';
 import { verify } from '../../test/unit/cli/run-cli';
 import { parseVerifyArgs } from './verify-command';
+import { renamedFieldSchemas } from '../avro/__fixtures__/renamed-field';
 
 jest.setTimeout(120_000);
 
-const reader = {
-  type: 'record',
-  name: 'OrderPlaced',
-  namespace: 'com.acme',
-  fields: [
-    { name: 'orderId', type: 'string' },
-    { name: 'qty', type: 'int' },
-  ],
-};
 /** The producer renamed orderId to id: the same bytes by position, another field by name. */
-const renamed = {
-  ...reader,
-  fields: [
-    { name: 'id', type: 'string' },
-    { name: 'qty', type: 'int' },
-  ],
-};
+const { reader, renamed } = renamedFieldSchemas('com.acme');
 
 /** A provider publishing the bytes HERALD_FIXTURE_AVRO holds (base64), as its Avro serializer wrote them. */
 const TRIGGERS = `export default {

@@ -18,6 +18,7 @@ import {
   type TriggerContext,
 } from 'herald';
 import { KafkaTransport, startKafkaBroker, type StartedKafkaBroker } from 'herald/kafka';
+import { renamedFieldSchemas } from '../../src/avro/__fixtures__/renamed-field';
 
 jest.setTimeout(240_000);
 
@@ -144,23 +145,8 @@ describe('Kafka publishers with one bug each', () => {
 
   describe('Avro through a schema registry', () => {
     let registry: StartedSchemaRegistry;
-    const reader = {
-      type: 'record',
-      name: 'OrderPlaced',
-      namespace: 'com.acme.orders',
-      fields: [
-        { name: 'orderId', type: 'string' },
-        { name: 'qty', type: 'int' },
-      ],
-    };
     /** The producer's refactoring renamed orderId to id: by position the bytes are the same. */
-    const renamed = {
-      ...reader,
-      fields: [
-        { name: 'id', type: 'string' },
-        { name: 'qty', type: 'int' },
-      ],
-    };
+    const { reader, renamed } = renamedFieldSchemas('com.acme.orders');
     let avroPlaced: MessageInteraction;
 
     beforeAll(async () => {
