@@ -44,19 +44,19 @@ export { kafkaHeaderBytes, kafkaContentType, kafkaHeadersOf, amqpPropertiesOf, c
 // Avro payloads and schema registries (docs/avro.md).
 export * from './avro/index';
 export type { AvroPayloadOptions } from './avro/dsl';
-export * from './registry/index';
+export * from './schema-registry/index';
 // Bi-directional checks (docs/bidirectional.md): field usage, contracts against a provider's spec, breaking changes, AsyncAPI export.
 export { usageOf, unusedFields } from './usage/usage';
 export type { FieldUsage, UnusedFields } from './usage/usage';
 export type { VerifyHandlerOptions, UsageReport } from './usage/hook';
-export { loadSpec, parseSpec } from './spec/load';
-export type { Spec, SpecMessage, SpecChannel, SpecKind, SpecAction } from './spec/model';
+export { loadSpec, parseSpec } from './asyncapi/load';
+export type { Spec, SpecMessage, SpecChannel, SpecKind, SpecAction } from './asyncapi/model';
 export { compareContracts, compareInteraction } from './compare/compare';
 export type { CompareOptions, CompareResult, CompareStatus, ComparisonReport, ComparisonSummary } from './compare/compare';
 export type { Finding, FindingCode, Severity } from './compare/findings';
 export { diffSpecs } from './compare/diff';
 export type { DiffReport, DiffOptions, DiffSummary, SpecChange, ChangeKind, Classification, AffectedInteraction } from './compare/diff';
-export { contractsToAsyncApi } from './spec/export';
-export type { AsyncApiExportOptions } from './spec/export';
+export { contractsToAsyncApi } from './asyncapi/export';
+export type { AsyncApiExportOptions } from './asyncapi/export';
 export { renderCompareReport, renderDiffReport } from './compare/report';
 export type { CompareReporterName, RenderOptions } from './compare/report';

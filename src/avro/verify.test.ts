@@ -4,7 +4,7 @@ import type { Contract, MessageInteraction } from '../contract/model';
 import { message } from '../verify/produced';
 import { provider, type MessageFactory } from '../verify/provider';
 import { verifyProvider } from '../verify/verify-provider';
-import { startSchemaRegistry, type StartedSchemaRegistry } from '../registry/server';
+import { startSchemaRegistry, type StartedSchemaRegistry } from '../schema-registry/server';
 import { encodeAvro } from './codec';
 import { loadAvroSchema } from './schema';
 

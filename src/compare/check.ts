@@ -13,7 +13,7 @@ import type { JsonValue } from '../contract/json';
 import type { RuleJson } from '../contract/model';
 import { show, type SchemaPromise } from '../matchers/kind';
 import { checkRuleList, ruleProvenBy } from '../matchers/registry';
-import type { SpecMessage } from '../spec/model';
+import type { SpecMessage } from '../asyncapi/model';
 import {
   describeSchema,
   schemaAccepts,
@@ -28,7 +28,7 @@ import {
   typeOfValue,
   type JsonType,
   type Schema,
-} from '../spec/schema';
+} from '../asyncapi/schema';
 import type { Finding, FindingCode, Severity } from './findings';
 import type { MessageRequirements, Requirement } from './requirements';
 

@@ -5,8 +5,8 @@ import type { Contract, MessageInteraction } from '../contract/model';
 import { consumer } from '../dsl/consumer';
 import { m } from '../matchers/index';
 import type { Template } from '../matchers/node';
-import { parseSpec } from '../spec/load';
-import type { Spec } from '../spec/model';
+import { parseSpec } from '../asyncapi/load';
+import type { Spec } from '../asyncapi/model';
 import { compareContracts, compareInteraction, type CompareOptions, type CompareResult } from './compare';
 
 const TOPIC = 'contractors.updated.v1';

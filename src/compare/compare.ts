@@ -12,7 +12,7 @@ import { avroBlockOf, isAvroContentType, isAvroInteraction } from '../avro/contr
 import { checkReaderWriter } from '../avro/compatibility';
 import type { AvroSchema } from '../avro/schema';
 import { HeraldError } from '../errors/herald-error';
-import { describeSpecMessage, type Spec, type SpecMessage } from '../spec/model';
+import { describeSpecMessage, type Spec, type SpecMessage } from '../asyncapi/model';
 import { checkMessage, type CheckOutcome } from './check';
 import type { Finding } from './findings';
 import { describeChannel, channelOf, selectMessages } from './match';

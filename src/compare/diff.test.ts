@@ -3,8 +3,8 @@ import type { Contract, MessageInteraction } from '../contract/model';
 import { consumer } from '../dsl/consumer';
 import { m } from '../matchers/index';
 import type { Template } from '../matchers/node';
-import { parseSpec } from '../spec/load';
-import type { Spec } from '../spec/model';
+import { parseSpec } from '../asyncapi/load';
+import type { Spec } from '../asyncapi/model';
 import { diffSpecs, type DiffReport } from './diff';
 
 /** A JSON Schema spec of the ContractorUpdated payload. */

@@ -16,8 +16,8 @@
 import type { JsonValue } from '../contract/json';
 import type { Contract, MessageInteraction } from '../contract/model';
 import { pathOf, type Segment } from '../matchers/compile';
-import { describeSpecMessage, type Spec, type SpecMessage } from '../spec/model';
-import { describeSchema, schemaBound, schemaItems, schemaMapValues, schemaProperty, schemaStrings, schemaTypes, schemaValues, type JsonType, type Schema } from '../spec/schema';
+import { describeSpecMessage, type Spec, type SpecMessage } from '../asyncapi/model';
+import { describeSchema, schemaBound, schemaItems, schemaMapValues, schemaProperty, schemaStrings, schemaTypes, schemaValues, type JsonType, type Schema } from '../asyncapi/schema';
 import { chooseProvider, compareInteraction, specSummary, type CompareResult, type ComparisonReport } from './compare';
 import type { Finding } from './findings';
 import { flatten, labelOf, messageRequirements } from './requirements';

@@ -8,8 +8,8 @@ import type { JsonValue } from '../contract/json';
 import { channelFromMetadata, headersOf, isAmqpChannel, isKafkaChannel } from '../contract/channel';
 import type { Channel, MessageInteraction } from '../contract/model';
 import { topicMatches } from '../transport/routing';
-import { describeSpecMessage, type Spec, type SpecChannel, type SpecMessage } from '../spec/model';
-import { schemaProperty, schemaValues } from '../spec/schema';
+import { describeSpecMessage, type Spec, type SpecChannel, type SpecMessage } from '../asyncapi/model';
+import { schemaProperty, schemaValues } from '../asyncapi/schema';
 
 /** The interaction's channel: its herald block, else what its metadata says. */
 export function channelOf(interaction: MessageInteraction): Channel | undefined {

@@ -12,7 +12,7 @@ import { familyOf, type ArrayBounds } from '../matchers/kind';
 import { describeRule, ruleAccepts, ruleArrayBounds } from '../matchers/registry';
 import { selectRule } from '../matching/engine';
 import type { PathSegment } from '../matching/path';
-import type { JsonType } from '../spec/schema';
+import type { JsonType } from '../asyncapi/schema';
 import { isMapPath } from '../usage/declared';
 import { usageOf, type FieldUsage } from '../usage/usage';
 

@@ -1,7 +1,7 @@
 /** Scenario 1 in compare and diff: the same usage rule as verify, and --all-fields turns it off. */
 import path from 'node:path';
 import { loadContracts } from '../contract/load';
-import { loadSpec } from '../spec/load';
+import { loadSpec } from '../asyncapi/load';
 import { compareContracts } from './compare';
 import { diffSpecs } from './diff';
 

@@ -23,7 +23,7 @@ export interface CheckInput {
 
 export type JsonTypeName = 'null' | 'boolean' | 'integer' | 'decimal' | 'string' | 'array' | 'object' | 'undefined';
 
-/** A JSON type as Pact tells them apart (whole numbers `integer`, others `decimal`); the same union as spec/schema's. */
+/** A JSON type as Pact tells them apart (whole numbers `integer`, others `decimal`); the same union as asyncapi/schema's. */
 export type JsonType = Exclude<JsonTypeName, 'undefined'>;
 
 /** Array length bounds a rule sets; `{}` when the rule checks an array without bounding its length. */

@@ -18,7 +18,7 @@ import { withTimeout } from './timeout';
 import { closest, describeInteraction, errorInfo, setUpStates } from './states';
 import { isAvroInteraction, matchAvroMessage } from '../avro/contract';
 import { decodeProducedAvro } from '../avro/produced';
-import type { SchemaRegistryOption } from '../registry/client';
+import type { SchemaRegistryOption } from '../schema-registry/client';
 import { compileRegex, regexSource } from '../matchers/regex';
 import { splitByUsage } from '../usage/usage';
 
