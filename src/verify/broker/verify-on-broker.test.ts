@@ -109,9 +109,7 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
       triggers: { 'an OrderPlaced event': (_, ctx) => publishPlaced(ctx, 'ord-7', { 'trace-id': TRACE }, 'orders.v1') },
     });
     await using transport = new InMemoryTransport();
-    const begun = Date.now();
     const report = await verifyProviderOnBroker([shipping], definition, { transport, description: /Placed/, timeoutMs: 300 });
-    expect(Date.now() - begun).toBeLessThan(3_000);
     const [result] = report.results;
     expect(result).toMatchObject({ status: 'failed', error: { code: 'HERALD_TRANSPORT_TIMEOUT', retriable: true } });
     expect(result?.error?.message).toContain(`Kafka topic "orders.v1.${report.broker.namespace}" (the contract's "orders.v1" in this run's namespace`);
@@ -423,9 +421,8 @@ describe('verifyProviderOnBroker when the broker goes away mid-run', () => {
       .on(kafkaTopic('orders.v1'))
       .withPayload({ orderId: m.string('o') })
       .toInteraction();
-    const begun = Date.now();
+    // Stops at the outage: waiting out the 30 s timeout would fail this test by jest's 5 s test timeout.
     const report = await verifyProviderOnBroker([contract('shipping', 'orders', placed, cancelled, shipped)], definition, { transport, timeoutMs: 30_000 });
-    expect(Date.now() - begun).toBeLessThan(5_000);
     expect(triggered).toEqual(['cancelled']);
     expect(report.results.map((r) => [r.status, r.error?.code, r.error?.retriable])).toEqual([
       ['passed', undefined, undefined],
@@ -479,14 +476,13 @@ describe('verifyProviderOnBroker when the transport reports the connection lost'
       // Each publishes its own order: identical bytes from a later trigger would count as a late duplicate of the first (captures.ts).
       triggers: Object.fromEntries(many.map((interaction, i) => [interaction.description, i < 4 ? (_: unknown, ctx: TriggerContext) => publishPlaced(ctx, `ord-${i}`) : hangs])),
     });
-    const begun = Date.now();
+    // Aborts at the hanging trigger: waiting out the 60 s timeout would fail this test by jest's 5 s test timeout.
     const report = await verifyProviderOnBroker([contract('shipping', 'orders', ...many)], definition, {
       transport,
       timeoutMs: 60_000,
       settleMs: 10,
       onProgress: (p) => progress.push(`${p.done}/${p.total}${p.current === undefined ? '' : ` ${p.current.description}`}`),
     });
-    expect(Date.now() - begun).toBeLessThan(5_000);
     expect(triggered).toEqual(['event 4']);
     expect(aborted).toBe(true);
     expect(report.results.map((r) => r.status)).toEqual([...Array<string>(4).fill('passed'), ...Array<string>(36).fill('failed')]);

@@ -104,9 +104,7 @@ describe('verifyConsumerOnBroker (in-memory transport)', () => {
 
   it('reports a consumer that listens elsewhere as not handled within the timeout, naming the run-scoped topic', async () => {
     await using transport = new InMemoryTransport();
-    const begun = Date.now();
     const report = await verifyConsumerOnBroker(shipping, { transport, timeoutMs: 200, consumer: (ctx) => startShipping(ctx, () => undefined, 'orders.v1') });
-    expect(Date.now() - begun).toBeLessThan(3_000);
     expect(report.results[0]).toMatchObject({ status: 'not-handled', error: { code: 'HERALD_CONSUMER_TIMEOUT' } });
     expect(report.results[0]?.error?.message).toContain(`Kafka topic "orders.v1.${report.broker.namespace}", within 200 ms: no ctx.probe.handled()`);
   });
