@@ -282,7 +282,11 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
   let source: MessageSource | undefined;
   try {
     // Paths stay as the user wrote them (reports name them) unless the caller runs elsewhere.
-    const contracts = await loadContracts(cwd === process.cwd() ? args.contracts : args.contracts.map((p) => path.resolve(cwd, p)));
+    const skipped: string[] = [];
+    const contracts = await loadContracts(cwd === process.cwd() ? args.contracts : args.contracts.map((p) => path.resolve(cwd, p)), {
+      onSkip: (file) => skipped.push(file),
+    });
+    if (skipped.length > 0 && !args.quiet) io.stderr(`Note: skipped ${skipped.length} JSON file(s) that are not Pact files: ${skipped.join(', ')}\n`);
     source = await untilDrained(
       openSource(args, io, cwd),
       guard,
