@@ -178,6 +178,13 @@ describe('verifyConsumerOnBroker (in-memory transport)', () => {
     let stopped = 0;
     await verifyConsumerOnBroker(shipping, { transport, timeoutMs: 50, consumer: () => () => void (stopped += 1) });
     expect(stopped).toBe(1);
+    // What a start function returns as it is: an amqplib connection ({ close }), a kafkajs consumer ({ disconnect }).
+    let closed = 0;
+    await verifyConsumerOnBroker(shipping, { transport, timeoutMs: 50, consumer: () => ({ close: async () => void (closed += 1) }) });
+    expect(closed).toBe(1);
+    let disconnected = 0;
+    await verifyConsumerOnBroker(shipping, { transport, timeoutMs: 50, consumer: () => ({ disconnect: async () => void (disconnected += 1) }) });
+    expect(disconnected).toBe(1);
     await expect(verifyConsumerOnBroker(shipping, { transport, consumer: { name: 'billing', start: () => () => undefined } })).rejects.toMatchObject({ code: 'HERALD_NOTHING_TO_VERIFY' });
   });
 
