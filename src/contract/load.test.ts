@@ -85,6 +85,12 @@ describe('loadContracts', () => {
     expect((await rejected(loadContracts([root]))).code).toBe('HERALD_CONTRACT_INVALID');
   });
 
+  it('says a contracts path that does not exist may be written by consumer tests not run yet', async () => {
+    expect((await rejected(loadContracts([join(root, 'contracts')]))).message).toBe(
+      `Failed to read contract ${join(root, 'contracts')}: it does not exist. Check the path; if the consumer tests write it, run them first.`,
+    );
+  });
+
   it('fails a directory none of whose JSON files is a Pact file, and a non-Pact file named explicitly', async () => {
     writeFileSync(join(root, 'package-lock.json'), '{}');
     const error = await rejected(loadContracts([root]));

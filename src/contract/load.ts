@@ -231,5 +231,6 @@ function unreadable(path: string, error: unknown): HeraldError {
           : error instanceof Error
             ? error.message
             : String(error);
-  return new HeraldError('HERALD_CONTRACT_UNREADABLE', `Failed to read contract ${path}: ${reason}. Check the path and its permissions.`, { contractFile: path, cause: error });
+  const remedy = code === 'ENOENT' ? 'Check the path; if the consumer tests write it, run them first.' : 'Check the path and its permissions.';
+  return new HeraldError('HERALD_CONTRACT_UNREADABLE', `Failed to read contract ${path}: ${reason}. ${remedy}`, { contractFile: path, cause: error });
 }
