@@ -191,6 +191,8 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
         .filter((b) => b !== '');
     if (brokers === undefined || brokers.length === 0) {
       if (!args.startBroker) throw usageError(command, 'Failed to verify on Kafka: no broker given. Pass --brokers host:port, set HERALD_KAFKA_BROKERS, or add --start-broker to start one in Docker.');
+      // Starting Kafka takes 15–30 s: say so first, so the run is not silent meanwhile.
+      if (!quiet) log('Starting Kafka in Docker for this run (--start-broker; 15–30 s)…\n');
       const owned = await startOwned(() => adapter.startKafkaBroker({ external: false, labels: STARTED_BY_LABEL }));
       const broker = owned.broker;
       ({ release } = owned);
@@ -206,6 +208,7 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
     if (url === undefined) {
       if (!args.startBroker)
         throw usageError(command, 'Failed to verify on AMQP: no broker given. Pass --amqp-url amqp://user:pass@host:5672, set HERALD_AMQP_URL, or add --start-broker to start RabbitMQ in Docker.');
+      if (!quiet) log('Starting RabbitMQ in Docker for this run (--start-broker; 5–15 s)…\n');
       const owned = await startOwned(() => adapter.startRabbitMqBroker({ external: false, labels: STARTED_BY_LABEL }));
       const broker = owned.broker;
       ({ release } = owned);
