@@ -7,6 +7,7 @@ import { startSchemaRegistry } from '../../schema-registry/server';
 import { reifyExample } from '../consumer/reify';
 import { amqpExchange, consumer, kafkaTopic, m } from '../../index';
 import { transportError } from '../../transport/errors';
+import { HeraldError } from '../../errors/herald-error';
 import { InMemoryTransport } from '../../transport/memory';
 import { BufferedCapture } from '../../transport/started';
 import type { Channel, OutgoingMessage, StartedCapture, StartedSubscription, TransportAdapter } from '../../index';
@@ -451,6 +452,27 @@ class LosableTransport extends InMemoryTransport {
     for (const listener of [...this.listeners]) listener(error);
   }
 }
+
+describe('verifyProviderOnBroker ended by a failing trigger (its AMQP channel closed by the broker)', () => {
+  it('fails the interaction with the trigger error as is, and still deletes the run-scoped exchange', async () => {
+    await using transport = new InMemoryTransport();
+    const abort = new AbortController();
+    const definition = providerTriggers('billing', {
+      states: { 'an invoice was issued for an order': () => undefined },
+      triggers: {
+        // What broker-source.ts does when the trigger's own channel is closed (a hard-coded exchange).
+        'an invoice.created event': async (_, ctx) => {
+          abort.abort(new HeraldError('HERALD_TRIGGER_FAILED', 'Failed to verify: the broker closed a channel of the trigger. Publish to ctx.exchange.'));
+          await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
+        },
+      },
+    });
+    const report = await verifyProviderOnBroker([ledger], definition, { transport, signal: abort.signal, timeoutMs: 30_000 });
+    expect(report.results[0]?.error).toEqual({ code: 'HERALD_TRIGGER_FAILED', message: 'Failed to verify: the broker closed a channel of the trigger. Publish to ctx.exchange.' });
+    expect(report.broker.notes.join('\n')).not.toMatch(/connection was lost|could not delete/);
+    expect(report.broker.resources.exchanges).toHaveLength(1);
+  });
+});
 
 describe('verifyProviderOnBroker when the transport reports the connection lost', () => {
   it('ends the interaction in progress at once (its trigger aborted, not timed out), reports the rest "Not run", and reports progress', async () => {
