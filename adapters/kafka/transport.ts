@@ -39,6 +39,7 @@ import {
   type StartedSubscription,
 } from 'herald';
 import { isConnectionFailure, kafkaError } from './errors';
+import { LivenessProbe } from './liveness';
 
 type KafkaLib = typeof import('kafkajs');
 
@@ -170,16 +171,26 @@ export class KafkaTransport extends BrokerTransport {
   private brokerAutoCreates: Promise<boolean> | undefined;
   /** Partition counts of topics known to exist. */
   private readonly topics = new Map<string, number>();
-  private probeTimer: NodeJS.Timeout | undefined;
   private connected = false;
+  /** The liveness probe: a metadata request per interval while watched (see LivenessProbe). */
+  private readonly liveness: LivenessProbe;
 
   constructor(options: KafkaTransportOptions) {
     super({
       name: options.name ?? 'kafka',
       ...(options.cleanupTimeoutMs === undefined ? {} : { cleanupTimeoutMs: options.cleanupTimeoutMs }),
-      onWatched: (watched) => this.probe(watched),
+      onWatched: (watched) => this.liveness.set(watched),
     });
     this.options = options;
+    this.liveness = new LivenessProbe({
+      intervalMs: options.livenessIntervalMs ?? 2_000,
+      timeoutMs: options.livenessTimeoutMs ?? 10_000,
+      ping: async () => (await this.adminClient()).describeCluster(),
+      isConnectionFailure,
+      isTimeout: (error) => /Request .* timed out/i.test(reasonOf(error)) || /RequestTimeout/.test(String((error as { name?: unknown }).name)),
+      active: () => this.state.watched && !this.closed,
+      onLost: (error) => this.lose(error, 'keep talking to the broker'),
+    });
   }
 
   private get brokers(): readonly string[] {
@@ -249,45 +260,6 @@ export class KafkaTransport extends BrokerTransport {
         cause,
       }),
     );
-  }
-
-  /** The liveness probe: a metadata request per interval while watched, bounded by livenessTimeoutMs. */
-  private probe(watched: boolean): void {
-    if (this.probeTimer !== undefined) clearTimeout(this.probeTimer);
-    this.probeTimer = undefined;
-    if (!watched || this.closed) return;
-    const intervalMs = this.options.livenessIntervalMs ?? 2_000;
-    const timeoutMs = this.options.livenessTimeoutMs ?? 10_000;
-    let slow = 0;
-    const tick = async (): Promise<void> => {
-      this.probeTimer = undefined;
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const admin = await this.adminClient();
-        await Promise.race([
-          admin.describeCluster().then(() => void (slow = 0)),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`the broker did not answer a metadata request within ${timeoutMs} ms`)), timeoutMs);
-          }),
-        ]);
-      } catch (error) {
-        if (!this.state.watched) return;
-        const timedOut = /did not answer|Request .* timed out/i.test(reasonOf(error)) || /RequestTimeout/.test(String((error as { name?: unknown }).name));
-        slow = timedOut ? slow + 1 : 0;
-        if ((isConnectionFailure(error) && !timedOut) || slow >= 2) {
-          this.lose(error, 'keep talking to the broker');
-          return;
-        }
-      } finally {
-        if (timer !== undefined) clearTimeout(timer);
-      }
-      if (this.state.watched && !this.closed) {
-        this.probeTimer = setTimeout(() => void tick(), intervalMs);
-        this.probeTimer.unref();
-      }
-    };
-    this.probeTimer = setTimeout(() => void tick(), intervalMs);
-    this.probeTimer.unref();
   }
 
   async connect(): Promise<void> {
@@ -621,7 +593,7 @@ export class KafkaTransport extends BrokerTransport {
   // ---------------------------------------------------------------------------------- close
 
   protected override onClose(): void {
-    this.probe(false);
+    this.liveness.set(false);
   }
 
   protected override async closeClients(): Promise<void> {
