@@ -163,9 +163,11 @@ const LOG_LEVELS = { nothing: 0, error: 1, warn: 2, info: 4, debug: 5 } as const
  * const message = await capture.next({ timeoutMs: 5000 });
  */
 export class KafkaTransport extends BrokerTransport {
+  /** Which Kafka client this transport uses. */
+  readonly client = 'kafkajs' as const;
   private readonly options: KafkaTransportOptions;
   private lib: KafkaLib | undefined;
-  private client: KafkaJs.Kafka | undefined;
+  private kafkaClient: KafkaJs.Kafka | undefined;
   private readonly admin = new OpenOnce<KafkaJs.Admin>(() => this.openAdmin());
   private readonly producer = new OpenOnce<KafkaJs.Producer>(() => this.openProducer());
   private brokerAutoCreates: Promise<boolean> | undefined;
@@ -211,10 +213,10 @@ export class KafkaTransport extends BrokerTransport {
   // ----------------------------------------------------------------------------- connection
 
   private kafka(): KafkaJs.Kafka {
-    if (this.client !== undefined) return this.client;
+    if (this.kafkaClient !== undefined) return this.kafkaClient;
     const lib = (this.lib ??= loadKafkajs(this.options.loadKafkajs));
     const retries = this.options.retries ?? 3;
-    this.client = new lib.Kafka({
+    this.kafkaClient = new lib.Kafka({
       clientId: this.options.clientId ?? 'herald',
       brokers: [...this.brokers],
       connectionTimeout: this.options.connectTimeoutMs ?? 3_000,
@@ -223,7 +225,7 @@ export class KafkaTransport extends BrokerTransport {
       logLevel: LOG_LEVELS[this.options.logLevel ?? 'nothing'],
       ...this.options.kafka,
     });
-    return this.client;
+    return this.kafkaClient;
   }
 
   private adminClient(): Promise<KafkaJs.Admin> {

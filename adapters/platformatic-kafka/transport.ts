@@ -100,7 +100,7 @@ export interface PlatformaticKafkaTransportOptions {
   /** …and call the connection lost when it fails to connect, or two answers in a row take longer than this (default 10 000 ms). */
   readonly livenessTimeoutMs?: number;
   /** Further @platformatic/kafka client settings (tls, sasl…), merged over Herald's. */
-  readonly client?: Partial<Plt.BaseOptions>;
+  readonly platformatic?: Partial<Plt.BaseOptions>;
   /** Name in reports (default 'kafka'). */
   readonly name?: string;
   /** Loads @platformatic/kafka (tests simulate a missing peer with it). */
@@ -235,7 +235,7 @@ export class PlatformaticKafkaTransport extends BrokerTransport {
       retries: this.options.retries ?? 3,
       retryDelay: 200,
       autocreateTopics: false,
-      ...this.options.client,
+      ...this.options.platformatic,
     };
   }
 

@@ -29,6 +29,8 @@ describe('parsing the broker options of herald verify', () => {
       reporter: 'console',
       quiet: false,
     });
+    expect(parseVerifyArgs(['-c', 'x', '-t', 'kafka', '--triggers', 't.ts', '--kafka-client', 'platformatic'])).toMatchObject({ broker: { transport: 'kafka', kafkaClient: 'platformatic' } });
+    expect(parseVerifyArgs(['-c', 'x', '-t', 'kafka', '--triggers', 't.ts'])).not.toHaveProperty('broker.kafkaClient');
     expect(parseVerifyArgs(['-c', 'x', '-t', 'amqp', '--triggers', 't.ts', '--amqp-url', 'amqp://u:p@h', '--start-broker'])).toMatchObject({
       broker: { transport: 'amqp', amqpUrl: 'amqp://u:p@h', startBroker: true, namespace: true },
     });
@@ -43,6 +45,9 @@ describe('parsing the broker options of herald verify', () => {
     [['-c', 'x', '--transport', 'amqp', '--triggers', 't.ts', '--brokers', 'a:1'], '--brokers is for --transport kafka (got --transport amqp).'],
     [['-c', 'x', '--transport', 'kafka', '--triggers', 't.ts', '--timeout', 'soon'], 'Invalid --timeout "soon"'],
     [['-c', 'x'], 'or verify on a broker with --transport and --triggers'],
+    [['-c', 'x', '--transport', 'kafka', '--triggers', 't.ts', '--kafka-client', 'rdkafka'], 'Unknown Kafka client "rdkafka" in --kafka-client: use kafkajs or platformatic.'],
+    [['-c', 'x', '--transport', 'amqp', '--triggers', 't.ts', '--kafka-client', 'platformatic'], '--kafka-client is for --transport kafka (got --transport amqp).'],
+    [['-c', 'x', '-f', 'f.ts', '--kafka-client', 'platformatic'], '--kafka-client applies to verification on a broker'],
   ])('%j is a usage error: %s', (argv, message) => {
     expect(usageMessage(argv)).toContain(message);
   });
@@ -78,5 +83,11 @@ describe('herald verify --transport memory', () => {
     expect(kafka.stderr).toBe(
       'Error HERALD_USAGE: Failed to verify on Kafka: no broker given. Pass --brokers host:port, set HERALD_KAFKA_BROKERS, or add --start-broker to start one in Docker. Run "herald verify --help" for the usage.\n',
     );
+  });
+
+  it('exits 2 listing the clients when HERALD_KAFKA_CLIENT names an unknown one', async () => {
+    const run = await verify([...shipping, '--transport', 'kafka', '--triggers', TRIGGERS, '--brokers', '127.0.0.1:1'], { HERALD_KAFKA_CLIENT: 'rdkafka' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Error HERALD_USAGE: Unknown Kafka client "rdkafka" in HERALD_KAFKA_CLIENT: use kafkajs or platformatic.');
   });
 });
