@@ -194,10 +194,9 @@ describe('BrokerTransport', () => {
       attempts += 1;
       throw retriable();
     };
-    const started = Date.now();
+    // Without the deadline this never settles and the test times out.
     expect(await codeOf(t.startCapture(channel))).toBe('HERALD_TRANSPORT_OPERATION_FAILED');
     expect(attempts).toBeGreaterThan(1);
-    expect(Date.now() - started).toBeLessThan(2_000);
     expect(t.openCount).toBe(0);
   });
 
@@ -229,9 +228,8 @@ describe('BrokerTransport', () => {
 
 describe('bounded', () => {
   it('gives up on a step that never settles after the bound', async () => {
-    const started = Date.now();
-    await bounded(() => new Promise(() => undefined), 30);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // Without the bound this never settles and the test times out.
+    await expect(bounded(() => new Promise(() => undefined), 30)).resolves.toBeUndefined();
   });
 
   it('passes on the failure of a step that settles in time', async () => {
