@@ -281,6 +281,10 @@ export const errorCatalogue = {
     fix: 'Use another port, or port 0 (the default) for any free one.',
   },
   // --- request/reply and flows -------------------------------------------------------------
+  HERALD_REQUEST_MISMATCH: {
+    what: "In a request/reply handler test, the consumer's client sent a request that does not match the declared request (payload, headers, key or properties).",
+    fix: 'Fix the client or the declaration; the error lists each mismatch and the request that was sent.',
+  },
   HERALD_NO_REPLY_FACTORY: {
     what: 'A request/reply interaction (Pact V4 Synchronous/Messages) has no reply factory with its exact description.',
     fix: 'Add a factory under replies["<description>"]: (params, request) => reply; the report suggests the closest existing name.',
