@@ -110,7 +110,7 @@ export async function writePair(write: PairWrite): Promise<boolean> {
       ...splitKinds([...byIdentity.values()]),
     };
     // A test file whose every handler failed creates no file: an empty contract would verify nothing.
-    if (existing === undefined && contract.interactions.length === 0) return false;
+    if (existing === undefined && contract.interactions.length === 0 && (contract.synchronous?.length ?? 0) === 0) return false;
     const text = serializeContract(contract);
     if (text === before) return false;
     await writeFileAtomic(write.file, text);
