@@ -280,7 +280,7 @@ export const errorCatalogue = {
     what: 'The embedded schema registry could not listen on the requested host and port.',
     fix: 'Use another port, or port 0 (the default) for any free one.',
   },
-  // --- request/reply and flows -------------------------------------------------------------
+  // --- request/reply ----------------------------------------------------------------------
   HERALD_REQUEST_MISMATCH: {
     what: "In a request/reply handler test, the consumer's client sent a request that does not match the declared request (payload, headers, key or properties).",
     fix: 'Fix the client or the declaration; the error lists each mismatch and the request that was sent.',
@@ -300,10 +300,6 @@ export const errorCatalogue = {
   HERALD_REPLY_UNCORRELATED: {
     what: "A reply arrived at the reply address without the request's correlation id, or with the id of another request.",
     fix: "Copy the request's correlation id into the reply (AMQP correlation_id property; Kafka correlation header, kafka_correlationId by default).",
-  },
-  HERALD_FLOW_INVALID: {
-    what: 'A flow is declared inconsistently: a step binds a value from a step that does not come earlier, or a binding path names nothing in that step.',
-    fix: 'Bind only values of earlier steps, by a path that exists in their reply or message (e.g. "$.sessionId").',
   },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
