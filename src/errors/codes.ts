@@ -289,6 +289,10 @@ export const errorCatalogue = {
     what: 'A request/reply interaction (Pact V4 Synchronous/Messages) has no reply factory with its exact description.',
     fix: 'Add a factory under replies["<description>"]: (params, request) => reply; the report suggests the closest existing name.',
   },
+  HERALD_REPLY_NOT_CHECKED: {
+    what: 'A request/reply interaction was part of a run that checks one-way messages only (verifyProviderOnBroker, herald verify --transport kafka|amqp); it was not checked, so the run fails rather than pass without it.',
+    fix: 'Verify request/reply interactions with verifyRepliesOnBroker on RabbitMQ, or in process with reply factories (verifyProvider, verifyProviderInJest, herald verify --factories); or select the one-way interactions with --description.',
+  },
   HERALD_REPLY_UNSUPPORTED: {
     what: 'A request/reply interaction declares no reply or more than one reply; Herald checks exactly one reply per request.',
     fix: 'Declare one reply per request (split a multi-reply exchange into several interactions, or a flow).',

@@ -13,6 +13,7 @@ import { HeraldError } from '../errors/herald-error';
 import { formatMismatches } from '../matching/format';
 import type { ProviderDefinition } from '../verify/provider';
 import type { InteractionResult } from '../verify/result';
+import { verifySyncInteraction } from '../verify/reply';
 import { selectContracts, verifyInteraction } from '../verify/verify-provider';
 
 export interface JestVerifyOptions {
@@ -60,17 +61,26 @@ export function verifyProviderInJest(definition: ProviderDefinition, options: Je
   describe(`${providerName} satisfies its consumers' contracts`, () => {
     for (const contract of contracts) {
       describe(`${contract.consumer} → ${contract.provider}`, () => {
+        const verifyOptions = {
+          ...(options.allowUncheckedChannel === true ? { allowUncheckedChannel: true } : {}),
+          ...(options.checkAllDeclaredFields === true ? { checkAllDeclaredFields: true } : {}),
+        };
+        const expectPassed = (description: string, result: InteractionResult): void => {
+          if (result.status === 'pending') {
+            console.warn(`Pending interaction "${description}" does not pass yet:\n${describeFailure(result)}`);
+            return;
+          }
+          if (result.status !== 'passed') throw new Error(describeFailure(result));
+        };
         for (const interaction of contract.interactions) {
           it(interaction.description, async () => {
-            const result = await verifyInteraction(contract, interaction, definition, {
-              ...(options.allowUncheckedChannel === true ? { allowUncheckedChannel: true } : {}),
-              ...(options.checkAllDeclaredFields === true ? { checkAllDeclaredFields: true } : {}),
-            });
-            if (result.status === 'pending') {
-              console.warn(`Pending interaction "${interaction.description}" does not pass yet:\n${describeFailure(result)}`);
-              return;
-            }
-            if (result.status !== 'passed') throw new Error(describeFailure(result));
+            expectPassed(interaction.description, await verifyInteraction(contract, interaction, definition, verifyOptions));
+          });
+        }
+        // Request/reply interactions get a test each too: a contract is never checked for less than it states.
+        for (const sync of contract.synchronous ?? []) {
+          it(sync.description, async () => {
+            expectPassed(sync.description, await verifySyncInteraction(contract, sync, definition, (c, i, d) => verifyInteraction(c, i, d, verifyOptions)));
           });
         }
       });

@@ -69,7 +69,8 @@ function withoutChannel(herald: NonNullable<SyncMessageInteraction['herald']>): 
 }
 
 /** A result that fails before any factory ran. */
-function early(contract: Contract, sync: SyncMessageInteraction, code: string, message: string): InteractionResult {
+/** The result of a request/reply interaction that ended before its reply was checked (failed, or pending when the interaction is). */
+export function syncNotChecked(contract: Contract, sync: SyncMessageInteraction, code: string, message: string): InteractionResult {
   return {
     consumer: contract.consumer,
     provider: contract.provider,
@@ -96,7 +97,7 @@ export async function verifySyncInteraction(contract: Contract, sync: SyncMessag
   const factory = Object.hasOwn(replies, sync.description) ? replies[sync.description] : undefined;
   if (factory === undefined) {
     const guess = closest(sync.description, Object.keys(replies));
-    return early(
+    return syncNotChecked(
       contract,
       sync,
       'HERALD_NO_REPLY_FACTORY',
@@ -105,7 +106,7 @@ export async function verifySyncInteraction(contract: Contract, sync: SyncMessag
   }
   const reply = replyAsMessage(sync);
   if (reply === undefined) {
-    return early(
+    return syncNotChecked(
       contract,
       sync,
       'HERALD_REPLY_UNSUPPORTED',

@@ -42,4 +42,28 @@ verifyProviderInJest({ ...factories, messages: { ...factories.messages,
     ]);
     expect(results[0]?.failureMessages.join('\n')).toMatch(/\$\.orderId/);
   });
+
+  it('defines a test per request/reply interaction too, failing a reply that breaks the contract', async () => {
+    copyFileSync(path.join(REPO, 'contracts/push-client-push-server.json'), path.join(project.dir, 'pacts/push-client-push-server.json'));
+    project.write(
+      'tests/push.test.ts',
+      `import { verifyProviderInJest } from 'herald/jest';
+import { message, provider } from 'herald';
+import { AuthService } from '${path.join(REPO, 'examples/push/src/auth-service')}';
+const service = new AuthService();
+verifyProviderInJest(provider('push-server', {
+  states: { 'a device is registered': ({ deviceId }) => service.register(String(deviceId)) },
+  messages: {},
+  replies: { 'an authorise request': () => message({ sessionId: 'session-1', ok: true }, { headers: { 'session-kind': 'device' } }) },
+}), { contracts: ['pacts/push-client-push-server.json'] });
+`,
+    );
+    const out = path.join(project.dir, 'out-push.json');
+    await project.jest('--json', `--outputFile=${out}`, 'tests/push.test.ts').catch(() => undefined);
+    const results = (require(out) as JestJson).testResults.flatMap((r) => r.assertionResults);
+    expect(results.map((r) => [r.ancestorTitles.join(' / '), r.title, r.status])).toEqual([
+      ["push-server satisfies its consumers' contracts / push-client → push-server", 'an authorise request', 'failed'],
+    ]);
+    expect(results[0]?.failureMessages.join('\n')).toMatch(/\$\.sessionId/);
+  });
 });

@@ -92,6 +92,15 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
     expect(report.broker.resources.topics).toEqual([`orders.v1.${ns}`]);
   });
 
+  it('fails request/reply interactions it does not check instead of passing without them', async () => {
+    const [push] = await loadContracts([path.join(__dirname, '../../../contracts/push-client-push-server.json')]);
+    expect(push?.synchronous?.length).toBeGreaterThan(0);
+    await using transport = new InMemoryTransport();
+    const report = await verifyProviderOnBroker([push as Contract], providerTriggers('push-server', { triggers: {} }), { transport });
+    expect(report.results.map((r) => [r.status, r.error?.code])).toEqual(push?.synchronous?.map(() => ['failed', 'HERALD_REPLY_NOT_CHECKED']));
+    expect(report.summary.ok).toBe(false);
+  });
+
   it('fails with the metadata mismatch when the publisher forgets a header the contract requires', async () => {
     const definition = providerTriggers('orders', {
       states: { 'an order exists': () => undefined },

@@ -39,6 +39,7 @@ import { CONSUMER_SIDE_KEYS, contractsToVerify, withoutKeys, type VerifyOptions 
 import { captureChannelFor, CapturePool, collect, TriggerWindow, type Evaluation } from './captures';
 import { connectionDetails, isAmqpConnection, isKafkaConnection, type BrokerConnection } from './connection';
 import type { BrokerProviderDefinition, Trigger, TriggerContext } from './definition';
+import { syncNotChecked } from '../reply';
 import { runNamespace, type RunNamespace } from './namespace';
 import { DEFAULT_CLEANUP_TIMEOUT_MS, RunResources, type BrokerResources } from './resources';
 
@@ -389,6 +390,18 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
         if (result.status === 'passed') progress.passed += 1;
         else if (result.status !== 'pending') progress.failed += 1;
         options.onProgress?.({ ...progress, current: undefined });
+      }
+      // Request/reply interactions are not checked by this one-way run: each fails, never passes unseen.
+      for (const sync of contract.synchronous ?? []) {
+        if (options.description !== undefined && !options.description.test(sync.description)) continue;
+        const result = syncNotChecked(
+          contract,
+          sync,
+          'HERALD_REPLY_NOT_CHECKED',
+          `The request/reply interaction "${sync.description}" is not checked by a one-way broker run. Verify it with verifyRepliesOnBroker (RabbitMQ) or with reply factories in process.`,
+        );
+        pairResults.push(result);
+        if (result.status !== 'pending') progress.failed += 1;
       }
       results.push(...pairResults);
       options.onPair?.({ consumer: contract.consumer, provider: contract.provider, ...(contract.source === undefined ? {} : { contractFile: contract.source }), results: pairResults });
