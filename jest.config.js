@@ -9,6 +9,7 @@ const moduleNameMapper = {
   '^herald/kafka$': '<rootDir>/adapters/kafka/index.ts',
   '^herald/amqp$': '<rootDir>/adapters/amqp/index.ts',
   '^herald/compliance$': '<rootDir>/src/transport/compliance/index.ts',
+  '^herald/broker$': '<rootDir>/src/contract-broker/index.ts',
 };
 const base = { transform, moduleNameMapper, testEnvironment: '<rootDir>/src/jest/environment.js', rootDir: __dirname };
 

@@ -1,4 +1,5 @@
 /** The embedded database: PGlite in a data directory, or in memory when none is given. */
+import type * as NodeModule from 'node:module';
 import type { SqlClient, SqlQueryable } from './sql';
 
 interface PGliteRows {
@@ -24,8 +25,9 @@ function queryable(target: PGliteQueryable): SqlQueryable {
 
 /** Opens PGlite in `dataDir` (created when missing) or in memory. */
 export async function openPGlite(dataDir: string | undefined): Promise<SqlClient> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when the embedded store is used
-  const { PGlite } = require('@electric-sql/pglite') as { PGlite: new (dataDir?: string) => PGliteInstance };
+  // Node's own require (not a bundler's or jest's module registry): PGlite loads its parts with import(), which jest's sandbox refuses.
+  const { createRequire } = process.getBuiltinModule('node:module') as unknown as typeof NodeModule;
+  const { PGlite } = createRequire(__filename)('@electric-sql/pglite') as { PGlite: new (dataDir?: string) => PGliteInstance };
   const db = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
   await db.waitReady;
   const direct = queryable(db);
