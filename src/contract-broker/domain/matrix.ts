@@ -220,6 +220,19 @@ export async function matrix(repository: Repository, query: MatrixQuery): Promis
         for (const verification of chosen) rows.push({ publication, providerVersion: verification.providerVersion, verification, ignored: false });
       }
     }
+    // And as provider: each of its versions' latest verification of each consumer version's pact.
+    if (only !== undefined) {
+      const versionIds = new Set(only.versions.map((v) => v.id));
+      const publications = await repository.listPublications({ providerId: only.pacticipant.id });
+      const latest = new Map<string, MatrixRow>();
+      for (const verification of await repository.listVerifications({ providerId: only.pacticipant.id })) {
+        if (!versionIds.has(verification.providerVersion.id)) continue;
+        for (const publication of publications.filter((p) => p.consumerId === verification.consumerId && p.sha === verification.sha)) {
+          latest.set(`${publication.id}:${verification.providerVersion.id}`, { publication, providerVersion: verification.providerVersion, verification, ignored: false });
+        }
+      }
+      rows.push(...latest.values());
+    }
   } else {
     // Between the selected versions: each consumer version's pact with each selected provider version.
     for (const consumerSide of selected) {
