@@ -10,6 +10,7 @@ const moduleNameMapper = {
   '^herald/amqp$': '<rootDir>/adapters/amqp/index.ts',
   '^herald/platformatic-kafka$': '<rootDir>/adapters/platformatic-kafka/index.ts',
   '^herald/compliance$': '<rootDir>/src/transport/compliance/index.ts',
+  '^herald/broker$': '<rootDir>/src/contract-broker/index.ts',
 };
 const base = { transform, moduleNameMapper, testEnvironment: '<rootDir>/src/jest/environment.js', rootDir: __dirname };
 

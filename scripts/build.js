@@ -23,6 +23,7 @@ const ENTRIES = {
   'amqp/index': 'adapters/amqp/index',
   'platformatic-kafka/index': 'adapters/platformatic-kafka/index',
   'compliance/index': 'src/transport/compliance/index',
+  'broker/index': 'src/contract-broker/index',
 };
 /** Entries whose only export is a default export (jest loads them by path). */
 const DEFAULT_ONLY = new Set(['jest/environment', 'jest/global-setup', 'jest/global-teardown']);

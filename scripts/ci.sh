@@ -19,4 +19,9 @@ export TESTCONTAINERS_HOST_OVERRIDE="${TESTCONTAINERS_HOST_OVERRIDE:-127.0.0.1}"
 # Ryuk's image cannot be pulled here; tests stop their own containers.
 export TESTCONTAINERS_RYUK_DISABLED="${TESTCONTAINERS_RYUK_DISABLED:-true}"
 
+# The broker's PostgreSQL tests (*.integration.test.ts) use the native server on 127.0.0.1:5432.
+if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -h 127.0.0.1 -p 5432 -q; then
+  service postgresql start || echo "PostgreSQL did not start: the broker's PostgreSQL tests will fail" >&2
+fi
+
 node scripts/test.js "$@"

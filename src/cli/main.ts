@@ -54,6 +54,10 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     const command = require('./asyncapi-command') as typeof import('./asyncapi-command');
     return { usage: command.ASYNCAPI_USAGE, run: command.run };
   }),
+  broker: lazy('Run the Herald Broker: a Pact Broker-compatible contract broker (PGlite or PostgreSQL)', () => {
+    const command = require('./broker-command') as typeof import('./broker-command');
+    return { usage: command.BROKER_USAGE, run: command.run };
+  }),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -189,6 +189,14 @@ export const errorCatalogue = {
     what: 'An optional peer dependency needed by the feature in use is not installed (kafkajs, amqplib or testcontainers).',
     fix: 'Install it with the command in the message, e.g. `npm install --save-dev kafkajs`.',
   },
+  HERALD_CONTRACT_BROKER_CONFIG: {
+    what: 'The contract broker (herald broker, startContractBroker) was given options it cannot run with: a non-loopback host without tokens, a read token without a write token, an invalid port or database URL.',
+    fix: 'Set HERALD_BROKER_WRITE_TOKEN (and HERALD_BROKER_READ_TOKEN if reads must be private) before binding another host, or bind 127.0.0.1; see docs/broker.md.',
+  },
+  HERALD_CONTRACT_BROKER_STORAGE: {
+    what: 'The contract broker could not open or migrate its database: PostgreSQL unreachable or refusing the credentials, or the PGlite data directory unusable.',
+    fix: 'Check the --database URL and that PostgreSQL is running (pg_isready), or that the --data directory is writable and not used by another process.',
+  },
   HERALD_BROKER_START_FAILED: {
     what: 'A broker container could not be started or did not become ready in time (Docker not running, image missing and not pullable, startup timeout).',
     fix: 'Check `docker info`; set HERALD_KAFKA_IMAGE / HERALD_RABBITMQ_IMAGE to a local image (scripts/brokers/build-images.sh), or point HERALD_KAFKA_BROKERS / HERALD_AMQP_URL at a running broker.',
