@@ -48,11 +48,10 @@ describe('waitForHealth', () => {
     await expect(waitForHealth('p', { kind: 'log', pattern: /ready/ }, new LogTail(), 200)).rejects.toThrow(/a log line matching \/ready\/.*\nThe provider logged nothing\./s);
   });
 
+  // At once: the health timeout (60 s) is far beyond the test's own (5 s).
   it('fails at once with the exit reason when the provider is gone', async () => {
-    const started = Date.now();
-    const error: unknown = await waitForHealth('p', { kind: 'log', pattern: /ready/ }, new LogTail(), 10_000, () => 'exited with status 3').catch((e: unknown) => e);
+    const error: unknown = await waitForHealth('p', { kind: 'log', pattern: /ready/ }, new LogTail(), 60_000, () => 'exited with status 3').catch((e: unknown) => e);
     expect(isHeraldError(error) && error.code).toBe('HERALD_PROVIDER_START_FAILED');
     expect((error as Error).message).toMatch(/it exited with status 3 before it was healthy/);
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
