@@ -58,6 +58,10 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     const command = require('./broker-command') as typeof import('./broker-command');
     return { usage: command.BROKER_USAGE, run: command.run };
   }),
+  'contract-test': lazy('Start the provider versions a change affects on a fresh broker and verify them against the deployed contracts', () => {
+    const command = require('./contract-test-command') as typeof import('./contract-test-command');
+    return { usage: command.CONTRACT_TEST_USAGE, run: (argv, io) => command.run(argv, io) };
+  }),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -197,6 +197,18 @@ export const errorCatalogue = {
     what: 'The contract broker could not open or migrate its database: PostgreSQL unreachable or refusing the credentials, or the PGlite data directory unusable.',
     fix: 'Check the --database URL and that PostgreSQL is running (pg_isready), or that the --data directory is writable and not used by another process.',
   },
+  HERALD_DEPLOYMENT_SOURCE_FAILED: {
+    what: 'herald contract-test could not read deployed versions or a pact from the broker: unreachable, an HTTP error, an answer that is not JSON, or an unknown environment.',
+    fix: "Check --broker (the broker's base URL) and its credentials; create the environment or pass --environment with one the broker knows; record deployments with record-deployment.",
+  },
+  HERALD_PROVIDER_START_FAILED: {
+    what: 'herald contract-test could not start the provider: the image is missing or not buildable, the command could not be spawned, or it exited before it was healthy.',
+    fix: "Build the image (examples/contract-test/build-images.sh) or fix --command; the message quotes the provider's last log lines.",
+  },
+  HERALD_PROVIDER_UNHEALTHY: {
+    what: 'The provider started but did not become healthy within the timeout: its health URL did not answer 2xx, its port did not accept connections, or its log line did not appear.',
+    fix: 'Check --health-url / --health-port / --health-log and the broker addresses the provider reads (HERALD_KAFKA_BROKERS, HERALD_AMQP_URL); raise --health-timeout; the message quotes the last log lines.',
+  },
   HERALD_BROKER_START_FAILED: {
     what: 'A broker container could not be started or did not become ready in time (Docker not running, image missing and not pullable, startup timeout).',
     fix: 'Check `docker info`; set HERALD_KAFKA_IMAGE / HERALD_RABBITMQ_IMAGE to a local image (scripts/brokers/build-images.sh), or point HERALD_KAFKA_BROKERS / HERALD_AMQP_URL at a running broker.',
