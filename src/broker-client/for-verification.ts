@@ -100,7 +100,8 @@ export async function fetchPactsForVerification(client: BrokerClient, options: F
     const self = linksOf(entry, 'self')[0];
     if (!isObject(entry) || self === undefined) throw new HeraldError('HERALD_PACT_BROKER_RESPONSE_INVALID', `Failed to ${what} at ${url}: a pact in _embedded.pacts has no _links.self.href.`);
     const properties = isObject(entry['verificationProperties']) ? entry['verificationProperties'] : {};
-    const pending = properties['pending'] === true;
+    // Without includePendingStatus a pending pact fails the run like any other (as in pact-js).
+    const pending = options.includePendingStatus === true && properties['pending'] === true;
     const notices = Array.isArray(properties['notices']) ? properties['notices'].flatMap((n: unknown) => (isObject(n) && typeof n['text'] === 'string' ? [n['text']] : [])) : [];
     const document = await client.get(self.href, `fetch the pact ${self.name ?? self.href}`);
     const read = readBrokerPact(document, self.href, pending);

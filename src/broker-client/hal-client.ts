@@ -158,7 +158,9 @@ export class BrokerClient {
           signal: AbortSignal.timeout(this.timeoutMs),
         });
       } catch (error) {
-        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+        // Duck-typed: fetch's errors come from Node's realm, not the caller's (jest).
+        const name = isObject(error) ? error['name'] : undefined;
+        const timedOut = name === 'TimeoutError' || name === 'AbortError';
         const reason = timedOut ? `no answer within ${this.timeoutMs} ms` : describeNetworkError(error);
         last = new HeraldError(
           'HERALD_PACT_BROKER_UNREACHABLE',
@@ -191,10 +193,11 @@ export class BrokerClient {
   }
 }
 
+/** fetch's "fetch failed" hides the reason in `cause` (ECONNREFUSED, ENOTFOUND…). */
 function describeNetworkError(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const cause = isObject(error) && isObject(error['cause']) ? error['cause'] : error;
   const code = isObject(cause) && typeof cause['code'] === 'string' ? cause['code'] : undefined;
-  const message = cause instanceof Error ? cause.message : String(cause);
+  const message = isObject(cause) && typeof cause['message'] === 'string' ? cause['message'] : String(cause);
   return code === undefined ? message : `${code} (${message})`;
 }
 
