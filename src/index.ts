@@ -34,6 +34,8 @@ export { describeChannel } from './transport/describe';
 export { BufferedCapture, HandlerSubscription, DEFAULT_NEXT_TIMEOUT_MS } from './transport/started';
 export type { StartedOptions } from './transport/started';
 export { OpenOnce } from './transport/open-once';
+export { BrokerTransport, bounded } from './transport/broker-transport';
+export type { BrokerTransportOptions, BeginOptions, StartedLifecycle } from './transport/broker-transport';
 export { ConnectionState } from './transport/connection-state';
 export type { ConnectionLostListener } from './transport/connection-state';
 export { transportError, closedError, timeoutError, reasonOf, isTransportError, TRANSPORT_RETRIABLE } from './transport/errors';
