@@ -104,6 +104,6 @@ export function formatCanIDeploy(result: CanIDeployResult, options: Pick<CanIDep
       : result.deployable === false
         ? `Computer says no ¯\\_(ツ)_/¯ ${options.pacticipant} ${options.version} cannot be deployed${target}.`
         : `Computer says maybe: whether ${options.pacticipant} ${options.version} can be deployed${target} is unknown${result.attempts > 1 ? ` after ${result.attempts} attempts` : ''}.`;
-  const notices = result.notices.filter((n) => n.text !== '').map((n) => `  ${n.type}: ${n.text}`);
+  const notices = result.notices.filter((n) => n.text !== '' && n.text !== result.reason).map((n) => `  ${n.type}: ${n.text}`);
   return `${table}\n${verdict}\n${result.reason === '' ? '' : `Reason: ${result.reason}\n`}${notices.length === 0 ? '' : `${notices.join('\n')}\n`}`;
 }
