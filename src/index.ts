@@ -6,6 +6,7 @@
 export { consumer } from './dsl/consumer';
 export type { Consumer, Pair } from './dsl/consumer';
 export type { MessageBuilder, MessageExpectation, HeaderTemplates, PropertyTemplates } from './dsl/message';
+export type { RequestBuilder, RequestDeclared, RequestReplyExpectation, ReplyingDouble, ReplyRoute, ReplyDetails, SentRequest } from './dsl/request';
 export type { ReceivedMessage, MessageHandler } from './dsl/received';
 export { writeContracts, defaultContractsDir } from './dsl/session';
 export { m } from './matchers/index';

@@ -194,10 +194,10 @@ describe('BrokerTransport', () => {
       attempts += 1;
       throw retriable();
     };
-    const started = Date.now();
     expect(await codeOf(t.startCapture(channel))).toBe('HERALD_TRANSPORT_OPERATION_FAILED');
+    // 5 ms apart within 60 ms: a few attempts, never an endless loop.
     expect(attempts).toBeGreaterThan(1);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(attempts).toBeLessThanOrEqual(13);
     expect(t.openCount).toBe(0);
   });
 
@@ -229,9 +229,8 @@ describe('BrokerTransport', () => {
 
 describe('bounded', () => {
   it('gives up on a step that never settles after the bound', async () => {
-    const started = Date.now();
-    await bounded(() => new Promise(() => undefined), 30);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // The step never settles: only the bound can end the wait.
+    await expect(bounded(() => new Promise(() => undefined), 30)).resolves.toBeUndefined();
   });
 
   it('passes on the failure of a step that settles in time', async () => {
