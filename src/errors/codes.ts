@@ -297,10 +297,6 @@ export const errorCatalogue = {
     what: 'The contract broker answered with something that is not the Pact Broker API: not JSON, or a HAL link Herald follows (pb:publish-contracts, pb:provider-pacts-for-verification…) is missing.',
     fix: 'Check that --broker-url points at the broker root (not a page or a proxy login); the broker may be too old (Pact Broker 2.86+ has pb:publish-contracts).',
   },
-  HERALD_CAN_I_DEPLOY_UNKNOWN: {
-    what: 'can-i-deploy could not decide: a verification the deployment needs has not been published yet (deployable is unknown), also after --retry-while-unknown.',
-    fix: 'Run the provider verification with --publish-verification-results for the pair named in the reason, or wait for it with --retry-while-unknown N --retry-interval S.',
-  },
   // --- request/reply and flows -------------------------------------------------------------
   HERALD_REQUEST_MISMATCH: {
     what: "In a request/reply handler test, the consumer's client sent a request that does not match the declared request (payload, headers, key or properties).",
