@@ -33,7 +33,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     return {
       usage: VERIFY_USAGE,
       run: async (argv, io) => {
-        const args = parseVerifyArgs(argv);
+        const args = parseVerifyArgs(argv, io.env);
         if (args === 'help') {
           io.stdout(VERIFY_USAGE);
           return 0;
@@ -61,6 +61,26 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'contract-test': lazy('Start the provider versions a change affects on a fresh broker and verify them against the deployed contracts', () => {
     const command = require('./contract-test-command') as typeof import('./contract-test-command');
     return { usage: command.CONTRACT_TEST_USAGE, run: (argv, io) => command.run(argv, io) };
+  }),
+  publish: lazy('Publish contracts to a contract broker (Herald Broker or Pact Broker)', () => {
+    const command = require('./publish-command') as typeof import('./publish-command');
+    return { usage: command.PUBLISH_USAGE, run: command.run };
+  }),
+  'can-i-deploy': lazy('Ask the contract broker whether a version can be deployed', () => {
+    const command = require('./can-i-deploy-command') as typeof import('./can-i-deploy-command');
+    return { usage: command.CAN_I_DEPLOY_USAGE, run: command.run };
+  }),
+  'record-deployment': lazy('Record on the contract broker that a version was deployed to an environment', () => {
+    const command = require('./record-command') as typeof import('./record-command');
+    return { usage: command.RECORD_DEPLOYMENT_USAGE, run: command.runRecordDeployment };
+  }),
+  'record-release': lazy('Record on the contract broker that a version was released in an environment', () => {
+    const command = require('./record-command') as typeof import('./record-command');
+    return { usage: command.RECORD_RELEASE_USAGE, run: command.runRecordRelease };
+  }),
+  environments: lazy("List or create the contract broker's environments", () => {
+    const command = require('./environments-command') as typeof import('./environments-command');
+    return { usage: command.ENVIRONMENTS_USAGE, run: command.run };
   }),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -22,6 +22,8 @@ import { SCHEMA_REGISTRY_ENV, type SchemaRegistryConfig } from '../schema-regist
 import { loadFactories } from './load-module';
 import { writeFileAtomic } from './output';
 import { BROKER_OPTIONS, BROKER_USAGE, openBrokerSource, parseBrokerArgs, type BrokerArgs } from './broker-source';
+import { fetchBrokerContracts, PACT_BROKER_VERIFY_OPTIONS, PACT_BROKER_VERIFY_USAGE, parsePactBrokerArgs, publishBrokerResults, type PactBrokerArgs } from './pact-broker-source';
+import type { PactForVerification } from '../broker-client/for-verification';
 
 const COMMAND = 'herald verify';
 
@@ -39,10 +41,12 @@ export const VERIFY_OPTIONS = {
   'all-fields': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   ...BROKER_OPTIONS,
+  ...PACT_BROKER_VERIFY_OPTIONS,
 } as const satisfies OptionTable;
 
 export const VERIFY_USAGE = `Usage: herald verify --contracts <file|dir>... --factories <module> [options]
        herald verify --contracts <file|dir>... --transport kafka|amqp|memory --triggers <module> [options]
+       herald verify --broker <url> --provider <name> --provider-version <v> --factories <module> [options]
 
 Verifies that a provider produces the messages its consumers' contracts expect: for every
 interaction, sets up the provider states, calls the message factory with the same description,
@@ -76,6 +80,7 @@ Options:
   -h, --help                     Show this help
 
 ${BROKER_USAGE}
+${PACT_BROKER_VERIFY_USAGE}
 Exit status: 0 all passed (pending interactions may fail), 1 a verification failed (mismatch,
 no factory, provider state failed; on a broker also: no trigger, message not received, connection
 lost during the run), 2 usage, configuration or input error (including a selection that verifies
@@ -97,6 +102,8 @@ export interface VerifyArgs {
   readonly factories?: string;
   /** Verification on a broker (--transport, --triggers…); absent without --transport. */
   readonly broker?: BrokerArgs;
+  /** Contracts from a contract broker (--broker, --provider-version…); absent with --contracts. */
+  readonly pactBroker?: PactBrokerArgs;
   readonly provider?: string;
   readonly consumers: readonly string[];
   /** The --description filter, compiled for the linear-time engine. */
@@ -113,12 +120,14 @@ export interface VerifyArgs {
 }
 
 /** The arguments of `herald verify`, or 'help'. Throws HERALD_USAGE. */
-export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | 'help' {
+export function parseVerifyArgs(argv: readonly string[], env: Env = {}): VerifyArgs | 'help' {
   const parsed = parseOptions(COMMAND, argv, VERIFY_OPTIONS);
   if (parsed.flags.has('help')) return 'help';
   const contracts = stringOptions(parsed, 'contracts');
   const factories = stringOption(parsed, 'factories');
-  if (contracts.length === 0) throw usageError(COMMAND, 'Missing --contracts: name the contract files or directories to verify (e.g. --contracts contracts/).');
+  const pactBroker = parsePactBrokerArgs(COMMAND, parsed, env);
+  if (contracts.length === 0 && pactBroker === undefined)
+    throw usageError(COMMAND, 'Missing --contracts: name the contract files or directories to verify (e.g. --contracts contracts/), or fetch them from a contract broker with --broker <url>.');
   const broker = parseBrokerArgs(COMMAND, parsed, factories);
   if (factories === undefined && broker === undefined) {
     throw usageError(
@@ -152,6 +161,7 @@ export function parseVerifyArgs(argv: readonly string[]): VerifyArgs | 'help' {
     contracts,
     ...(factories === undefined ? {} : { factories }),
     ...(broker === undefined ? {} : { broker }),
+    ...(pactBroker === undefined ? {} : { pactBroker }),
     consumers: stringOptions(parsed, 'consumer'),
     reporter,
     quiet: parsed.flags.has('quiet'),
@@ -282,11 +292,27 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
   let source: MessageSource | undefined;
   try {
     // Paths stay as the user wrote them (reports name them) unless the caller runs elsewhere.
-    const skipped: string[] = [];
-    const contracts = await loadContracts(cwd === process.cwd() ? args.contracts : args.contracts.map((p) => path.resolve(cwd, p)), {
-      onSkip: (file) => skipped.push(file),
-    });
-    if (skipped.length > 0 && !args.quiet) io.stderr(`Note: skipped ${skipped.length} JSON file(s) that are not Pact files: ${skipped.join(', ')}\n`);
+    let pacts: readonly PactForVerification[] = [];
+    let contracts: readonly Contract[];
+    if (args.pactBroker !== undefined) {
+      const fetched = await fetchBrokerContracts(args.pactBroker);
+      ({ pacts, contracts } = fetched);
+      if (pacts.length === 0) {
+        throw new HeraldError(
+          'HERALD_NOTHING_TO_VERIFY',
+          `Failed to verify: ${args.pactBroker.client.url} has no pact for ${args.pactBroker.provider} matching the consumer version selectors ${JSON.stringify(args.pactBroker.selectors)}. Check --provider against the names the consumers published, and the selectors (herald publish sets the consumer's branch).`,
+        );
+      }
+      io.stderr(
+        `Fetched ${pacts.length} pact${pacts.length === 1 ? '' : 's'} for ${args.pactBroker.provider} from ${args.pactBroker.client.url}${fetched.notes.length === 0 ? '.' : ':'}\n${fetched.notes.map((n) => `  ${n}\n`).join('')}`,
+      );
+    } else {
+      const skipped: string[] = [];
+      contracts = await loadContracts(cwd === process.cwd() ? args.contracts : args.contracts.map((p) => path.resolve(cwd, p)), {
+        onSkip: (file) => skipped.push(file),
+      });
+      if (skipped.length > 0 && !args.quiet) io.stderr(`Note: skipped ${skipped.length} JSON file(s) that are not Pact files: ${skipped.join(', ')}\n`);
+    }
     source = await untilDrained(
       openSource(args, io, cwd),
       guard,
@@ -348,6 +374,10 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
       io.stdout(renderReport(args.reporter, report));
     }
     for (const note of opened.notes?.() ?? []) io.stderr(`Note: ${note}\n`);
+    if (args.pactBroker?.publishResults === true && outcome !== 'drained') {
+      const lines = await publishBrokerResults(args.pactBroker, pacts, report);
+      for (const line of lines) (consoleOnStdout ? io.stdout : io.stderr)(`${line}\n`);
+    }
     return report.summary.ok ? 0 : 1;
   } finally {
     // A source whose run never settled may never close either: do not wait for it once drained.

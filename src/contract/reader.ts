@@ -8,7 +8,7 @@ import { compileRegex } from '../matchers/regex';
 import { kindFor, knownMatcherNames } from '../matchers/registry';
 import { parsePath } from '../matching/path';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
-import type { Contract, GeneratorJson, GeneratorMap, MessageInteraction, MessagePart, ProviderState, RuleList, RuleMap, SyncMessageInteraction } from './model';
+import type { Contract, GeneratorJson, GeneratorMap, HeraldInteractionBlock, MessageInteraction, MessagePart, ProviderState, RuleList, RuleMap, SyncMessageInteraction } from './model';
 import { assertSafeJson, MAX_JSON_DEPTH, pointerSegment } from './safe-json';
 import {
   checkContractShape,
@@ -259,6 +259,9 @@ class Reader {
     const metadata = raw.metadata ?? {};
     const contents = raw.contents ?? {};
     const encoded = contents.encoded === true ? 'base64' : typeof contents.encoded === 'string' ? contents.encoded : false;
+    // Herald's block, else the copy in `comments` (where the Pact model keeps it through a Pact CLI publish).
+    const inComments = raw.comments?.['herald'];
+    const herald = raw.herald ?? (typeof inComments === 'object' && inComments !== null && !Array.isArray(inComments) ? (inComments as HeraldInteractionBlock) : undefined);
     return {
       description: raw.description,
       providerStates: states(raw.providerStates),
@@ -273,7 +276,7 @@ class Reader {
       pending: raw.pending ?? false,
       ...(raw.key === undefined ? {} : { key: raw.key }),
       ...(raw.comments === undefined ? {} : { comments: raw.comments }),
-      ...(raw.herald === undefined ? {} : { herald: raw.herald }),
+      ...(herald === undefined ? {} : { herald }),
     };
   }
 

@@ -232,7 +232,8 @@ export const pactMessageSchema = {
         generators: ref('generators'),
         pending: { type: 'boolean' },
         key: { type: 'string' },
-        comments: { type: 'object' },
+        // The Pact CLI keeps `comments` when it re-serialises a pact on publish (it drops `herald`).
+        comments: { type: 'object', properties: { herald: ref('herald') } },
         herald: ref('herald'),
       },
     },

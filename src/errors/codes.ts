@@ -300,7 +300,24 @@ export const errorCatalogue = {
     what: 'The embedded schema registry could not listen on the requested host and port.',
     fix: 'Use another port, or port 0 (the default) for any free one.',
   },
-  // --- request/reply ----------------------------------------------------------------------
+  // --- the Pact Broker client (src/broker-client): herald publish, verify --broker, can-i-deploy…
+  HERALD_PACT_BROKER_UNREACHABLE: {
+    what: 'The contract broker (Herald Broker or Pact Broker) could not be reached, did not answer within the timeout, or kept answering 5xx after the retries. Retriable.',
+    fix: 'Check --broker-url / HERALD_BROKER_URL and that the broker is running; raise --broker-timeout for a slow broker.',
+  },
+  HERALD_PACT_BROKER_AUTH_FAILED: {
+    what: 'The contract broker refused the request: 401 Unauthorized (no or wrong credentials) or 403 Forbidden (a read-only token used to write).',
+    fix: 'Set HERALD_BROKER_TOKEN (or --broker-token) to a token the broker accepts, with write access to publish or record; or pass --broker-username / --broker-password for basic auth.',
+  },
+  HERALD_PACT_BROKER_REQUEST_FAILED: {
+    what: "The contract broker rejected a request (4xx other than 401/403: an unknown pacticipant, version or environment, invalid input) or failed it; the broker's own message is quoted.",
+    fix: 'Read the quoted broker message; check the names and versions given (e.g. create the environment first with herald environments create).',
+  },
+  HERALD_PACT_BROKER_RESPONSE_INVALID: {
+    what: 'The contract broker answered with something that is not the Pact Broker API: not JSON, or a HAL link Herald follows (pb:publish-contracts, pb:provider-pacts-for-verification…) is missing.',
+    fix: 'Check that --broker-url points at the broker root (not a page or a proxy login); the broker may be too old (Pact Broker 2.86+ has pb:publish-contracts).',
+  },
+  // --- request/reply and flows -------------------------------------------------------------
   HERALD_REQUEST_MISMATCH: {
     what: "In a request/reply handler test, the consumer's client sent a request that does not match the declared request (payload, headers, key or properties).",
     fix: 'Fix the client or the declaration; the error lists each mismatch and the request that was sent.',
