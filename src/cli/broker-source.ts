@@ -15,7 +15,7 @@ import { loadPeer } from '../transport/peer';
 import type { TransportAdapter } from '../transport/types';
 import { asTriggerDefinition, type TriggerDefinition } from '../verify/broker/definition';
 import type { BrokerConnection } from '../verify/broker/connection';
-import { verifyProviderOnBroker, type BrokerVerificationReport } from '../verify/broker/verify-on-broker';
+import { verifyProviderOnBroker, type BrokerProgress, type BrokerVerificationReport } from '../verify/broker/verify-on-broker';
 import type { VerifyOptions } from '../verify/verify-provider';
 import { HeraldError } from '../errors/herald-error';
 import { reasonOf, transportError } from '../transport/errors';
@@ -133,6 +133,9 @@ export const DEFAULT_PROGRESS_INTERVAL_MS = 10_000;
 const LOST_CONNECTION =
   /Heartbeat timeout|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|Socket closed|Connection closed|Unexpected close|CONNECTION_FORCED|KafkaJSConnection|Connection (error|timeout)|Closed connection/i;
 
+/** An AMQP channel the broker closed on a client (amqplib's 'error' event with no listener). */
+const AMQP_CHANNEL_CLOSED = /Channel closed by server|NOT_FOUND - no (exchange|queue)|PRECONDITION_FAILED|ACCESS_REFUSED/;
+
 /** Starts a broker and makes sure it is stopped however the process ends (signal, crash) until `close` takes over. */
 async function startOwned<T extends StartedLike>(start: () => Promise<T>): Promise<{ broker: T; release: () => void }> {
   const starting = start();
@@ -191,6 +194,8 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
         .filter((b) => b !== '');
     if (brokers === undefined || brokers.length === 0) {
       if (!args.startBroker) throw usageError(command, 'Failed to verify on Kafka: no broker given. Pass --brokers host:port, set HERALD_KAFKA_BROKERS, or add --start-broker to start one in Docker.');
+      // Starting Kafka takes 15–30 s: say so first, so the run is not silent meanwhile.
+      if (!quiet) log('Starting Kafka in Docker for this run (--start-broker; 15–30 s)…\n');
       const owned = await startOwned(() => adapter.startKafkaBroker({ external: false, labels: STARTED_BY_LABEL }));
       const broker = owned.broker;
       ({ release } = owned);
@@ -206,6 +211,7 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
     if (url === undefined) {
       if (!args.startBroker)
         throw usageError(command, 'Failed to verify on AMQP: no broker given. Pass --amqp-url amqp://user:pass@host:5672, set HERALD_AMQP_URL, or add --start-broker to start RabbitMQ in Docker.');
+      if (!quiet) log('Starting RabbitMQ in Docker for this run (--start-broker; 5–15 s)…\n');
       const owned = await startOwned(() => adapter.startRabbitMqBroker({ external: false, labels: STARTED_BY_LABEL }));
       const broker = owned.broker;
       ({ release } = owned);
@@ -223,7 +229,22 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
   // listener) ends the running verification as a lost connection. It stays absorbed for the rest of
   // the process: after the verdict, such an error (another client of the dead broker) changes nothing.
   let running: AbortController | undefined;
+  let current: BrokerProgress['current'];
   onStrayError((error) => {
+    // A trigger's own AMQP channel closed by the broker (e.g. publishing to a hard-coded exchange that
+    // does not exist): end the run with a report naming the trigger; the run's names are still removed.
+    if (running !== undefined && AMQP_CHANNEL_CLOSED.test(reasonOf(error))) {
+      const trigger = current === undefined ? 'a trigger' : `the trigger for ${JSON.stringify(current.description)} (${current.consumer})`;
+      running.abort(
+        new HeraldError(
+          'HERALD_TRIGGER_FAILED',
+          `Failed to verify: the broker closed a channel of ${trigger}, and nobody handled the error (${reasonOf(error)}). ` +
+            "Publish to ctx.exchange (AMQP) or ctx.topic (Kafka), the run-scoped names Herald captures on, not to a name written in the code; give the client an 'error' listener.",
+          { cause: error, ...(current === undefined ? {} : { interaction: current.description }) },
+        ),
+      );
+      return true;
+    }
     if (!LOST_CONNECTION.test(`${String((error as { name?: unknown } | null)?.name ?? '')} ${reasonOf(error)}`)) return false;
     running?.abort(
       transportError(
@@ -250,7 +271,10 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
           ...options,
           transport,
           signal: abort.signal,
-          onProgress: progress.update,
+          onProgress: (p) => {
+            current = p.current;
+            progress.update(p);
+          },
           ...(connection === undefined ? {} : { connection }),
           ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }),
           ...(args.namespace ? {} : { namespace: false }),
@@ -259,6 +283,7 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
         progress.stop();
         offInterrupt();
         running = undefined;
+        current = undefined;
       }
     },
     close: async () => {

@@ -109,6 +109,8 @@ export async function writePair(write: PairWrite): Promise<boolean> {
       metadata: {},
       interactions: [...byIdentity.values()],
     };
+    // A test file whose every handler failed creates no file: an empty contract would verify nothing.
+    if (existing === undefined && contract.interactions.length === 0) return false;
     const text = serializeContract(contract);
     if (text === before) return false;
     await writeFileAtomic(write.file, text);
