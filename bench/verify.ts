@@ -35,8 +35,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-// The module itself, not the package root (which also loads pact-js' HTTP verifier proxy).
-import { MessageProviderPact, providerWithMetadata } from '@pact-foundation/pact/src/messageProviderPact';
 import type { MessageProviders } from '@pact-foundation/pact';
 import { loadContracts, message, provider, verifyProvider, type ProviderDefinition, type VerificationReport } from '../src/index';
 
@@ -279,6 +277,9 @@ function assertHerald(report: VerificationReport, n: number): void {
 }
 
 async function runPactJs(file: string, n: number): Promise<{ ms: number; passed: number }> {
+  // Loaded here, not at the top: Herald's whole-process runs must not pay for pact-js' modules.
+  // The module itself, not the package root (which also loads pact-js' HTTP verifier proxy).
+  const { MessageProviderPact, providerWithMetadata } = await import('@pact-foundation/pact/src/messageProviderPact');
   const orders = new OrdersService();
   const messageProviders: MessageProviders = {};
   for (let i = 0; i < n; i++) {
