@@ -8,6 +8,7 @@ const moduleNameMapper = {
   '^herald/jest$': '<rootDir>/src/jest/index.ts',
   '^herald/kafka$': '<rootDir>/adapters/kafka/index.ts',
   '^herald/amqp$': '<rootDir>/adapters/amqp/index.ts',
+  '^herald/platformatic-kafka$': '<rootDir>/adapters/platformatic-kafka/index.ts',
   '^herald/compliance$': '<rootDir>/src/transport/compliance/index.ts',
 };
 const base = { transform, moduleNameMapper, testEnvironment: '<rootDir>/src/jest/environment.js', rootDir: __dirname };

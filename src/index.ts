@@ -6,6 +6,7 @@
 export { consumer } from './dsl/consumer';
 export type { Consumer, Pair } from './dsl/consumer';
 export type { MessageBuilder, MessageExpectation, HeaderTemplates, PropertyTemplates } from './dsl/message';
+export type { RequestBuilder, RequestDeclared, RequestReplyExpectation, ReplyingDouble, ReplyRoute, ReplyDetails, SentRequest } from './dsl/request';
 export type { ReceivedMessage, MessageHandler } from './dsl/received';
 export { writeContracts, defaultContractsDir } from './dsl/session';
 export { m } from './matchers/index';
@@ -34,6 +35,8 @@ export { describeChannel } from './transport/describe';
 export { BufferedCapture, HandlerSubscription, DEFAULT_NEXT_TIMEOUT_MS } from './transport/started';
 export type { StartedOptions } from './transport/started';
 export { OpenOnce } from './transport/open-once';
+export { BrokerTransport, bounded } from './transport/broker-transport';
+export type { BrokerTransportOptions, BeginOptions, StartedLifecycle } from './transport/broker-transport';
 export { ConnectionState } from './transport/connection-state';
 export type { ConnectionLostListener } from './transport/connection-state';
 export { transportError, closedError, timeoutError, reasonOf, isTransportError, TRANSPORT_RETRIABLE } from './transport/errors';

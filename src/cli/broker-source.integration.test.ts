@@ -41,4 +41,10 @@ describe('herald verify --transport memory', () => {
       'Error HERALD_USAGE: Failed to verify on Kafka: no broker given. Pass --brokers host:port, set HERALD_KAFKA_BROKERS, or add --start-broker to start one in Docker. Run "herald verify --help" for the usage.\n',
     );
   });
+
+  it('exits 2 listing the clients when HERALD_KAFKA_CLIENT names an unknown one', async () => {
+    const run = await verify([...shipping, '--transport', 'kafka', '--triggers', TRIGGERS, '--brokers', '127.0.0.1:1'], { HERALD_KAFKA_CLIENT: 'rdkafka' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Error HERALD_USAGE: Unknown Kafka client "rdkafka" in HERALD_KAFKA_CLIENT: use kafkajs or platformatic.');
+  });
 });

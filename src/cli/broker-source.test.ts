@@ -22,6 +22,8 @@ describe('parsing the broker options of herald verify', () => {
       reporter: 'console',
       quiet: false,
     });
+    expect(parseVerifyArgs(['-c', 'x', '-t', 'kafka', '--triggers', 't.ts', '--kafka-client', 'platformatic'])).toMatchObject({ broker: { transport: 'kafka', kafkaClient: 'platformatic' } });
+    expect(parseVerifyArgs(['-c', 'x', '-t', 'kafka', '--triggers', 't.ts'])).not.toHaveProperty('broker.kafkaClient');
     expect(parseVerifyArgs(['-c', 'x', '-t', 'amqp', '--triggers', 't.ts', '--amqp-url', 'amqp://u:p@h', '--start-broker'])).toMatchObject({
       broker: { transport: 'amqp', amqpUrl: 'amqp://u:p@h', startBroker: true, namespace: true },
     });
