@@ -65,6 +65,12 @@ export interface DuplicateKey {
 type Frame = { readonly kind: 'object'; readonly keys: Map<string, number>; key: string | undefined } | { readonly kind: 'array'; index: number };
 
 /** End (exclusive) of the JSON string whose opening quote is at `start`. */
+/** The text of the JSON string `text.slice(start, end)` (quotes included): JSON.parse only when it has escapes. */
+export function stringAt(text: string, start: number, end: number): string {
+  for (let k = start + 1; k < end - 1; k++) if (text.charCodeAt(k) === 0x5c) return JSON.parse(text.slice(start, end)) as string;
+  return text.slice(start + 1, end - 1);
+}
+
 function stringEnd(text: string, start: number): number {
   let i = start + 1;
   while (i < text.length) {
@@ -85,12 +91,12 @@ export function findDuplicateKey(text: string): DuplicateKey | undefined {
   let expectKey = false;
   let i = 0;
   while (i < text.length) {
-    const c = text.charAt(i);
-    if (c === '"') {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
       const end = stringEnd(text, i);
       const top = stack[stack.length - 1];
       if (expectKey && top?.kind === 'object') {
-        const key = JSON.parse(text.slice(i, end)) as string;
+        const key = stringAt(text, i, end);
         const first = top.keys.get(key);
         if (first !== undefined) {
           return { key, offset: i, firstOffset: first, parent: stack.slice(0, -1).map((f) => (f.kind === 'object' ? (f.key as string) : f.index)) };
@@ -102,14 +108,14 @@ export function findDuplicateKey(text: string): DuplicateKey | undefined {
       i = end;
       continue;
     }
-    if (c === '{') {
+    if (c === 0x7b) {
       stack.push({ kind: 'object', keys: new Map(), key: undefined });
       expectKey = true;
-    } else if (c === '[') {
+    } else if (c === 0x5b) {
       stack.push({ kind: 'array', index: 0 });
-    } else if (c === '}' || c === ']') {
+    } else if (c === 0x7d || c === 0x5d) {
       stack.pop();
-    } else if (c === ',') {
+    } else if (c === 0x2c) {
       const top = stack[stack.length - 1];
       if (top?.kind === 'array') top.index += 1;
       else expectKey = true;

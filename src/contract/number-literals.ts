@@ -17,6 +17,19 @@
  * Copies of parsed values (spread, structuredClone) lose the table: pass the parsed objects themselves.
  */
 import type { JsonValue } from './json';
+import { stringAt } from './json-text';
+
+/** `-?\d{1,15}` other than `-0`: a literal JSON.stringify writes back unchanged. */
+function isShortInteger(literal: string): boolean {
+  const start = literal.charCodeAt(0) === 0x2d ? 1 : 0;
+  const digits = literal.length - start;
+  if (digits < 1 || digits > 15) return false;
+  for (let k = start; k < literal.length; k++) {
+    const c = literal.charCodeAt(k);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return !(start === 1 && literal === '-0');
+}
 
 const literals = new WeakMap<object, Map<string, string>>();
 
@@ -75,7 +88,7 @@ export function recordNumberLiterals(text: string, root: JsonValue): void {
       }
       const top = stack[stack.length - 1];
       if (top !== undefined && !top.isArray && top.expectKey) {
-        top.key = JSON.parse(text.slice(i, j + 1)) as string;
+        top.key = stringAt(text, i, j + 1);
         top.expectKey = false;
       }
       i = j + 1;
@@ -108,7 +121,8 @@ export function recordNumberLiterals(text: string, root: JsonValue): void {
       const m = NUMBER.exec(text);
       const literal = m === null ? text.charAt(i) : m[0];
       const value = Number(literal);
-      if (JSON.stringify(value) !== literal) {
+      // Integers of up to 15 digits other than -0 are canonical (JSON has no leading zeros).
+      if (!isShortInteger(literal) && JSON.stringify(value) !== literal) {
         const { holder, key } = slot();
         if (holder !== undefined && key !== undefined && (holder as Record<string, unknown>)[key] === value) {
           let table = literals.get(holder);

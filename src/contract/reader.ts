@@ -280,7 +280,26 @@ class Reader {
     };
   }
 
+  /**
+   * Rule and generator maps by their JSON text: the interactions of a file usually repeat the same
+   * maps, so they are read and checked once and shared (less memory; the engine compiles each once).
+   */
+  private readonly interned = new Map<string, { body: RuleMap; metadata: RuleMap } | { body: GeneratorMap; metadata: GeneratorMap }>();
+
+  private intern<T extends { body: RuleMap; metadata: RuleMap } | { body: GeneratorMap; metadata: GeneratorMap }>(kind: string, raw: unknown, read: () => T): T {
+    const key = `${kind}\u0000${raw === undefined ? '' : JSON.stringify(raw)}`;
+    const hit = this.interned.get(key);
+    if (hit !== undefined) return hit as T;
+    const value = read();
+    this.interned.set(key, value);
+    return value;
+  }
+
   private rules(raw: RawCategories<RawRule> | undefined, at: string, interaction: string): { body: RuleMap; metadata: RuleMap } {
+    return this.intern('rules', raw, () => this.readRules(raw, at, interaction));
+  }
+
+  private readRules(raw: RawCategories<RawRule> | undefined, at: string, interaction: string): { body: RuleMap; metadata: RuleMap } {
     return this.fold(raw, at, (rule, pointer): RuleList => {
       if (!isRuleList(rule)) {
         this.checkRegexes(rule, pointer, interaction); // V2 flat form: the rule is one matcher
@@ -292,6 +311,10 @@ class Reader {
   }
 
   private generators(raw: RawCategories<RawGenerator> | undefined, at: string, interaction: string): { body: GeneratorMap; metadata: GeneratorMap } {
+    return this.intern('generators', raw, () => this.readGenerators(raw, at, interaction));
+  }
+
+  private readGenerators(raw: RawCategories<RawGenerator> | undefined, at: string, interaction: string): { body: GeneratorMap; metadata: GeneratorMap } {
     return this.fold(raw, at, (generator, pointer): GeneratorJson => {
       if (generator.type === 'Regex' && typeof generator['regex'] === 'string') this.compile(generator['regex'], `${pointer}/regex`, interaction);
       return generator;

@@ -50,7 +50,7 @@ export class Cursor {
       if (!indexes.has(segment) && !names.has(String(segment))) return (this.unnamedIndex ??= this.advance(segment));
     } else if (!names.has(segment)) {
       // Keys that look like indexes can satisfy [n] and [*] tokens: computed, not shared.
-      if (/^\d+$/.test(segment) && segment.length < 16) return this.advance(segment);
+      if (segment.length < 16 && isDigits(segment)) return this.advance(segment);
       return (this.unnamedKey ??= this.advance(segment));
     }
     const named = (this.named ??= new Map());
@@ -104,6 +104,16 @@ export class Cursor {
 }
 
 const NO_HITS: readonly Hit[] = [];
+
+/** `/^\d+$/` without a regex: this runs on every key the walk visits. */
+function isDigits(key: string): boolean {
+  if (key.length === 0) return false;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 
 /** Pact's selection: highest weight × rule length; then the longer path; then the earlier rule. */
 function better(a: Hit, b: Hit | undefined): boolean {

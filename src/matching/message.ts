@@ -22,10 +22,19 @@ export interface ActualMessage {
 
 /** Content types a body can be compared across: the same base type, or both JSON. */
 function compatibleContentTypes(expected: string, actual: string): boolean {
+  // Every interaction of a contract usually has the same pair: parse it once (bounded cache).
+  const key = `${expected}\u0000${actual}`;
+  const hit = compatibleCache.get(key);
+  if (hit !== undefined) return hit;
   const e = parseMediaType(expected).base;
   const a = parseMediaType(actual).base;
-  return e === a || (/json/.test(e) && /json/.test(a));
+  const compatible = e === a || (/json/.test(e) && /json/.test(a));
+  if (compatibleCache.size >= 1024) compatibleCache.clear();
+  compatibleCache.set(key, compatible);
+  return compatible;
 }
+
+const compatibleCache = new Map<string, boolean>();
 
 /**
  * Compares a received message with a contract interaction: content type, body and metadata.

@@ -44,6 +44,18 @@ export function compile(ruleMap: unknown): CompiledRules {
   if (typeof ruleMap !== 'object' || ruleMap === null) return EMPTY_RULES;
   const hit = cache.get(ruleMap);
   if (hit !== undefined) return hit;
+  // Declarations and contracts repeat the same rule maps as separate objects: compile each text once.
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(ruleMap);
+  } catch {
+    text = undefined; // not JSON (a cycle, a BigInt): compiled on its own, and its problems reported
+  }
+  const same = text === undefined ? undefined : byText.get(text);
+  if (same !== undefined) {
+    cache.set(ruleMap, same);
+    return same;
+  }
   const rules: CompiledRule[] = [];
   const problems: RuleProblem[] = [];
   const raw = ruleMap as Record<string, unknown>;
@@ -61,8 +73,15 @@ export function compile(ruleMap: unknown): CompiledRules {
   }
   const compiled: CompiledRules = rules.length === 0 && problems.length === 0 ? EMPTY_RULES : { rules, problems };
   cache.set(ruleMap, compiled);
+  if (text !== undefined) {
+    if (byText.size >= 10_000) byText.clear();
+    byText.set(text, compiled);
+  }
   return compiled;
 }
+
+/** Compiled rule maps by their JSON text (bounded). */
+const byText = new Map<string, CompiledRules>();
 
 /** Contracts repeat the same paths across interactions (`$.items[*].qty`): parse each once. */
 const parsedPaths = new Map<string, ParsedPath>();

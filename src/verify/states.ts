@@ -8,7 +8,7 @@ import type { JsonObject } from '../contract/json';
 import type { MessageInteraction } from '../contract/model';
 import { HeraldError, isHeraldError } from '../errors/herald-error';
 import type { StateHandler, StateLifecycle } from './provider';
-import { withTimeout } from './timeout';
+import { callWithTimeout, isThenable, withTimeout } from './timeout';
 
 /** What a definition says about provider states: factories and triggers definitions both have it. */
 export interface StatesDefinition {
@@ -63,6 +63,10 @@ export async function setUpStates(interaction: MessageInteraction, definition: S
   const values: Record<string, unknown> = {};
   const setUp: { name: string; lifecycle: StateLifecycle; params: JsonObject }[] = [];
   const teardown = async (): Promise<void> => {
+    if (!setUp.some((state) => state.lifecycle.teardown !== undefined)) {
+      setUp.length = 0;
+      return;
+    }
     for (const state of setUp.splice(0).reverse()) {
       if (state.lifecycle.teardown === undefined) continue;
       try {
@@ -90,10 +94,10 @@ export async function setUpStates(interaction: MessageInteraction, definition: S
     }
     setUp.push({ name: state.name, lifecycle, params: state.params ?? {} });
     try {
-      const value =
+      const result =
         lifecycle.setup === undefined
           ? undefined
-          : await withTimeout(
+          : callWithTimeout(
               () => (lifecycle.setup as StateHandler)(state.params ?? {}),
               stateTimeout,
               () =>
@@ -101,6 +105,7 @@ export async function setUpStates(interaction: MessageInteraction, definition: S
                   interaction: interaction.description,
                 }),
             );
+      const value: unknown = isThenable(result) ? await result : result;
       Object.defineProperty(values, state.name, { value, enumerable: true, writable: true, configurable: true });
       if (typeof value === 'object' && value !== null && !Array.isArray(value)) assignOwn(params, value as JsonObject);
     } catch (error) {

@@ -18,12 +18,25 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
  * the event loop drain and end the run without a verdict.
  */
 export async function withTimeout<T>(fn: () => T | PromiseLike<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  return callWithTimeout(fn, ms, onTimeout);
+}
+
+/**
+ * `withTimeout` without a promise for synchronous work: returns `fn()`'s value as it is when it is
+ * not a thenable (a synchronous factory or state handler costs no microtask), else the timed race.
+ * Callers write `const v = callWithTimeout(…); const value = isThenable(v) ? await v : v;`.
+ */
+export function callWithTimeout<T>(fn: () => T | PromiseLike<T>, ms: number, onTimeout: () => Error): T | Promise<T> {
   const value = fn();
   if (!isThenable(value)) return value as T;
+  return race(value as PromiseLike<T>, ms, onTimeout);
+}
+
+async function race<T>(value: PromiseLike<T>, ms: number, onTimeout: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const delay = Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_DELAY) : MAX_DELAY;
   try {
-    return await Promise.race([Promise.resolve(value as PromiseLike<T>), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(onTimeout()), delay)))]);
+    return await Promise.race([Promise.resolve(value), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(onTimeout()), delay)))]);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
   }
