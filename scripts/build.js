@@ -22,6 +22,9 @@ const ENTRIES = {
   'kafka/index': 'adapters/kafka/index',
   'amqp/index': 'adapters/amqp/index',
   'compliance/index': 'src/transport/compliance/index',
+  'adapter-kit/index': 'src/adapter-kit',
+  'avro/index': 'src/avro/index',
+  'bidirectional/index': 'src/bidirectional',
 };
 /** Entries whose only export is a default export (jest loads them by path). */
 const DEFAULT_ONLY = new Set(['jest/environment', 'jest/global-setup', 'jest/global-teardown']);

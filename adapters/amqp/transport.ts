@@ -24,24 +24,17 @@ import {
   capturedAmqpChannel,
   closedError,
   describeChannel,
-  isAmqpChannel,
-  isHeraldError,
   loadPeer,
   reasonOf,
   transportError,
-  type AmqpChannel,
-  type AmqpExchangeType,
   type CapturedMessage,
-  type Channel,
   type DeliveryHandler,
   type HeaderValue,
-  type HeraldError,
-  type JsonValue,
   type OutgoingMessage,
   type StartedCapture,
   type StartedSubscription,
-  type TransportAdapter,
-} from 'herald';
+} from 'herald/adapter-kit';
+import { isAmqpChannel, isHeraldError, type AmqpChannel, type AmqpExchangeType, type Channel, type HeraldError, type JsonValue, type TransportAdapter } from 'herald';
 import { connectError, operationError, redactUrl } from './errors';
 
 type AmqpLib = typeof import('amqplib');

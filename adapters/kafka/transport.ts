@@ -21,23 +21,19 @@ import {
   HandlerSubscription,
   closedError,
   describeChannel,
-  isKafkaChannel,
   kafkaContentType,
   kafkaHeadersOf,
   loadPeer,
   reasonOf,
   transportError,
   type CapturedMessage,
-  type Channel,
   type DeliveryHandler,
   type HeaderValue,
-  type HeraldError,
-  type KafkaChannel,
   type OutgoingMessage,
   type StartedCapture,
   type StartedSubscription,
-  type TransportAdapter,
-} from 'herald';
+} from 'herald/adapter-kit';
+import { isKafkaChannel, type Channel, type HeraldError, type KafkaChannel, type TransportAdapter } from 'herald';
 import { isConnectionFailure, kafkaError } from './errors';
 
 type KafkaLib = typeof import('kafkajs');
