@@ -12,7 +12,7 @@ export type { CompareOptions, CompareResult, CompareStatus, ComparisonReport, Co
 export type { Finding, FindingCode, Severity } from './compare/findings';
 export { diffSpecs } from './compare/diff';
 export type { DiffReport, DiffOptions, DiffSummary, SpecChange, ChangeKind, Classification, AffectedInteraction } from './compare/diff';
-export { contractsToAsyncApi } from './asyncapi/export';
-export type { AsyncApiExportOptions } from './asyncapi/export';
+export { contractsToAsyncApi } from './compare/asyncapi-export';
+export type { AsyncApiExportOptions } from './compare/asyncapi-export';
 export { renderCompareReport, renderDiffReport } from './compare/report';
 export type { CompareReporterName, RenderOptions } from './compare/report';

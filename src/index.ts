@@ -11,7 +11,7 @@
 export { consumer } from './dsl/consumer';
 export type { Consumer, Pair } from './dsl/consumer';
 export type { MessageBuilder, MessageExpectation, HeaderTemplates, PropertyTemplates } from './dsl/message';
-export type { ReceivedMessage, MessageHandler } from './dsl/received';
+export type { ReceivedMessage, MessageHandler } from './contract/received';
 export { writeContracts, defaultContractsDir } from './dsl/session';
 export { m } from './matchers/index';
 export type { Matcher, Template, Infer } from './matchers/index';

@@ -29,5 +29,5 @@ export {
   SCHEMA_REGISTRY_PEER,
   SCHEMA_REGISTRY_ENV,
   REGISTRY_ERRORS,
-} from '../schema-registry/index';
-export type { SchemaRegistryOptions, StartedSchemaRegistry, SchemaRegistryConfig, SchemaRegistryAuth, SchemaRegistryOption, HasSchemaRegistryClient } from '../schema-registry/index';
+} from './registry/index';
+export type { SchemaRegistryOptions, StartedSchemaRegistry, SchemaRegistryConfig, SchemaRegistryAuth, SchemaRegistryOption, HasSchemaRegistryClient } from './registry/index';

@@ -10,15 +10,15 @@ import { assertSafeJson } from '../contract/safe-json';
 import { parseJsonKeepingNumbers } from '../contract/number-literals';
 import { HeraldError, isHeraldError } from '../errors/herald-error';
 import { matchMessage, metadataNotes } from '../matching/engine';
-import type { Mismatch } from '../matching/mismatch';
-import { isProducedMessage } from './produced';
+import type { Mismatch } from '../matchers/mismatch';
+import { isProducedMessage } from '../contract/produced';
 import type { ProviderDefinition } from './provider';
 import { summarise, type InteractionResult, type VerificationReport } from './result';
 import { withTimeout } from './timeout';
 import { closest, describeInteraction, errorInfo, setUpStates } from './states';
 import { isAvroInteraction, matchAvroMessage } from '../avro/contract';
 import { decodeProducedAvro } from '../avro/produced';
-import type { SchemaRegistryOption } from '../schema-registry/client';
+import type { SchemaRegistryOption } from '../avro/registry/client';
 import { compileRegex, regexSource } from '../matchers/regex';
 import { splitByUsage } from '../usage/usage';
 
