@@ -8,6 +8,7 @@ const moduleNameMapper = {
   '^herald/jest$': '<rootDir>/src/jest/index.ts',
   '^herald/kafka$': '<rootDir>/adapters/kafka/index.ts',
   '^herald/amqp$': '<rootDir>/adapters/amqp/index.ts',
+  '^herald/platformatic-kafka$': '<rootDir>/adapters/platformatic-kafka/index.ts',
   '^herald/compliance$': '<rootDir>/src/transport/compliance/index.ts',
   '^herald/adapter-kit$': '<rootDir>/src/adapter-kit.ts',
   '^herald/avro$': '<rootDir>/src/avro/index.ts',
@@ -25,7 +26,12 @@ module.exports = {
       testPathIgnorePatterns: ['\\.container\\.test\\.ts$', '\\.integration\\.test\\.ts$'],
     },
     // Tests that spawn processes (jest, the CLI, the Pact CLI, pact-js's verifier) or use the native PostgreSQL.
-    { ...base, displayName: 'integration', testMatch: ['<rootDir>/src/**/*.integration.test.ts', '<rootDir>/adapters/**/*.integration.test.ts', '<rootDir>/test/**/*.integration.test.ts'] },
+    {
+      ...base,
+      displayName: 'integration',
+      setupFiles: ['<rootDir>/test/setup/unit-env.ts'],
+      testMatch: ['<rootDir>/src/**/*.integration.test.ts', '<rootDir>/adapters/**/*.integration.test.ts', '<rootDir>/test/**/*.integration.test.ts'],
+    },
     {
       ...base,
       displayName: 'examples',

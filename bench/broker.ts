@@ -19,15 +19,20 @@
  *    Herald's capture), then N times produce → consume that record. Its own topic / exchange
  *    creation and consumer start are included too.
  *
+ * On Kafka, Herald runs on both of its clients (kafkajs, herald/kafka; @platformatic/kafka,
+ * herald/platformatic-kafka), each against its own raw baseline measured right after it on the
+ * same broker. The load average (os.loadavg()) is printed with the results.
+ *
  * Prints per-interaction times, the ratio (goal ≤ 1.5×) and steady-state numbers (the mean of
  * the interactions' own durations vs the mean round trip). Removes both containers, pass or fail.
  */
 import { randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import amqp from 'amqplib';
 import { Kafka, logLevel, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import { amqpExchange, consumer, kafkaTopic, m, providerTriggers, verifyProviderOnBroker, type Contract, type MessageInteraction, type TriggerContext } from '../src/index';
-import { KafkaTransport, startKafkaBroker, type StartedKafkaBroker } from '../adapters/kafka/index';
+import { KAFKA_CLIENTS, createKafkaTransport, startKafkaBroker, type AnyKafkaTransport, type StartedKafkaBroker } from '../adapters/kafka/index';
 import { AmqpTransport, startRabbitMqBroker, type StartedRabbitMqBroker } from '../adapters/amqp/index';
 
 const N = Number(process.env['BENCH_N'] ?? 50);
@@ -81,7 +86,7 @@ interface Measured {
 
 async function heraldOn(
   contract: Contract,
-  transport: KafkaTransport | AmqpTransport,
+  transport: AnyKafkaTransport | AmqpTransport,
   connection: { brokers: readonly string[] } | { url: string },
   publish: (ctx: TriggerContext, i: number) => Promise<void>,
 ): Promise<Measured> {
@@ -233,28 +238,33 @@ async function main(): Promise<void> {
       await producer.connect();
       return producer;
     };
-    const kafkaTransport = new KafkaTransport({ brokers });
     const producers: Producer[] = [];
     try {
-      // Warm-up: connections, metadata, JIT (not measured).
+      // Warm-up of the raw side: connections, metadata, JIT (not measured).
       producers.push(await connectProducer());
       await rawKafka(brokers, producers[0] as Producer);
-      const warm = await connectProducer();
-      producers.push(warm);
-      await heraldOn(contractOf(kafkaTopic('bench.warm'), true), kafkaTransport, { brokers }, async (ctx, i) => {
-        await warm.send({ topic: ctx.topic ?? '', acks: -1, messages: [{ key: randomUUID(), value: payload(i), headers: { 'trace-id': TRACE, 'content-type': 'application/json' } }] });
-      });
-      const forHerald = await connectProducer();
-      producers.push(forHerald);
-      const herald = await heraldOn(contractOf(kafkaTopic('bench.v1'), true), kafkaTransport, { brokers }, async (ctx, i) => {
-        await forHerald.send({ topic: ctx.topic ?? '', acks: -1, messages: [{ key: randomUUID(), value: payload(i), headers: { 'trace-id': TRACE, 'content-type': 'application/json' } }] });
-      });
-      const forRaw = await connectProducer();
-      producers.push(forRaw);
-      const raw = await rawKafka(brokers, forRaw);
-      rows.push({ broker: 'Kafka', herald, raw });
+      for (const client of KAFKA_CLIENTS) {
+        const kafkaTransport = createKafkaTransport({ brokers, client });
+        try {
+          const warm = await connectProducer();
+          producers.push(warm);
+          await heraldOn(contractOf(kafkaTopic(`bench.warm.${client}`), true), kafkaTransport, { brokers }, async (ctx, i) => {
+            await warm.send({ topic: ctx.topic ?? '', acks: -1, messages: [{ key: randomUUID(), value: payload(i), headers: { 'trace-id': TRACE, 'content-type': 'application/json' } }] });
+          });
+          const forHerald = await connectProducer();
+          producers.push(forHerald);
+          const herald = await heraldOn(contractOf(kafkaTopic(`bench.v1.${client}`), true), kafkaTransport, { brokers }, async (ctx, i) => {
+            await forHerald.send({ topic: ctx.topic ?? '', acks: -1, messages: [{ key: randomUUID(), value: payload(i), headers: { 'trace-id': TRACE, 'content-type': 'application/json' } }] });
+          });
+          const forRaw = await connectProducer();
+          producers.push(forRaw);
+          const raw = await rawKafka(brokers, forRaw);
+          rows.push({ broker: `Kafka (${client})`, herald, raw });
+        } finally {
+          await kafkaTransport.close();
+        }
+      }
     } finally {
-      await kafkaTransport.close();
       for (const p of producers) await p.disconnect().catch(() => undefined);
     }
 
@@ -299,6 +309,14 @@ async function main(): Promise<void> {
     console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
     for (const l of lines) console.log(row(l));
     console.log(`\nBroker ready: Kafka ${kafka.readyMs} ms, RabbitMQ ${rabbit.readyMs} ms.`);
+    const perInteraction = (broker: string): number | undefined => rows.find((row) => row.broker === broker)?.herald.totalMs;
+    const [onKafkajs, onPlatformatic] = [perInteraction('Kafka (kafkajs)'), perInteraction('Kafka (platformatic)')];
+    if (onKafkajs !== undefined && onPlatformatic !== undefined) console.log(`Kafka clients, Herald verify: platformatic / kafkajs = ${(onPlatformatic / onKafkajs).toFixed(2)}×.`);
+    console.log(
+      `Load average (1, 5, 15 min): ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')} on ${cpus().length} cores.`,
+    );
     if (rows.some((r) => r.herald.totalMs / r.raw.totalMs > GOAL)) process.exitCode = 1;
   } finally {
     await rabbit?.stop().catch(() => undefined);

@@ -21,6 +21,7 @@ const ENTRIES = {
   'jest/global-teardown': 'src/jest/global-teardown',
   'kafka/index': 'adapters/kafka/index',
   'amqp/index': 'adapters/amqp/index',
+  'platformatic-kafka/index': 'adapters/platformatic-kafka/index',
   'compliance/index': 'src/transport/compliance/index',
   'adapter-kit/index': 'src/adapter-kit',
   'avro/index': 'src/avro/index',

@@ -15,8 +15,13 @@ const IGNORED = /(\.test\.ts|\.d\.ts)$|\/__fixtures__\/|\/fixtures\//;
  * Known file-level edges left out of the graph, each with its reason; every other edge counts.
  * contract/reader.ts validates a contract's matching rules with the matcher registry (matchers build
  * on contract's model): splitting rule validation out of the reader is still to do.
+ * adapters/kafka/client.ts loads the @platformatic/kafka transport lazily for `createKafkaTransport`,
+ * which builds on kafka's errors and liveness: moving those into adapter-kit is still to do.
  */
-const ALLOWED = [{ from: 'src/contract/reader.ts', to: 'src/matchers/' }];
+const ALLOWED = [
+  { from: 'src/contract/reader.ts', to: 'src/matchers/' },
+  { from: 'adapters/kafka/client.ts', to: 'adapters/platformatic-kafka/' },
+];
 /** `import … from '…'`, `export … from '…'`, `import '…'`, `require('…')`, `import('…')`. */
 const IMPORT = /(?:^|[\s;{}])(?:import|export)\s+(type\s+)?(?:[^'"`;]*?\s+from\s+)?['"]([^'"]+)['"]|(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g;
 

@@ -2,12 +2,14 @@
 // The test command: type check, lint, then every jest project (unit, examples, conformance,
 // package, interop, differential, containers). Prints one closing line "N passed, N failed" and exits
 // non-zero on any failure.
+// Before it, the 10 slowest suites and each project's suites, tests and time (scripts/test-timings.js).
 // Extra arguments go to jest (e.g. `npm test -- --selectProjects unit`).
 'use strict';
 const { spawnSync } = require('node:child_process');
-const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
+const { existsSync, mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { suiteTimings, timingLines } = require('./test-timings');
 
 const root = path.resolve(__dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
@@ -28,10 +30,13 @@ if (lint.status !== 0) {
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'herald-jest-'));
 const results = path.join(dir, 'results.json');
-const jest = spawnSync(process.execPath, [path.join(root, 'node_modules/jest/bin/jest.js'), '--ci', '--json', `--outputFile=${results}`, ...process.argv.slice(2)], {
+const projectsFile = path.join(dir, 'projects.jsonl');
+// Last: --reporters takes a list, so it would swallow the test paths after it.
+const reporters = ['--reporters=default', `--reporters=${path.join(__dirname, 'jest-project-reporter.js')}`];
+const jest = spawnSync(process.execPath, [path.join(root, 'node_modules/jest/bin/jest.js'), '--ci', '--json', `--outputFile=${results}`, ...process.argv.slice(2), ...reporters], {
   stdio: 'inherit',
   cwd: root,
-  env: { PACT_DO_NOT_TRACK: 'true', ...process.env },
+  env: { PACT_DO_NOT_TRACK: 'true', ...process.env, HERALD_JEST_PROJECTS_FILE: projectsFile },
 });
 let summary = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTotalTests: 0, numFailedTestSuites: 0, numRuntimeErrorTestSuites: 0 };
 try {
@@ -39,6 +44,14 @@ try {
 } catch {
   // jest crashed before writing results: the exit status below tells.
 }
+const projects = new Map();
+if (existsSync(projectsFile)) {
+  for (const line of readFileSync(projectsFile, 'utf8').split('\n').filter(Boolean)) {
+    const { file, project } = JSON.parse(line);
+    projects.set(file, [...(projects.get(file) ?? []), project]);
+  }
+}
+for (const line of timingLines(suiteTimings(summary, projects), root)) console.log(line);
 rmSync(dir, { recursive: true, force: true });
 const failed = summary.numFailedTests + summary.numRuntimeErrorTestSuites;
 if (summary.numPendingTests > 0) {

@@ -7,6 +7,8 @@ export type { HeaderValue, OutgoingMessage, CapturedMessage, NextOptions, Starte
 export { BufferedCapture, HandlerSubscription, DEFAULT_NEXT_TIMEOUT_MS } from './transport/started';
 export type { StartedOptions } from './transport/started';
 export { OpenOnce } from './transport/open-once';
+export { BrokerTransport, bounded } from './transport/broker-transport';
+export type { BrokerTransportOptions, BeginOptions, StartedLifecycle } from './transport/broker-transport';
 export { ConnectionState } from './transport/connection-state';
 export type { ConnectionLostListener } from './transport/connection-state';
 export { transportError, closedError, timeoutError, reasonOf, isTransportError, TRANSPORT_RETRIABLE } from './transport/errors';

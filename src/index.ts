@@ -11,6 +11,7 @@
 export { consumer } from './dsl/consumer';
 export type { Consumer, Pair } from './dsl/consumer';
 export type { MessageBuilder, MessageExpectation, HeaderTemplates, PropertyTemplates } from './dsl/message';
+export type { RequestBuilder, RequestDeclared, RequestReplyExpectation, ReplyingDouble, ReplyRoute, ReplyDetails, SentRequest } from './dsl/request';
 export type { ReceivedMessage, MessageHandler } from './contract/received';
 export { writeContracts, defaultContractsDir } from './dsl/session';
 export { m } from './matchers/index';
@@ -48,6 +49,8 @@ export { providerTriggers, verifyProviderOnBroker } from './verify/index';
 export type { Trigger, TriggerContext, TriggerDefinition, TriggerFields, BrokerConnection, KafkaConnection, AmqpConnection, BrokerVerifyOptions, BrokerVerificationReport } from './verify/index';
 export { verifyConsumerOnBroker, formatConsumerReport } from './verify/index';
 export type { ConsumerContext, ConsumerHandle, ConsumerUnderTest, ConsumerVerifyOptions, Probe, ProbeOption, ConsumerVerificationReport, ConsumerInteractionResult } from './verify/index';
+export { verifySyncInteraction, requestOf, verifyRepliesOnBroker } from './verify/index';
+export type { ReplyFactory, ReceivedRequest, RequestReplyClient, BrokerRequest, BrokerReply, ReplyRouteJson, VerifyRepliesOnBrokerOptions, ReplyingProvider } from './verify/index';
 export { InMemoryTransport, InMemoryBroker } from './transport/memory';
 export type { InMemoryTransportOptions, InMemoryBrokerOptions } from './transport/memory';
 export type { TransportAdapter } from './transport/types';

@@ -7,3 +7,5 @@ export type { AmqpTransportOptions, ExchangeOptions, AmqpStartedCapture, AmqpSta
 export { RabbitMqBrokerContainer, startRabbitMqBroker, DEFAULT_RABBITMQ_IMAGE } from './broker';
 export type { StartedRabbitMqBroker, StartRabbitMqBrokerOptions } from './broker';
 export { redactUrl } from './errors';
+export { AmqpRequestReplyClient, DIRECT_REPLY_TO } from './reply';
+export type { AmqpRequestReplyClientOptions } from './reply';

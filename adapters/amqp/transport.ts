@@ -14,13 +14,14 @@
  */
 import type * as Amqp from 'amqplib';
 import {
-  ConnectionState,
+  BrokerTransport,
   OpenOnce,
   AMQP_PROPERTY_KEYS,
   BufferedCapture,
   HandlerSubscription,
   amqpPropertiesOf,
   amqpQueueName,
+  bounded,
   capturedAmqpChannel,
   closedError,
   describeChannel,
@@ -32,9 +33,10 @@ import {
   type HeaderValue,
   type OutgoingMessage,
   type StartedCapture,
+  type StartedLifecycle,
   type StartedSubscription,
 } from 'herald/adapter-kit';
-import { isAmqpChannel, isHeraldError, type AmqpChannel, type AmqpExchangeType, type Channel, type HeraldError, type JsonValue, type TransportAdapter } from 'herald';
+import { isAmqpChannel, isHeraldError, type AmqpChannel, type AmqpExchangeType, type Channel, type JsonValue } from 'herald';
 import { connectError, operationError, redactUrl } from './errors';
 
 type AmqpLib = typeof import('amqplib');
@@ -118,22 +120,6 @@ export function capturedFromAmqp(message: Amqp.Message, requested: AmqpChannel):
   };
 }
 
-/** Runs `fn`, giving up after `ms` (cleanup must never hang on a dead connection). */
-async function bounded(fn: () => Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([fn().then(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-  }
-}
-
-interface Started {
-  readonly ended: boolean;
-  fail(error: HeraldError): void;
-  stop(): Promise<void>;
-}
-
 /** An AMQP capture: `queue` is the queue it consumes (its own exclusive queue, or the channel's). */
 export interface AmqpStartedCapture extends StartedCapture {
   readonly queue: string;
@@ -162,8 +148,7 @@ class AmqpSubscription extends HandlerSubscription implements AmqpStartedSubscri
  * await triggerTheProvider();
  * const message = await capture.next({ timeoutMs: 5000 });
  */
-export class AmqpTransport implements TransportAdapter {
-  readonly name: string;
+export class AmqpTransport extends BrokerTransport {
   private readonly options: AmqpTransportOptions;
   private connection: Promise<Amqp.ChannelModel> | undefined;
   private readonly publisher = new OpenOnce<Amqp.ConfirmChannel>(() => this.openConfirmChannel());
@@ -172,22 +157,10 @@ export class AmqpTransport implements TransportAdapter {
   private returned = false;
   private publisherError: Error | undefined;
   private readonly declared = new Set<string>();
-  private readonly open = new Set<Started>();
-  private readonly state = new ConnectionState();
-  private closed = false;
-  private closing: Promise<void> | undefined;
 
   constructor(options: AmqpTransportOptions) {
+    super({ name: options.name ?? 'amqp', ...(options.cleanupTimeoutMs === undefined ? {} : { cleanupTimeoutMs: options.cleanupTimeoutMs }) });
     this.options = options;
-    this.name = options.name ?? 'amqp';
-  }
-
-  private get cleanupMs(): number {
-    return this.options.cleanupTimeoutMs ?? 5_000;
-  }
-
-  private ensureOpen(operation: string, c?: Channel): void {
-    if (this.closed) throw closedError(`${this.name} transport`, operation, c);
   }
 
   private amqpChannel(c: Channel, operation: string): AmqpChannel {
@@ -202,11 +175,6 @@ export class AmqpTransport implements TransportAdapter {
   async connect(): Promise<void> {
     this.ensureOpen('connect');
     await this.conn();
-  }
-
-  /** See TransportAdapter#onConnectionLost: the connection closed without close() (a stopped broker, missed heartbeats of a paused one). */
-  onConnectionLost(listener: (error: HeraldError) => void): () => void {
-    return this.state.watch(listener);
   }
 
   private conn(): Promise<Amqp.ChannelModel> {
@@ -260,7 +228,7 @@ export class AmqpTransport implements TransportAdapter {
         `Failed to keep receiving from RabbitMQ at ${redactUrl(url)}: the connection was lost (${reason === undefined ? 'closed by the broker' : reasonOf(reason)}). Retry once the broker is back.`,
         reason === undefined ? {} : { cause: reason },
       );
-      for (const s of this.open) s.fail(failure);
+      for (const s of this.started) s.fail(failure);
       this.state.lose(failure);
     });
     if (this.closed) {
@@ -456,7 +424,7 @@ export class AmqpTransport implements TransportAdapter {
     c: AmqpChannel,
     operation: string,
     ack: boolean,
-    target: Started,
+    target: StartedLifecycle,
     onMessage: (message: Amqp.ConsumeMessage, ch: Amqp.Channel) => void,
   ): Promise<{ queue: string; stop: () => Promise<void> }> {
     const model = await this.conn();
@@ -524,32 +492,30 @@ export class AmqpTransport implements TransportAdapter {
     }
   }
 
-  /** Starts `started` consuming on `c`; it is tracked (closed with the transport) once ready. */
-  private async begin<T extends Started & { queue: string }>(
+  /** Starts a capture or subscription on `c` (see BrokerTransport#begin). */
+  private beginOn<T extends StartedLifecycle & { queue: string }>(
     c: AmqpChannel,
     operation: string,
     ack: boolean,
     make: (onStop: () => Promise<void>) => T,
     onMessage: (started: T, message: Amqp.ConsumeMessage, ch: Amqp.Channel) => void,
   ): Promise<T> {
-    let cleanup: (() => Promise<void>) | undefined;
-    const started = make(async () => {
-      this.open.delete(started);
-      await cleanup?.();
+    return this.begin({
+      make,
+      start: async (started) => {
+        // Created before consuming: a message delivered right after consume-ok is never lost.
+        const consumer = await this.consume(c, operation, ack, started, (m, ch) => onMessage(started, m, ch));
+        started.queue = consumer.queue;
+        return consumer.stop;
+      },
+      classify: (error) => operationError(error, operation, c),
     });
-    // Created before consuming: a message delivered right after consume-ok is never lost.
-    const consumer = await this.consume(c, operation, ack, started, (m, ch) => onMessage(started, m, ch));
-    cleanup = consumer.stop;
-    started.queue = consumer.queue;
-    this.open.add(started);
-    if (this.closed || started.ended) await started.stop();
-    return started;
   }
 
   async startCapture(channel: Channel): Promise<AmqpStartedCapture> {
     this.ensureOpen(`start a capture on ${describeChannel(channel)}`, channel);
     const c = this.amqpChannel(channel, 'start a capture');
-    return this.begin(
+    return this.beginOn(
       c,
       'start a capture',
       false,
@@ -561,7 +527,7 @@ export class AmqpTransport implements TransportAdapter {
   async subscribe(channel: Channel, handler: DeliveryHandler): Promise<AmqpStartedSubscription> {
     this.ensureOpen(`subscribe to ${describeChannel(channel)}`, channel);
     const c = this.amqpChannel(channel, 'subscribe');
-    return this.begin(
+    return this.beginOn(
       c,
       'subscribe',
       true,
@@ -580,13 +546,7 @@ export class AmqpTransport implements TransportAdapter {
 
   // ---------------------------------------------------------------------------------- close
 
-  close(): Promise<void> {
-    this.closed = true;
-    return (this.closing ??= this.shutdown());
-  }
-
-  private async shutdown(): Promise<void> {
-    await Promise.all([...this.open].map((s) => s.stop().catch(() => undefined)));
+  protected override async closeClients(): Promise<void> {
     await bounded(() => this.publishing, this.cleanupMs);
     const connection = this.connection;
     this.connection = undefined;
@@ -595,9 +555,5 @@ export class AmqpTransport implements TransportAdapter {
       const model = await connection.catch(() => undefined);
       if (model !== undefined) await bounded(() => model.close(), this.cleanupMs).catch(() => undefined);
     }
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
   }
 }

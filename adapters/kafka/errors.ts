@@ -1,4 +1,4 @@
-/** kafkajs failures, as Herald's coded transport errors. */
+/** Kafka client failures (kafkajs here; @platformatic/kafka through `kafkaFailureError`), as Herald's coded transport errors. */
 import { describeChannel, reasonOf, transportError } from 'herald/adapter-kit';
 import { isHeraldError, type Channel, type HeraldError } from 'herald';
 
@@ -33,8 +33,16 @@ function names(error: unknown): string {
   return parts.join(' ');
 }
 
+// kafkajs' connection errors, @platformatic/kafka's (PLT_KFK_NETWORK, "Connection to host:port failed / timed out"), and Node's.
 const CONNECTION =
-  /KafkaJSConnectionError|KafkaJSConnectionClosedError|KafkaJSNoBrokerAvailableError|KafkaJSBrokerNotFound|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|Connection (error|timeout|closed)|Closed connection|Not connected/i;
+  /KafkaJSConnectionError|KafkaJSConnectionClosedError|KafkaJSNoBrokerAvailableError|KafkaJSBrokerNotFound|PLT_KFK_NETWORK|Connection to \S+ (failed|timed out)|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|Connection (error|timeout|closed)|Closed connection|Not connected/i;
+
+/** A client failure reduced to what the mapping needs: every name, code and message along its causes, the root's reason, and whether the client may retry it. */
+export interface KafkaFailure {
+  readonly all: string;
+  readonly reason: string;
+  readonly retriable: boolean;
+}
 
 /** A failure to reach the brokers at all. */
 export function isConnectionFailure(error: unknown): boolean {
@@ -45,10 +53,16 @@ export function isConnectionFailure(error: unknown): boolean {
 export function kafkaError(error: unknown, operation: string, brokers: readonly string[], channel?: Channel, connected = false): HeraldError {
   if (isHeraldError(error)) return error;
   const all = names(error);
-  const reason = reasonOf(root(error));
+  const retriable = root(error).retriable === true || /KafkaJSNumberOfRetriesExceeded/.test(all);
+  return kafkaFailureError({ all, reason: reasonOf(root(error)), retriable }, error, operation, brokers, channel, connected);
+}
+
+/** Maps a Kafka client failure (either client) of `operation` to a coded error, the same codes for both. */
+export function kafkaFailureError(failure: KafkaFailure, error: unknown, operation: string, brokers: readonly string[], channel?: Channel, connected = false): HeraldError {
+  const { all, reason } = failure;
   const where = channel === undefined ? '' : ` on ${describeChannel(channel)}`;
   const ctx = { cause: error, ...(channel === undefined ? {} : { channel }) };
-  if (/SASL|SaslAuthenticat|ILLEGAL_SASL_STATE|UNSUPPORTED_SASL_MECHANISM/.test(all)) {
+  if (/SASL|SaslAuthenticat|ILLEGAL_SASL_STATE|UNSUPPORTED_SASL_MECHANISM|PLT_KFK_AUTHENTICATION/.test(all)) {
     return transportError('HERALD_TRANSPORT_AUTH_FAILED', `Failed to ${operation}${where}: the brokers refused the credentials (${reason}). Check the SASL settings.`, ctx);
   }
   if (/UNKNOWN_TOPIC_OR_PARTITION|does not host this topic-partition/.test(all)) {
@@ -78,6 +92,10 @@ export function kafkaError(error: unknown, operation: string, brokers: readonly 
       ctx,
     );
   }
-  const retriable = root(error).retriable === true || /KafkaJSNumberOfRetriesExceeded/.test(all);
-  return transportError('HERALD_TRANSPORT_OPERATION_FAILED', `Failed to ${operation}${where}: ${reason}. Read the broker logs for details.`, { ...ctx, retriable });
+  return transportError('HERALD_TRANSPORT_OPERATION_FAILED', `Failed to ${operation}${where}: ${reason}. Read the broker logs for details.`, { ...ctx, retriable: failure.retriable });
+}
+
+/** `isConnectionFailure` on a failure's collected names and messages. */
+export function isConnectionText(all: string): boolean {
+  return CONNECTION.test(all);
 }

@@ -6,3 +6,5 @@ export { KafkaTransport, capturedFromKafka, loadKafkajs } from './transport';
 export type { KafkaTransportOptions, KafkaStartedCapture, KafkaStartedSubscription, KafkaLogLevel } from './transport';
 export { KafkaBrokerContainer, startKafkaBroker, DEFAULT_KAFKA_IMAGE } from './broker';
 export type { StartedKafkaBroker, StartKafkaBrokerOptions } from './broker';
+export { createKafkaTransport, kafkaClientName, KAFKA_CLIENTS } from './client';
+export type { KafkaClientName, AnyKafkaTransport, CreateKafkaTransportOptions } from './client';

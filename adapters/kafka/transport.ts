@@ -15,11 +15,11 @@
 import { randomUUID } from 'node:crypto';
 import type * as KafkaJs from 'kafkajs';
 import {
-  ConnectionState,
+  BrokerTransport,
   OpenOnce,
   BufferedCapture,
   HandlerSubscription,
-  closedError,
+  bounded,
   describeChannel,
   kafkaContentType,
   kafkaHeadersOf,
@@ -31,10 +31,12 @@ import {
   type HeaderValue,
   type OutgoingMessage,
   type StartedCapture,
+  type StartedLifecycle,
   type StartedSubscription,
 } from 'herald/adapter-kit';
-import { isKafkaChannel, type Channel, type HeraldError, type KafkaChannel, type TransportAdapter } from 'herald';
+import { isKafkaChannel, type Channel, type HeraldError, type KafkaChannel } from 'herald';
 import { isConnectionFailure, kafkaError } from './errors';
+import { LivenessProbe } from './liveness';
 
 type KafkaLib = typeof import('kafkajs');
 
@@ -121,22 +123,6 @@ class KafkaSubscription extends HandlerSubscription implements KafkaStartedSubsc
   }
 }
 
-interface Started {
-  readonly ended: boolean;
-  fail(error: HeraldError): void;
-  stop(): Promise<void>;
-}
-
-/** Runs `fn`, giving up after `ms` (cleanup must never hang on a dead broker). */
-async function bounded(fn: () => Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([fn().then(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-  }
-}
-
 /** A kafkajs record as a captured message. */
 export function capturedFromKafka(topic: string, partition: number, message: KafkaJs.KafkaMessage): CapturedMessage {
   const headers: Record<string, HeaderValue> = {};
@@ -173,38 +159,41 @@ const LOG_LEVELS = { nothing: 0, error: 1, warn: 2, info: 4, debug: 5 } as const
  * await triggerTheProvider();
  * const message = await capture.next({ timeoutMs: 5000 });
  */
-export class KafkaTransport implements TransportAdapter {
-  readonly name: string;
+export class KafkaTransport extends BrokerTransport {
+  /** Which Kafka client this transport uses. */
+  readonly client = 'kafkajs' as const;
   private readonly options: KafkaTransportOptions;
   private lib: KafkaLib | undefined;
-  private client: KafkaJs.Kafka | undefined;
+  private kafkaClient: KafkaJs.Kafka | undefined;
   private readonly admin = new OpenOnce<KafkaJs.Admin>(() => this.openAdmin());
   private readonly producer = new OpenOnce<KafkaJs.Producer>(() => this.openProducer());
   private brokerAutoCreates: Promise<boolean> | undefined;
   /** Partition counts of topics known to exist. */
   private readonly topics = new Map<string, number>();
-  private readonly open = new Set<Started>();
-  private readonly state = new ConnectionState((watched) => this.probe(watched));
-  private probeTimer: NodeJS.Timeout | undefined;
   private connected = false;
-  private closed = false;
-  private closing: Promise<void> | undefined;
+  /** The liveness probe: a metadata request per interval while watched (see LivenessProbe). */
+  private readonly liveness: LivenessProbe;
 
   constructor(options: KafkaTransportOptions) {
+    super({
+      name: options.name ?? 'kafka',
+      ...(options.cleanupTimeoutMs === undefined ? {} : { cleanupTimeoutMs: options.cleanupTimeoutMs }),
+      onWatched: (watched) => this.liveness.set(watched),
+    });
     this.options = options;
-    this.name = options.name ?? 'kafka';
+    this.liveness = new LivenessProbe({
+      intervalMs: options.livenessIntervalMs ?? 2_000,
+      timeoutMs: options.livenessTimeoutMs ?? 10_000,
+      ping: async () => (await this.adminClient()).describeCluster(),
+      isConnectionFailure,
+      isTimeout: (error) => /Request .* timed out/i.test(reasonOf(error)) || /RequestTimeout/.test(String((error as { name?: unknown }).name)),
+      active: () => this.state.watched && !this.closed,
+      onLost: (error) => this.lose(error, 'keep talking to the broker'),
+    });
   }
 
   private get brokers(): readonly string[] {
     return this.options.brokers;
-  }
-
-  private get cleanupMs(): number {
-    return this.options.cleanupTimeoutMs ?? 5_000;
-  }
-
-  private ensureOpen(operation: string, c?: Channel): void {
-    if (this.closed) throw closedError(`${this.name} transport`, operation, c);
   }
 
   private kafkaChannel(c: Channel, operation: string): KafkaChannel {
@@ -221,10 +210,10 @@ export class KafkaTransport implements TransportAdapter {
   // ----------------------------------------------------------------------------- connection
 
   private kafka(): KafkaJs.Kafka {
-    if (this.client !== undefined) return this.client;
+    if (this.kafkaClient !== undefined) return this.kafkaClient;
     const lib = (this.lib ??= loadKafkajs(this.options.loadKafkajs));
     const retries = this.options.retries ?? 3;
-    this.client = new lib.Kafka({
+    this.kafkaClient = new lib.Kafka({
       clientId: this.options.clientId ?? 'herald',
       brokers: [...this.brokers],
       connectionTimeout: this.options.connectTimeoutMs ?? 3_000,
@@ -233,7 +222,7 @@ export class KafkaTransport implements TransportAdapter {
       logLevel: LOG_LEVELS[this.options.logLevel ?? 'nothing'],
       ...this.options.kafka,
     });
-    return this.client;
+    return this.kafkaClient;
   }
 
   private adminClient(): Promise<KafkaJs.Admin> {
@@ -263,11 +252,6 @@ export class KafkaTransport implements TransportAdapter {
     return admin;
   }
 
-  /** See TransportAdapter#onConnectionLost: a capture's consumer that crashed on its connection, or a liveness probe that failed. */
-  onConnectionLost(listener: (error: HeraldError) => void): () => void {
-    return this.state.watch(listener);
-  }
-
   private lose(cause: unknown, what: string): void {
     if (this.closed) return;
     this.state.lose(
@@ -275,45 +259,6 @@ export class KafkaTransport implements TransportAdapter {
         cause,
       }),
     );
-  }
-
-  /** The liveness probe: a metadata request per interval while watched, bounded by livenessTimeoutMs. */
-  private probe(watched: boolean): void {
-    if (this.probeTimer !== undefined) clearTimeout(this.probeTimer);
-    this.probeTimer = undefined;
-    if (!watched || this.closed) return;
-    const intervalMs = this.options.livenessIntervalMs ?? 2_000;
-    const timeoutMs = this.options.livenessTimeoutMs ?? 10_000;
-    let slow = 0;
-    const tick = async (): Promise<void> => {
-      this.probeTimer = undefined;
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const admin = await this.adminClient();
-        await Promise.race([
-          admin.describeCluster().then(() => void (slow = 0)),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`the broker did not answer a metadata request within ${timeoutMs} ms`)), timeoutMs);
-          }),
-        ]);
-      } catch (error) {
-        if (!this.state.watched) return;
-        const timedOut = /did not answer|Request .* timed out/i.test(reasonOf(error)) || /RequestTimeout/.test(String((error as { name?: unknown }).name));
-        slow = timedOut ? slow + 1 : 0;
-        if ((isConnectionFailure(error) && !timedOut) || slow >= 2) {
-          this.lose(error, 'keep talking to the broker');
-          return;
-        }
-      } finally {
-        if (timer !== undefined) clearTimeout(timer);
-      }
-      if (this.state.watched && !this.closed) {
-        this.probeTimer = setTimeout(() => void tick(), intervalMs);
-        this.probeTimer.unref();
-      }
-    };
-    this.probeTimer = setTimeout(() => void tick(), intervalMs);
-    this.probeTimer.unref();
   }
 
   async connect(): Promise<void> {
@@ -498,7 +443,7 @@ export class KafkaTransport implements TransportAdapter {
    * Resolves once the group is joined, every assigned partition is sought to the end offsets
    * read before joining, and the fetch loop runs; returns the cleanup.
    */
-  private async consume(c: KafkaChannel, groupId: string, operation: string, target: Started, onMessage: (m: CapturedMessage) => Promise<void>): Promise<() => Promise<void>> {
+  private async consume(c: KafkaChannel, groupId: string, operation: string, target: StartedLifecycle, onMessage: (m: CapturedMessage) => Promise<void>): Promise<() => Promise<void>> {
     const readyTimeoutMs = this.options.captureReadyTimeoutMs ?? 30_000;
     const deadline = Date.now() + readyTimeoutMs;
     await this.ensureTopic(c, operation);
@@ -600,8 +545,8 @@ export class KafkaTransport implements TransportAdapter {
     return cleanup;
   }
 
-  /** Starts `started` consuming; it is tracked (closed with the transport) once ready. */
-  private async begin<T extends Started>(
+  /** Starts a capture or subscription in a fresh consumer group (see BrokerTransport#begin). */
+  private beginInGroup<T extends StartedLifecycle>(
     c: KafkaChannel,
     operation: string,
     prefix: string,
@@ -609,33 +554,19 @@ export class KafkaTransport implements TransportAdapter {
     onMessage: (started: T, m: CapturedMessage) => Promise<void>,
   ): Promise<T> {
     const groupId = `${prefix}-${randomUUID()}`;
-    let cleanup: (() => Promise<void>) | undefined;
-    const started = make(groupId, async () => {
-      this.open.delete(started);
-      await cleanup?.();
+    return this.begin({
+      make: (onStop) => make(groupId, onStop),
+      start: (started) => this.consume(c, groupId, operation, started, (m) => onMessage(started, m)),
+      classify: (error) => this.error(error, operation, c),
+      // A fresh broker may still be loading its group coordinator: retry retriable start failures.
+      retryForMs: this.options.captureReadyTimeoutMs ?? 30_000,
     });
-    // A fresh broker may still be loading its group coordinator: retry retriable start failures.
-    const deadline = Date.now() + (this.options.captureReadyTimeoutMs ?? 30_000);
-    for (;;) {
-      try {
-        cleanup = await this.consume(c, groupId, operation, started, (m) => onMessage(started, m));
-        break;
-      } catch (error) {
-        const e = this.error(error, operation, c);
-        const transient = e.retriable && e.code !== 'HERALD_TRANSPORT_CONNECT_FAILED' && e.code !== 'HERALD_TRANSPORT_DISCONNECTED';
-        if (!transient || this.closed || Date.now() + 500 > deadline) throw e;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
-    this.open.add(started);
-    if (this.closed || started.ended) await started.stop();
-    return started;
   }
 
   async startCapture(channel: Channel): Promise<KafkaStartedCapture> {
     this.ensureOpen(`start a capture on ${describeChannel(channel)}`, channel);
     const c = this.kafkaChannel(channel, 'start a capture');
-    return this.begin(
+    return this.beginInGroup(
       c,
       'start a capture',
       'herald-capture',
@@ -647,7 +578,7 @@ export class KafkaTransport implements TransportAdapter {
   async subscribe(channel: Channel, handler: DeliveryHandler): Promise<KafkaStartedSubscription> {
     this.ensureOpen(`subscribe to ${describeChannel(channel)}`, channel);
     const c = this.kafkaChannel(channel, 'subscribe');
-    return this.begin(
+    return this.beginInGroup(
       c,
       'subscribe',
       'herald-subscribe',
@@ -660,14 +591,11 @@ export class KafkaTransport implements TransportAdapter {
 
   // ---------------------------------------------------------------------------------- close
 
-  close(): Promise<void> {
-    this.closed = true;
-    this.probe(false);
-    return (this.closing ??= this.shutdown());
+  protected override onClose(): void {
+    this.liveness.set(false);
   }
 
-  private async shutdown(): Promise<void> {
-    await Promise.all([...this.open].map((s) => s.stop().catch(() => undefined)));
+  protected override async closeClients(): Promise<void> {
     const producer = this.producer.take();
     const admin = this.admin.take();
     await Promise.all(
@@ -677,9 +605,5 @@ export class KafkaTransport implements TransportAdapter {
         if (c !== undefined) await bounded(() => c.disconnect(), this.cleanupMs).catch(() => undefined);
       }),
     );
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.close();
   }
 }

@@ -94,9 +94,9 @@ export function startFailed(what: string, image: string, imageVariable: string, 
   if (/ryuk/i.test(reason)) {
     remedy = 'The Ryuk reaper image is not available: set TESTCONTAINERS_RYUK_DISABLED=true (Herald always stops its containers itself).';
   } else if (/container runtime|docker.sock|ENOENT|ECONNREFUSED.*docker|Cannot connect to the Docker daemon/i.test(reason)) {
-    remedy = `Docker is not answering: start it (scripts/brokers/ensure-docker.sh), or set ${externalVariable} to use a running broker.`;
+    remedy = `Docker is not answering: start the Docker daemon (e.g. \`sudo systemctl start docker\`; \`docker info\` must answer), or set ${externalVariable} to use a running broker.`;
   } else if (PULL_FAILURE.test(reason)) {
-    remedy = `The image ${image} is not available locally and cannot be pulled: build the local images (scripts/brokers/build-images.sh) and set ${imageVariable} to one, or set ${externalVariable}.`;
+    remedy = `The image ${image} is not available locally and cannot be pulled: make an image available to Docker (\`docker load\`, \`docker build\`, or a reachable registry) and set ${imageVariable} to its name, or set ${externalVariable} to use a running broker.`;
   } else {
     remedy = `Read the container logs; raise the startup timeout on slow machines, or set ${externalVariable} to use a running broker.`;
   }

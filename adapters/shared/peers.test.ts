@@ -6,7 +6,8 @@
 import { createServer, type Server } from 'node:net';
 import { isHeraldError, kafkaTopic, amqpExchange } from 'herald';
 import { AmqpTransport, RabbitMqBrokerContainer, startRabbitMqBroker } from 'herald/amqp';
-import { KafkaBrokerContainer, KafkaTransport, startKafkaBroker } from 'herald/kafka';
+import { KafkaBrokerContainer, KafkaTransport, createKafkaTransport, startKafkaBroker } from 'herald/kafka';
+import { PlatformaticKafkaTransport } from 'herald/platformatic-kafka';
 
 const missing = (name: string) => (): never => {
   throw Object.assign(new Error(`Cannot find module '${name}' from 'adapters'`), { code: 'MODULE_NOT_FOUND' });
@@ -27,6 +28,23 @@ describe('optional peers', () => {
     const e = await errorOf(() => t.publish({ channel: kafkaTopic('orders'), body: Buffer.from('x') }));
     expect(e.code).toBe('HERALD_PEER_MISSING');
     expect(e.message).toContain('npm install --save-dev kafkajs');
+  });
+
+  it('PlatformaticKafkaTransport without @platformatic/kafka fails on first use with the install command', async () => {
+    await using t = new PlatformaticKafkaTransport({ brokers: ['localhost:9092'], loadPlatformaticKafka: missing('@platformatic/kafka') });
+    const e = await errorOf(() => t.publish({ channel: kafkaTopic('orders'), body: Buffer.from('x') }));
+    expect(e.code).toBe('HERALD_PEER_MISSING');
+    expect(e.message).toContain('npm install --save-dev @platformatic/kafka');
+  });
+
+  it('createKafkaTransport picks the client: kafkajs by default, platformatic when asked; an unknown one is HERALD_USAGE', async () => {
+    await using byDefault = createKafkaTransport({ brokers: ['localhost:9092'] });
+    await using platformatic = createKafkaTransport({ brokers: ['localhost:9092'], client: 'platformatic' });
+    expect([byDefault.client, platformatic.client]).toEqual(['kafkajs', 'platformatic']);
+    expect(platformatic).toBeInstanceOf(PlatformaticKafkaTransport);
+    const e = await errorOf(async () => createKafkaTransport({ brokers: ['localhost:9092'], client: 'rdkafka' as 'kafkajs' }));
+    expect(e.code).toBe('HERALD_USAGE');
+    expect(e.message).toContain('use kafkajs or platformatic');
   });
 
   it('AmqpTransport without amqplib fails on first use with the install command', async () => {

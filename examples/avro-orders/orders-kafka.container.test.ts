@@ -12,14 +12,16 @@ import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { frameConfluent, matchCapturedAvro, startSchemaRegistry, type StartedSchemaRegistry } from 'herald/avro';
 import { kafkaTopic, loadContracts, type MessageInteraction } from 'herald';
-import { KafkaTransport, startKafkaBroker, type StartedKafkaBroker } from 'herald/kafka';
+import { KAFKA_CLIENTS, createKafkaTransport, startKafkaBroker, type AnyKafkaTransport, type KafkaClientName, type StartedKafkaBroker } from 'herald/kafka';
 import { orderPlacedValue, publishOrderPlaced, registerWriterSchema, sampleOrder, TOPIC } from './orders/events';
 
 jest.setTimeout(120_000);
 
 let broker: StartedKafkaBroker | undefined;
 let registry: StartedSchemaRegistry;
-let transport: KafkaTransport;
+let transport: AnyKafkaTransport;
+/** The Kafka client Herald's transport runs on (each describe.each group below sets it). */
+let kafkaClient: KafkaClientName = 'kafkajs';
 let producer: Producer;
 let client: SchemaRegistry;
 let interaction: MessageInteraction;
@@ -32,7 +34,7 @@ beforeAll(async () => {
   client = new SchemaRegistry({ host: registry.url, retry: { retries: 0 } });
   schemaId = await registerWriterSchema(client, 'v2');
   broker = await startKafkaBroker({ image: process.env['HERALD_KAFKA_IMAGE'] ?? 'herald/kafka:3.9.2' });
-  transport = new KafkaTransport({ brokers: broker.brokers });
+  transport = createKafkaTransport({ brokers: broker.brokers, client: kafkaClient });
   await transport.createTopic(TOPIC);
   producer = new Kafka({ clientId: 'orders', brokers: [...broker.brokers], logLevel: logLevel.NOTHING }).producer();
   await producer.connect();
@@ -45,50 +47,59 @@ afterAll(async () => {
   await registry?.stop();
 });
 
-describe('orders → shipping over Kafka, as Confluent-framed Avro', () => {
-  it('captures what orders publishes, decodes it through the registry and matches the contract', async () => {
-    await using capture = await transport.startCapture(kafkaTopic(TOPIC));
-    const order = sampleOrder();
-    await publishOrderPlaced(producer, client, schemaId, order);
-    const captured = await capture.next({ timeoutMs: 30_000 });
-    expect([...captured.body.subarray(0, 5)]).toEqual([0, 0, 0, 0, schemaId]);
-    const result = await matchCapturedAvro(interaction, captured, { registry });
-    expect(result.mismatches).toEqual([]);
-    expect(result.notes).toEqual([]);
-    // v2's extra fields (channel, loyaltyPoints) are dropped by shipping's reader schema
-    expect(result.record).toEqual({
-      orderId: order.id,
-      placedAt: '2024-03-01T10:15:00.000Z',
-      customerId: 'cust-1001',
-      total: '34.97',
-      currency: 'EUR',
-      items: [
-        { sku: 'ABC-1', quantity: 2 },
-        { sku: 'XYZ-42', quantity: 1 },
-      ],
-      giftMessage: null,
+describe.each(KAFKA_CLIENTS)('on the %s client', (clientName) => {
+  beforeAll(async () => {
+    kafkaClient = clientName;
+    // A transport on this client for the group (the first one, made in beforeAll, was kafkajs').
+    await transport?.close();
+    transport = createKafkaTransport({ brokers: (broker as StartedKafkaBroker).brokers, client: clientName });
+  });
+
+  describe('orders → shipping over Kafka, as Confluent-framed Avro', () => {
+    it('captures what orders publishes, decodes it through the registry and matches the contract', async () => {
+      await using capture = await transport.startCapture(kafkaTopic(TOPIC));
+      const order = sampleOrder();
+      await publishOrderPlaced(producer, client, schemaId, order);
+      const captured = await capture.next({ timeoutMs: 30_000 });
+      expect([...captured.body.subarray(0, 5)]).toEqual([0, 0, 0, 0, schemaId]);
+      const result = await matchCapturedAvro(interaction, captured, { registry });
+      expect(result.mismatches).toEqual([]);
+      expect(result.notes).toEqual([]);
+      // v2's extra fields (channel, loyaltyPoints) are dropped by shipping's reader schema
+      expect(result.record).toEqual({
+        orderId: order.id,
+        placedAt: '2024-03-01T10:15:00.000Z',
+        customerId: 'cust-1001',
+        total: '34.97',
+        currency: 'EUR',
+        items: [
+          { sku: 'ABC-1', quantity: 2 },
+          { sku: 'XYZ-42', quantity: 1 },
+        ],
+        giftMessage: null,
+      });
     });
-  });
 
-  it('reports a producer that publishes JSON instead, naming the interaction', async () => {
-    await using capture = await transport.startCapture(kafkaTopic(TOPIC));
-    const order = sampleOrder();
-    await producer.send({ topic: TOPIC, messages: [{ key: order.id, value: JSON.stringify({ orderId: order.id }), headers: { 'event-type': 'OrderPlaced' } }] });
-    const result = await matchCapturedAvro(interaction, await capture.next({ timeoutMs: 30_000 }), { registry });
-    expect(result.mismatches.map((m) => [m.code, m.path])).toEqual([['decode', '$']]);
-    expect(result.mismatches[0]?.message).toContain('Failed to decode "an OrderPlaced event" as Avro (com.acme.orders.OrderPlaced): the message is JSON text');
-    expect(result.mismatches[0]?.message).toContain('[HERALD_AVRO_DECODE_FAILED]');
-  });
+    it('reports a producer that publishes JSON instead, naming the interaction', async () => {
+      await using capture = await transport.startCapture(kafkaTopic(TOPIC));
+      const order = sampleOrder();
+      await producer.send({ topic: TOPIC, messages: [{ key: order.id, value: JSON.stringify({ orderId: order.id }), headers: { 'event-type': 'OrderPlaced' } }] });
+      const result = await matchCapturedAvro(interaction, await capture.next({ timeoutMs: 30_000 }), { registry });
+      expect(result.mismatches.map((m) => [m.code, m.path])).toEqual([['decode', '$']]);
+      expect(result.mismatches[0]?.message).toContain('Failed to decode "an OrderPlaced event" as Avro (com.acme.orders.OrderPlaced): the message is JSON text');
+      expect(result.mismatches[0]?.message).toContain('[HERALD_AVRO_DECODE_FAILED]');
+    });
 
-  it('reports a record framed with a schema id the registry does not know', async () => {
-    await using capture = await transport.startCapture(kafkaTopic(TOPIC));
-    const order = sampleOrder();
-    // a producer wired to another registry: same bytes, an id this registry never issued
-    const value = frameConfluent(4242, (await orderPlacedValue(client, schemaId, order)).subarray(5));
-    await producer.send({ topic: TOPIC, messages: [{ key: order.id, value, headers: { 'event-type': 'OrderPlaced' } }] });
-    const result = await matchCapturedAvro(interaction, await capture.next({ timeoutMs: 30_000 }), { registry });
-    expect(result.mismatches.map((m) => m.code)).toEqual(['decode']);
-    expect(result.mismatches[0]?.message).toContain(`Failed to find the schema id 4242 in the schema registry at ${registry.url}`);
-    expect(result.mismatches[0]?.message).toContain('[HERALD_AVRO_SCHEMA_NOT_FOUND]');
+    it('reports a record framed with a schema id the registry does not know', async () => {
+      await using capture = await transport.startCapture(kafkaTopic(TOPIC));
+      const order = sampleOrder();
+      // a producer wired to another registry: same bytes, an id this registry never issued
+      const value = frameConfluent(4242, (await orderPlacedValue(client, schemaId, order)).subarray(5));
+      await producer.send({ topic: TOPIC, messages: [{ key: order.id, value, headers: { 'event-type': 'OrderPlaced' } }] });
+      const result = await matchCapturedAvro(interaction, await capture.next({ timeoutMs: 30_000 }), { registry });
+      expect(result.mismatches.map((m) => m.code)).toEqual(['decode']);
+      expect(result.mismatches[0]?.message).toContain(`Failed to find the schema id 4242 in the schema registry at ${registry.url}`);
+      expect(result.mismatches[0]?.message).toContain('[HERALD_AVRO_SCHEMA_NOT_FOUND]');
+    });
   });
 });

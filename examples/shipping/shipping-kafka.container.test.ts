@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { defaultContractsDir, formatConsumerReport, loadContracts, verifyConsumerOnBroker, type ConsumerContext, type Contract } from 'herald';
-import { KafkaTransport, startKafkaBroker, type StartedKafkaBroker } from 'herald/kafka';
+import { KAFKA_CLIENTS, createKafkaTransport, startKafkaBroker, type AnyKafkaTransport, type KafkaClientName, type StartedKafkaBroker } from 'herald/kafka';
 import { startShippingConsumer } from './src/consumer';
 import { InMemoryShipments } from './src/shipments';
 
@@ -18,7 +18,9 @@ jest.setTimeout(180_000);
 let broker: StartedKafkaBroker;
 let contracts: Contract[];
 /** Herald's side: one transport per test (kafkajs keeps asking for topics a producer once wrote to, after they were deleted). */
-let transport: KafkaTransport;
+let transport: AnyKafkaTransport;
+/** The Kafka client Herald's transport runs on (each describe.each group below sets it). */
+let kafkaClient: KafkaClientName = 'kafkajs';
 
 beforeAll(async () => {
   contracts = await loadContracts([path.join(defaultContractsDir(), 'shipping-orders.json')]);
@@ -26,7 +28,7 @@ beforeAll(async () => {
 }, 300_000);
 
 beforeEach(() => {
-  transport = new KafkaTransport({ brokers: broker.brokers });
+  transport = createKafkaTransport({ brokers: broker.brokers, client: kafkaClient });
 });
 
 afterEach(async () => {
@@ -57,53 +59,59 @@ function shipping(shipments: InMemoryShipments, report: boolean) {
   };
 }
 
-describe("shipping's kafkajs consumer handles orders' events published by Herald on Kafka", () => {
-  it('handles every example, acknowledged through its onProcessed hook, and nothing is left on the broker', async () => {
-    const shipments = new InMemoryShipments();
-    const report = await verifyConsumerOnBroker(contracts, { transport, connection: broker, consumer: shipping(shipments, true), timeoutMs: 30_000 });
-    expect(report.summary.ok ? '' : formatConsumerReport(report)).toBe('');
-    expect(report.results.map((r) => [r.description, r.status]).sort()).toEqual([
-      ['an OrderCancelled event', 'handled'],
-      ['an OrderPlaced event', 'handled'],
-    ]);
-    const placed = report.results.find((r) => r.description === 'an OrderPlaced event');
-    // The generated order id (not the contract's example) reached shipping's repository.
-    expect(shipments.saved.map((s) => s.orderId)).toEqual([(placed?.published?.payload as { orderId?: unknown } | undefined)?.orderId]);
-    expect(shipments.saved[0]?.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
-    const { topics, groups } = report.broker.resources;
-    expect(groups).toEqual([`shipping.${report.broker.namespace}`]);
-    for (const topic of topics) expect(await transport.hasTopic(topic)).toBe(false);
-    for (const group of groups) expect(await transport.hasGroup(group)).toBe(false);
-    expect(report.broker.notes).toEqual([]);
+describe.each(KAFKA_CLIENTS)('on the %s client', (clientName) => {
+  beforeAll(async () => {
+    kafkaClient = clientName;
   });
 
-  it('handles OrderPlaced, observed by polling its repository until the shipment appears', async () => {
-    const shipments = new InMemoryShipments();
-    const report = await verifyConsumerOnBroker(contracts, {
-      transport,
-      connection: broker,
-      consumer: shipping(shipments, false),
-      description: /OrderPlaced/,
-      timeoutMs: 30_000,
-      probe: { until: ({ payload }) => shipments.saved.some((s) => typeof payload === 'object' && payload !== null && !Array.isArray(payload) && s.orderId === payload['orderId']) },
+  describe("shipping's kafkajs consumer handles orders' events published by Herald on Kafka", () => {
+    it('handles every example, acknowledged through its onProcessed hook, and nothing is left on the broker', async () => {
+      const shipments = new InMemoryShipments();
+      const report = await verifyConsumerOnBroker(contracts, { transport, connection: broker, consumer: shipping(shipments, true), timeoutMs: 30_000 });
+      expect(report.summary.ok ? '' : formatConsumerReport(report)).toBe('');
+      expect(report.results.map((r) => [r.description, r.status]).sort()).toEqual([
+        ['an OrderCancelled event', 'handled'],
+        ['an OrderPlaced event', 'handled'],
+      ]);
+      const placed = report.results.find((r) => r.description === 'an OrderPlaced event');
+      // The generated order id (not the contract's example) reached shipping's repository.
+      expect(shipments.saved.map((s) => s.orderId)).toEqual([(placed?.published?.payload as { orderId?: unknown } | undefined)?.orderId]);
+      expect(shipments.saved[0]?.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+      const { topics, groups } = report.broker.resources;
+      expect(groups).toEqual([`shipping.${report.broker.namespace}`]);
+      for (const topic of topics) expect(await transport.hasTopic(topic)).toBe(false);
+      for (const group of groups) expect(await transport.hasGroup(group)).toBe(false);
+      expect(report.broker.notes).toEqual([]);
     });
-    expect(report.results.map((r) => [r.status, r.error?.message])).toEqual([['handled', undefined]]);
-  });
 
-  it('reports a consumer hard-wired to the shared topic as not handling the example, within the timeout', async () => {
-    const shipments = new InMemoryShipments();
-    await transport.createTopic('orders.v1');
-    const begun = Date.now();
-    const report = await verifyConsumerOnBroker(contracts, {
-      transport,
-      connection: broker,
-      description: /OrderPlaced/,
-      timeoutMs: 3_000,
-      consumer: (ctx) => startShippingConsumer({ brokers: ctx.kafkaBrokers(), groupId: ctx.groupId('shipping'), repository: shipments, onProcessed: (r) => ctx.probe.handled(r.headers) }),
+    it('handles OrderPlaced, observed by polling its repository until the shipment appears', async () => {
+      const shipments = new InMemoryShipments();
+      const report = await verifyConsumerOnBroker(contracts, {
+        transport,
+        connection: broker,
+        consumer: shipping(shipments, false),
+        description: /OrderPlaced/,
+        timeoutMs: 30_000,
+        probe: { until: ({ payload }) => shipments.saved.some((s) => typeof payload === 'object' && payload !== null && !Array.isArray(payload) && s.orderId === payload['orderId']) },
+      });
+      expect(report.results.map((r) => [r.status, r.error?.message])).toEqual([['handled', undefined]]);
     });
-    expect(Date.now() - begun).toBeLessThan(30_000);
-    expect(report.results[0]).toMatchObject({ status: 'not-handled', error: { code: 'HERALD_CONSUMER_TIMEOUT' } });
-    expect(report.results[0]?.error?.message).toContain('Check that it subscribes to the run-scoped topic ctx.topic("orders.v1")');
-    await transport.deleteTopic('orders.v1');
+
+    it('reports a consumer hard-wired to the shared topic as not handling the example, within the timeout', async () => {
+      const shipments = new InMemoryShipments();
+      await transport.createTopic('orders.v1');
+      const begun = Date.now();
+      const report = await verifyConsumerOnBroker(contracts, {
+        transport,
+        connection: broker,
+        description: /OrderPlaced/,
+        timeoutMs: 3_000,
+        consumer: (ctx) => startShippingConsumer({ brokers: ctx.kafkaBrokers(), groupId: ctx.groupId('shipping'), repository: shipments, onProcessed: (r) => ctx.probe.handled(r.headers) }),
+      });
+      expect(Date.now() - begun).toBeLessThan(30_000);
+      expect(report.results[0]).toMatchObject({ status: 'not-handled', error: { code: 'HERALD_CONSUMER_TIMEOUT' } });
+      expect(report.results[0]?.error?.message).toContain('Check that it subscribes to the run-scoped topic ctx.topic("orders.v1")');
+      await transport.deleteTopic('orders.v1');
+    });
   });
 });

@@ -91,7 +91,8 @@ export function stringOptions(parsed: ParsedOptions, name: string): readonly str
   return parsed.strings.get(name) ?? [];
 }
 
-function closestOption(name: string, known: readonly string[]): string | undefined {
+/** The one of `known` closest to `name` (a shared prefix or a small edit distance), if it is a likely typo. */
+export function closestOption(name: string, known: readonly string[]): string | undefined {
   const lower = name.toLowerCase();
   const prefixed = known.filter((k) => k.startsWith(lower) || lower.startsWith(k));
   if (prefixed.length === 1) return prefixed[0];

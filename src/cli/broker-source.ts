@@ -15,7 +15,7 @@ import { loadPeer } from '../transport/peer';
 import type { TransportAdapter } from '../transport/types';
 import { asTriggerDefinition, type TriggerDefinition } from '../verify/broker/definition';
 import type { BrokerConnection } from '../verify/broker/connection';
-import { verifyProviderOnBroker, type BrokerVerificationReport } from '../verify/broker/verify-on-broker';
+import { verifyProviderOnBroker, type BrokerProgress, type BrokerVerificationReport } from '../verify/broker/verify-on-broker';
 import type { VerifyOptions } from '../verify/verify-provider';
 import { HeraldError } from '../errors/herald-error';
 import { reasonOf, transportError } from '../transport/errors';
@@ -26,6 +26,9 @@ import { ProgressLines } from './progress';
 
 export const TRANSPORTS = ['kafka', 'amqp', 'memory'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
+/** Kafka clients Herald's transport can run on (herald/kafka's KAFKA_CLIENTS); kafkajs is the default. */
+export const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
+export type KafkaClientName = (typeof KAFKA_CLIENTS)[number];
 
 /** The options broker verification adds to `herald verify`. */
 export const BROKER_OPTIONS = {
@@ -33,6 +36,7 @@ export const BROKER_OPTIONS = {
   triggers: { type: 'string' },
   brokers: { type: 'string', multiple: true },
   'amqp-url': { type: 'string' },
+  'kafka-client': { type: 'string' },
   'start-broker': { type: 'boolean' },
   timeout: { type: 'string' },
   'no-namespace': { type: 'boolean' },
@@ -47,6 +51,8 @@ export const BROKER_USAGE = `Verification on a real broker (instead of --factori
                                  (required with --transport)
       --brokers <host:port>      Kafka bootstrap brokers (repeatable or comma-separated;
                                  default: HERALD_KAFKA_BROKERS)
+      --kafka-client <name>      ${KAFKA_CLIENTS.join(' | ')}: the Kafka client Herald captures with
+                                 (default: HERALD_KAFKA_CLIENT, else kafkajs)
       --amqp-url <url>           RabbitMQ URL, amqp://user:pass@host:5672/vhost (default: HERALD_AMQP_URL)
       --start-broker             Without a broker given, start one in Docker (testcontainers;
                                  HERALD_KAFKA_IMAGE / HERALD_RABBITMQ_IMAGE) and remove it after
@@ -60,18 +66,29 @@ export interface BrokerArgs {
   readonly triggers: string;
   readonly brokers?: readonly string[];
   readonly amqpUrl?: string;
+  /** The Kafka client given by --kafka-client (else HERALD_KAFKA_CLIENT when the source opens). */
+  readonly kafkaClient?: KafkaClientName;
   readonly startBroker: boolean;
   readonly timeoutMs?: number;
   readonly namespace: boolean;
 }
 
 const isTransportName = (value: string): value is TransportName => (TRANSPORTS as readonly string[]).includes(value);
+const isKafkaClientName = (value: string): value is KafkaClientName => (KAFKA_CLIENTS as readonly string[]).includes(value);
+
+/** The Kafka client named by `value` (from `source`), kafkajs when none. Throws HERALD_USAGE listing the choices. */
+export function parseKafkaClient(command: string, value: string | undefined, source: string): KafkaClientName {
+  const name = value?.trim() ?? '';
+  if (name === '') return 'kafkajs';
+  if (!isKafkaClientName(name)) throw usageError(command, `Unknown Kafka client ${JSON.stringify(name)} in ${source}: use ${KAFKA_CLIENTS.join(' or ')}.`);
+  return name;
+}
 
 /** The broker options of `herald verify`, or undefined when --transport is not given. Throws HERALD_USAGE. */
 export function parseBrokerArgs(command: string, parsed: ParsedOptions, factories: string | undefined): BrokerArgs | undefined {
   const transport = stringOption(parsed, 'transport');
   const triggers = stringOption(parsed, 'triggers');
-  const brokerOnly = ['brokers', 'amqp-url', 'timeout'].filter((o) => parsed.strings.has(o)).concat(['start-broker', 'no-namespace'].filter((o) => parsed.flags.has(o)));
+  const brokerOnly = ['brokers', 'amqp-url', 'kafka-client', 'timeout'].filter((o) => parsed.strings.has(o)).concat(['start-broker', 'no-namespace'].filter((o) => parsed.flags.has(o)));
   if (transport === undefined) {
     if (triggers !== undefined) throw usageError(command, `--triggers needs --transport: name the broker to verify on (--transport ${TRANSPORTS.join('|')}).`);
     if (brokerOnly.length > 0) throw usageError(command, `--${brokerOnly[0]} applies to verification on a broker: add --transport ${TRANSPORTS.join('|')} and --triggers <module>.`);
@@ -88,6 +105,9 @@ export function parseBrokerArgs(command: string, parsed: ParsedOptions, factorie
   const amqpUrl = stringOption(parsed, 'amqp-url');
   if (brokers.length > 0 && transport !== 'kafka') throw usageError(command, `--brokers is for --transport kafka (got --transport ${transport}).`);
   if (amqpUrl !== undefined && transport !== 'amqp') throw usageError(command, `--amqp-url is for --transport amqp (got --transport ${transport}).`);
+  const kafkaClientOption = stringOption(parsed, 'kafka-client');
+  if (kafkaClientOption !== undefined && transport !== 'kafka') throw usageError(command, `--kafka-client is for --transport kafka (got --transport ${transport}).`);
+  const kafkaClient = kafkaClientOption === undefined ? undefined : parseKafkaClient(command, kafkaClientOption, '--kafka-client');
   const timeout = stringOption(parsed, 'timeout');
   let timeoutMs: number | undefined;
   if (timeout !== undefined) {
@@ -101,6 +121,7 @@ export function parseBrokerArgs(command: string, parsed: ParsedOptions, factorie
     namespace: !parsed.flags.has('no-namespace'),
     ...(brokers.length === 0 ? {} : { brokers }),
     ...(amqpUrl === undefined ? {} : { amqpUrl }),
+    ...(kafkaClient === undefined ? {} : { kafkaClient }),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
   };
 }
@@ -133,6 +154,9 @@ export const DEFAULT_PROGRESS_INTERVAL_MS = 10_000;
 const LOST_CONNECTION =
   /Heartbeat timeout|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|Socket closed|Connection closed|Unexpected close|CONNECTION_FORCED|KafkaJSConnection|Connection (error|timeout)|Closed connection/i;
 
+/** An AMQP channel the broker closed on a client (amqplib's 'error' event with no listener). */
+const AMQP_CHANNEL_CLOSED = /Channel closed by server|NOT_FOUND - no (exchange|queue)|PRECONDITION_FAILED|ACCESS_REFUSED/;
+
 /** Starts a broker and makes sure it is stopped however the process ends (signal, crash) until `close` takes over. */
 async function startOwned<T extends StartedLike>(start: () => Promise<T>): Promise<{ broker: T; release: () => void }> {
   const starting = start();
@@ -150,7 +174,7 @@ async function startOwned<T extends StartedLike>(start: () => Promise<T>): Promi
 
 /** The parts of herald/kafka and herald/amqp the CLI uses. */
 interface KafkaAdapter {
-  readonly KafkaTransport: new (options: { readonly brokers: readonly string[] }) => TransportAdapter;
+  createKafkaTransport(options: { readonly brokers: readonly string[]; readonly client: KafkaClientName }): TransportAdapter;
   startKafkaBroker(options: { readonly external: false; readonly labels: Readonly<Record<string, string>> }): Promise<StartedLike & { readonly brokers: readonly string[] }>;
 }
 interface AmqpAdapter {
@@ -182,6 +206,7 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
   const announce = (s: StartedLike, where: string): void =>
     log(`Started ${s.image ?? 'a broker'} for this run in ${s.readyMs} ms (${where}${s.containerId === undefined ? '' : `, container ${s.containerId.slice(0, 12)}`}); it is removed afterwards.\n`);
   if (args.transport === 'kafka') {
+    const client = args.kafkaClient ?? parseKafkaClient(command, env['HERALD_KAFKA_CLIENT'], 'HERALD_KAFKA_CLIENT');
     const adapter = loadPeer<KafkaAdapter>('herald/kafka', 'herald verify --transport kafka', () => require('herald/kafka') as unknown);
     let brokers =
       args.brokers ??
@@ -191,6 +216,8 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
         .filter((b) => b !== '');
     if (brokers === undefined || brokers.length === 0) {
       if (!args.startBroker) throw usageError(command, 'Failed to verify on Kafka: no broker given. Pass --brokers host:port, set HERALD_KAFKA_BROKERS, or add --start-broker to start one in Docker.');
+      // Starting Kafka takes 15–30 s: say so first, so the run is not silent meanwhile.
+      if (!quiet) log('Starting Kafka in Docker for this run (--start-broker; 15–30 s)…\n');
       const owned = await startOwned(() => adapter.startKafkaBroker({ external: false, labels: STARTED_BY_LABEL }));
       const broker = owned.broker;
       ({ release } = owned);
@@ -199,13 +226,14 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
       announce(broker, brokers.join(','));
     }
     connection = { brokers };
-    transport = new adapter.KafkaTransport({ brokers });
+    transport = adapter.createKafkaTransport({ brokers, client });
   } else if (args.transport === 'amqp') {
     const adapter = loadPeer<AmqpAdapter>('herald/amqp', 'herald verify --transport amqp', () => require('herald/amqp') as unknown);
     let url = args.amqpUrl ?? nonEmpty(env['HERALD_AMQP_URL']);
     if (url === undefined) {
       if (!args.startBroker)
         throw usageError(command, 'Failed to verify on AMQP: no broker given. Pass --amqp-url amqp://user:pass@host:5672, set HERALD_AMQP_URL, or add --start-broker to start RabbitMQ in Docker.');
+      if (!quiet) log('Starting RabbitMQ in Docker for this run (--start-broker; 5–15 s)…\n');
       const owned = await startOwned(() => adapter.startRabbitMqBroker({ external: false, labels: STARTED_BY_LABEL }));
       const broker = owned.broker;
       ({ release } = owned);
@@ -223,7 +251,22 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
   // listener) ends the running verification as a lost connection. It stays absorbed for the rest of
   // the process: after the verdict, such an error (another client of the dead broker) changes nothing.
   let running: AbortController | undefined;
+  let current: BrokerProgress['current'];
   onStrayError((error) => {
+    // A trigger's own AMQP channel closed by the broker (e.g. publishing to a hard-coded exchange that
+    // does not exist): end the run with a report naming the trigger; the run's names are still removed.
+    if (running !== undefined && AMQP_CHANNEL_CLOSED.test(reasonOf(error))) {
+      const trigger = current === undefined ? 'a trigger' : `the trigger for ${JSON.stringify(current.description)} (${current.consumer})`;
+      running.abort(
+        new HeraldError(
+          'HERALD_TRIGGER_FAILED',
+          `Failed to verify: the broker closed a channel of ${trigger}, and nobody handled the error (${reasonOf(error)}). ` +
+            "Publish to ctx.exchange (AMQP) or ctx.topic (Kafka), the run-scoped names Herald captures on, not to a name written in the code; give the client an 'error' listener.",
+          { cause: error, ...(current === undefined ? {} : { interaction: current.description }) },
+        ),
+      );
+      return true;
+    }
     if (!LOST_CONNECTION.test(`${String((error as { name?: unknown } | null)?.name ?? '')} ${reasonOf(error)}`)) return false;
     running?.abort(
       transportError(
@@ -250,7 +293,10 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
           ...options,
           transport,
           signal: abort.signal,
-          onProgress: progress.update,
+          onProgress: (p) => {
+            current = p.current;
+            progress.update(p);
+          },
           ...(connection === undefined ? {} : { connection }),
           ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }),
           ...(args.namespace ? {} : { namespace: false }),
@@ -259,6 +305,7 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
         progress.stop();
         offInterrupt();
         running = undefined;
+        current = undefined;
       }
     },
     close: async () => {

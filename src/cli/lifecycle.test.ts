@@ -8,9 +8,8 @@ describe('CLI lifecycle', () => {
     onProcessEnd('hangs', () => new Promise(() => undefined));
     release();
     const log: string[] = [];
-    const begun = Date.now();
+    // A cleanup that never settles is cut off: the await returns (a hang fails the test by its timeout).
     await runCleanups(50, (line) => log.push(line));
-    expect(Date.now() - begun).toBeLessThan(1_000);
     expect(ran).toEqual(['a']);
     expect(log).toEqual([expect.stringMatching(/^Failed to stop hangs: it did not finish within 50 ms/)]);
     await runCleanups(50);

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isHeraldError } from '../errors/herald-error';
 import { printable } from '../report/console';
-import { usageError } from './args';
+import { closestOption, usageError } from './args';
 import type { CliIO } from './io';
 
 export type { CliIO } from './io';
@@ -119,7 +119,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
     if (command === undefined) {
       const what = first.startsWith('-') ? `Unknown option ${first}` : `Unknown command ${JSON.stringify(first)}`;
-      throw usageError('herald', `${what}: the commands are ${Object.keys(COMMANDS).join(', ')}.`);
+      const guess = first.startsWith('-') ? undefined : closestOption(first, Object.keys(COMMANDS));
+      throw usageError('herald', `${what}:${guess === undefined ? '' : ` did you mean "${guess}"?`} the commands are ${Object.keys(COMMANDS).join(', ')}.`);
     }
     return await command.run(rest, io);
   } catch (error) {

@@ -219,8 +219,24 @@ function nothingSelected(args: VerifyArgs, contracts: readonly Contract[]): Hera
   return new HeraldError(
     'HERALD_NOTHING_TO_VERIFY',
     `Failed to verify: no message interaction was selected${filters.length === 0 ? '' : ` by ${filters.join(' and ')}`}. ` +
-      `The contracts read hold: ${read || 'nothing'}. Check the filters against these names and descriptions, or the --contracts paths.`,
+      `The contracts read hold: ${read || 'nothing'}.${descriptionsOf(contracts)} Check the filters against these names and descriptions, or the --contracts paths.`,
   );
+}
+
+/** The descriptions a --description filter can select, per pair (at most DESCRIPTIONS_LISTED in all). */
+const DESCRIPTIONS_LISTED = 20;
+function descriptionsOf(contracts: readonly Contract[]): string {
+  let left = DESCRIPTIONS_LISTED;
+  const pairs: string[] = [];
+  for (const c of contracts) {
+    if (left <= 0 || c.interactions.length === 0) continue;
+    const shown = c.interactions.slice(0, left).map((i) => JSON.stringify(i.description));
+    left -= shown.length;
+    pairs.push(`${c.consumer} → ${c.provider}: ${shown.join(', ')}`);
+  }
+  const total = contracts.reduce((n, c) => n + c.interactions.length, 0);
+  if (pairs.length === 0) return '';
+  return ` Descriptions: ${pairs.join('; ')}${total > DESCRIPTIONS_LISTED ? ` (and ${total - DESCRIPTIONS_LISTED} more)` : ''}.`;
 }
 
 /** --schema-registry's URL, with the credentials HERALD_SCHEMA_REGISTRY_USERNAME / _PASSWORD give. */
@@ -266,7 +282,11 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
   let source: MessageSource | undefined;
   try {
     // Paths stay as the user wrote them (reports name them) unless the caller runs elsewhere.
-    const contracts = await loadContracts(cwd === process.cwd() ? args.contracts : args.contracts.map((p) => path.resolve(cwd, p)));
+    const skipped: string[] = [];
+    const contracts = await loadContracts(cwd === process.cwd() ? args.contracts : args.contracts.map((p) => path.resolve(cwd, p)), {
+      onSkip: (file) => skipped.push(file),
+    });
+    if (skipped.length > 0 && !args.quiet) io.stderr(`Note: skipped ${skipped.length} JSON file(s) that are not Pact files: ${skipped.join(', ')}\n`);
     source = await untilDrained(
       openSource(args, io, cwd),
       guard,
@@ -303,7 +323,8 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
         onInteraction: keep,
         onPair: (pair) => {
           pair.results.forEach(keep);
-          if (consoleOnStdout && !args.quiet) io.stdout(`${formatPairLine({ ...pair, producedBy }, { color })}\n`);
+          // A pair the filters left empty gets no line: a ✓ there would read as verified.
+          if (consoleOnStdout && !args.quiet && pair.results.length > 0) io.stdout(`${formatPairLine({ ...pair, producedBy }, { color })}\n`);
         },
       })
       .catch(async (error: unknown) => {

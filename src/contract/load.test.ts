@@ -70,6 +70,35 @@ describe('loadContracts', () => {
     expect(await findContractFiles([root])).toEqual([join(root, 'a.json'), join(root, 'b/deeper/z.json')]);
   });
 
+  it('skips JSON files in a directory that are not Pact files, saying so, and still fails a Pact file with errors', async () => {
+    cpSync(v3File, join(root, 'billing-orders.json'));
+    writeFileSync(join(root, 'package-lock.json'), JSON.stringify({ name: 'app', lockfileVersion: 3, packages: {} }));
+    writeFileSync(join(root, 'tsconfig.json'), '{ "compilerOptions": {} }');
+    const skipped: string[] = [];
+    const contracts = await loadContracts([root], { onSkip: (file, reason) => skipped.push(`${file}: ${reason}`) });
+    expect(contracts.map((c) => c.source)).toEqual([join(root, 'billing-orders.json')]);
+    expect(skipped).toEqual([
+      `${join(root, 'package-lock.json')}: not a Pact file (no consumer, provider, interactions, messages or metadata.pactSpecification)`,
+      `${join(root, 'tsconfig.json')}: not a Pact file (no consumer, provider, interactions, messages or metadata.pactSpecification)`,
+    ]);
+    writeFileSync(join(root, 'broken.json'), JSON.stringify({ consumer: { name: 'shipping' }, provider: { name: 'orders' } }));
+    expect((await rejected(loadContracts([root]))).code).toBe('HERALD_CONTRACT_INVALID');
+  });
+
+  it('says a contracts path that does not exist may be written by consumer tests not run yet', async () => {
+    expect((await rejected(loadContracts([join(root, 'contracts')]))).message).toBe(
+      `Failed to read contract ${join(root, 'contracts')}: it does not exist. Check the path; if the consumer tests write it, run them first.`,
+    );
+  });
+
+  it('fails a directory none of whose JSON files is a Pact file, and a non-Pact file named explicitly', async () => {
+    writeFileSync(join(root, 'package-lock.json'), '{}');
+    const error = await rejected(loadContracts([root]));
+    expect(error.code).toBe('HERALD_CONTRACT_UNREADABLE');
+    expect(error.message).toContain('none of its 1 *.json files is a Pact file');
+    expect((await rejected(loadContracts([join(root, 'package-lock.json')]))).code).toBe('HERALD_CONTRACT_INVALID');
+  });
+
   it('reads a file named twice only once, and reads explicit files whatever their extension', async () => {
     cpSync(v3File, join(root, 'orders.pact'));
     cpSync(v3File, join(root, 'a.json'));

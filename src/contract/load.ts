@@ -40,24 +40,97 @@ function parseContractText(text: string, file: string): Contract {
   return { ...parseContract(parseJsonText(text, file), file), source: file };
 }
 
+/** What loading does with a JSON file found in a directory that is not a Pact file. */
+export interface LoadContractsOptions {
+  /** Called for each such file, which is skipped (e.g. package-lock.json under `-c .`). */
+  readonly onSkip?: (file: string, reason: string) => void;
+}
+
+const PACT_KEYS = ['consumer', 'provider', 'interactions', 'messages'] as const;
+
+/**
+ * Why a JSON value found in a directory is not a Pact file, or undefined if it looks like one: a
+ * Pact file names a consumer, a provider, interactions or messages, or a Pact specification version.
+ * A file that looks like one is read and fails on its errors.
+ */
+export function notPactReason(json: unknown): string | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return 'not a JSON object';
+  if (PACT_KEYS.some((k) => Object.hasOwn(json, k))) return undefined;
+  const metadata: unknown = (json as Record<string, unknown>)['metadata'];
+  if (typeof metadata === 'object' && metadata !== null && ['pactSpecification', 'pact-specification'].some((k) => Object.hasOwn(metadata, k))) return undefined;
+  return 'not a Pact file (no consumer, provider, interactions, messages or metadata.pactSpecification)';
+}
+
+/** A directory's file: the contract, or undefined (reported to onSkip) when it is not a Pact file. */
+function contractOrSkip(text: string, file: string, options: LoadContractsOptions): Contract | undefined {
+  const json = parseJsonText(text, file);
+  const reason = notPactReason(json);
+  if (reason !== undefined) {
+    options.onSkip?.(file, reason);
+    return undefined;
+  }
+  return { ...parseContract(json, file), source: file };
+}
+
+async function readFound(found: FoundFile, options: LoadContractsOptions): Promise<Contract | undefined> {
+  if (!found.inDirectory) return readContractFile(found.file);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(found.file);
+  } catch (error) {
+    throw unreadable(found.file, error);
+  }
+  return contractOrSkip(decodeContractBytes(bytes, found.file), found.file, options);
+}
+
+function readFoundSync(found: FoundFile, options: LoadContractsOptions): Contract | undefined {
+  if (!found.inDirectory) return readContractFileSync(found.file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(found.file);
+  } catch (error) {
+    throw unreadable(found.file, error);
+  }
+  return contractOrSkip(decodeContractBytes(bytes, found.file), found.file, options);
+}
+
+/** A directory whose JSON files are all skipped holds no contracts: as unreadable as an empty one. */
+function noneLeft(paths: readonly string[], found: readonly FoundFile[], contracts: readonly Contract[]): void {
+  if (found.length === 0 || contracts.length > 0 || found.some((f) => !f.inDirectory)) return;
+  throw new HeraldError(
+    'HERALD_CONTRACT_UNREADABLE',
+    `Failed to load contracts from ${paths.join(', ')}: none of its ${found.length} *.json files is a Pact file. ` + 'Check the path, or run the consumer tests that write the contracts first.',
+    { contractFile: paths.join(', ') },
+  );
+}
+
 /**
  * Loads every contract named by `paths`, in order. A path is a file (read whatever its extension)
  * or a directory (every `*.json` below it, sorted, skipping dot-directories and node_modules).
  * A file named twice is read once. A directory without contract files is HERALD_CONTRACT_UNREADABLE,
- * so a mistyped path never verifies nothing.
+ * so a mistyped path never verifies nothing. A JSON file found in a directory that is not a Pact
+ * file (package-lock.json, tsconfig.json…) is skipped and reported to `options.onSkip`; a file
+ * named explicitly, or one that looks like a Pact file, is read and fails on its errors.
  *
  * @example const contracts = await loadContracts(['pacts/', 'legacy/orders-v3.json']);
  */
-export async function loadContracts(paths: readonly string[]): Promise<Contract[]> {
-  const files = findContractFilesSync(paths);
+export async function loadContracts(paths: readonly string[], options: LoadContractsOptions = {}): Promise<Contract[]> {
+  const found = foundFiles(paths);
   const contracts: Contract[] = [];
-  for (const file of files) contracts.push(await readContractFile(file));
+  for (const file of found) {
+    const contract = await readFound(file, options);
+    if (contract !== undefined) contracts.push(contract);
+  }
+  noneLeft(paths, found, contracts);
   return contracts;
 }
 
 /** `loadContracts`, synchronously (jest collects tests synchronously). */
-export function loadContractsSync(paths: readonly string[]): Contract[] {
-  return findContractFilesSync(paths).map(readContractFileSync);
+export function loadContractsSync(paths: readonly string[], options: LoadContractsOptions = {}): Contract[] {
+  const found = foundFiles(paths);
+  const contracts = found.map((f) => readFoundSync(f, options)).filter((c): c is Contract => c !== undefined);
+  noneLeft(paths, found, contracts);
+  return contracts;
 }
 
 /** The contract files `loadContracts` would read, in the order it reads them. */
@@ -70,7 +143,17 @@ export async function findContractFiles(paths: readonly string[]): Promise<strin
  * the sync calls; only file contents are read asynchronously.
  */
 export function findContractFilesSync(paths: readonly string[]): string[] {
-  const files: string[] = [];
+  return foundFiles(paths).map((f) => f.file);
+}
+
+interface FoundFile {
+  readonly file: string;
+  /** Found by listing a directory, not named by the caller. */
+  readonly inDirectory: boolean;
+}
+
+function foundFiles(paths: readonly string[]): FoundFile[] {
+  const files: FoundFile[] = [];
   const seen = new Set<string>();
   for (const path of paths) {
     let isDirectory: boolean;
@@ -91,7 +174,7 @@ export function findContractFilesSync(paths: readonly string[]): string[] {
       const key = resolve(file);
       if (seen.has(key)) continue;
       seen.add(key);
-      files.push(file);
+      files.push({ file, inDirectory: isDirectory });
     }
   }
   return files;
@@ -148,5 +231,6 @@ function unreadable(path: string, error: unknown): HeraldError {
           : error instanceof Error
             ? error.message
             : String(error);
-  return new HeraldError('HERALD_CONTRACT_UNREADABLE', `Failed to read contract ${path}: ${reason}. Check the path and its permissions.`, { contractFile: path, cause: error });
+  const remedy = code === 'ENOENT' ? 'Check the path; if the consumer tests write it, run them first.' : 'Check the path and its permissions.';
+  return new HeraldError('HERALD_CONTRACT_UNREADABLE', `Failed to read contract ${path}: ${reason}. ${remedy}`, { contractFile: path, cause: error });
 }

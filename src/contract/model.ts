@@ -94,10 +94,45 @@ export interface MessageInteraction {
   readonly herald?: HeraldInteractionBlock;
 }
 
+/** One side of a request/reply interaction: the request, or one reply. */
+export interface MessagePart {
+  readonly contents: MessageContents;
+  /** Channel keys (kafka_topic, amqp_routing_key…), headers and properties, as for one-way messages. */
+  readonly metadata: JsonObject;
+  readonly matchingRules: { readonly body: RuleMap; readonly metadata: RuleMap };
+  readonly generators: { readonly body: GeneratorMap; readonly metadata: GeneratorMap };
+}
+
+/**
+ * A Pact V4 `Synchronous/Messages` interaction: the consumer sends `request`, the provider answers
+ * with `response` (Pact allows several; Herald's DSL writes one). How the reply travels (reply-to
+ * address, correlation header) is in `herald.reply` (see docs/request-reply.md).
+ */
+export interface SyncMessageInteraction {
+  readonly description: string;
+  readonly providerStates: readonly ProviderState[];
+  readonly request: MessagePart;
+  readonly response: readonly MessagePart[];
+  readonly pending: boolean;
+  readonly key?: string;
+  readonly comments?: JsonObject;
+  readonly herald?: HeraldInteractionBlock;
+}
+
+/** Either kind of interaction Herald reads and writes. */
+export type AnyInteraction = MessageInteraction | SyncMessageInteraction;
+
+/** True for a request/reply interaction. */
+export function isSyncInteraction(interaction: AnyInteraction): interaction is SyncMessageInteraction {
+  return 'request' in interaction;
+}
+
 export interface Contract {
   readonly consumer: string;
   readonly provider: string;
   readonly interactions: readonly MessageInteraction[];
+  /** Request/reply interactions (Pact V4 `Synchronous/Messages`); absent when there are none. */
+  readonly synchronous?: readonly SyncMessageInteraction[];
   /** Pact specification version the file declared ("3.0.0", "4.0"…). */
   readonly specVersion: string;
   /** Top-level `metadata` of the file, minus pactSpecification. */

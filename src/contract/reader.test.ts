@@ -87,9 +87,9 @@ describe('reading files written by pact-js 16', () => {
 describe('normalising hand-written files', () => {
   it('folds aliases, V2 flat rules and $-prefixed metadata paths in a mixed V4 file', () => {
     const contract = read('handwritten/valid/v4-mixed.json');
-    expect(contract.notes).toEqual([
-      'skipped 2 HTTP interactions: "a request for an order", "a request to cancel an order" (Herald verifies message interactions only)',
-      'skipped 1 synchronous message interaction: "a price quote" (Synchronous/Messages is not supported yet)',
+    expect(contract.notes).toEqual(['skipped 2 HTTP interactions: "a request for an order", "a request to cancel an order" (Herald verifies message interactions only)']);
+    expect(contract.synchronous?.map((i) => [i.description, i.request.contents.content, i.response.map((r) => r.contents.content)])).toEqual([
+      ['a price quote', { sku: 'ABC-1234' }, [{ price: 9.99 }]],
     ]);
     expect(contract.metadata).toEqual({ herald: { version: '0.1.0' } });
     const [created, archived] = contract.interactions;
@@ -427,5 +427,50 @@ describe('duplicate interactions', () => {
   it('keeps the same description under different provider states', () => {
     const json = v4([message({ providerStates: [{ name: 'a' }] }), message({ providerStates: [{ name: 'b' }], contents: { content: 1 } })]);
     expect(parseContract(json, 'f.json').interactions).toHaveLength(2);
+  });
+});
+
+describe('request/reply interactions (Synchronous/Messages)', () => {
+  const quote: JsonObject = {
+    type: 'Synchronous/Messages',
+    description: 'a price quote',
+    providerStates: [{ name: 'a product exists', params: { sku: 'ABC-1234' } }],
+    request: {
+      contents: { content: { sku: 'ABC-1234' }, contentType: 'application/json', encoded: false },
+      metadata: { amqp_routing_key: 'quotes' },
+      matchingRules: { body: { '$.sku': { combine: 'AND', matchers: [{ match: 'regex', regex: '^[A-Z]{3}-\\d{4}$' }] } } },
+    },
+    response: [{ contents: { content: { price: 9.99 } }, metadata: { contentType: 'application/json' }, matchingRules: { body: { '$.price': { matchers: [{ match: 'decimal' }] } } } }],
+    herald: { reply: { transport: 'amqp' } },
+  };
+
+  it('reads request, responses, states and the herald block, and writes them back unchanged', () => {
+    const contract = parseContract(v4([quote, message()]), 'quote.json');
+    const [sync] = contract.synchronous ?? [];
+    expect(contract.interactions.map((i) => i.description)).toEqual(['an order created event']);
+    expect(sync?.providerStates).toEqual([{ name: 'a product exists', params: { sku: 'ABC-1234' } }]);
+    expect(sync?.request.matchingRules.body['$.sku']?.matchers).toEqual([{ match: 'regex', regex: '^[A-Z]{3}-\\d{4}$' }]);
+    expect(sync?.request.metadata).toEqual({ amqp_routing_key: 'quotes' });
+    expect(sync?.response[0]?.contents).toEqual({ content: { price: 9.99 }, contentType: 'application/json', encoded: false });
+    expect(sync?.response[0]?.matchingRules.body['$.price']).toEqual({ combine: 'AND', matchers: [{ match: 'decimal' }] });
+    const text = serializeContract(contract);
+    const again = parseContract(parseJsonText(text, 'again.json'), 'again.json');
+    // The writer adds the V4 interaction key pact-js leaves out; everything else comes back as read.
+    expect(again.synchronous).toEqual(contract.synchronous?.map((i) => ({ ...i, key: expect.any(String) })));
+    expect(serializeContract(again)).toBe(text);
+    expect(JSON.parse(text).interactions.map((i: { type: string }) => i.type)).toEqual(['Synchronous/Messages', 'Asynchronous/Messages']);
+  });
+
+  it('rejects a request/reply interaction without a request, naming it', () => {
+    const { request: _dropped, ...noRequest } = quote;
+    const error = thrown(() => parseContract(v4([noRequest]), 'quote.json'));
+    expect(error.message).toContain('/interactions/0');
+    expect(error.message).toContain('request');
+    expect(error.message).toContain('"a price quote"');
+  });
+
+  it('rejects two different request/reply interactions with one description', () => {
+    const other = { ...quote, request: { contents: { content: { sku: 'XYZ-0000' } } } };
+    expect(thrown(() => parseContract(v4([quote, other]), 'quote.json')).code).toBe('HERALD_DUPLICATE_INTERACTION');
   });
 });

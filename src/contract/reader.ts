@@ -8,7 +8,7 @@ import { compileRegex } from '../matchers/regex';
 import { kindFor, knownMatcherNames } from '../matchers/registry';
 import { parsePath } from './path';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
-import type { Contract, GeneratorJson, GeneratorMap, MessageInteraction, ProviderState, RuleList, RuleMap } from './model';
+import type { Contract, GeneratorJson, GeneratorMap, MessageInteraction, MessagePart, ProviderState, RuleList, RuleMap, SyncMessageInteraction } from './model';
 import { assertSafeJson, MAX_JSON_DEPTH, pointerSegment } from './safe-json';
 import {
   checkContractShape,
@@ -23,6 +23,8 @@ import {
   type RawV3Message,
   type RawV4Contract,
   type RawV4Message,
+  type RawV4MessagePart,
+  type RawV4SyncMessage,
 } from './schema';
 
 export type { ContractIssue } from './schema';
@@ -71,7 +73,7 @@ export function parseContract(json: JsonValue, file: string): Contract {
   const notes: string[] = [];
   const { major, specVersion } = specificationOf(json, file, notes);
   const reader = new Reader(file, json, notes);
-  let read: { readonly raw: RawV3Contract | RawV4Contract; readonly interactions: readonly Located[] };
+  let read: { readonly raw: RawV3Contract | RawV4Contract; readonly interactions: readonly Located[]; readonly synchronous?: readonly Located<SyncMessageInteraction>[] };
   if (major === 3) {
     const shape = checkContractShape(json, 3);
     if (!shape.ok) throw new ContractInvalidError(file, shape.issues, json);
@@ -82,12 +84,15 @@ export function parseContract(json: JsonValue, file: string): Contract {
     }
     const shape = checkContractShape(json, 4);
     if (!shape.ok) throw new ContractInvalidError(file, shape.issues, json);
-    read = { raw: shape.value, interactions: reader.v4(shape.value) };
+    const synchronous: Located<SyncMessageInteraction>[] = [];
+    read = { raw: shape.value, interactions: reader.v4(shape.value, synchronous), synchronous };
   }
+  const synchronous = collapseDuplicates(read.synchronous ?? [], file, notes, SYNC_COMPARED);
   return {
     consumer: read.raw.consumer.name,
     provider: read.raw.provider.name,
-    interactions: collapseDuplicates(read.interactions, file, notes),
+    interactions: collapseDuplicates(read.interactions, file, notes, COMPARED),
+    ...(synchronous.length === 0 ? {} : { synchronous }),
     specVersion,
     metadata: withoutVersion(read.raw.metadata ?? {}),
     ...(notes.length === 0 ? {} : { notes }),
@@ -152,8 +157,8 @@ function withoutVersion(metadata: JsonObject): JsonObject {
 // --- normalisation -----------------------------------------------------------------------------
 
 /** A normalised interaction and where it came from in the file. */
-interface Located {
-  readonly interaction: MessageInteraction;
+interface Located<T extends { description: string; providerStates: readonly ProviderState[] } = MessageInteraction> {
+  readonly interaction: T;
   readonly pointer: string;
 }
 
@@ -181,20 +186,49 @@ class Reader {
     return (raw.messages ?? []).map((message, index) => ({ interaction: this.v3Message(message, `/messages/${index}`), pointer: `/messages/${index}` }));
   }
 
-  v4(raw: RawV4Contract): Located[] {
+  v4(raw: RawV4Contract, synchronous: Located<SyncMessageInteraction>[]): Located[] {
     const located: Located[] = [];
     const http: string[] = [];
-    const synchronous: string[] = [];
     raw.interactions.forEach((interaction, index) => {
+      const pointer = `/interactions/${index}`;
       if (interaction.type === 'Asynchronous/Messages') {
-        located.push({ interaction: this.v4Message(interaction, `/interactions/${index}`), pointer: `/interactions/${index}` });
+        located.push({ interaction: this.v4Message(interaction, pointer), pointer });
+      } else if (interaction.type === 'Synchronous/Messages') {
+        synchronous.push({ interaction: this.v4SyncMessage(interaction, pointer), pointer });
       } else {
-        (interaction.type === 'Synchronous/HTTP' ? http : synchronous).push(interaction.description);
+        http.push(interaction.description);
       }
     });
     this.noteSkipped('HTTP', http, 'Herald verifies message interactions only');
-    this.noteSkipped('synchronous message', synchronous, 'Synchronous/Messages is not supported yet');
     return located;
+  }
+
+  /** A request/reply interaction: the request and each response read as V4 message parts. */
+  private v4SyncMessage(raw: RawV4SyncMessage, at: string): SyncMessageInteraction {
+    const request = this.v4Part(raw.request ?? {}, `${at}/request`, raw.description);
+    const response = (raw.response ?? []).map((part, index) => this.v4Part(part, `${at}/response/${index}`, raw.description));
+    return {
+      description: raw.description,
+      providerStates: states(raw.providerStates),
+      request,
+      response,
+      pending: raw.pending ?? false,
+      ...(raw.key === undefined ? {} : { key: raw.key }),
+      ...(raw.comments === undefined ? {} : { comments: raw.comments }),
+      ...(raw.herald === undefined ? {} : { herald: raw.herald }),
+    };
+  }
+
+  private v4Part(raw: RawV4MessagePart, at: string, description: string): MessagePart {
+    const metadata = raw.metadata ?? {};
+    const contents = raw.contents ?? {};
+    const encoded = contents.encoded === true ? 'base64' : typeof contents.encoded === 'string' ? contents.encoded : false;
+    return {
+      contents: { content: contents.content, contentType: contents.contentType ?? metadataContentType(metadata) ?? 'application/json', encoded },
+      metadata,
+      matchingRules: this.rules(raw.matchingRules, `${at}/matchingRules`, description),
+      generators: this.generators(raw.generators, `${at}/generators`, description),
+    };
   }
 
   private v3Message(raw: RawV3Message, at: string): MessageInteraction {
@@ -400,14 +434,20 @@ function descriptionAt(json: JsonValue, pointer: string): string | undefined {
 // --- duplicates --------------------------------------------------------------------------------
 
 const COMPARED = ['contents', 'metadata', 'matchingRules', 'generators'] as const;
+const SYNC_COMPARED = ['request', 'response'] as const;
 
 /**
  * Same description and provider states: identical declarations collapse to the first (with a
  * note); different contents, metadata, rules or generators are HERALD_DUPLICATE_INTERACTION.
  */
-function collapseDuplicates(located: readonly Located[], file: string, notes: string[]): MessageInteraction[] {
-  const kept: Located[] = [];
-  const byDescription = new Map<string, Located[]>();
+function collapseDuplicates<T extends { description: string; providerStates: readonly ProviderState[] }>(
+  located: readonly Located<T>[],
+  file: string,
+  notes: string[],
+  compared: readonly (keyof T & string)[],
+): T[] {
+  const kept: Located<T>[] = [];
+  const byDescription = new Map<string, Located<T>[]>();
   for (const candidate of located) {
     const { interaction } = candidate;
     const namesakes = byDescription.get(interaction.description) ?? [];
@@ -417,7 +457,7 @@ function collapseDuplicates(located: readonly Located[], file: string, notes: st
       byDescription.set(interaction.description, [...namesakes, candidate]);
       continue;
     }
-    const differing = COMPARED.filter((field) => !deepEqual(twin.interaction[field], interaction[field]));
+    const differing = compared.filter((field) => !deepEqual(twin.interaction[field], interaction[field]));
     if (differing.length > 0) {
       throw new HeraldError(
         'HERALD_DUPLICATE_INTERACTION',

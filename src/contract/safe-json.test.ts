@@ -149,10 +149,9 @@ describe('assertSafeJson', () => {
     expect(error.message).toContain('interaction "second" of contract file f.json');
   });
 
-  it('walks a large payload quickly', () => {
+  it('accepts a large payload (50 000 items)', () => {
     const payload = { items: Array.from({ length: 50_000 }, (_, i) => ({ id: i, name: `item ${i}`, tags: ['a', 'b'] })) };
-    const started = performance.now();
-    assertSafeJson(payload);
-    expect(performance.now() - started).toBeLessThan(1000);
+    // Its speed is measured against JSON.stringify by `npm run bench:hot-paths`.
+    expect(() => assertSafeJson(payload)).not.toThrow();
   });
 });

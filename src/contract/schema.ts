@@ -73,13 +73,32 @@ export interface RawV4Message extends RawMessageCommon {
   readonly comments?: JsonObject;
   readonly herald?: HeraldInteractionBlock;
 }
-/** A V4 interaction Herald skips (HTTP, synchronous messages). */
+/** One side (request or one response) of a V4 Synchronous/Messages interaction. */
+export interface RawV4MessagePart {
+  readonly contents?: RawV4Contents;
+  readonly metadata?: JsonObject;
+  readonly matchingRules?: RawCategories<RawRule>;
+  readonly generators?: RawCategories<RawGenerator>;
+}
+/** A V4 interaction of type Synchronous/Messages: a request and the expected responses. */
+export interface RawV4SyncMessage {
+  readonly type: 'Synchronous/Messages';
+  readonly description: string;
+  readonly providerStates?: readonly RawProviderState[];
+  readonly request?: RawV4MessagePart;
+  readonly response?: readonly RawV4MessagePart[];
+  readonly pending?: boolean;
+  readonly key?: string;
+  readonly comments?: JsonObject;
+  readonly herald?: HeraldInteractionBlock;
+}
+/** A V4 interaction Herald skips (HTTP). */
 export interface RawOtherInteraction {
-  readonly type: 'Synchronous/HTTP' | 'Synchronous/Messages';
+  readonly type: 'Synchronous/HTTP';
   readonly description: string;
 }
 /** Any V4 interaction. */
-export type RawV4Interaction = RawV4Message | RawOtherInteraction;
+export type RawV4Interaction = RawV4Message | RawV4SyncMessage | RawOtherInteraction;
 interface RawContractBase {
   readonly consumer: { readonly name: string };
   readonly provider: { readonly name: string };
@@ -217,6 +236,27 @@ export const pactMessageSchema = {
         herald: ref('herald'),
       },
     },
+    v4MessagePart: {
+      type: 'object',
+      properties: {
+        contents: ref('v4Contents'),
+        metadata: { type: 'object' },
+        matchingRules: ref('matchingRules'),
+        generators: ref('generators'),
+      },
+    },
+    v4SyncMessage: {
+      required: ['request'],
+      properties: {
+        providerStates: ref('providerStates'),
+        request: ref('v4MessagePart'),
+        response: { type: 'array', items: ref('v4MessagePart') },
+        pending: { type: 'boolean' },
+        key: { type: 'string' },
+        comments: { type: 'object' },
+        herald: ref('herald'),
+      },
+    },
     v4Interaction: {
       type: 'object',
       required: ['type', 'description'],
@@ -224,8 +264,10 @@ export const pactMessageSchema = {
         type: { enum: ['Asynchronous/Messages', 'Synchronous/Messages', 'Synchronous/HTTP'] },
         description: nonEmptyString,
       },
-      if: { properties: { type: { const: 'Asynchronous/Messages' } }, required: ['type'] },
-      then: ref('v4Message'),
+      allOf: [
+        { if: { properties: { type: { const: 'Asynchronous/Messages' } }, required: ['type'] }, then: ref('v4Message') },
+        { if: { properties: { type: { const: 'Synchronous/Messages' } }, required: ['type'] }, then: ref('v4SyncMessage') },
+      ],
     },
     contractMetadata: { type: 'object' },
     v3Contract: {

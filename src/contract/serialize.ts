@@ -6,7 +6,17 @@
 import { createHash } from 'node:crypto';
 import { formatKey } from './path';
 import type { JsonObject, JsonValue } from './json';
-import type { Contract, GeneratorMap, MessageInteraction, ProviderState, RuleMap } from './model';
+import {
+  isSyncInteraction,
+  type AnyInteraction,
+  type Contract,
+  type GeneratorMap,
+  type MessageInteraction,
+  type MessagePart,
+  type ProviderState,
+  type RuleMap,
+  type SyncMessageInteraction,
+} from './model';
 
 export const HERALD_VERSION = '0.1.0';
 
@@ -58,9 +68,44 @@ export function interactionJson(i: MessageInteraction): JsonObject {
     key: i.key ?? interactionKey(i.description, i.providerStates),
     pending: i.pending,
   };
-  if (i.providerStates.length > 0) {
-    out['providerStates'] = i.providerStates.map((s) => (s.params === undefined ? { name: s.name } : { name: s.name, params: sortKeys(s.params) }));
-  }
+  if (i.providerStates.length > 0) out['providerStates'] = statesJson(i.providerStates);
+  Object.assign(out, partJson(i));
+  if (i.comments !== undefined) out['comments'] = sortKeys(i.comments);
+  if (i.herald !== undefined) out['herald'] = sortKeys(i.herald as unknown as JsonValue);
+  return out;
+}
+
+/**
+ * A request/reply interaction in V4 layout (`Synchronous/Messages`), as pact-js 16 writes it:
+ * `request` and `response[]` each with contents, metadata, matchingRules and generators.
+ */
+export function syncInteractionJson(i: SyncMessageInteraction): JsonObject {
+  const out: JsonObject = {
+    type: 'Synchronous/Messages',
+    description: i.description,
+    key: i.key ?? interactionKey(i.description, i.providerStates),
+    pending: i.pending,
+  };
+  if (i.providerStates.length > 0) out['providerStates'] = statesJson(i.providerStates);
+  out['request'] = partJson(i.request);
+  out['response'] = i.response.map(partJson);
+  if (i.comments !== undefined) out['comments'] = sortKeys(i.comments);
+  if (i.herald !== undefined) out['herald'] = sortKeys(i.herald as unknown as JsonValue);
+  return out;
+}
+
+/** Either kind of interaction in V4 layout. */
+export function anyInteractionJson(i: AnyInteraction): JsonObject {
+  return isSyncInteraction(i) ? syncInteractionJson(i) : interactionJson(i);
+}
+
+function statesJson(states: readonly ProviderState[]): JsonValue {
+  return states.map((s) => (s.params === undefined ? { name: s.name } : { name: s.name, params: sortKeys(s.params) }));
+}
+
+/** Contents, metadata, rules and generators of a message (or one side of a request/reply). */
+function partJson(i: MessagePart): JsonObject {
+  const out: JsonObject = {};
   // No body is no "content" key; null and "" are bodies (JSON null, the empty string) and are kept.
   out['contents'] = {
     ...(i.contents.content === undefined ? {} : { content: i.contents.content }),
@@ -76,18 +121,17 @@ export function interactionJson(i: MessageInteraction): JsonObject {
   if (Object.keys(i.generators.body).length > 0) generators['body'] = generatorsJson(i.generators.body);
   if (Object.keys(i.generators.metadata).length > 0) generators['metadata'] = generatorsJson(metadataPaths(i.generators.metadata));
   if (Object.keys(generators).length > 0) out['generators'] = generators;
-  if (i.comments !== undefined) out['comments'] = sortKeys(i.comments);
-  if (i.herald !== undefined) out['herald'] = sortKeys(i.herald as unknown as JsonValue);
   return out;
 }
 
 /** The whole file, as text. */
 export function serializeContract(contract: Contract): string {
   // Sort by identity, computed once per interaction rather than once per comparison.
-  const interactions = contract.interactions
+  const all: readonly AnyInteraction[] = [...contract.interactions, ...(contract.synchronous ?? [])];
+  const interactions = all
     .map((i) => [identityOf(i.description, i.providerStates), i] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, i]) => interactionJson(i));
+    .map(([, i]) => anyInteractionJson(i));
   const metadata: JsonObject = {
     ...(sortKeys(contract.metadata) as JsonObject),
     pactSpecification: { version: '4.0' },

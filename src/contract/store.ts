@@ -10,17 +10,17 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { HeraldError } from '../errors/herald-error';
 import type { JsonValue } from './json';
-import type { Contract, MessageInteraction } from './model';
+import { isSyncInteraction, type AnyInteraction, type Contract, type MessageInteraction, type SyncMessageInteraction } from './model';
 import { parseContract } from './reader';
 import { decodeContractBytes } from './json-text';
 import { parseJsonText } from './safe-json';
-import { identityOf, interactionJson, serializeContract } from './serialize';
+import { anyInteractionJson, identityOf, serializeContract } from './serialize';
 import { withFileLock, writeFileAtomic } from './file-lock';
 
 export type WriteMode = 'merge' | 'full';
 
 export interface Declared {
-  readonly interaction: MessageInteraction;
+  readonly interaction: AnyInteraction;
   /** False when the handler failed: the file keeps the previous version, if any. */
   readonly passed: boolean;
 }
@@ -53,11 +53,11 @@ export async function readExisting(file: string): Promise<Contract | undefined> 
   return parseContract(parseJsonText(decodeContractBytes(bytes, file), file), file);
 }
 
-const ownerOf = (i: MessageInteraction): string | undefined => (typeof i.herald?.owner === 'string' ? i.herald.owner : undefined);
+const ownerOf = (i: AnyInteraction): string | undefined => (typeof i.herald?.owner === 'string' ? i.herald.owner : undefined);
 
 /** The interaction as compared for conflicts: everything but who owns it. */
-function comparable(i: MessageInteraction): string {
-  const json = interactionJson(i);
+function comparable(i: AnyInteraction): string {
+  const json = anyInteractionJson(i);
   const herald = json['herald'];
   // Who declared it and what its handler read are not content: two test files may differ there.
   if (typeof herald === 'object' && herald !== null && !Array.isArray(herald)) {
@@ -78,8 +78,8 @@ export async function writePair(write: PairWrite): Promise<boolean> {
         { contractFile: write.file },
       );
     }
-    const byIdentity = new Map<string, MessageInteraction>();
-    for (const i of existing?.interactions ?? []) byIdentity.set(identityOf(i.description, i.providerStates), i);
+    const byIdentity = new Map<string, AnyInteraction>();
+    for (const i of [...(existing?.interactions ?? []), ...(existing?.synchronous ?? [])]) byIdentity.set(identityOf(i.description, i.providerStates), i);
     const before = existing === undefined ? undefined : serializeContract(existing);
 
     const declaredIds = new Set<string>();
@@ -107,8 +107,10 @@ export async function writePair(write: PairWrite): Promise<boolean> {
       provider: write.provider,
       specVersion: '4.0',
       metadata: {},
-      interactions: [...byIdentity.values()],
+      ...splitKinds([...byIdentity.values()]),
     };
+    // A test file whose every handler failed creates no file: an empty contract would verify nothing.
+    if (existing === undefined && contract.interactions.length === 0 && (contract.synchronous?.length ?? 0) === 0) return false;
     const text = serializeContract(contract);
     if (text === before) return false;
     await writeFileAtomic(write.file, text);
@@ -126,18 +128,29 @@ export async function pruneContracts(files: readonly string[], ran: ReadonlyMap<
     await withFileLock(file, async () => {
       const existing = await readExisting(file);
       if (existing === undefined) return;
-      const keep = existing.interactions.filter((i) => {
+      const keep = [...existing.interactions, ...(existing.synchronous ?? [])].filter((i) => {
         const owner = ownerOf(i);
         if (owner === undefined) return true;
         const wrote = ran.get(owner);
         if (wrote !== undefined) return wrote.has(path.resolve(file));
         return existsSync(path.resolve(root, owner));
       });
-      if (keep.length === existing.interactions.length) return;
+      if (keep.length === existing.interactions.length + (existing.synchronous?.length ?? 0)) return;
       if (keep.length === 0) await fs.rm(file, { force: true });
-      else await writeFileAtomic(file, serializeContract({ ...existing, metadata: {}, interactions: keep }));
+      else await writeFileAtomic(file, serializeContract({ ...existing, metadata: {}, ...splitKinds(keep) }));
       changed.push(file);
     });
   }
   return changed;
+}
+
+/** One-way messages and request/reply interactions, as a contract holds them. */
+function splitKinds(all: readonly AnyInteraction[]): { interactions: MessageInteraction[]; synchronous?: SyncMessageInteraction[] } {
+  const interactions: MessageInteraction[] = [];
+  const synchronous: SyncMessageInteraction[] = [];
+  for (const i of all) {
+    if (isSyncInteraction(i)) synchronous.push(i);
+    else interactions.push(i);
+  }
+  return synchronous.length === 0 ? { interactions } : { interactions, synchronous };
 }

@@ -1,6 +1,7 @@
 /** Entry point of the consumer DSL: `consumer('shipping').expectsFrom('orders').message('…')`. */
 import { HeraldError } from '../errors/herald-error';
 import { startMessage, type MessageBuilder } from './message';
+import { startRequest, type RequestBuilder } from './request';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]*$/;
 
@@ -15,6 +16,8 @@ export interface Pair {
   readonly provider: string;
   /** Declares a message the consumer expects, by a description unique within the pair. */
   message(description: string): MessageBuilder<Record<never, never>, undefined, Record<never, never>>;
+  /** Declares a request the consumer sends and the reply it expects (Pact V4 Synchronous/Messages). */
+  request(description: string): RequestBuilder<Record<never, never>, undefined, Record<never, never>>;
 }
 
 export interface Consumer {
@@ -30,7 +33,12 @@ export function consumer(name: string): Consumer {
     name,
     expectsFrom(provider: string): Pair {
       checkName('provider', provider);
-      return { consumer: name, provider, message: (description: string) => startMessage(name, provider, description) };
+      return {
+        consumer: name,
+        provider,
+        message: (description: string) => startMessage(name, provider, description),
+        request: (description: string) => startRequest(name, provider, description),
+      };
     },
   };
 }

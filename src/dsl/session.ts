@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { MessageInteraction } from '../contract/model';
-import { identityOf, interactionJson } from '../contract/serialize';
+import type { AnyInteraction } from '../contract/model';
+import { anyInteractionJson, identityOf } from '../contract/serialize';
 import { contractFilePath, writePair, type Declared, type WriteMode } from '../contract/store';
 import { HeraldError } from '../errors/herald-error';
 
@@ -41,10 +41,10 @@ export function currentOwner(): string {
   return path.relative(process.cwd(), file).split(path.sep).join('/');
 }
 
-const sameContent = (a: MessageInteraction, b: MessageInteraction): boolean => JSON.stringify(interactionJson(a)) === JSON.stringify(interactionJson(b));
+const sameContent = (a: AnyInteraction, b: AnyInteraction): boolean => JSON.stringify(anyInteractionJson(a)) === JSON.stringify(anyInteractionJson(b));
 
 /** Records an interaction's handler result for the current test file. */
-export function recordInteraction(dir: string, interaction: MessageInteraction, consumer: string, provider: string, passed: boolean): void {
+export function recordInteraction(dir: string, interaction: AnyInteraction, consumer: string, provider: string, passed: boolean): void {
   const owner = typeof interaction.herald?.owner === 'string' ? interaction.herald.owner : currentOwner();
   const file = contractFilePath(dir, consumer, provider);
   let pairs = declared.get(owner);

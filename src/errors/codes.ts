@@ -280,6 +280,31 @@ export const errorCatalogue = {
     what: 'The embedded schema registry could not listen on the requested host and port.',
     fix: 'Use another port, or port 0 (the default) for any free one.',
   },
+  // --- request/reply and flows -------------------------------------------------------------
+  HERALD_REQUEST_MISMATCH: {
+    what: "In a request/reply handler test, the consumer's client sent a request that does not match the declared request (payload, headers, key or properties).",
+    fix: 'Fix the client or the declaration; the error lists each mismatch and the request that was sent.',
+  },
+  HERALD_NO_REPLY_FACTORY: {
+    what: 'A request/reply interaction (Pact V4 Synchronous/Messages) has no reply factory with its exact description.',
+    fix: 'Add a factory under replies["<description>"]: (params, request) => reply; the report suggests the closest existing name.',
+  },
+  HERALD_REPLY_UNSUPPORTED: {
+    what: 'A request/reply interaction declares no reply or more than one reply; Herald checks exactly one reply per request.',
+    fix: 'Declare one reply per request (split a multi-reply exchange into several interactions, or a flow).',
+  },
+  HERALD_REPLY_MISSING: {
+    what: 'Herald published a request on the broker but no reply arrived at the reply address within the reply timeout.',
+    fix: "Check that the provider's service consumes the request channel, answers to the request's reply address (AMQP reply_to, Kafka reply-topic header) and is running; raise replyTimeoutMs if it is slow.",
+  },
+  HERALD_REPLY_UNCORRELATED: {
+    what: "A reply arrived at the reply address without the request's correlation id, or with the id of another request.",
+    fix: "Copy the request's correlation id into the reply (AMQP correlation_id property; Kafka correlation header, kafka_correlationId by default).",
+  },
+  HERALD_FLOW_INVALID: {
+    what: 'A flow is declared inconsistently: a step binds a value from a step that does not come earlier, or a binding path names nothing in that step.',
+    fix: 'Bind only values of earlier steps, by a path that exists in their reply or message (e.g. "$.sessionId").',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

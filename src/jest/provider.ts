@@ -7,6 +7,7 @@
  * import factories from './factories';
  * verifyProviderInJest(factories, { contracts: ['contracts/'] });
  */
+import { existsSync } from 'node:fs';
 import { loadContractsSync } from '../contract/load';
 import { HeraldError } from '../errors/herald-error';
 import { formatMismatches } from '../matching/format';
@@ -42,6 +43,16 @@ export function describeFailure(result: InteractionResult): string {
 export function verifyProviderInJest(definition: ProviderDefinition, options: JestVerifyOptions): void {
   const providerName = options.provider ?? definition.name;
   if (providerName === undefined) throw new HeraldError('HERALD_UNKNOWN_PROVIDER', 'verifyProviderInJest needs a provider name: pass { provider } or use provider(name, {...}).');
+  const missing = options.contracts.filter((p) => !existsSync(p));
+  if (missing.length > 0) {
+    // A fresh checkout: the consumer tests, which write contracts/, have not run yet.
+    throw new HeraldError(
+      'HERALD_CONTRACT_UNREADABLE',
+      `Failed to verify "${providerName}": ${missing.join(', ')} does not exist yet. The consumer tests write the contracts: run them before the provider tests ` +
+        '(e.g. `jest --selectProjects consumers && jest --selectProjects providers`), or point { contracts } at the contracts the consumer teams published.',
+      { contractFile: missing.join(', ') },
+    );
+  }
   const contracts = selectContracts(loadContractsSync(options.contracts), providerName, options.consumers);
   if (contracts.length === 0) {
     throw new HeraldError('HERALD_UNKNOWN_PROVIDER', `No contract in ${options.contracts.join(', ')} names "${providerName}" as provider. Check the provider name and the contract paths.`);

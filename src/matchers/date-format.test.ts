@@ -209,12 +209,10 @@ describe('date formats: hostile patterns cost a bounded number of steps', () => 
     ["yyyy-MM-dd'T'HH:mm:ss.SSSXXX", `2024-01-05T10:00:00.${'1'.repeat(100_000)}`],
   ];
   it.each(hostile)('%s against %#: a verdict within a step budget independent of the value', (pattern, value) => {
-    const started = Date.now();
     const { problem, steps } = measureDate(pattern, value);
     expect(typeof problem).toBe('string');
     // Steps depend on the pattern only: numbers read ≤ 19 + reserved digits, names ≤ their table.
     expect(steps).toBeLessThanOrEqual(1_000 * (pattern.length + 1));
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('the step count grows linearly with the pattern, also when every field parses', () => {

@@ -12,18 +12,6 @@ function rules(spec: Record<string, readonly RuleJson[] | RuleList>): RuleMap {
   return out;
 }
 
-/** Fastest of a few runs (after a warm-up), so a busy machine does not fail a timing test. */
-function fastest(runs: number, fn: () => void): number {
-  fn();
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < runs; i += 1) {
-    const start = performance.now();
-    fn();
-    best = Math.min(best, performance.now() - start);
-  }
-  return best;
-}
-
 const brief = (ms: readonly Mismatch[]): { code: string; path: string }[] => ms.map(({ code, path }) => ({ code, path }));
 
 describe('matchBody: structure without rules', () => {
@@ -171,10 +159,10 @@ describe('matchBody: eachLike and array rules', () => {
     ]);
   });
 
-  it('verifies a wide array quickly', () => {
+  it('verifies a wide array (10 000 items) against one eachLike template', () => {
     const actual = { items: Array.from({ length: 10_000 }, (_, i) => ({ qty: i, sku: `ABC-${i}`, name: 'n' })) };
     expect(matchBody(expected, actual, eachLike)).toEqual([]);
-    expect(fastest(3, () => matchBody(expected, actual, eachLike))).toBeLessThan(250);
+    // Its speed is measured against a peer by `npm run bench:hot-paths`.
   });
 });
 
@@ -365,7 +353,7 @@ describe('matchBody: collections', () => {
   });
 });
 
-describe('matchBody: depth and speed', () => {
+describe('matchBody: depth and a typical message', () => {
   it('handles 256 levels of nesting', () => {
     let expected: JsonValue = 'leaf';
     let actual: JsonValue = 'other';
@@ -378,7 +366,7 @@ describe('matchBody: depth and speed', () => {
     expect(ms[0]?.path).toBe(`$${'.n'.repeat(255)}`);
   });
 
-  it('verifies 10 000 small messages well under a second', () => {
+  it('verifies a typical small message with rules at every level', () => {
     const compiled = compileTemplate(
       { orderId: m.uuid(), total: m.decimal(12.5), customer: m.like({ id: 1, email: 'a@b.c' }), lines: m.eachLike({ sku: m.regex(/^[A-Z]{3}-\d+$/, 'ABC-1'), qty: m.integer(1) }) },
       'bench',
@@ -392,12 +380,12 @@ describe('matchBody: depth and speed', () => {
         { sku: 'QRS-1', qty: 1 },
       ],
     };
-    const verifyAll = (): void => {
-      for (let i = 0; i < 10_000; i += 1) {
-        if (matchBody(compiled.content, actual, compiled.rules).length > 0) throw new Error('unexpected mismatch');
-      }
-    };
-    expect(fastest(3, verifyAll)).toBeLessThan(1000);
+    // 10 000 of them are timed against a peer by `npm run bench:hot-paths`.
+    expect(matchBody(compiled.content, actual, compiled.rules)).toEqual([]);
+    expect(brief(matchBody(compiled.content, { ...actual, lines: [{ sku: 'xyz', qty: 1.5 }] }, compiled.rules))).toEqual([
+      { code: 'regex', path: '$.lines[0].sku' },
+      { code: 'type', path: '$.lines[0].qty' },
+    ]);
   });
 });
 

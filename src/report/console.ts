@@ -154,8 +154,7 @@ export function renderConsoleReport(report: VerificationReport, options: Console
     }
     const noted = report.results.filter((r) => !isFailing(r) && r.status !== 'pending' && r.notes.length > 0);
     if (noted.length > 0) {
-      const lines = noted.flatMap((r) => r.notes.map((note) => `  - ${printable(r.consumer)} → ${printable(r.provider)} ${JSON.stringify(r.description)}: ${printable(note)}`));
-      sections.push([p.bold('Notes:'), ...lines].join('\n'));
+      sections.push([p.bold('Notes:'), ...groupedNotes(noted)].join('\n'));
     }
     const unused = report.summary.unusedFactories;
     if (unused.length > 0) {
@@ -184,4 +183,24 @@ export function renderConsoleReport(report: VerificationReport, options: Console
 export function formatReport(report: VerificationReport, options: ConsoleOptions = {}): string {
   const lines = options.quiet === true ? [] : formatPairLines(report, options);
   return `${lines.length === 0 ? '' : `${lines.join('\n')}\n\n`}${renderConsoleReport(report, options)}`;
+}
+
+/** How many interactions a grouped note names before "and N more". */
+const NOTE_NAMES = 3;
+
+/** One line per distinct note: a note many interactions share is printed once, with how many. */
+function groupedNotes(results: readonly InteractionResult[]): string[] {
+  const byNote = new Map<string, string[]>();
+  for (const r of results) {
+    for (const note of r.notes) {
+      const where = `${printable(r.consumer)} → ${printable(r.provider)} ${JSON.stringify(r.description)}`;
+      byNote.set(note, [...(byNote.get(note) ?? []), where]);
+    }
+  }
+  return [...byNote].map(([note, where]) => {
+    if (where.length === 1) return `  - ${where[0] ?? ''}: ${printable(note)}`;
+    const named = where.slice(0, NOTE_NAMES).join(', ');
+    const more = where.length > NOTE_NAMES ? ` and ${where.length - NOTE_NAMES} more` : '';
+    return `  - ${printable(note)} (${where.length} interactions: ${named}${more})`;
+  });
 }

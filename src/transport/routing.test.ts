@@ -20,10 +20,9 @@ describe('topicMatches (AMQP topic exchanges)', () => {
     expect(topicMatches(pattern, key)).toBe(expected);
   });
 
-  it('stays fast on many # words', () => {
-    const started = performance.now();
+  it('answers a pattern of many # words against a long key (no backtracking blow-up: `npm run bench:hot-paths`)', () => {
     expect(topicMatches('#.#.#.#.#.#.#.#.#.#.#.#.#.#.x', Array.from({ length: 60 }, () => 'a').join('.'))).toBe(false);
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(topicMatches('#.#.#.#.#.#.#.#.#.#.#.#.#.#.x', [...Array.from({ length: 60 }, () => 'a'), 'x'].join('.'))).toBe(true);
   });
 
   it('tells patterns from plain keys', () => {

@@ -169,6 +169,17 @@ export function accumulatedOwners(): string[] {
   return [...accumulated.keys()];
 }
 
+/**
+ * Prints each test file's unused-field warning, naming that file. Written to stderr, not through
+ * console.warn: jest would show a code frame of the console.warn line, inside Herald.
+ */
+export function flushUsageWarnings(write: (text: string) => void = (text) => void process.stderr.write(text)): void {
+  for (const owner of accumulatedOwners()) {
+    const warning = takeUnusedWarning(owner);
+    if (warning !== undefined && !off(process.env[USAGE_ENV.warnings])) write(`${warning}\n`);
+  }
+}
+
 let hookRegistered = false;
 registerWarningHook();
 
@@ -178,12 +189,7 @@ function registerWarningHook(): void {
   const afterAll = (globalThis as { afterAll?: (fn: () => void) => void }).afterAll;
   if (typeof afterAll !== 'function') return;
   try {
-    afterAll(() => {
-      for (const owner of accumulatedOwners()) {
-        const warning = takeUnusedWarning(owner);
-        if (warning !== undefined && !off(process.env[USAGE_ENV.warnings])) console.warn(warning);
-      }
-    });
+    afterAll(() => flushUsageWarnings());
     hookRegistered = true;
   } catch {
     // Called from inside a test: hooks cannot be added there; the warning is not printed.

@@ -7,7 +7,7 @@ import { kafkaTopic } from '../contract/channel';
 import { hasErrorCode } from '../errors/herald-error';
 import { m } from '../matchers/index';
 import type { UsageReport } from './hook';
-import { takeUnusedWarning } from './hook';
+import { flushUsageWarnings, takeUnusedWarning } from './hook';
 import { unusedFields, usageOf } from './usage';
 
 let dir: string;
@@ -233,6 +233,21 @@ describe('unused-field warnings', () => {
     expect(warning).toContain('warned → contractors "a ContractorUpdated event": $.stock');
     expect(warning).not.toContain('$.available');
     expect(takeUnusedWarning(owner)).toBeUndefined();
+  });
+
+  it('are written to stderr naming the test file, not through console.warn (jest would frame a line inside Herald)', async () => {
+    const declaration = consumer('framed').expectsFrom('contractors').message('a ContractorUpdated event').writeTo(dir).withPayload({ available: true, stock: '1' });
+    await declaration.verify(({ payload }) => payload.available);
+    const owner = declaration.toInteraction().herald?.owner as string;
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const written: string[] = [];
+    try {
+      flushUsageWarnings((text) => written.push(text));
+    } finally {
+      warn.mockRestore();
+    }
+    expect(warn).not.toHaveBeenCalled();
+    expect(written.join('')).toContain(`Herald: declared fields the handlers in ${owner} never read:\n  framed → contractors "a ContractorUpdated event": $.stock`);
   });
 
   it('unusedFields() lists top-most unread paths of a stored usage', () => {

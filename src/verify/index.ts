@@ -8,3 +8,8 @@ export type { InteractionResult, InteractionStatus, VerificationReport, Verifica
 // Verification on real brokers: producers through triggers, consumers through probes (docs/transports.md).
 export * from './broker/index';
 export * from './consumer/index';
+// Request/reply (docs/request-reply.md): reply factories and the request they receive.
+export { verifySyncInteraction, requestOf } from './reply';
+export type { ReplyFactory, ReceivedRequest } from './reply';
+export { verifyRepliesOnBroker } from './reply-broker';
+export type { RequestReplyClient, BrokerRequest, BrokerReply, ReplyRouteJson, VerifyRepliesOnBrokerOptions, ReplyingProvider } from './reply-broker';

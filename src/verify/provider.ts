@@ -7,6 +7,7 @@ import type { JsonObject } from '../contract/json';
 import type { MessageInteraction } from '../contract/model';
 import { HeraldError } from '../errors/herald-error';
 import type { TriggerFields } from './broker/definition';
+import type { ReplyFactory } from './reply';
 
 /** Sets up a provider state; its return value (an object) is merged into the factory's params. */
 export type StateHandler = (params: JsonObject) => unknown;
@@ -34,6 +35,8 @@ export interface ProviderDefinition extends TriggerFields {
   readonly name?: string;
   readonly states?: Readonly<Record<string, StateHandler | StateLifecycle>>;
   readonly messages: Readonly<Record<string, MessageFactory>>;
+  /** Reply factories for request/reply interactions, by description: `(params, request) => reply`. */
+  readonly replies?: Readonly<Record<string, ReplyFactory>>;
   /** Time a state handler may take (default 10 000 ms). */
   readonly stateTimeoutMs?: number;
   /** Time a factory may take (default 10 000 ms). */
@@ -67,6 +70,15 @@ export function asProviderDefinition(value: unknown, source: string): ProviderDe
   for (const [description, factory] of Object.entries(messages)) {
     if (typeof factory !== 'function') {
       throw new HeraldError('HERALD_FACTORIES_INVALID', `Failed to load factories from ${source}: the factory for "${description}" is a ${typeof factory}, not a function. ${fix}`);
+    }
+  }
+  const replies = candidate['replies'];
+  if (replies !== undefined && (typeof replies !== 'object' || replies === null || Array.isArray(replies))) {
+    throw new HeraldError('HERALD_FACTORIES_INVALID', `Failed to load factories from ${source}: "replies" must be an object of reply factories, (params, request) => reply. ${fix}`);
+  }
+  for (const [description, factory] of Object.entries((replies ?? {}) as Record<string, unknown>)) {
+    if (typeof factory !== 'function') {
+      throw new HeraldError('HERALD_FACTORIES_INVALID', `Failed to load factories from ${source}: the reply factory for "${description}" is a ${typeof factory}, not a function. ${fix}`);
     }
   }
   const states = candidate['states'];

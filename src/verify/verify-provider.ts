@@ -21,6 +21,7 @@ import { decodeProducedAvro } from '../avro/produced';
 import type { SchemaRegistryOption } from '../avro/registry/client';
 import { compileRegex, regexSource } from '../matchers/regex';
 import { splitByUsage } from '../usage/usage';
+import { verifySyncInteraction } from './reply';
 
 export interface VerifyOptions {
   /** Provider name to verify (default: the definition's name). */
@@ -295,11 +296,16 @@ export async function verifyProvider(contracts: readonly Contract[], definition:
       pairResults.push(result);
       options.onInteraction?.(result);
     }
+    for (const sync of contract.synchronous ?? []) {
+      if (matches !== undefined && !matches(sync.description)) continue;
+      used.add(sync.description);
+      const result = await verifySyncInteraction(contract, sync, definition, (c, i, d) => verifyInteraction(c, i, d, options));
+      pairResults.push(result);
+      options.onInteraction?.(result);
+    }
     results.push(...pairResults);
     options.onPair?.({ consumer: contract.consumer, provider: contract.provider, ...(contract.source === undefined ? {} : { contractFile: contract.source }), results: pairResults });
   }
-  const unused = Object.keys(definition.messages)
-    .filter((d) => !used.has(d))
-    .sort();
+  const unused = [...Object.keys(definition.messages), ...Object.keys(definition.replies ?? {})].filter((d) => !used.has(d)).sort();
   return { summary: summarise(results, unused, performance.now() - started), results };
 }

@@ -21,6 +21,7 @@ const ENTRIES: Readonly<Record<string, string>> = {
   './adapter-kit': 'src/adapter-kit.ts',
   './avro': 'src/avro/index.ts',
   './bidirectional': 'src/bidirectional.ts',
+  './platformatic-kafka': 'adapters/platformatic-kafka/index.ts',
 };
 /** Plain JavaScript, `module.exports =` one class: nothing to list. */
 const NOT_LISTED = new Set(['./jest/environment', './package.json']);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import amqp from 'amqplib';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { amqpExchange, consumer, kafkaTopic, m, providerTriggers, verifyConsumerOnBroker, verifyProviderOnBroker, type Contract, type MessageInteraction, type TriggerContext } from 'herald';
-import { KafkaBrokerContainer, KafkaTransport, type StartedKafkaBroker } from 'herald/kafka';
+import { KAFKA_CLIENTS, KafkaBrokerContainer, createKafkaTransport, type AnyKafkaTransport, type StartedKafkaBroker } from 'herald/kafka';
 import { AmqpTransport, RabbitMqBrokerContainer, type StartedRabbitMqBroker } from 'herald/amqp';
 
 jest.setTimeout(240_000);
@@ -61,14 +61,14 @@ function herald(args: readonly string[]): Promise<{ code: number; stdout: string
   });
 }
 
-describe('verification on a Kafka broker of its own (no automatic topic creation; stopped at the end)', () => {
+describe.each(KAFKA_CLIENTS)('verification on a Kafka broker of its own (no automatic topic creation; stopped at the end), on the %s client', (client) => {
   let kafka: StartedKafkaBroker;
-  let transport: KafkaTransport;
+  let transport: AnyKafkaTransport;
   let producer: Producer;
 
   beforeAll(async () => {
     kafka = await new KafkaBrokerContainer(KAFKA_IMAGE).withAutoCreateTopics(false).start();
-    transport = new KafkaTransport({ brokers: kafka.brokers, cleanupTimeoutMs: 2_000 });
+    transport = createKafkaTransport({ brokers: kafka.brokers, cleanupTimeoutMs: 2_000, client });
   }, 300_000);
 
   // The provider's producer, per test: a kafkajs producer keeps asking for the topics it wrote to, which each run deletes.
@@ -113,7 +113,7 @@ describe('verification on a Kafka broker of its own (no automatic topic creation
 
   it('rejects at once with a retriable HERALD_TRANSPORT_CONNECT_FAILED when the brokers cannot be reached; the CLI exits 2', async () => {
     const port = await closedPort();
-    await using unreachable = new KafkaTransport({ brokers: [`127.0.0.1:${port}`], retries: 1 });
+    await using unreachable = createKafkaTransport({ brokers: [`127.0.0.1:${port}`], retries: 1, client });
     const begun = Date.now();
     const error = await verifyProviderOnBroker([contract('svc', [onTopic('an event')])], providerTriggers('svc', { triggers: { 'an event': publish } }), {
       transport: unreachable,
@@ -121,7 +121,19 @@ describe('verification on a Kafka broker of its own (no automatic topic creation
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'HERALD_TRANSPORT_CONNECT_FAILED', retriable: true });
     expect(Date.now() - begun).toBeLessThan(15_000);
-    const run = await herald(['verify', '-c', 'contracts/shipping-orders.json', '--transport', 'kafka', '--brokers', `127.0.0.1:${port}`, '--triggers', 'examples/orders-provider/triggers.ts']);
+    const run = await herald([
+      'verify',
+      '-c',
+      'contracts/shipping-orders.json',
+      '--transport',
+      'kafka',
+      '--brokers',
+      `127.0.0.1:${port}`,
+      '--kafka-client',
+      client,
+      '--triggers',
+      'examples/orders-provider/triggers.ts',
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(new RegExp(`^Error HERALD_TRANSPORT_CONNECT_FAILED: Failed to connect: no Kafka broker answered at 127\\.0\\.0\\.1:${port}`));
   });

@@ -7,6 +7,7 @@ import { startSchemaRegistry } from '../../avro/registry/server';
 import { reifyExample } from '../consumer/reify';
 import { amqpExchange, consumer, kafkaTopic, m } from '../../index';
 import { transportError } from '../../transport/errors';
+import { HeraldError } from '../../errors/herald-error';
 import { InMemoryTransport } from '../../transport/memory';
 import { BufferedCapture } from '../../transport/started';
 import type { Channel, TransportAdapter } from '../../index';
@@ -110,9 +111,7 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
       triggers: { 'an OrderPlaced event': (_, ctx) => publishPlaced(ctx, 'ord-7', { 'trace-id': TRACE }, 'orders.v1') },
     });
     await using transport = new InMemoryTransport();
-    const begun = Date.now();
     const report = await verifyProviderOnBroker([shipping], definition, { transport, description: /Placed/, timeoutMs: 300 });
-    expect(Date.now() - begun).toBeLessThan(3_000);
     const [result] = report.results;
     expect(result).toMatchObject({ status: 'failed', error: { code: 'HERALD_TRANSPORT_TIMEOUT', retriable: true } });
     expect(result?.error?.message).toContain(`Kafka topic "orders.v1.${report.broker.namespace}" (the contract's "orders.v1" in this run's namespace`);
@@ -424,9 +423,8 @@ describe('verifyProviderOnBroker when the broker goes away mid-run', () => {
       .on(kafkaTopic('orders.v1'))
       .withPayload({ orderId: m.string('o') })
       .toInteraction();
-    const begun = Date.now();
+    // Stops at the outage: waiting out the 30 s timeout would fail this test by jest's 5 s test timeout.
     const report = await verifyProviderOnBroker([contract('shipping', 'orders', placed, cancelled, shipped)], definition, { transport, timeoutMs: 30_000 });
-    expect(Date.now() - begun).toBeLessThan(5_000);
     expect(triggered).toEqual(['cancelled']);
     expect(report.results.map((r) => [r.status, r.error?.code, r.error?.retriable])).toEqual([
       ['passed', undefined, undefined],
@@ -456,6 +454,27 @@ class LosableTransport extends InMemoryTransport {
   }
 }
 
+describe('verifyProviderOnBroker ended by a failing trigger (its AMQP channel closed by the broker)', () => {
+  it('fails the interaction with the trigger error as is, and still deletes the run-scoped exchange', async () => {
+    await using transport = new InMemoryTransport();
+    const abort = new AbortController();
+    const definition = providerTriggers('billing', {
+      states: { 'an invoice was issued for an order': () => undefined },
+      triggers: {
+        // What broker-source.ts does when the trigger's own channel is closed (a hard-coded exchange).
+        'an invoice.created event': async (_, ctx) => {
+          abort.abort(new HeraldError('HERALD_TRIGGER_FAILED', 'Failed to verify: the broker closed a channel of the trigger. Publish to ctx.exchange.'));
+          await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()));
+        },
+      },
+    });
+    const report = await verifyProviderOnBroker([ledger], definition, { transport, signal: abort.signal, timeoutMs: 30_000 });
+    expect(report.results[0]?.error).toEqual({ code: 'HERALD_TRIGGER_FAILED', message: 'Failed to verify: the broker closed a channel of the trigger. Publish to ctx.exchange.' });
+    expect(report.broker.notes.join('\n')).not.toMatch(/connection was lost|could not delete/);
+    expect(report.broker.resources.exchanges).toHaveLength(1);
+  });
+});
+
 describe('verifyProviderOnBroker when the transport reports the connection lost', () => {
   it('ends the interaction in progress at once (its trigger aborted, not timed out), reports the rest "Not run", and reports progress', async () => {
     const transport = new LosableTransport();
@@ -480,14 +499,13 @@ describe('verifyProviderOnBroker when the transport reports the connection lost'
       // Each publishes its own order: identical bytes from a later trigger would count as a late duplicate of the first (captures.ts).
       triggers: Object.fromEntries(many.map((interaction, i) => [interaction.description, i < 4 ? (_: unknown, ctx: TriggerContext) => publishPlaced(ctx, `ord-${i}`) : hangs])),
     });
-    const begun = Date.now();
+    // Aborts at the hanging trigger: waiting out the 60 s timeout would fail this test by jest's 5 s test timeout.
     const report = await verifyProviderOnBroker([contract('shipping', 'orders', ...many)], definition, {
       transport,
       timeoutMs: 60_000,
       settleMs: 10,
       onProgress: (p) => progress.push(`${p.done}/${p.total}${p.current === undefined ? '' : ` ${p.current.description}`}`),
     });
-    expect(Date.now() - begun).toBeLessThan(5_000);
     expect(triggered).toEqual(['event 4']);
     expect(aborted).toBe(true);
     expect(report.results.map((r) => r.status)).toEqual([...Array<string>(4).fill('passed'), ...Array<string>(36).fill('failed')]);

@@ -156,6 +156,11 @@ function resultOf(
   };
 }
 
+/** Whether the error that ended a run (run.lost) is a lost connection, not an interrupt or a trigger's failure. */
+function isConnectionLoss(code: string): boolean {
+  return code !== 'HERALD_INTERRUPTED' && code !== 'HERALD_TRIGGER_FAILED';
+}
+
 /**
  * One interaction, ended at once when the connection is lost while it runs (it fails with the
  * loss; its trigger is aborted); not run at all when the connection was lost before.
@@ -163,12 +168,14 @@ function resultOf(
 async function verifyGuarded(run: RunState, contract: Contract, interaction: MessageInteraction): Promise<InteractionResult> {
   const started = performance.now();
   if (run.lost !== undefined) {
-    const lostConnection = run.lost.error.code !== 'HERALD_INTERRUPTED';
+    const lostConnection = isConnectionLoss(run.lost.error.code);
     return resultOf(contract, interaction, started, [], 'failed', [], {
       code: run.lost.error.code,
       message: lostConnection
         ? `Not run: the connection to the broker was lost while verifying "${run.lost.interaction}" earlier in this run (${run.lost.error.message}). Retry the run once the broker is back.`
-        : `Not run: the run was interrupted while verifying "${run.lost.interaction}" (${run.lost.error.message}).`,
+        : run.lost.error.code === 'HERALD_INTERRUPTED'
+          ? `Not run: the run was interrupted while verifying "${run.lost.interaction}" (${run.lost.error.message}).`
+          : `Not run: the run ended while verifying "${run.lost.interaction}" (${run.lost.error.message}).`,
     });
   }
   let settled = false;
@@ -181,7 +188,9 @@ async function verifyGuarded(run: RunState, contract: Contract, interaction: Mes
       message:
         error.code === 'HERALD_INTERRUPTED'
           ? `Failed to verify ${describeInteraction(contract, interaction)}: the run was interrupted while it ran (${error.message}).`
-          : `Failed to verify ${describeInteraction(contract, interaction)}: the connection to the broker was lost while it ran (${error.message}).`,
+          : isConnectionLoss(error.code)
+            ? `Failed to verify ${describeInteraction(contract, interaction)}: the connection to the broker was lost while it ran (${error.message}).`
+            : error.message,
     });
   });
   const work = verifyOnBroker(run, contract, interaction);
@@ -392,7 +401,8 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
     // With the connection lost there is nothing to delete in order: all at once, the captures
     // bounded as a whole (the transport's close releases what is left).
     const close = definition.cleanup;
-    const lostConnection = run.lost !== undefined && run.lost.error.code !== 'HERALD_INTERRUPTED';
+    // A run ended by an interrupt or a trigger's failure still has its connection: cleanup as usual.
+    const lostConnection = run.lost !== undefined && isConnectionLoss(run.lost.error.code);
     const triggersCleanup = (): Promise<unknown> | undefined =>
       close === undefined
         ? undefined

@@ -51,8 +51,11 @@ export interface ConsumerContext extends ConnectionDetails {
   groupId(name: string): string;
 }
 
-/** How to stop a started consumer: `{ stop }`, an AsyncDisposable, or a function. */
-export type ConsumerHandle = { stop(): unknown } | AsyncDisposable | (() => unknown);
+/**
+ * How to stop a started consumer: `{ stop }`, `{ close }` (an amqplib connection or channel),
+ * `{ disconnect }` (a kafkajs consumer), an AsyncDisposable, or a function.
+ */
+export type ConsumerHandle = { stop(): unknown } | { close(): unknown } | { disconnect(): unknown } | AsyncDisposable | (() => unknown);
 
 /** The consumer under test: starts its own subscription, resolving once it receives. */
 export interface ConsumerUnderTest {
@@ -105,9 +108,11 @@ const LOST_CODES = new Set(['HERALD_TRANSPORT_DISCONNECTED', 'HERALD_TRANSPORT_C
 function stopperOf(handle: unknown): (() => unknown) | undefined {
   if (typeof handle === 'function') return handle as () => unknown;
   if (typeof handle !== 'object' || handle === null) return undefined;
-  const h = handle as { stop?: unknown; [Symbol.asyncDispose]?: unknown };
-  if (typeof h.stop === 'function') return () => (h.stop as () => unknown).call(handle);
-  if (typeof h[Symbol.asyncDispose] === 'function') return () => (h[Symbol.asyncDispose] as () => unknown).call(handle);
+  const h = handle as Record<string | symbol, unknown>;
+  for (const key of ['stop', Symbol.asyncDispose, 'close', 'disconnect'] as const) {
+    const method = h[key];
+    if (typeof method === 'function') return () => (method as () => unknown).call(handle);
+  }
   return undefined;
 }
 
@@ -207,7 +212,7 @@ export async function verifyConsumerOnBroker(contracts: Contract | readonly Cont
     if (stop === undefined) {
       throw new HeraldError(
         'HERALD_CONSUMER_START_FAILED',
-        `Failed to verify the consumer${consumer.name === undefined ? '' : ` "${consumer.name}"`}: its start function returned nothing to stop it with. Return { stop: () => consumer.disconnect() }, an AsyncDisposable, or a function.`,
+        `Failed to verify the consumer${consumer.name === undefined ? '' : ` "${consumer.name}"`}: its start function returned nothing to stop it with. Return { stop: () => consumer.disconnect() }, an object with close() or disconnect(), an AsyncDisposable, or a function.`,
       );
     }
 

@@ -87,4 +87,24 @@ describe('main', () => {
     await expect(main(['deploy'], io)).resolves.toBe(2);
     expect(err.join('')).toMatch(/Unknown option --verbose.*\n.*Unknown command "deploy"/);
   });
+
+  it('suggests the command a typo was meant to be', async () => {
+    const { io, err } = capture();
+    await expect(main(['verfy'], io)).resolves.toBe(2);
+    expect(err.join('')).toContain('Unknown command "verfy": did you mean "verify"? the commands are verify,');
+  });
+
+  it('fails a --description that selects nothing with exit 2, no ✓, and the descriptions there are', async () => {
+    const { io, out, err } = capture();
+    const factories = { default: { name: 'orders', messages: {} } };
+    const code = await main(['verify', '-c', 'contracts/shipping-orders.json', '-f', 'factories.ts', '--description', 'nothing-matches'], {
+      ...io,
+      cwd: process.cwd(),
+      importModule: () => Promise.resolve(factories),
+    });
+    expect(code).toBe(2);
+    expect(out.join('')).not.toContain('✓');
+    expect(err.join('')).toContain('HERALD_NOTHING_TO_VERIFY');
+    expect(err.join('')).toContain('Descriptions: shipping → orders: "an OrderCancelled event", "an OrderPlaced event".');
+  });
 });

@@ -74,6 +74,13 @@ describe('console reporter', () => {
     expect(text).toContain('  - "a retired event"');
   });
 
+  it('prints a note many interactions share once, with how many and the first names', () => {
+    const many = Array.from({ length: 120 }, (_, i) => result({ description: `event ${i}`, status: 'passed', notes: ['The channel was not checked'] }));
+    const text = renderConsoleReport({ summary: summarise(many, [], 5), results: many });
+    expect(text).toContain('Notes:\n  - The channel was not checked (120 interactions: shipping → orders "event 0", shipping → orders "event 1", shipping → orders "event 2" and 117 more)\n');
+    expect(text.match(/The channel was not checked/g)).toHaveLength(1);
+  });
+
   it('prints only failures and the summary when quiet', () => {
     const text = renderConsoleReport(report, { quiet: true });
     expect(text).toContain('Failures (3):');

@@ -5,8 +5,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { consumerTestFile, jestProject, type JestProject } from './jest-project';
+import { scaledTimeout } from './load-factor';
 
-jest.setTimeout(180_000);
+// Each step runs real jest on 8 workers: 120 s on a quiet 2-core machine, more when it is loaded.
+jest.setTimeout(scaledTimeout(120_000));
 
 const interactionsIn = (file: string): string[] => (JSON.parse(readFileSync(file, 'utf8')) as { interactions: { description: string }[] }).interactions.map((i) => i.description);
 
