@@ -11,15 +11,36 @@ const moduleNameMapper = {
   '^herald/platformatic-kafka$': '<rootDir>/adapters/platformatic-kafka/index.ts',
   '^herald/compliance$': '<rootDir>/src/transport/compliance/index.ts',
   '^herald/broker$': '<rootDir>/src/contract-broker/index.ts',
+  '^herald/adapter-kit$': '<rootDir>/src/adapter-kit.ts',
+  '^herald/avro$': '<rootDir>/src/avro/index.ts',
+  '^herald/bidirectional$': '<rootDir>/src/bidirectional.ts',
 };
 const base = { transform, moduleNameMapper, testEnvironment: '<rootDir>/src/jest/environment.js', rootDir: __dirname };
 
 module.exports = {
   projects: [
-    { ...base, displayName: 'unit', setupFiles: ['<rootDir>/test/setup/unit-env.ts'], testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/adapters/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/fuzz/**/*.test.ts'], testPathIgnorePatterns: ['\\.container\\.test\\.ts$', '\\.integration\\.test\\.ts$'] },
+    {
+      ...base,
+      displayName: 'unit',
+      setupFiles: ['<rootDir>/test/setup/unit-env.ts'],
+      testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/adapters/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/fuzz/**/*.test.ts'],
+      testPathIgnorePatterns: ['\\.container\\.test\\.ts$', '\\.integration\\.test\\.ts$'],
+    },
     // Tests that spawn processes (jest, the CLI, the Pact CLI, pact-js's verifier) or use the native PostgreSQL.
-    { ...base, displayName: 'integration', setupFiles: ['<rootDir>/test/setup/unit-env.ts'], testMatch: ['<rootDir>/src/**/*.integration.test.ts', '<rootDir>/adapters/**/*.integration.test.ts', '<rootDir>/test/**/*.integration.test.ts'] },
-    { ...base, displayName: 'examples', testMatch: ['<rootDir>/examples/**/*.test.ts'], testPathIgnorePatterns: ['\\.container\\.test\\.ts$'], globalSetup: '<rootDir>/src/jest/global-setup.ts', globalTeardown: '<rootDir>/src/jest/global-teardown.ts' },
+    {
+      ...base,
+      displayName: 'integration',
+      setupFiles: ['<rootDir>/test/setup/unit-env.ts'],
+      testMatch: ['<rootDir>/src/**/*.integration.test.ts', '<rootDir>/adapters/**/*.integration.test.ts', '<rootDir>/test/**/*.integration.test.ts'],
+    },
+    {
+      ...base,
+      displayName: 'examples',
+      testMatch: ['<rootDir>/examples/**/*.test.ts'],
+      testPathIgnorePatterns: ['\\.container\\.test\\.ts$'],
+      globalSetup: '<rootDir>/src/jest/global-setup.ts',
+      globalTeardown: '<rootDir>/src/jest/global-teardown.ts',
+    },
     { ...base, displayName: 'conformance', testMatch: ['<rootDir>/test/conformance/**/*.test.ts'] },
     { ...base, displayName: 'interop', testMatch: ['<rootDir>/test/interop/**/*.test.ts'] },
     { ...base, displayName: 'differential', testMatch: ['<rootDir>/test/differential/**/*.test.ts'] },

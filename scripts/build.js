@@ -24,6 +24,9 @@ const ENTRIES = {
   'platformatic-kafka/index': 'adapters/platformatic-kafka/index',
   'compliance/index': 'src/transport/compliance/index',
   'broker/index': 'src/contract-broker/index',
+  'adapter-kit/index': 'src/adapter-kit',
+  'avro/index': 'src/avro/index',
+  'bidirectional/index': 'src/bidirectional',
 };
 /** Entries whose only export is a default export (jest loads them by path). */
 const DEFAULT_ONLY = new Set(['jest/environment', 'jest/global-setup', 'jest/global-teardown']);

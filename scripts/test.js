@@ -21,7 +21,7 @@ if (tsc.status !== 0) {
   process.exit(1);
 }
 
-console.log('herald: lint (eslint, prettier --check)');
+console.log('herald: lint (folder cycles, eslint, prettier --check)');
 const lint = spawnSync('npm', ['run', '--silent', 'lint'], { stdio: 'inherit', cwd: root });
 if (lint.status !== 0) {
   console.log('lint: 0 passed, 1 failed');

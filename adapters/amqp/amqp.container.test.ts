@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { amqpExchange, amqpQueue, isAmqpChannel, isHeraldError, type AmqpExchangeType, type CapturedMessage } from 'herald';
+import { amqpExchange, amqpQueue, isAmqpChannel, isHeraldError, type AmqpExchangeType } from 'herald';
+import { type CapturedMessage } from 'herald/adapter-kit';
 import { AmqpTransport, RabbitMqBrokerContainer, startRabbitMqBroker, type StartedRabbitMqBroker } from 'herald/amqp';
 import { describeTransportCompliance } from 'herald/compliance';
 

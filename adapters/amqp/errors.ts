@@ -1,5 +1,6 @@
 /** amqplib and RabbitMQ failures, as Herald's coded transport errors. */
-import { describeChannel, isHeraldError, reasonOf, transportError, type Channel, type HeraldError } from 'herald';
+import { describeChannel, reasonOf, transportError } from 'herald/adapter-kit';
+import { isHeraldError, type Channel, type HeraldError } from 'herald';
 
 /**
  * The URL with its password hidden, for messages. The user information ends at the last `@`

@@ -25,24 +25,18 @@ import {
   capturedAmqpChannel,
   closedError,
   describeChannel,
-  isAmqpChannel,
-  isHeraldError,
   loadPeer,
   reasonOf,
   transportError,
-  type AmqpChannel,
-  type AmqpExchangeType,
   type CapturedMessage,
-  type Channel,
   type DeliveryHandler,
   type HeaderValue,
-  type HeraldError,
-  type JsonValue,
   type OutgoingMessage,
   type StartedCapture,
   type StartedLifecycle,
   type StartedSubscription,
-} from 'herald';
+} from 'herald/adapter-kit';
+import { isAmqpChannel, isHeraldError, type AmqpChannel, type AmqpExchangeType, type Channel, type JsonValue } from 'herald';
 import { connectError, operationError, redactUrl } from './errors';
 
 type AmqpLib = typeof import('amqplib');

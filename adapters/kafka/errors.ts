@@ -1,5 +1,6 @@
 /** Kafka client failures (kafkajs here; @platformatic/kafka through `kafkaFailureError`), as Herald's coded transport errors. */
-import { describeChannel, isHeraldError, reasonOf, transportError, type Channel, type HeraldError } from 'herald';
+import { describeChannel, reasonOf, transportError } from 'herald/adapter-kit';
+import { isHeraldError, type Channel, type HeraldError } from 'herald';
 
 interface KafkaJsErrorShape {
   readonly name?: unknown;

@@ -4,7 +4,7 @@
  * when a request fails to connect, or when two answers in a row take longer than `timeoutMs` (a
  * paused broker; one slow answer on a busy broker is not a loss).
  */
-import { reasonOf } from 'herald';
+import { reasonOf } from 'herald/adapter-kit';
 
 export interface LivenessProbeOptions {
   readonly intervalMs: number;

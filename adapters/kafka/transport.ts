@@ -21,23 +21,20 @@ import {
   HandlerSubscription,
   bounded,
   describeChannel,
-  isKafkaChannel,
   kafkaContentType,
   kafkaHeadersOf,
   loadPeer,
   reasonOf,
   transportError,
   type CapturedMessage,
-  type Channel,
   type DeliveryHandler,
   type HeaderValue,
-  type HeraldError,
-  type KafkaChannel,
   type OutgoingMessage,
   type StartedCapture,
   type StartedLifecycle,
   type StartedSubscription,
-} from 'herald';
+} from 'herald/adapter-kit';
+import { isKafkaChannel, type Channel, type HeraldError, type KafkaChannel } from 'herald';
 import { isConnectionFailure, kafkaError } from './errors';
 import { LivenessProbe } from './liveness';
 

@@ -1,5 +1,6 @@
 /** @platformatic/kafka failures, as the same coded transport errors as kafkajs' (adapters/kafka/errors.ts). */
-import { isHeraldError, reasonOf, type Channel, type HeraldError } from 'herald';
+import { isHeraldError, type Channel, type HeraldError } from 'herald';
+import { reasonOf } from 'herald/adapter-kit';
 import { isConnectionText, kafkaFailureError } from '../kafka/errors';
 
 interface PltErrorShape {

@@ -23,7 +23,6 @@ import {
   OpenOnce,
   bounded,
   describeChannel,
-  isKafkaChannel,
   kafkaContentType,
   kafkaHeadersOf,
   loadPeer,
@@ -31,16 +30,14 @@ import {
   reasonOf,
   transportError,
   type CapturedMessage,
-  type Channel,
   type DeliveryHandler,
   type HeaderValue,
-  type HeraldError,
-  type KafkaChannel,
   type OutgoingMessage,
   type StartedCapture,
   type StartedLifecycle,
   type StartedSubscription,
-} from 'herald';
+} from 'herald/adapter-kit';
+import { isKafkaChannel, type Channel, type HeraldError, type KafkaChannel } from 'herald';
 import { LivenessProbe } from '../kafka/liveness';
 import { hasPltProtocolError, isPltConnectionFailure, isPltRequestTimeout, platformaticKafkaError } from './errors';
 

@@ -4,7 +4,8 @@
  * timing, and turning Docker failures into HERALD_BROKER_START_FAILED with a remedy.
  */
 import { createConnection } from 'node:net';
-import { HeraldError, loadPeer, reasonOf } from 'herald';
+import { HeraldError } from 'herald';
+import { loadPeer, reasonOf } from 'herald/adapter-kit';
 
 export type Testcontainers = typeof import('testcontainers');
 

@@ -10,7 +10,8 @@
 import path from 'node:path';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { frameConfluent, kafkaTopic, loadContracts, matchCapturedAvro, startSchemaRegistry, type MessageInteraction, type StartedSchemaRegistry } from 'herald';
+import { frameConfluent, matchCapturedAvro, startSchemaRegistry, type StartedSchemaRegistry } from 'herald/avro';
+import { kafkaTopic, loadContracts, type MessageInteraction } from 'herald';
 import { KAFKA_CLIENTS, createKafkaTransport, startKafkaBroker, type AnyKafkaTransport, type KafkaClientName, type StartedKafkaBroker } from 'herald/kafka';
 import { orderPlacedValue, publishOrderPlaced, registerWriterSchema, sampleOrder, TOPIC } from './orders/events';
 

@@ -6,18 +6,8 @@
  */
 import path from 'node:path';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import {
-  avroBlockOf,
-  checkReaderWriter,
-  hasErrorCode,
-  loadAvroSchema,
-  loadContracts,
-  startSchemaRegistry,
-  verifyProvider,
-  type Contract,
-  type MessageInteraction,
-  type StartedSchemaRegistry,
-} from 'herald';
+import { avroBlockOf, checkReaderWriter, loadAvroSchema, startSchemaRegistry, type StartedSchemaRegistry } from 'herald/avro';
+import { hasErrorCode, loadContracts, verifyProvider, type Contract, type MessageInteraction } from 'herald';
 import { encodeQuantitiesAsText, ordersFactories } from './orders/factories';
 import { registerWriterSchema, schemaFile, SUBJECT } from './orders/events';
 

@@ -7,7 +7,8 @@
  */
 import path from 'node:path';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
-import { consumer, kafkaTopic, m, startSchemaRegistry, type StartedSchemaRegistry } from 'herald';
+import { consumer, kafkaTopic, m } from 'herald';
+import { startSchemaRegistry, type StartedSchemaRegistry } from 'herald/avro';
 import { decodeOrderPlaced, InMemoryShipments, planShipment, READER_SCHEMA_FILE } from './shipping/shipments';
 
 const contractsDir = path.join(__dirname, 'contracts');

@@ -5,7 +5,7 @@
  */
 import type { MessageInteraction } from '../contract/model';
 import { isHeraldError } from '../errors/herald-error';
-import type { Mismatch } from '../matching/mismatch';
+import type { Mismatch } from '../matchers/mismatch';
 import { toActualMessage } from '../transport/decode';
 import type { CapturedMessage } from '../transport/types';
 import { decodeAvroMessage, type DecodeAvroOptions } from './codec';

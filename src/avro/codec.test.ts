@@ -1,6 +1,6 @@
 import type { MessageInteraction } from '../contract/model';
 import { hasErrorCode, isHeraldError, type HeraldError } from '../errors/herald-error';
-import { startSchemaRegistry, type StartedSchemaRegistry } from '../schema-registry/server';
+import { startSchemaRegistry, type StartedSchemaRegistry } from './registry/server';
 import { decodeAvroMessage, encodeAvro } from './codec';
 import { avroBlockJson, matchAvroMessage, type AvroFraming } from './contract';
 import { frameConfluent } from './framing';

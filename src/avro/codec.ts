@@ -8,7 +8,7 @@ import avro from 'avsc';
 import type { JsonValue } from '../contract/json';
 import type { MessageInteraction } from '../contract/model';
 import { HeraldError, isHeraldError } from '../errors/herald-error';
-import { schemaRegistryClient, schemaRegistryFromEnv, type SchemaRegistryOption } from '../schema-registry/client';
+import { schemaRegistryClient, schemaRegistryFromEnv, type SchemaRegistryOption } from './registry/client';
 import { checkReaderWriter, formatSchemaIssues } from './compatibility';
 import { avroBlockOf, readerTypeOf, type AvroFraming } from './contract';
 import { CONFLUENT_HEADER_LENGTH, frameConfluent, looksConfluentFramed, parseConfluentFrame } from './framing';

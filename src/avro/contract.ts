@@ -18,7 +18,7 @@ import type { JsonObject, JsonValue } from '../contract/json';
 import type { MessageInteraction } from '../contract/model';
 import { HeraldError } from '../errors/herald-error';
 import { matchMessage, type ActualMessage } from '../matching/engine';
-import type { Mismatch } from '../matching/mismatch';
+import type { Mismatch } from '../matchers/mismatch';
 import { parseAvroSchema } from './schema';
 
 /** The V4 content type of Avro interactions. */

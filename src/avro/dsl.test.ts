@@ -6,7 +6,7 @@ import avro from 'avsc';
 import { consumer, kafkaTopic, m } from '../index';
 import { hasErrorCode, isHeraldError } from '../errors/herald-error';
 import { writeContracts } from '../dsl/session';
-import { startSchemaRegistry, type StartedSchemaRegistry } from '../schema-registry/server';
+import { startSchemaRegistry, type StartedSchemaRegistry } from './registry/server';
 import { parseConfluentFrame } from './framing';
 
 const schema = {

@@ -8,7 +8,7 @@ import type { JsonObject, JsonValue } from '../contract/json';
 import { isKafkaChannel } from '../contract/channel';
 import type { Channel } from '../contract/model';
 import { HeraldError } from '../errors/herald-error';
-import { schemaRegistryClient, type SchemaRegistryOption } from '../schema-registry/client';
+import { schemaRegistryClient, type SchemaRegistryOption } from './registry/client';
 import { readAvroBody, encodeAvro } from './codec';
 import { AVRO_CONTENT_TYPE, avroBlockJson, type AvroFraming } from './contract';
 import { formatValueIssues, toAvroValue, toContractJson } from './json';

@@ -1,4 +1,7 @@
-/** Avro payloads in contracts: schemas, Herald's JSON form, Confluent framing, decoding, schema evolution. */
+/**
+ * herald/avro (docs/avro.md): Avro payloads in contracts (schemas, Herald's JSON form, Confluent
+ * framing, decoding, schema evolution) and schema registries (Herald's embedded registry, the client).
+ */
 export { loadAvroSchema, parseAvroSchema, avscOptions } from './schema';
 export type { AvroSchema, AvroSchemaObject, AvroSchemaJson, AvroSchemaSource, LoadedSchema } from './schema';
 export { toAvroValue, toContractJson, describeType, formatValueIssues } from './json';
@@ -15,3 +18,16 @@ export { decodeProducedAvro } from './produced';
 export type { ProducedAvro } from './produced';
 export { checkReaderWriter, checkCompatibility, formatCompatibility, formatSchemaIssues, isCompatibilityMode, COMPATIBILITY_MODES } from './compatibility';
 export type { SchemaIssue, SchemaIncompatibility, ReaderWriterLabels, CompatibilityMode, CompatibilityIssue, CompatibilityResult, SubjectVersion } from './compatibility';
+export type { AvroPayloadOptions } from './dsl';
+// Schema registries: Herald's embedded Confluent-compatible registry, and the client for any registry.
+export {
+  startSchemaRegistry,
+  REGISTRY_CONTENT_TYPE,
+  SchemaRegistryClient,
+  schemaRegistryClient,
+  schemaRegistryFromEnv,
+  SCHEMA_REGISTRY_PEER,
+  SCHEMA_REGISTRY_ENV,
+  REGISTRY_ERRORS,
+} from './registry/index';
+export type { SchemaRegistryOptions, StartedSchemaRegistry, SchemaRegistryConfig, SchemaRegistryAuth, SchemaRegistryOption, HasSchemaRegistryClient } from './registry/index';

@@ -6,8 +6,8 @@
 import type { JsonValue } from '../contract/json';
 import type { MessageInteraction } from '../contract/model';
 import { HeraldError } from '../errors/herald-error';
-import type { SchemaRegistryOption } from '../schema-registry/client';
-import { isProducedMessage } from '../verify/produced';
+import type { SchemaRegistryOption } from './registry/client';
+import { isProducedMessage } from '../contract/produced';
 import { decodeAvroMessage } from './codec';
 import { readerTypeOf } from './contract';
 import { formatValueIssues, toAvroValue, toContractJson } from './json';

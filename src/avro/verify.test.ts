@@ -1,10 +1,10 @@
 /** Factory verification of Avro interactions (verifyProvider): bytes or records in, decoded records matched. */
 import { consumer, kafkaTopic, m } from '../index';
 import type { Contract, MessageInteraction } from '../contract/model';
-import { message } from '../verify/produced';
+import { message } from '../contract/produced';
 import { provider, type MessageFactory } from '../verify/provider';
 import { verifyProvider } from '../verify/verify-provider';
-import { startSchemaRegistry, type StartedSchemaRegistry } from '../schema-registry/server';
+import { startSchemaRegistry, type StartedSchemaRegistry } from './registry/server';
 import { encodeAvro } from './codec';
 import { loadAvroSchema } from './schema';
 

@@ -2,7 +2,7 @@
  * `herald asyncapi --contracts … --provider <name>`: the AsyncAPI 3.0 document of what the
  * consumers require of a provider, derived from their contracts. Exit 0 written, 2 usage or input error.
  */
-import { contractsToAsyncApi } from '../asyncapi/export';
+import { contractsToAsyncApi } from '../compare/asyncapi-export';
 import { parseOptions, stringOption, stringOptions, usageError, type OptionTable } from './args';
 import { loadContractsFor, resolveAll } from './compare-command';
 import type { CliIO } from './io';

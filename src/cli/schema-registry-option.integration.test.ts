@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { consumer, kafkaTopic, m } from '../index';
 import { serializeContract } from '../contract/serialize';
-import { startSchemaRegistry, type StartedSchemaRegistry } from '../schema-registry/server';
+import { startSchemaRegistry, type StartedSchemaRegistry } from '../avro/registry/server';
 import { verify } from '../../test/unit/cli/run-cli';
 import { parseVerifyArgs } from './verify-command';
 import { renamedFieldSchemas } from '../avro/__fixtures__/renamed-field';

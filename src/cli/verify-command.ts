@@ -18,7 +18,7 @@ import { contractsToVerify, verifyProvider, type VerifyOptions } from '../verify
 import { parseOptions, stringOption, stringOptions, usageError, type OptionTable } from './args';
 import type { CliIO } from './io';
 import type { Env } from '../report/color';
-import { SCHEMA_REGISTRY_ENV, type SchemaRegistryConfig } from '../schema-registry/client';
+import { SCHEMA_REGISTRY_ENV, type SchemaRegistryConfig } from '../avro/registry/client';
 import { loadFactories } from './load-module';
 import { writeFileAtomic } from './output';
 import { BROKER_OPTIONS, BROKER_USAGE, openBrokerSource, parseBrokerArgs, type BrokerArgs } from './broker-source';

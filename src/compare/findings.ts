@@ -4,7 +4,7 @@
  * render `message` for people.
  */
 import type { JsonValue } from '../contract/json';
-import type { Mismatch, MismatchCode } from '../matching/mismatch';
+import type { Mismatch, MismatchCode } from '../matchers/mismatch';
 
 export type FindingCode =
   | 'missing' // the spec has no such field, header or key

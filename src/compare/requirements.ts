@@ -11,7 +11,7 @@ import { pathOf, type Segment } from '../matchers/compile';
 import { familyOf, type ArrayBounds } from '../matchers/kind';
 import { describeRule, ruleAccepts, ruleArrayBounds } from '../matchers/registry';
 import { selectRule } from '../matching/engine';
-import type { PathSegment } from '../matching/path';
+import type { PathSegment } from '../contract/path';
 import type { JsonType } from '../asyncapi/schema';
 import { isMapPath } from '../usage/declared';
 import { usageOf, type FieldUsage } from '../usage/usage';

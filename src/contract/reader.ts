@@ -6,7 +6,7 @@ import { HeraldError, hasErrorCode, isHeraldError } from '../errors/herald-error
 import { isJavaScriptRegex } from '../matchers/bounded-regex';
 import { compileRegex } from '../matchers/regex';
 import { kindFor, knownMatcherNames } from '../matchers/registry';
-import { parsePath } from '../matching/path';
+import { parsePath } from './path';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import type { Contract, GeneratorJson, GeneratorMap, HeraldInteractionBlock, MessageInteraction, MessagePart, ProviderState, RuleList, RuleMap, SyncMessageInteraction } from './model';
 import { assertSafeJson, MAX_JSON_DEPTH, pointerSegment } from './safe-json';

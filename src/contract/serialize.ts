@@ -4,7 +4,7 @@
  * two-space indentation and a final newline. The same contract always gives the same bytes.
  */
 import { createHash } from 'node:crypto';
-import { formatKey } from '../matching/path';
+import { formatKey } from './path';
 import type { JsonObject, JsonValue } from './json';
 import {
   isSyncInteraction,

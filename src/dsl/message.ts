@@ -25,7 +25,7 @@ import { matchAvroMessage, AVRO_CONTENT_TYPE } from '../avro/contract';
 import { avroExample, compileAvroPayload, declareAvroPayload, resolveAvroSchemaId, type AvroDeclared, type AvroPayloadOptions, type AvroPayloadState } from '../avro/dsl';
 import type { AvroSchemaSource } from '../avro/schema';
 import { stableGenerator, startUsage, type VerifyHandlerOptions } from '../usage/hook';
-import type { MessageHandler, ReceivedMessage } from './received';
+import type { MessageHandler, ReceivedMessage } from '../contract/received';
 import { currentOwner, defaultContractsDir, recordInteraction, registerAfterAllHook } from './session';
 
 registerAfterAllHook();

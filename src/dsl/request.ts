@@ -25,7 +25,7 @@ import { matchMessage } from '../matching/engine';
 import { formatMismatches } from '../matching/format';
 import type { HeaderTemplates, PropertyTemplates } from './message';
 import { startMessage } from './message';
-import type { ReceivedMessage } from './received';
+import type { ReceivedMessage } from '../contract/received';
 import { defaultContractsDir, recordInteraction } from './session';
 
 type NoEntries = Record<never, never>;

@@ -5,7 +5,7 @@
 import { copyJson, type JsonValue } from '../contract/json';
 import type { GeneratorJson, RuleJson, RuleList } from '../contract/model';
 import { HeraldError } from '../errors/herald-error';
-import { formatKey } from '../matching/path';
+import { formatKey } from '../contract/path';
 import { isMatcher, type AnyMatcher, type Template } from './node';
 
 /** Deepest template Herald compiles; matches the reader's limit for contract files. */

@@ -7,7 +7,7 @@
  */
 import type { JsonObject, JsonValue } from '../contract/json';
 import type { RuleJson } from '../contract/model';
-import type { CheckFailure, MismatchCode } from '../matching/mismatch';
+import type { CheckFailure, MismatchCode } from './mismatch';
 
 export interface CheckInput {
   readonly rule: RuleJson;

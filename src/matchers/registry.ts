@@ -6,7 +6,7 @@
  */
 import type { JsonObject, JsonValue } from '../contract/json';
 import type { RuleJson } from '../contract/model';
-import type { CheckFailure } from '../matching/mismatch';
+import type { CheckFailure } from './mismatch';
 import type { ArrayBounds, CheckInput, JsonType, MatcherKind, SchemaPromise } from './kind';
 import { booleanKind } from './kinds/boolean';
 import { arrayContainsKind, eachKeyKind, eachValueKind, valuesKind } from './kinds/collections';

@@ -2,7 +2,7 @@
 import type { JsonValue } from '../contract/json';
 import type { RuleMap } from '../contract/model';
 import { show } from '../matchers/kind';
-import type { Mismatch } from './mismatch';
+import type { Mismatch } from '../matchers/mismatch';
 import { rootCursor } from './cursor';
 import { compile } from './rules';
 import { compare, compareLeaf, newWalk, report, reportProblem } from './walk';

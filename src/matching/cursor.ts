@@ -3,7 +3,7 @@
  * never parses a path or scans all rules. Pact's selection (weight × length) picks the best rule.
  */
 import type { CompiledRule, CompiledRules } from './rules';
-import { tokenWeight, type PathSegment, type PathToken } from './path';
+import { tokenWeight, type PathSegment, type PathToken } from '../contract/path';
 
 /** A rule whose path matched a prefix of the current path, with its weight so far. */
 export interface Hit {

@@ -3,7 +3,7 @@ import type { MessageInteraction, RuleJson, RuleList, RuleMap } from '../contrac
 import { compileTemplate } from '../matchers/compile';
 import { m } from '../matchers';
 import { matchBody, matchMessage, matchMetadata } from './engine';
-import type { Mismatch } from './mismatch';
+import type { Mismatch } from '../matchers/mismatch';
 
 /** Rule map from `path → matchers` (AND) or full rule lists. */
 function rules(spec: Record<string, readonly RuleJson[] | RuleList>): RuleMap {

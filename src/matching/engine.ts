@@ -16,7 +16,7 @@
  */
 import type { RuleMap } from '../contract/model';
 import { rootCursor } from './cursor';
-import { formatTokens, type PathSegment } from './path';
+import { formatTokens, type PathSegment } from '../contract/path';
 import { compile } from './rules';
 
 // The engine by concern: rules.ts (rule compilation), cursor.ts (rule state per path), walk.ts

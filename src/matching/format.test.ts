@@ -1,5 +1,5 @@
 import { formatMismatch, formatMismatches } from './format';
-import type { Mismatch } from './mismatch';
+import type { Mismatch } from '../matchers/mismatch';
 
 const qty: Mismatch = {
   code: 'type',

@@ -3,7 +3,7 @@
  * reporters serialise the Mismatch data itself for machines.
  */
 import type { JsonValue } from '../contract/json';
-import type { Mismatch } from './mismatch';
+import type { Mismatch } from '../matchers/mismatch';
 
 export interface FormatContext {
   readonly contractFile?: string;

@@ -9,6 +9,6 @@ export { matchBody, matchMetadata, matchMessage, metadataNotes, selectRule } fro
 export type { ActualMessage, MatchBodyOptions } from './engine';
 export { formatMismatch, formatMismatches } from './format';
 export type { FormatContext, FormatOptions } from './format';
-export { appendKey, formatPath, parsePath, pathWeight } from './path';
-export type { ParsedPath, PathSegment, PathToken } from './path';
-export type { CheckFailure, Mismatch, MismatchCode, MismatchPart } from './mismatch';
+export { appendKey, formatPath, parsePath, pathWeight } from '../contract/path';
+export type { ParsedPath, PathSegment, PathToken } from '../contract/path';
+export type { CheckFailure, Mismatch, MismatchCode, MismatchPart } from '../matchers/mismatch';

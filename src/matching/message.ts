@@ -2,7 +2,7 @@
 import type { JsonValue } from '../contract/json';
 import type { MessageInteraction } from '../contract/model';
 import { parseMediaType } from '../matchers/kinds/content-type';
-import type { Mismatch } from './mismatch';
+import type { Mismatch } from '../matchers/mismatch';
 import { isEmptyBody, matchBody } from './body';
 import { matchMetadata } from './metadata';
 

@@ -6,7 +6,7 @@ import { loneSurrogate } from '../matchers/kind';
 import { jsonEqual } from '../matchers/kinds/equality';
 import { sameMediaType } from '../matchers/kinds/content-type';
 import { notCanonicalHint, readHeaderText } from './header-text';
-import type { Mismatch } from './mismatch';
+import type { Mismatch } from '../matchers/mismatch';
 import { parseCached, readRuleList, type CompiledRule, type RuleProblem } from './rules';
 import { applyLeafRules, newWalk, reportInequality, reportProblem, unencodable } from './walk';
 

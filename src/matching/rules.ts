@@ -7,7 +7,7 @@
 import type { RuleJson } from '../contract/model';
 import { cascadeRule, nestedRules, normaliseRule } from '../matchers/registry';
 import type { Cursor } from './cursor';
-import { parsePath, type ParsedPath, type PathToken } from './path';
+import { parsePath, type ParsedPath, type PathToken } from '../contract/path';
 
 export interface CompiledRule {
   /** The rule path as written in the contract. */

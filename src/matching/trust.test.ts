@@ -9,7 +9,7 @@ import { parseJsonText } from '../contract/safe-json';
 import { parseJsonKeepingNumbers } from '../contract/number-literals';
 import { toActualMessage } from '../transport/decode';
 import { matchBody, matchMessage, matchMetadata, metadataNotes } from './engine';
-import type { Mismatch } from './mismatch';
+import type { Mismatch } from '../matchers/mismatch';
 
 const at = (path: string, ...matchers: RuleJson[]): RuleMap => ({ [path]: { combine: 'AND', matchers } });
 const codes = (ms: readonly Mismatch[]): string[] => ms.map((m) => `${m.path} ${m.code}`);

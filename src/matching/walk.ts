@@ -10,10 +10,10 @@ import { numberLiteral } from '../contract/number-literals';
 import { codePointHint, jsonType, loneSurrogate, show } from '../matchers/kind';
 import { jsonEqual, showWritten } from '../matchers/kinds/equality';
 import { appliesToItems, checkRule, nestedRules } from '../matchers/registry';
-import type { CheckFailure, Mismatch, MismatchCode, MismatchPart } from './mismatch';
+import type { CheckFailure, Mismatch, MismatchCode, MismatchPart } from '../matchers/mismatch';
 import { Cursor, rootCursor } from './cursor';
 import { EQUALITY, EQUALITY_ONLY, isRecord, starChildOf, variantRules, type CompiledRules, type RuleProblem } from './rules';
-import { formatPath, type PathSegment } from './path';
+import { formatPath, type PathSegment } from '../contract/path';
 
 export interface Walk {
   readonly part: MismatchPart;

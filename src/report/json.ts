@@ -2,7 +2,7 @@
  * The JSON reporter: the report as machines read it. Mismatches are serialised as-is (they are
  * data); every result carries every field, `contractFile` is null when the contract had no file.
  */
-import type { Mismatch } from '../matching/mismatch';
+import type { Mismatch } from '../matchers/mismatch';
 import type { InteractionStatus, VerificationReport } from '../verify/result';
 
 export interface JsonReportSummary {

@@ -1,4 +1,5 @@
-import { amqpExchange, amqpQueue, kafkaTopic, matchCaptured, toActualMessage, type CapturedMessage, type JsonObject, type JsonValue, type MessageInteraction, type RuleMap } from 'herald';
+import { amqpExchange, amqpQueue, kafkaTopic, type JsonObject, type JsonValue, type MessageInteraction, type RuleMap } from 'herald';
+import { matchCaptured, toActualMessage, type CapturedMessage } from 'herald/adapter-kit';
 
 function interaction(content: JsonValue | undefined, metadata: JsonObject, options: { contentType?: string; encoded?: false | string; rules?: RuleMap } = {}): MessageInteraction {
   return {

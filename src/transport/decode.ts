@@ -9,7 +9,7 @@ import { parseJsonKeepingNumbers } from '../contract/number-literals';
 import type { MessageInteraction } from '../contract/model';
 import { matchMessage, type ActualMessage } from '../matching/engine';
 import { readHeaderText } from '../matching/header-text';
-import type { Mismatch } from '../matching/mismatch';
+import type { Mismatch } from '../matchers/mismatch';
 import { isTopicPattern, topicMatches } from './routing';
 import type { CapturedMessage, HeaderValue } from './types';
 import { wireTraits } from './wire';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeTransportCompliance } from 'herald/compliance';
-import { amqpExchange, amqpQueue, isHeraldError, InMemoryBroker, InMemoryTransport, kafkaTopic, type CapturedMessage } from 'herald';
+import { amqpExchange, amqpQueue, isHeraldError, InMemoryBroker, InMemoryTransport, kafkaTopic } from 'herald';
+import { type CapturedMessage } from 'herald/adapter-kit';
 
 const unique = (prefix: string): string => `${prefix}-${randomUUID()}`;
 const body = (text: string): Buffer => Buffer.from(text, 'utf8');

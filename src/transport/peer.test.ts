@@ -1,4 +1,5 @@
-import { HeraldError, isHeraldError, isTransportError, loadPeer, transportError } from 'herald';
+import { HeraldError, isHeraldError, isTransportError } from 'herald';
+import { loadPeer, transportError } from 'herald/adapter-kit';
 
 const notFound = (name: string): Error => Object.assign(new Error(`Cannot find module '${name}' from 'somewhere.ts'`), { code: 'MODULE_NOT_FOUND' });
 

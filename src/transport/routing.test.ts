@@ -1,4 +1,4 @@
-import { headersMatch, isTopicPattern, murmur2, partitionForKey, topicMatches } from 'herald';
+import { headersMatch, isTopicPattern, murmur2, partitionForKey, topicMatches } from 'herald/adapter-kit';
 
 describe('topicMatches (AMQP topic exchanges)', () => {
   it.each([

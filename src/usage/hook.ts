@@ -8,7 +8,7 @@
  */
 import type { GeneratorJson, MessageInteraction } from '../contract/model';
 import { identityOf } from '../contract/serialize';
-import type { ReceivedMessage } from '../dsl/received';
+import type { ReceivedMessage } from '../contract/received';
 import { HeraldError } from '../errors/herald-error';
 import { installCloneSupport } from './clone';
 import { declaredPayload } from './declared';

@@ -16,7 +16,7 @@
  */
 import type { JsonObject } from '../contract/json';
 import { META, isReservedMetadataKey } from '../contract/channel';
-import type { ReceivedMessage } from '../dsl/received';
+import type { ReceivedMessage } from '../contract/received';
 import { pathOf, type Segment } from '../matchers/compile';
 import { declaredPaths, type DeclaredNode } from './declared';
 

@@ -9,8 +9,8 @@ import type { JsonValue } from '../contract/json';
 import { headersOf, META } from '../contract/channel';
 import type { MessageInteraction } from '../contract/model';
 import { declaredPayload, declaredPaths } from './declared';
-import type { Mismatch } from '../matching/mismatch';
-import { parsePath, type PathToken } from '../matching/path';
+import type { Mismatch } from '../matchers/mismatch';
+import { parsePath, type PathToken } from '../contract/path';
 
 /** What a consumer's handler read (sorted, deterministic). */
 export interface FieldUsage {

@@ -1,7 +1,7 @@
 export { provider, asProviderDefinition } from './provider';
 export type { ProviderDefinition, StateHandler, StateLifecycle, MessageFactory, FactoryContext } from './provider';
-export { message, isProducedMessage } from './produced';
-export type { MessageDetails, ProducedMessage } from './produced';
+export { message, isProducedMessage } from '../contract/produced';
+export type { MessageDetails, ProducedMessage } from '../contract/produced';
 export { verifyProvider, verifyInteraction, selectContracts } from './verify-provider';
 export type { VerifyOptions } from './verify-provider';
 export type { InteractionResult, InteractionStatus, VerificationReport, VerificationSummary } from './result';

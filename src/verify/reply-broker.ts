@@ -12,7 +12,7 @@ import type { Channel, Contract, SyncMessageInteraction } from '../contract/mode
 import { AMQP_PROPERTY_KEYS, META, channelFromMetadata, headersOf, type AmqpPropertyName } from '../contract/channel';
 import { parseJsonKeepingNumbers } from '../contract/number-literals';
 import { matchMessage } from '../matching/engine';
-import type { Mismatch } from '../matching/mismatch';
+import type { Mismatch } from '../matchers/mismatch';
 import { replyAsMessage } from './reply';
 import { summarise, type InteractionResult, type VerificationReport } from './result';
 import { errorInfo, setUpStates, type StatesDefinition } from './states';

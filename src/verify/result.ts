@@ -1,5 +1,5 @@
 /** Verification results are data: reporters serialise them, formatters render them. */
-import type { Mismatch } from '../matching/mismatch';
+import type { Mismatch } from '../matchers/mismatch';
 
 export type InteractionStatus = 'passed' | 'failed' | 'no-factory' | 'state-failed' | 'pending';
 

@@ -5,18 +5,8 @@
  * publisher passes. Without Docker this fails, never skips.
  */
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import {
-  consumer,
-  kafkaTopic,
-  m,
-  providerTriggers,
-  startSchemaRegistry,
-  verifyProviderOnBroker,
-  type Contract,
-  type MessageInteraction,
-  type StartedSchemaRegistry,
-  type TriggerContext,
-} from 'herald';
+import { consumer, kafkaTopic, m, providerTriggers, verifyProviderOnBroker, type Contract, type MessageInteraction, type TriggerContext } from 'herald';
+import { startSchemaRegistry, type StartedSchemaRegistry } from 'herald/avro';
 import { KAFKA_CLIENTS, createKafkaTransport, startKafkaBroker, type AnyKafkaTransport, type KafkaClientName, type StartedKafkaBroker } from 'herald/kafka';
 import { renamedFieldSchemas } from '../../src/avro/__fixtures__/renamed-field';
 

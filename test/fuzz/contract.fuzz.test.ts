@@ -20,7 +20,7 @@ import { isHeraldError } from '../../src/errors/herald-error';
 import { compileTemplate } from '../../src/matchers/compile';
 import { m } from '../../src/matchers';
 import { matchBody, selectRule } from '../../src/matching/engine';
-import { formatPath, formatTokens, parsePath, type PathSegment, type PathToken } from '../../src/matching/path';
+import { formatPath, formatTokens, parsePath, type PathSegment, type PathToken } from '../../src/contract/path';
 
 const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
 

@@ -10,7 +10,7 @@ import type { MessageProvider, MessageProviders, MessageStateHandlers } from '@p
 // requires the ESM-only https-proxy-agent 9, and jest's CommonJS loader cannot require ESM on
 // Node 20 ("Must use import to load ES Module"). Plain Node 20.19+ can; jest only from Node 24.9.
 import { MessageProviderPact, providerWithMetadata } from '@pact-foundation/pact/src/messageProviderPact';
-import { AMQP_PROPERTY_KEYS, META } from 'herald';
+import { AMQP_PROPERTY_KEYS, META } from 'herald/adapter-kit';
 import type { AmqpPublish, KafkaRecord } from './producers';
 
 /** The metadata pact-js sends alongside a Kafka record's value. */

@@ -18,7 +18,7 @@
 import { createHash } from 'node:crypto';
 import { isAmqpChannel, isKafkaChannel } from '../../contract/channel';
 import type { Channel } from '../../contract/model';
-import type { Mismatch } from '../../matching/mismatch';
+import type { Mismatch } from '../../matchers/mismatch';
 import { isTransportError } from '../../transport/errors';
 import type { CapturedMessage, StartedCapture, TransportAdapter } from '../../transport/types';
 import type { RunResources } from './resources';

@@ -25,7 +25,7 @@
 import { channelFromMetadata, isAmqpChannel, isKafkaChannel } from '../../contract/channel';
 import type { Channel, Contract, MessageInteraction } from '../../contract/model';
 import { HeraldError, isHeraldError } from '../../errors/herald-error';
-import type { Mismatch } from '../../matching/mismatch';
+import type { Mismatch } from '../../matchers/mismatch';
 import { isAvroInteraction } from '../../avro/contract';
 import { matchCapturedAvro } from '../../avro/captured';
 import { matchCaptured } from '../../transport/decode';

@@ -12,7 +12,7 @@ import { avroBlockOf, isAvroInteraction, readerTypeOf } from '../../avro/contrac
 import { encodeAvro } from '../../avro/codec';
 import type { Segment } from '../../matchers/compile';
 import { applyGenerators, generateValue } from '../../matchers/generate';
-import { parsePath } from '../../matching/path';
+import { parsePath } from '../../contract/path';
 import type { HeaderValue } from '../../transport/types';
 
 /** An example ready to publish. */

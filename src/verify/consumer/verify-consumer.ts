@@ -26,7 +26,7 @@ import { withTimeout } from '../timeout';
 import { poll, ProbeRecorder, PROBE_HEADER, type Probe, type ProbeOption, type PublishedExample } from './probe';
 import { reifyExample } from './reify';
 import { avroBlockOf, isAvroInteraction } from '../../avro/contract';
-import { schemaRegistryClient, schemaRegistryFromEnv, type SchemaRegistryOption } from '../../schema-registry/client';
+import { schemaRegistryClient, schemaRegistryFromEnv, type SchemaRegistryOption } from '../../avro/registry/client';
 import { summariseConsumer, type ConsumerInteractionResult, type ConsumerInteractionStatus, type ConsumerVerificationReport } from './result';
 
 /** What the consumer's start function gets: where the broker is, the run's names, the probe. */

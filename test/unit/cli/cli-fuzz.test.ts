@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { main, type CliIO } from '../../../src/cli/main';
-import { message } from '../../../src/verify/produced';
+import { message } from '../../../src/contract/produced';
 import { kafkaTopic } from '../../../src/contract/channel';
 
 jest.setTimeout(120_000);

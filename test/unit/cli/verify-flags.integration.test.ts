@@ -1,7 +1,7 @@
 /** `herald verify --allow-unchecked-channel` and `--all-fields`, in-process through `main`. */
 import path from 'node:path';
 import { main, type CliIO } from '../../../src/cli/main';
-import { message } from '../../../src/verify/produced';
+import { message } from '../../../src/contract/produced';
 import { kafkaTopic } from '../../../src/contract/channel';
 import { ROOT } from './run-cli';
 

@@ -6,11 +6,11 @@
  */
 import type { SchemaRegistry as PeerRegistry } from '@kafkajs/confluent-schema-registry';
 import type avro from 'avsc';
-import type { JsonValue } from '../contract/json';
-import { HeraldError, isHeraldError, type HeraldErrorContext } from '../errors/herald-error';
-import { loadPeer } from '../transport/peer';
-import { formatValueIssues, toAvroValue } from '../avro/json';
-import { avscOptions, parseAvroSchema, type AvroSchema } from '../avro/schema';
+import type { JsonValue } from '../../contract/json';
+import { HeraldError, isHeraldError, type HeraldErrorContext } from '../../errors/herald-error';
+import { loadPeer } from '../../transport/peer';
+import { formatValueIssues, toAvroValue } from '../json';
+import { avscOptions, parseAvroSchema, type AvroSchema } from '../schema';
 
 type PeerModule = typeof import('@kafkajs/confluent-schema-registry');
 type PeerArgs = ConstructorParameters<typeof PeerRegistry>[0];

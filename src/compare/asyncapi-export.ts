@@ -11,8 +11,8 @@ import { isAmqpChannel, isKafkaChannel } from '../contract/channel';
 import type { Contract, MessageInteraction } from '../contract/model';
 import { ruleJsonSchema } from '../matchers/registry';
 import { HeraldError } from '../errors/herald-error';
-import { channelOf } from '../compare/match';
-import { messageRequirements, type Requirement } from '../compare/requirements';
+import { channelOf } from './match';
+import { messageRequirements, type Requirement } from './requirements';
 
 export interface AsyncApiExportOptions {
   /** The provider whose consumers' requirements to export. */

@@ -3,7 +3,7 @@
  * real Confluent Schema Registry must work against startSchemaRegistry().
  */
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { hasErrorCode, isHeraldError } from '../errors/herald-error';
+import { hasErrorCode, isHeraldError } from '../../errors/herald-error';
 import { SchemaRegistryClient, schemaRegistryClient, schemaRegistryFromEnv } from './client';
 import { startSchemaRegistry, type StartedSchemaRegistry } from './server';
 
@@ -164,7 +164,7 @@ describe("Herald's SchemaRegistryClient", () => {
   it('raises HERALD_PEER_MISSING with the install command when @kafkajs/confluent-schema-registry is absent', () => {
     jest.isolateModules(() => {
       jest.doMock('@kafkajs/confluent-schema-registry', () => {
-        throw Object.assign(new Error("Cannot find module '@kafkajs/confluent-schema-registry' from 'src/schema-registry/client.ts'"), { code: 'MODULE_NOT_FOUND' });
+        throw Object.assign(new Error("Cannot find module '@kafkajs/confluent-schema-registry' from 'src/avro/registry/client.ts'"), { code: 'MODULE_NOT_FOUND' });
       });
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const isolated = require('./client') as typeof import('./client');

@@ -1,6 +1,6 @@
 /** What a consumer's handler receives: a message typed from its declaration, metadata included. */
-import type { JsonObject } from '../contract/json';
-import type { Channel, ProviderState } from '../contract/model';
+import type { JsonObject } from './json';
+import type { Channel, ProviderState } from './model';
 
 export interface ReceivedMessage<P, H, K, Props> {
   readonly description: string;

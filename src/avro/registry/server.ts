@@ -11,8 +11,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
-import { HeraldError } from '../errors/herald-error';
-import type { CompatibilityMode, CompatibilityResult } from '../avro/compatibility';
+import { HeraldError } from '../../errors/herald-error';
+import type { CompatibilityMode, CompatibilityResult } from '../compatibility';
 import { SchemaRegistryClient, type SchemaRegistryAuth } from './client';
 import { REGISTRY_ERRORS, RegistryFailure, RegistryStore } from './store';
 

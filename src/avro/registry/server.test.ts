@@ -1,5 +1,5 @@
 import { startSchemaRegistry, type StartedSchemaRegistry } from './server';
-import { hasErrorCode } from '../errors/herald-error';
+import { hasErrorCode } from '../../errors/herald-error';
 
 const CT = 'application/vnd.schemaregistry.v1+json';
 

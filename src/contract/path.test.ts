@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { appendKey, formatPath, formatTokens, parsePath, pathWeight, type PathSegment, type PathToken } from './path';
 import { compileTemplate } from '../matchers/compile';
 import { m } from '../matchers';
-import { selectRule } from './engine';
+import { selectRule } from '../matching/engine';
 import type { RuleList, RuleMap } from '../contract/model';
 
 const tokens = (path: string): readonly PathToken[] => {

@@ -9,11 +9,11 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { hasErrorCode } from '../errors/herald-error';
+import { hasErrorCode } from '../../errors/herald-error';
 import { SchemaRegistryClient } from './client';
-import { decodeAvroMessage } from '../avro/codec';
-import { avroBlockJson } from '../avro/contract';
-import type { MessageInteraction } from '../contract/model';
+import { decodeAvroMessage } from '../codec';
+import { avroBlockJson } from '../contract';
+import type { MessageInteraction } from '../../contract/model';
 
 jest.setTimeout(15 * 60_000);
 

@@ -6,9 +6,9 @@
  * Confluent's HTTP status and error_code; server.ts renders them.
  */
 import type avro from 'avsc';
-import type { JsonValue } from '../contract/json';
-import { checkCompatibility, isCompatibilityMode, type CompatibilityMode, type CompatibilityResult } from '../avro/compatibility';
-import { parseAvroSchema, schemaIdentity } from '../avro/schema';
+import type { JsonValue } from '../../contract/json';
+import { checkCompatibility, isCompatibilityMode, type CompatibilityMode, type CompatibilityResult } from '../compatibility';
+import { parseAvroSchema, schemaIdentity } from '../schema';
 
 /** Confluent's error codes. */
 export const REGISTRY_ERRORS = {

@@ -1,13 +1,13 @@
 import { amqpExchange, amqpQueue, kafkaTopic } from '../contract/channel';
 import type { JsonObject } from '../contract/json';
 import type { Contract, MessageInteraction } from '../contract/model';
-import { compareContracts } from '../compare/compare';
+import { compareContracts } from './compare';
 import { consumer } from '../dsl/consumer';
 import { hasErrorCode } from '../errors/herald-error';
 import { m } from '../matchers/index';
-import { asyncApiErrors } from './asyncapi';
-import { contractsToAsyncApi, messageNameOf } from './export';
-import { parseSpec } from './load';
+import { asyncApiErrors } from '../asyncapi/asyncapi';
+import { contractsToAsyncApi, messageNameOf } from './asyncapi-export';
+import { parseSpec } from '../asyncapi/load';
 
 const contract = (name: string, interactions: MessageInteraction[]): Contract => ({ consumer: name, provider: 'contractors', interactions, specVersion: '4.0', metadata: {} });
 

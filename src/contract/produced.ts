@@ -2,9 +2,9 @@
  * What a provider's message factory returns: a plain payload, or `message(payload, { key, headers… })`
  * when the message carries metadata the contract checks (Kafka key, headers, AMQP properties).
  */
-import type { JsonObject, JsonValue } from '../contract/json';
-import type { Channel } from '../contract/model';
-import type { AmqpPropertyName } from '../contract/channel';
+import type { JsonObject, JsonValue } from './json';
+import type { Channel } from './model';
+import type { AmqpPropertyName } from './channel';
 
 const PRODUCED = Symbol.for('herald.produced-message');
 
