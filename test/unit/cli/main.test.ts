@@ -78,7 +78,9 @@ describe('main', () => {
     const { io, out, err } = capture();
     await expect(main(['verify', '--factories', 'f.ts'], io)).resolves.toBe(2);
     expect(out).toEqual([]);
-    expect(err.join('')).toBe('Error HERALD_USAGE: Missing --contracts: name the contract files or directories to verify (e.g. --contracts contracts/), or fetch them from a contract broker with --broker <url>. Run "herald verify --help" for the usage.\n');
+    expect(err.join('')).toBe(
+      'Error HERALD_USAGE: Missing --contracts: name the contract files or directories to verify (e.g. --contracts contracts/), or fetch them from a contract broker with --broker <url>. Run "herald verify --help" for the usage.\n',
+    );
   });
 
   it('exits 2 for an unknown command or option', async () => {
