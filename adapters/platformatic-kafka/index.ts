@@ -4,5 +4,6 @@
  * optional peer @platformatic/kafka (1.x on Node ≥ 20.19), loaded on first use; brokers for tests
  * come from herald/kafka (`startKafkaBroker`).
  */
-export { PlatformaticKafkaTransport, capturedFromPlatformatic, loadPlatformaticKafka, PLATFORMATIC_KAFKA_PEER } from './transport';
+export { PlatformaticKafkaTransport } from './transport';
+export { capturedFromPlatformatic, loadPlatformaticKafka, PLATFORMATIC_KAFKA_PEER } from './lib';
 export type { PlatformaticKafkaTransportOptions, PlatformaticKafkaStartedCapture, PlatformaticKafkaStartedSubscription } from './transport';

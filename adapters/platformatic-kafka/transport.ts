@@ -41,38 +41,12 @@ import { isKafkaChannel, type Channel, type HeraldError, type KafkaChannel } fro
 import { LivenessProbe } from '../kafka/liveness';
 import { hasPltProtocolError, isPltConnectionFailure, isPltRequestTimeout, platformaticKafkaError } from './errors';
 
-type PltLib = typeof import('@platformatic/kafka');
+import { capturedFromPlatformatic, loadPlatformaticKafka, type PltLib } from './lib';
 /** Keys and values as bytes, header names as text. */
 type Producer = Plt.Producer<Buffer, Buffer, string, Buffer>;
 type Consumer = Plt.Consumer<Buffer, Buffer, string, Buffer>;
 type Message = Plt.Message<Buffer, Buffer, string, Buffer>;
 type Stream = Plt.MessagesStream<Buffer, Buffer, string, Buffer>;
-
-export const PLATFORMATIC_KAFKA_PEER = '@platformatic/kafka';
-
-/**
- * Requires @platformatic/kafka with Node's own `require` (ES modules only: Node ≥ 20.19 loads it
- * natively), not a test runner's module registry, which cannot load ES modules with require.
- */
-function nativeRequire(): unknown {
-  const nodeModule = process.getBuiltinModule?.('node:module');
-  const load = nodeModule === undefined ? require : nodeModule.createRequire(__filename);
-  return load(PLATFORMATIC_KAFKA_PEER);
-}
-
-/** Loads @platformatic/kafka (an optional peer dependency). */
-export function loadPlatformaticKafka(load?: () => unknown): PltLib {
-  try {
-    return loadPeer<PltLib>(PLATFORMATIC_KAFKA_PEER, 'the @platformatic/kafka adapter (herald/platformatic-kafka)', load ?? nativeRequire);
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== 'ERR_REQUIRE_ESM') throw error;
-    throw transportError(
-      'HERALD_TRANSPORT_CONNECT_FAILED',
-      `Failed to load @platformatic/kafka: this Node.js (${process.version}) cannot require ES modules (${reasonOf(error)}). Use Node ≥ 20.19, or the kafkajs client (--kafka-client kafkajs).`,
-      { cause: error, retriable: false },
-    );
-  }
-}
 
 export interface PlatformaticKafkaTransportOptions {
   /** Bootstrap brokers, e.g. a started broker's `brokers` (`['localhost:32771']`). */
@@ -97,7 +71,7 @@ export interface PlatformaticKafkaTransportOptions {
   /** …and call the connection lost when it fails to connect, or two answers in a row take longer than this (default 10 000 ms). */
   readonly livenessTimeoutMs?: number;
   /** Further @platformatic/kafka client settings (tls, sasl…), merged over Herald's. */
-  readonly platformatic?: Partial<Plt.BaseOptions>;
+  readonly platformatic?: Readonly<Record<string, unknown>>;
   /** Name in reports (default 'kafka'). */
   readonly name?: string;
   /** Loads @platformatic/kafka (tests simulate a missing peer with it). */
@@ -133,26 +107,6 @@ class Subscription extends HandlerSubscription implements PlatformaticKafkaStart
   ) {
     super(channel, handler, { onStop });
   }
-}
-
-/** An @platformatic/kafka record as a captured message. */
-export function capturedFromPlatformatic(message: Pick<Message, 'topic' | 'partition' | 'key' | 'value' | 'headers' | 'offset' | 'timestamp'>): CapturedMessage {
-  const headers: Record<string, HeaderValue> = {};
-  // A repeated header keeps its last value, like Kafka's Headers#lastHeader (the Map keeps the last).
-  for (const [name, value] of message.headers) headers[name] = value === undefined || value === null ? null : value;
-  const contentType = kafkaContentType(headers);
-  const timestamp = Number(message.timestamp);
-  return {
-    channel: { transport: 'kafka', topic: message.topic, partition: message.partition },
-    key: message.key ?? null,
-    headers,
-    properties: {},
-    ...(contentType === undefined ? {} : { contentType }),
-    body: message.value ?? Buffer.alloc(0),
-    partition: message.partition,
-    offset: String(message.offset),
-    ...(Number.isFinite(timestamp) ? { timestamp } : {}),
-  };
 }
 
 const headerKeySerializer = (name?: string): Buffer | undefined => (name === undefined ? undefined : Buffer.from(name, 'utf8'));
@@ -232,7 +186,7 @@ export class PlatformaticKafkaTransport extends BrokerTransport {
       retries: this.options.retries ?? 3,
       retryDelay: 200,
       autocreateTopics: false,
-      ...this.options.platformatic,
+      ...(this.options.platformatic as Partial<Plt.BaseOptions> | undefined),
     };
   }
 

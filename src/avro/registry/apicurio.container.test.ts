@@ -17,7 +17,7 @@ import type { MessageInteraction } from '../../contract/model';
 
 jest.setTimeout(15 * 60_000);
 
-const root = path.resolve(__dirname, '../..');
+const root = path.resolve(__dirname, '../../..');
 const run = promisify(execFile);
 
 function freePort(): Promise<number> {

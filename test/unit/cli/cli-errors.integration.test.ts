@@ -115,8 +115,8 @@ describe('usage errors', () => {
   });
 
   it('rejects an unknown command', async () => {
-    const run = await herald(['publish']);
+    const run = await herald(['deploy']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/HERALD_USAGE: Unknown command "publish": the commands are verify/);
+    expect(run.stderr).toMatch(/HERALD_USAGE: Unknown command "deploy": the commands are verify/);
   });
 });
