@@ -89,7 +89,11 @@ describe('herald verify --transport amqp --start-broker', () => {
       HERALD_RABBITMQ_IMAGE: IMAGE,
       HERALD_PROGRESS_INTERVAL_MS: '0',
     });
-    expect(run.stderr).toMatch(new RegExp(`^Starting RabbitMQ in Docker for this run \\(--start-broker; 5–15 s\\)…\\nStarted ${IMAGE.replace(/[.]/g, '\\.')} for this run in \\d+ ms \\(RabbitMQ, container [0-9a-f]{12}\\); it is removed afterwards\\.\\n$`));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^Starting RabbitMQ in Docker for this run \\(--start-broker; 5–15 s\\)…\\nStarted ${IMAGE.replace(/[.]/g, '\\.')} for this run in \\d+ ms \\(RabbitMQ, container [0-9a-f]{12}\\); it is removed afterwards\\.\\n$`,
+      ),
+    );
     expect(run.stdout.split('\n')[0]).toBe('✓ ledger → billing  1 passed');
     expect(run.code).toBe(0);
   });
