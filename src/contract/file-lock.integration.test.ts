@@ -10,7 +10,6 @@ import path from 'node:path';
 import { readExisting } from './store';
 
 const root = path.resolve(__dirname, '../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
 const writer = path.join(root, 'test/fixtures/lock/writer.ts');
 
 let dir: string;
@@ -30,7 +29,9 @@ describe('many processes writing one pair, some killed', () => {
   jest.setTimeout(180_000);
 
   const run = (args: string[]): { child: ChildProcess; oks: string[]; done: Promise<number | null> } => {
-    const child = spawn(tsx, [writer, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The writer itself, with tsx as a loader: tsx's CLI would run it in a child process, which a
+    // SIGKILL of the CLI leaves running (and printing) after the test reads the file.
+    const child = spawn(process.execPath, ['--import', 'tsx', writer, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const oks: string[] = [];
     let buffer = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -42,7 +43,8 @@ describe('many processes writing one pair, some killed', () => {
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const done = new Promise<number | null>((resolve) =>
-      child.on('exit', (code) => {
+      // 'close': the process exited and all its output was read.
+      child.on('close', (code) => {
         if (code !== 0 && code !== null) process.stderr.write(stderr);
         resolve(code);
       }),
