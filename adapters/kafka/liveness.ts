@@ -4,7 +4,7 @@
  * when a request fails to connect, or when two answers in a row take longer than `timeoutMs` (a
  * paused broker; one slow answer on a busy broker is not a loss).
  */
-import { reasonOf } from 'herald/adapter-kit';
+import { bounded, reasonOf } from 'herald/adapter-kit';
 
 export interface LivenessProbeOptions {
   readonly intervalMs: number;
@@ -61,5 +61,27 @@ export class LivenessProbe {
   #schedule(tick: () => Promise<void>, ms: number): void {
     this.#timer = setTimeout(() => void tick(), ms);
     this.#timer.unref();
+  }
+}
+
+/**
+ * Waits for a first answer from the broker (`answer`) within `limitMs`: a port that accepts the
+ * connection and never answers would otherwise wait for request timeouts. On failure the client is
+ * closed in the background (bounded), so a broker that never answers cannot hold up the verdict.
+ */
+export async function firstAnswerWithin(answer: () => Promise<unknown>, limitMs: number, close: () => Promise<unknown>, cleanupMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      answer(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`Connection timeout: the broker accepted the connection but did not answer within ${limitMs} ms (is it a Kafka port?)`)), limitMs);
+      }),
+    ]);
+  } catch (error) {
+    void bounded(close, cleanupMs).catch(() => undefined);
+    throw error;
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
   }
 }

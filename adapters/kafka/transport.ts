@@ -36,7 +36,7 @@ import {
 } from 'herald/adapter-kit';
 import { isKafkaChannel, type Channel, type HeraldError, type KafkaChannel } from 'herald';
 import { isConnectionFailure, kafkaError } from './errors';
-import { LivenessProbe } from './liveness';
+import { firstAnswerWithin, LivenessProbe } from './liveness';
 
 type KafkaLib = typeof import('kafkajs');
 
@@ -232,22 +232,13 @@ export class KafkaTransport extends BrokerTransport {
   private async openAdmin(): Promise<KafkaJs.Admin> {
     const admin = this.kafka().admin();
     const limitMs = (this.options.connectTimeoutMs ?? 3_000) * ((this.options.retries ?? 3) + 1);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      // kafkajs bounds the TCP connect only: a port that accepts and never answers would wait for request timeouts.
-      await Promise.race([
-        admin.connect(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`Connection timeout: the broker accepted the connection but did not answer within ${limitMs} ms (is it a Kafka port?)`)), limitMs);
-        }),
-      ]);
-    } catch (error) {
-      // In the background: a broker that never answers must not hold up the verdict.
-      void bounded(() => admin.disconnect(), this.cleanupMs).catch(() => undefined);
-      throw error;
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-    }
+    // A port that accepts the connection and never answers must fail within the connect budget.
+    await firstAnswerWithin(
+      () => admin.connect(),
+      limitMs,
+      () => admin.disconnect(),
+      this.cleanupMs,
+    );
     this.connected = true;
     return admin;
   }

@@ -38,7 +38,7 @@ import {
   type StartedSubscription,
 } from 'herald/adapter-kit';
 import { isKafkaChannel, type Channel, type HeraldError, type KafkaChannel } from 'herald';
-import { LivenessProbe } from '../kafka/liveness';
+import { firstAnswerWithin, LivenessProbe } from '../kafka/liveness';
 import { hasPltProtocolError, isPltConnectionFailure, isPltRequestTimeout, platformaticKafkaError } from './errors';
 
 import { capturedFromPlatformatic, loadPlatformaticKafka, type PltLib } from './lib';
@@ -197,21 +197,13 @@ export class PlatformaticKafkaTransport extends BrokerTransport {
   private async openAdmin(): Promise<Plt.Admin> {
     const admin = new (this.library().Admin)(this.base());
     const limitMs = (this.options.connectTimeoutMs ?? 3_000) * ((this.options.retries ?? 3) + 1);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        admin.metadata({ topics: [] }),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`Connection timeout: the broker accepted the connection but did not answer within ${limitMs} ms (is it a Kafka port?)`)), limitMs);
-        }),
-      ]);
-    } catch (error) {
-      // In the background: a broker that never answers must not hold up the verdict.
-      void bounded(() => admin.close(), this.cleanupMs).catch(() => undefined);
-      throw error;
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-    }
+    // A port that accepts the connection and never answers must fail within the connect budget.
+    await firstAnswerWithin(
+      () => admin.metadata({ topics: [] }),
+      limitMs,
+      () => admin.close(),
+      this.cleanupMs,
+    );
     this.connected = true;
     return admin;
   }
