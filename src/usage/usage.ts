@@ -39,7 +39,7 @@ const isStringArray = (v: JsonValue | undefined): v is string[] => Array.isArray
  *
  * @example const usage = usageOf(contract.interactions[0]); // { payload: ['$.available'], headers: [], key: false }
  */
-export function usageOf(interaction: MessageInteraction): FieldUsage | undefined {
+export function usageOf(interaction: Pick<MessageInteraction, 'herald'>): FieldUsage | undefined {
   const raw = interaction.herald?.['usage'];
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
   const block = raw as { readonly [k: string]: JsonValue | undefined };

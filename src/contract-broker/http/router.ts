@@ -9,11 +9,15 @@ export interface RouteRequest {
   readonly body: unknown;
   /** Links relative to the URL the client used. */
   readonly hal: Hal;
+  /** The request's Accept header (content negotiation for `/`). */
+  readonly accept?: string | undefined;
 }
 
 export interface RouteResponse {
   readonly status: number;
   readonly body?: unknown;
+  /** A web page: sent as text/html instead of the JSON body. */
+  readonly html?: string;
 }
 
 export type Handler = (request: RouteRequest) => Promise<RouteResponse>;

@@ -11,6 +11,8 @@ import { notFound, problem } from '../domain/problem';
 import { publishContracts, readPublishRequest } from '../domain/publish';
 import { publishVerification, readVerificationRequest } from '../domain/verification';
 import type { PublicationRecord, Repository, VersionRecord } from '../storage/repository';
+import { addUiRoutes, uiHome } from '../ui/routes';
+import { prefersHtml } from '../ui/accept';
 import type { Hal } from './hal';
 import { Router, type RouteRequest, type RouteResponse } from './router';
 
@@ -106,7 +108,8 @@ export function brokerRoutes(repository: Repository): Router {
   }
 
   router
-    .on('GET', '/', async ({ hal }) => ok(index(hal)))
+    // Browsers get the web page, API clients (and curl's */*) the HAL index.
+    .on('GET', '/', async ({ hal, accept }) => (prefersHtml(accept) ? uiHome(repository) : ok(index(hal))))
     .on('POST', '/contracts/publish', async ({ hal, body }) => {
       const result = await publishContracts(repository, readPublishRequest(body));
       const { version: v } = result;
@@ -294,5 +297,5 @@ export function brokerRoutes(repository: Repository): Router {
       if (environment === undefined) throw notFound(`Environment ${request.params['uuid'] ?? ''}`, 'List them at /environments.');
       return ok(request.hal.environment(environment));
     });
-  return router;
+  return addUiRoutes(router, repository);
 }

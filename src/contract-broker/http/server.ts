@@ -5,6 +5,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BrokerProblem, problem } from '../domain/problem';
+import { errorPage } from '../ui/error-page';
 import { Hal } from './hal';
 import type { Router } from './router';
 
@@ -31,10 +32,17 @@ function bearer(request: IncomingMessage): string | undefined {
   return match?.[1]?.trim();
 }
 
-function send(response: ServerResponse, status: number, body: unknown): void {
-  const text = body === undefined ? '' : JSON.stringify(body);
+/** The web page runs no script and loads nothing: a stylesheet and SVG inline in the document. */
+const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+function send(response: ServerResponse, status: number, body: unknown, page?: string): void {
+  const text = page ?? (body === undefined ? '' : JSON.stringify(body));
   response.writeHead(status, {
-    'Content-Type': 'application/hal+json;charset=utf-8',
+    ...(page === undefined
+      ? { 'Content-Type': 'application/hal+json;charset=utf-8' }
+      : { 'Content-Type': 'text/html;charset=utf-8', 'Content-Security-Policy': PAGE_POLICY, 'X-Content-Type-Options': 'nosniff' }),
+    // `/` answers HAL JSON or the web page by Accept, so caches must key on it.
+    Vary: 'Accept',
     'Content-Length': Buffer.byteLength(text),
     ...(status === 401 ? { 'WWW-Authenticate': 'Bearer realm="herald-broker"' } : {}),
   });
@@ -67,8 +75,8 @@ export function requestHandler(router: Router, options: HttpOptions): (request: 
     const started = Date.now();
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', 'http://broker.invalid');
-    const finish = (status: number, body: unknown): void => {
-      send(response, status, body);
+    const finish = (status: number, body: unknown, page?: string): void => {
+      send(response, status, body, page);
       options.log(`${method} ${url.pathname} ${status} ${Date.now() - started}ms`);
     };
     void (async () => {
@@ -106,12 +114,13 @@ export function requestHandler(router: Router, options: HttpOptions): (request: 
         const body = isRead ? undefined : await readBody(request, options.maxBodyBytes);
         const host = request.headers.host;
         const base = host !== undefined && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? `http://${host}` : options.fallbackBase();
-        const result = await matched.handler({ params: matched.params, query: url.searchParams, body, hal: new Hal(base) });
-        finish(result.status, result.body);
+        const result = await matched.handler({ params: matched.params, query: url.searchParams, body, hal: new Hal(base), accept: request.headers.accept });
+        finish(result.status, result.body, result.html);
       } catch (error) {
         if (error instanceof BrokerProblem) {
           if (error.status === 413) response.setHeader('Connection', 'close');
-          finish(error.status, { errors: error.errors });
+          const isPage = url.pathname === '/ui' || url.pathname.startsWith('/ui/');
+          finish(error.status, { errors: error.errors }, isPage ? errorPage(error.status, error.errors) : undefined);
           return;
         }
         options.log(`${method} ${url.pathname} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
