@@ -1,7 +1,7 @@
 // Jest projects, by cost: unit (co-located, no processes), integration (*.integration.test.ts: spawns processes or uses PostgreSQL), examples (consumer tests that write contracts/),
 // conformance (Pact's matching corpus), package (the packed tarball in scratch projects), interop (pact-js
 // reads Herald's files), differential (Herald's verdicts against pact-js' Rust verifier on pacts pact-js
-// writes), containers (real brokers).
+// writes), containers (real brokers), browser (the broker's web page in chromium).
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
 const moduleNameMapper = {
   '^herald$': '<rootDir>/src/index.ts',
@@ -47,5 +47,7 @@ module.exports = {
     // The packed tarball installed into scratch projects (test/package/scratch.ts): packs once per run.
     { ...base, displayName: 'package', testMatch: ['<rootDir>/test/package/*.test.ts'], globalSetup: '<rootDir>/test/package/global-setup.ts' },
     { ...base, displayName: 'containers', testMatch: ['<rootDir>/**/*.container.test.ts'], testPathIgnorePatterns: ['/node_modules/'] },
+    // The broker's web page in Debian's chromium (playwright-core); fails when chromium is missing.
+    { ...base, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
   ],
 };

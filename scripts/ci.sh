@@ -24,4 +24,11 @@ if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -h 127.0.0.1 -p 5432 -q
   service postgresql start || echo "PostgreSQL did not start: the broker's PostgreSQL tests will fail" >&2
 fi
 
+# The broker web page's browser test (jest project "browser") drives Debian's chromium; install it once.
+if ! command -v chromium >/dev/null 2>&1; then
+  as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+  as_root apt-get install -y chromium || { as_root apt-get update && as_root apt-get install -y chromium; } ||
+    echo "chromium did not install: the browser test (test/browser) will fail" >&2
+fi
+
 node scripts/test.js "$@"

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The test command: type check, lint, then every jest project (unit, examples, conformance,
-// package, interop, differential, containers). Prints one closing line "N passed, N failed" and exits
+// package, interop, differential, containers, browser). Prints one closing line "N passed, N failed" and exits
 // non-zero on any failure.
 // Before it, the 10 slowest suites and each project's suites, tests and time (scripts/test-timings.js).
 // Extra arguments go to jest (e.g. `npm test -- --selectProjects unit`).

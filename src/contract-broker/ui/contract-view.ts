@@ -173,6 +173,12 @@ function interactionView(interaction: AnyInteraction, id: string | undefined, ra
       }
     </dl>
     ${
+      sync && interaction.herald?.['reply'] !== undefined
+        ? html`<h4>How the reply travels</h4>
+            <pre><code>${prettyJson(interaction.herald['reply'])}</code></pre>`
+        : ''
+    }
+    ${
       sync
         ? html`<h4>Request</h4>
             ${partView(interaction.request)}${interaction.response.map(

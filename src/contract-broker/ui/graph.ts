@@ -9,7 +9,7 @@ import { uiPaths } from './paths';
 
 const NODE_WIDTH = 190;
 const NODE_HEIGHT = 36;
-const COLUMN_GAP = 240;
+const COLUMN_GAP = 320;
 const ROW_GAP = 34;
 const MARGIN = 24;
 const LABEL_LINES = 3;
@@ -75,7 +75,7 @@ export function integrationGraph(integrations: readonly Integration[]): Html {
     if (i.channels.length > LABEL_LINES) shown.push(`+${i.channels.length - LABEL_LINES} more`);
     if (shown.length === 0) shown.push('(no channel)');
     const [mx, my] = [(x1 + x2) / 2, (y1 + y2) / 2 - (shown.length * 14) / 2];
-    const labelWidth = Math.max(...shown.map((s) => s.length)) * 7.4 + 8;
+    const labelWidth = Math.round(Math.max(...shown.map((s) => s.length)) * 7.4 + 8);
     const state = i.verification === undefined ? 'unknown' : i.verification.success ? 'ok' : 'fail';
     return html`<g class="edge ${state}" data-consumer="${i.consumer}" data-provider="${i.provider}"
       ><a href="${uiPaths.integration(i.consumer, i.provider)}">

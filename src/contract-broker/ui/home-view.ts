@@ -29,10 +29,7 @@ export async function homePage(repository: Repository, webhooks: WebhookExecutio
     }),
   );
   const body = html`
-    <section class="card">
-      <h2 style="margin-top:0">Integrations</h2>
-      ${integrationGraph(integrations)}
-    </section>
+    <section class="card">${integrationGraph(integrations)}</section>
     ${
       integrations.length === 0
         ? ''

@@ -16,6 +16,7 @@ h2 { font-size: 16px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); 
 h3 { font-size: 14px; margin: 16px 0 6px; }
 a { color: var(--accent); }
 table { border-collapse: collapse; background: #fff; width: 100%; }
+dd table { width: auto; }
 th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #eaeef2; font-weight: 600; }
 pre { background: #fff; border: 1px solid var(--line); padding: 8px; overflow: auto; max-height: 420px; margin: 4px 0; }

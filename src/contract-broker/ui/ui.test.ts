@@ -29,7 +29,12 @@ async function send(method: string, path: string, body?: unknown): Promise<Recor
 
 async function page(path: string): Promise<{ status: number; type: string | null; policy: string | null; text: string }> {
   const response = await fetch(`${broker.url}${path}`, { headers: { Accept: BROWSER_ACCEPT } });
-  return { status: response.status, type: response.headers.get('content-type'), policy: response.headers.get('content-security-policy'), text: await response.text() };
+  return { status: response.status, type: response.headers.get('content-type'), policy: response.headers.get('content-security-policy'), text: squash(await response.text()) };
+}
+
+/** Markup without the whitespace between tags (the templates are formatted for reading). */
+function squash(markup: string): string {
+  return markup.replace(/>\s+</g, '><');
 }
 
 const seg = encodeURIComponent;
@@ -84,13 +89,15 @@ describe('the web page', () => {
   const provider = unique('orders-svc');
   const consumer = unique('billing');
   const hostile = `${HOSTILE}${unique('')}`;
+  const production = unique('production');
   let good: { sha: string; ids: string[]; results: string };
   let failedId: number;
 
   beforeAll(async () => {
-    await send('POST', '/environments', { name: unique('production'), production: true });
+    const environment = await send('POST', '/environments', { name: production, production: true });
     good = await publish(uiPact(consumer, provider, { topic: 'orders' }), '1.0.0');
     await send('POST', good.results, { success: true, providerApplicationVersion: 'p-1', providerVersionBranch: 'main', testResults: good.ids.map((id) => ({ interactionId: id, success: true })) });
+    await send('POST', `/pacticipants/${seg(provider)}/versions/p-1/deployed-versions/environment/${String(environment['uuid'])}`, {});
     const bad = await publish(uiPact(hostile, provider, { topic: 'orders.audit', note: HOSTILE_PAYLOAD }), '2.0.0', 'feat/<b>x</b>');
     const created = await send('POST', bad.results, {
       success: false,
@@ -107,7 +114,8 @@ describe('the web page', () => {
     const home = await page('/ui');
     expect(home.status).toBe(200);
     expect(home.policy).toContain("default-src 'none'");
-    const edge = new RegExp(`<g class="edge ok" data-consumer="${consumer}" data-provider="${provider}"><a href="/ui/integrations/${consumer}/${provider}">[\\s\\S]*?</g>`).exec(home.text)?.[0] ?? '';
+    const edge =
+      new RegExp(`<g class="edge ok" data-consumer="${consumer}" data-provider="${provider}"\\s*><a href="/ui/integrations/${consumer}/${provider}">[\\s\\S]*?</g\\s*>`).exec(home.text)?.[0] ?? '';
     expect(edge).toContain('>topic orders</text>');
     expect(edge).toContain('>exchange pricing · quote.request</text>');
     expect(home.text).toContain(`<g class="edge fail" data-consumer="${escapeHtml(hostile)}"`);
@@ -123,6 +131,13 @@ describe('the web page', () => {
     expect(row).toContain('<td>p-2</td>');
     expect(row).toContain('✘ failed');
     expect(row).toContain(`<a href="/ui/verifications/${failedId}">mismatches</a>`);
+  });
+
+  it('shows the environments each version is deployed in', async () => {
+    const pair = await page(`/ui/integrations/${seg(consumer)}/${seg(provider)}`);
+    const row = /<tr class="ok">[\s\S]*?<\/tr>/.exec(pair.text)?.[0] ?? '';
+    expect(row).toContain(`<td>p-1</td><td><span class="tag">main</span></td><td><span class="tag">${production}</span></td>`);
+    expect((await page('/ui')).text).toContain(`<span class="tag">${production}: p-1</span>`);
   });
 
   it('shows each message of a contract: channel, key, headers, payload, rules, usage, and the reply of a request/reply', async () => {
@@ -147,9 +162,9 @@ describe('the web page', () => {
     const verification = await page(`/ui/verifications/${failedId}`);
     expect(verification.status).toBe(200);
     const [failed, passed] = verification.text.split('<section class="card result').slice(1);
-    expect(failed).toContain('an order.created event</a> <span class="status-fail">✘ failed</span>');
+    expect(failed).toContain('an order.created event</a><span class="status-fail">✘ failed</span>');
     expect(failed).toContain('<td><code>body $.total</code></td><td>Expected a decimal, got &quot;12&quot; &lt;img src=x onerror=&quot;alert(1)&quot;&gt;</td>');
-    expect(passed).toContain('a price quote</a> <span class="status-ok">✔ passed</span>');
+    expect(passed).toContain('a price quote</a><span class="status-ok">✔ passed</span>');
   });
 
   it('escapes every name and payload that comes from contracts', async () => {
@@ -201,7 +216,7 @@ describe('the webhooks section', () => {
         return Promise.resolve([execution]);
       },
     };
-    const section = (await webhooksSection(webhookLogOf(repository), { consumer: 'c', provider: 'p' })).text;
+    const section = squash((await webhooksSection(webhookLogOf(repository), { consumer: 'c', provider: 'p' })).text);
     expect(calls).toEqual([{ consumer: 'c', provider: 'p', limit: 50 }]);
     expect(section).toContain('<td>notify &lt;ci&gt;</td><td>contract_published</td><td><code>http://ci.example/hook?a=1&amp;b=2</code></td><td class="status-fail">failed</td><td>3</td>');
     expect(section).toContain('HTTP 503 <span class="status-fail">target busy</span>');

@@ -13,10 +13,11 @@ import { uiPaths } from './paths';
 
 const text = (value: Json | undefined): string | undefined => (value === undefined || value === null ? undefined : typeof value === 'string' ? value : JSON.stringify(value));
 
-function mismatchRow(mismatch: Json): Html {
+/** One mismatch; `withValues` adds the expected / actual cells (Pact Ruby's shape). */
+function mismatchRow(mismatch: Json, withValues: boolean): Html {
   if (!isJsonObject(mismatch))
     return html`<tr>
-      <td colspan="4"><code>${JSON.stringify(mismatch)}</code></td>
+      <td colspan="${withValues ? 4 : 2}"><code>${JSON.stringify(mismatch)}</code></td>
     </tr>`;
   const where = [text(mismatch['attribute'] ?? mismatch['type']), text(mismatch['identifier'] ?? mismatch['path'])].filter((part) => part !== undefined).join(' ');
   const expected = text(mismatch['expected']);
@@ -24,8 +25,12 @@ function mismatchRow(mismatch: Json): Html {
   return html`<tr>
     <td><code>${where}</code></td>
     <td>${text(mismatch['description'] ?? mismatch['mismatch']) ?? ''}</td>
-    <td>${expected === undefined ? '' : html`<code>${expected}</code>`}</td>
-    <td>${actual === undefined ? '' : html`<code>${actual}</code>`}</td>
+    ${
+      withValues
+        ? html`<td>${expected === undefined ? '' : html`<code>${expected}</code>`}</td>
+            <td>${actual === undefined ? '' : html`<code>${actual}</code>`}</td>`
+        : ''
+    }
   </tr>`;
 }
 
@@ -55,6 +60,7 @@ export async function verificationPage(repository: Repository, id: number): Prom
       (interactionId === undefined ? undefined : descriptions.get(interactionId)) ?? text(result['interactionDescription']) ?? text(result['description']) ?? interactionId ?? '(unnamed interaction)';
     const mismatches = Array.isArray(result['mismatches']) ? result['mismatches'] : [];
     const success = typeof result['success'] === 'boolean' ? result['success'] : undefined;
+    const withValues = mismatches.some((m) => isJsonObject(m) && (m['expected'] !== undefined || m['actual'] !== undefined));
     const link = interactionId !== undefined && descriptions.has(interactionId) ? uiPaths.contract(consumer, provider, verification.sha, interactionId) : undefined;
     return html`<section class="card result ${success === false ? 'fail' : success === true ? 'ok' : 'unknown'}">
       <h3>${link === undefined ? description : html`<a href="${link}">${description}</a>`} ${status(success)}</h3>
@@ -68,12 +74,16 @@ export async function verificationPage(repository: Repository, id: number): Prom
                 <tr>
                   <th>where</th>
                   <th>mismatch</th>
-                  <th>expected</th>
-                  <th>actual</th>
+                  ${
+                    withValues
+                      ? html`<th>expected</th>
+                          <th>actual</th>`
+                      : ''
+                  }
                 </tr>
               </thead>
               <tbody>
-                ${mismatches.map(mismatchRow)}
+                ${mismatches.map((m) => mismatchRow(m, withValues))}
               </tbody>
             </table>`
       }
