@@ -13,21 +13,33 @@ export interface Integration {
   readonly verification: VerificationRecord | undefined;
 }
 
+/** Labels per stored content: content is addressed by its sha, so an entry never goes stale. */
+const labelCache = new Map<string, readonly string[]>();
+const LABEL_CACHE_SIZE = 2000;
+
+async function labelsOf(repository: Repository, publication: PublicationRecord): Promise<readonly string[]> {
+  const key = `${publication.consumerId}:${publication.providerId}:${publication.sha}`;
+  const cached = labelCache.get(key);
+  if (cached !== undefined) return cached;
+  const content = await repository.findContent(publication.consumerId, publication.providerId, publication.sha);
+  if (content === undefined) return [];
+  const labels = channelLabels(content);
+  if (labelCache.size >= LABEL_CACHE_SIZE) labelCache.delete(labelCache.keys().next().value ?? '');
+  labelCache.set(key, labels);
+  return labels;
+}
+
 export async function listIntegrations(repository: Repository): Promise<Integration[]> {
   const latestByPair = new Map<string, PublicationRecord>();
   // Oldest consumer version first, so the last one written per pair is the latest.
   for (const publication of await repository.listPublications({})) latestByPair.set(JSON.stringify([publication.consumerName, publication.providerName]), publication);
+  // One query per provider rather than per pair; oldest first, so the last match is the newest.
+  const verificationsByProvider = new Map<number, VerificationRecord[]>();
+  for (const providerId of new Set([...latestByPair.values()].map((p) => p.providerId))) verificationsByProvider.set(providerId, await repository.listVerifications({ providerId }));
   const integrations: Integration[] = [];
   for (const latest of latestByPair.values()) {
-    const content = await repository.findContent(latest.consumerId, latest.providerId, latest.sha);
-    const verifications = await repository.listVerifications({ consumerId: latest.consumerId, providerId: latest.providerId, sha: latest.sha });
-    integrations.push({
-      consumer: latest.consumerName,
-      provider: latest.providerName,
-      latest,
-      channels: content === undefined ? [] : channelLabels(content),
-      verification: verifications[verifications.length - 1],
-    });
+    const verifications = (verificationsByProvider.get(latest.providerId) ?? []).filter((v) => v.consumerId === latest.consumerId && v.sha === latest.sha);
+    integrations.push({ consumer: latest.consumerName, provider: latest.providerName, latest, channels: await labelsOf(repository, latest), verification: verifications[verifications.length - 1] });
   }
   return integrations.sort((a, b) => a.consumer.localeCompare(b.consumer) || a.provider.localeCompare(b.provider));
 }
