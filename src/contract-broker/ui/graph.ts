@@ -22,7 +22,7 @@ interface Placed {
 }
 
 /** Layer of each pacticipant: 0 for pure consumers, else one more than its furthest consumer (cycles stop growing after n rounds). */
-function layers(integrations: readonly Integration[]): Map<string, number> {
+function layers(integrations: readonly GraphEdge[]): Map<string, number> {
   const layer = new Map<string, number>();
   for (const i of integrations) {
     layer.set(i.consumer, 0);
@@ -46,7 +46,10 @@ function shorten(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-export function integrationGraph(integrations: readonly Integration[]): Html {
+/** What the graph needs of an integration. */
+export type GraphEdge = Pick<Integration, 'consumer' | 'provider' | 'channels' | 'verification'>;
+
+export function integrationGraph(integrations: readonly GraphEdge[]): Html {
   if (integrations.length === 0) return html`<p class="muted">No contracts published yet: publish one (herald publish, or pact-broker publish) and the integrations appear here.</p>`;
   const layer = layers(integrations);
   const providers = new Set(integrations.map((i) => i.provider));

@@ -13,12 +13,12 @@ export interface Integration {
   readonly verification: VerificationRecord | undefined;
 }
 
-/** Labels per stored content: content is addressed by its sha, so an entry never goes stale. */
+/** Labels per content sha: the sha is the hash of the content, so an entry never goes stale (in any broker of the process). */
 const labelCache = new Map<string, readonly string[]>();
 const LABEL_CACHE_SIZE = 2000;
 
 async function labelsOf(repository: Repository, publication: PublicationRecord): Promise<readonly string[]> {
-  const key = `${publication.consumerId}:${publication.providerId}:${publication.sha}`;
+  const key = publication.sha;
   const cached = labelCache.get(key);
   if (cached !== undefined) return cached;
   const content = await repository.findContent(publication.consumerId, publication.providerId, publication.sha);
