@@ -13,6 +13,7 @@ export type { Consumer, Pair } from './dsl/consumer';
 export type { MessageBuilder, MessageExpectation, HeaderTemplates, PropertyTemplates } from './dsl/message';
 export type { RequestBuilder, RequestDeclared, RequestReplyExpectation, ReplyingDouble, ReplyRoute, ReplyDetails, SentRequest } from './dsl/request';
 export type { ReceivedMessage, MessageHandler } from './contract/received';
+export type { FlowBuilder, FlowDeclaration, FlowValues, Bind, StepDeclaration, StepValues, StepHandler, MessageValues, ExchangeValues } from './dsl/flow';
 export { writeContracts, defaultContractsDir } from './dsl/session';
 export { m } from './matchers/index';
 export type { Matcher, Template, Infer } from './matchers/index';
