@@ -28,7 +28,7 @@ import { HeraldError, isHeraldError } from '../errors/herald-error';
 import { matcherNode, type Matcher } from '../matchers/node';
 import type { MessageExpectation } from './message';
 import type { ReplyingDouble, RequestReplyExpectation, SentRequest } from './request';
-import { defaultContractsDir, recordInteraction } from './session';
+import { defaultContractsDir, markInteractionFailed } from './session';
 
 /** What a one-way step exposes to later steps. */
 export interface MessageValues<P, H, K, Props> {
@@ -336,7 +336,7 @@ class FlowRunner {
     } catch (error) {
       // No step of a failed flow is written: a provider must never verify half a flow.
       const dir = this.state.contractsDir ?? defaultContractsDir();
-      for (const d of declarations) recordInteraction(dir, d.toInteraction(), consumer, provider, false);
+      for (const d of declarations) markInteractionFailed(dir, d.toInteraction(), consumer, provider);
       const failed = this.state.steps[index]?.name ?? '?';
       const reason = error instanceof Error ? error.message : String(error);
       throw new HeraldError(
@@ -359,7 +359,7 @@ class FlowRunner {
     const onReply = bound.filter((b) => b.to[0] === 'reply').map((b) => ({ ...b, to: b.to.slice(1) }));
     let last: { request: MessageView; reply: MessageView } | undefined;
     const rejected: HeraldError[] = [];
-    await declaration.verify(((inner: ReplyingDouble<unknown, unknown, unknown>) =>
+    const verified = declaration.verify(((inner: ReplyingDouble<unknown, unknown, unknown>) =>
       handler({
         get sent() {
           return inner.sent;
@@ -382,6 +382,10 @@ class FlowRunner {
           return reply;
         },
       })) as (arg: never) => unknown);
+    // A rejected bound value is the reason, whatever the client did with the rejection.
+    await verified.catch((error: unknown) => {
+      throw rejected[0] ?? error;
+    });
     const first = rejected[0];
     if (first !== undefined) throw first;
     if (last === undefined) throw new HeraldError('HERALD_HANDLER_FAILED', `The client never sent the request of step "${step.name}".`);
