@@ -56,7 +56,7 @@ function server(defect?: 'push-session' | 'ack-throws') {
     messages: {
       'a push for the session': ({ sessionId, text }) => {
         log.push(`push ${String(sessionId)}`);
-        return message({ text }, { headers: { 'session-id': defect === 'push-session' ? '0b1f7b4e-6d0c-4f8a-9d2e-0a4c7b9f1e11' : sessionId }, channel: amqpExchange('push.out', 'device.dev-1') });
+        return message({ text: text ?? null }, { headers: { 'session-id': defect === 'push-session' ? '0b1f7b4e-6d0c-4f8a-9d2e-0a4c7b9f1e11' : sessionId ?? null }, channel: amqpExchange('push.out', 'device.dev-1') });
       },
     },
     replies: {
