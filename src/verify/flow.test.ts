@@ -1,4 +1,4 @@
-import { amqpExchange, amqpQueue, consumer, m, message, parseContract, serializeContract, verifyProvider, type Contract, type ProviderDefinition } from '../index';
+import { InMemoryTransport, amqpExchange, amqpQueue, consumer, m, message, parseContract, serializeContract, verifyProvider, verifyProviderOnBroker, verifyRepliesOnBroker, type Contract, type ProviderDefinition } from '../index';
 import { isSyncInteraction, type AnyInteraction, type MessageInteraction, type SyncMessageInteraction } from '../contract/model';
 import { parseJsonText } from '../contract/safe-json';
 
@@ -138,5 +138,19 @@ describe('flow verification with factories', () => {
       ['state-failed', 'HERALD_STATE_MISSING'],
       ['failed', 'HERALD_FLOW_STEP_NOT_RUN'],
     ]);
+  });
+
+  it('fails flow steps in runs that check interactions one at a time, rather than pass them with bound values unchecked', async () => {
+    const requests: unknown[] = [];
+    const replies = await verifyRepliesOnBroker([contract], { name: 'push-server' }, { client: { describeReplyAddress: () => 'nowhere', request: async (r) => void requests.push(r) } });
+    expect(replies.results.map((r) => [r.description, r.status, r.error?.code])).toEqual([
+      ['an ack request', 'failed', 'HERALD_FLOW_NOT_CHECKED'],
+      ['an authorise request', 'failed', 'HERALD_FLOW_NOT_CHECKED'],
+    ]);
+    expect(requests).toEqual([]);
+    await using transport = new InMemoryTransport();
+    const oneWay = await verifyProviderOnBroker([contract], { name: 'push-server', triggers: {} }, { transport });
+    expect(oneWay.results.filter((r) => r.description === 'a push for the session').map((r) => [r.status, r.error?.code])).toEqual([['failed', 'HERALD_FLOW_NOT_CHECKED']]);
+    expect(oneWay.summary.ok).toBe(false);
   });
 });

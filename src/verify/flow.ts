@@ -50,6 +50,16 @@ function failedResult(contract: Contract, interaction: AnyInteraction, code: str
   return { ...base(contract, interaction), status: interaction.pending ? 'pending' : 'failed', mismatches: [], notes, error: { code, message }, durationMs: 0 };
 }
 
+/** A flow step in a run that checks interactions one at a time: it fails, never passes with its bound values unchecked. */
+export function flowStepNotChecked(contract: Contract, interaction: AnyInteraction, run: string): InteractionResult {
+  return failedResult(
+    contract,
+    interaction,
+    'HERALD_FLOW_NOT_CHECKED',
+    `"${interaction.description}" is a step of a flow, and ${run} checks interactions one at a time, without the values bound from earlier steps. Verify it with verifyFlowsOnBroker, or with factories in process (verifyProvider).`,
+  );
+}
+
 /** A bound value the step did not carry over, as a mismatch at its place in the step. */
 function bindingMismatch(binding: FlowBinding, expected: JsonValue, actual: JsonValue | undefined, isSync: boolean): Mismatch {
   const to: ValuePath = isSync ? binding.to.slice(1) : binding.to;
