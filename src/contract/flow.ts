@@ -82,7 +82,8 @@ export function flowBlockOf(interaction: AnyInteraction): FlowStepBlock | string
   const { name, index, steps, step, bind } = raw;
   if (typeof name !== 'string' || name === '') return 'comments.herald.flow.name must be a non-empty string';
   if (!Array.isArray(steps) || steps.length === 0 || !steps.every((s) => typeof s === 'string')) return 'comments.herald.flow.steps must list the step names';
-  if (typeof step !== 'string' || typeof index !== 'number' || steps[index] !== step) return `comments.herald.flow.index ${JSON.stringify(index)} does not name the step ${JSON.stringify(step)} in ${JSON.stringify(steps)}`;
+  if (typeof step !== 'string' || typeof index !== 'number' || steps[index] !== step)
+    return `comments.herald.flow.index ${JSON.stringify(index)} does not name the step ${JSON.stringify(step)} in ${JSON.stringify(steps)}`;
   const bindings = Array.isArray(bind) ? bind.map(readBinding) : [];
   if (bind !== undefined && (!Array.isArray(bind) || bindings.some((b) => b === undefined))) return 'comments.herald.flow.bind must list { name, to: [path], from: { step, path: [path] } }';
   return { name, index, steps: steps as string[], step, bind: bindings as FlowBinding[] };
@@ -129,7 +130,11 @@ export function flowsOf(contract: Contract): ContractFlow[] {
     });
     const extra = entry.blocks.filter((b) => !steps.some((s) => s.interaction === b.interaction));
     for (const b of extra) problems.push(`"${b.interaction.description}" claims to be step ${b.block.index + 1} "${b.block.step}"`);
-    const present = [...steps, ...extra.map((b) => ({ name: b.block.step, interaction: b.interaction, bind: b.block.bind })), ...entry.loose.map((i) => ({ name: i.description, interaction: i, bind: [] }))];
+    const present = [
+      ...steps,
+      ...extra.map((b) => ({ name: b.block.step, interaction: b.interaction, bind: b.block.bind })),
+      ...entry.loose.map((i) => ({ name: i.description, interaction: i, bind: [] })),
+    ];
     flows.push(problems.length === 0 ? { name, steps } : { name, steps: present, problem: problems.join('; ') });
   }
   return flows;
@@ -178,8 +183,7 @@ export function viewOfPart(part: Pick<MessagePart, 'contents' | 'metadata'>): Me
 export function partWithValue<T extends Pick<MessagePart, 'contents' | 'metadata'>>(part: T, to: ValuePath, value: JsonValue): T {
   const [where, ...rest] = to;
   if (where === 'payload') return { ...part, contents: { ...part.contents, content: withValueAt(part.contents.content, rest, value) } };
-  const metadataKey =
-    where === 'headers' ? String(rest[0]) : where === 'key' ? META.kafkaKey : where === 'properties' ? AMQP_PROPERTY_KEYS[String(rest[0]) as AmqpPropertyName] : undefined;
+  const metadataKey = where === 'headers' ? String(rest[0]) : where === 'key' ? META.kafkaKey : where === 'properties' ? AMQP_PROPERTY_KEYS[String(rest[0]) as AmqpPropertyName] : undefined;
   if (metadataKey === undefined) return part;
   const inner = where === 'key' ? rest : rest.slice(1);
   return { ...part, metadata: withValueAt(part.metadata, [metadataKey, ...inner], value) as JsonObject };

@@ -128,7 +128,13 @@ describe('flow declarations', () => {
     const flow = pair.flow('ack', (f) =>
       f
         .step('push', () => pair.message('a push to ack').withPayload({ pushId: m.string('p-1') }))
-        .step('ack', (from) => pair.request('an ack request').on(amqpQueue('push.ack')).withPayload({ pushId: from((s) => s.push.payload.pushId) }).withReply({ ok: m.boolean(true) })),
+        .step('ack', (from) =>
+          pair
+            .request('an ack request')
+            .on(amqpQueue('push.ack'))
+            .withPayload({ pushId: from((s) => s.push.payload.pushId) })
+            .withReply({ ok: m.boolean(true) }),
+        ),
     );
     const error = await capture(() =>
       flow.verify({

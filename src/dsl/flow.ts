@@ -322,7 +322,8 @@ class FlowRunner {
         const handler = handlers[step.name];
         if (typeof handler !== 'function') throw invalid(this.state, `no handler was given for step "${step.name}"; pass verify({ ${step.name}: … })`);
         const bound = boundFor(step);
-        if (isSyncInteraction(declaration.toInteraction())) values[step.name] = await this.runExchange(declaration, step, bound, handler as (double: ReplyingDouble<unknown, unknown, unknown>) => unknown);
+        if (isSyncInteraction(declaration.toInteraction()))
+          values[step.name] = await this.runExchange(declaration, step, bound, handler as (double: ReplyingDouble<unknown, unknown, unknown>) => unknown);
         else {
           let seen: MessageView | undefined;
           await declaration.verify(((message: ReceivedMessage<unknown, unknown, unknown, unknown>) => {
@@ -371,7 +372,10 @@ class FlowRunner {
             const error = new HeraldError(
               'HERALD_REQUEST_MISMATCH',
               `The request of step "${step.name}" does not carry the values bound from earlier steps: ${wrong
-                .map((b) => `${b.to.join('.')} must be ${JSON.stringify(b.value)} (${b.binding.from.step}.${b.binding.from.path.join('.')}), but is ${JSON.stringify(valueAt(request as unknown as JsonValue, b.to) ?? null)}`)
+                .map(
+                  (b) =>
+                    `${b.to.join('.')} must be ${JSON.stringify(b.value)} (${b.binding.from.step}.${b.binding.from.path.join('.')}), but is ${JSON.stringify(valueAt(request as unknown as JsonValue, b.to) ?? null)}`,
+                )
                 .join('; ')}.`,
             );
             rejected.push(error);

@@ -91,7 +91,12 @@ export function verifyProviderInJest(definition: ProviderDefinition, options: Je
         // A flow is one test: its steps run in order (docs/request-reply.md, "Flows"); the first failing step fails it.
         for (const flow of flowsOf(contract)) {
           it(`flow "${flow.name}"`, async () => {
-            const results = await verifyFlow(contract, flow, definition, factoryStepRunner(contract, definition, (c, i, d) => verifyInteraction(c, i, d, verifyOptions)));
+            const results = await verifyFlow(
+              contract,
+              flow,
+              definition,
+              factoryStepRunner(contract, definition, (c, i, d) => verifyInteraction(c, i, d, verifyOptions)),
+            );
             const failed = results.filter((r) => r.status !== 'passed' && r.status !== 'pending');
             for (const r of results.filter((x) => x.status === 'pending')) console.warn(`Pending interaction "${r.description}" does not pass yet:\n${describeFailure(r)}`);
             if (failed.length > 0) throw new Error(failed.map(describeFailure).join('\n\n'));

@@ -81,7 +81,11 @@ async function exchangeStep(contract: Contract, step: FlowStep, sync: SyncMessag
   };
   // The step without its flow block and states: here it is verified on its own, once.
   const { comments: _flowBlock, ...plain } = withoutStates({ ...sync, request });
-  const report = await verifyRepliesOnBroker([{ ...contract, interactions: [], synchronous: [plain] }], { name: contract.provider }, { client, ...(options.timeoutMs === undefined ? {} : { replyTimeoutMs: options.timeoutMs }) });
+  const report = await verifyRepliesOnBroker(
+    [{ ...contract, interactions: [], synchronous: [plain] }],
+    { name: contract.provider },
+    { client, ...(options.timeoutMs === undefined ? {} : { replyTimeoutMs: options.timeoutMs }) },
+  );
   const result = report.results[0];
   if (result === undefined) throw new HeraldError('HERALD_FLOW_INVALID', `Failed to verify "${sync.description}": the step was not run.`);
   const contentType = sync.response[0]?.contents.contentType ?? 'application/json';
@@ -146,7 +150,10 @@ async function messageStep(contract: Contract, interaction: MessageInteraction, 
       captured = await capture.next({ timeoutMs });
     } catch (error) {
       const info = errorInfo(error, 'HERALD_TRANSPORT_TIMEOUT');
-      return { result: finish('failed', [], { ...info, message: `No message for ${where} arrived on ${describeChannel(channel)} after its trigger: ${info.message}`, retriable: true }), produced: undefined };
+      return {
+        result: finish('failed', [], { ...info, message: `No message for ${where} arrived on ${describeChannel(channel)} after its trigger: ${info.message}`, retriable: true }),
+        produced: undefined,
+      };
     }
     const mismatches = matchCaptured(withoutKeys(interaction, CONSUMER_SIDE_KEYS), captured);
     return { result: finish(mismatches.length === 0 ? 'passed' : 'failed', mismatches), produced: viewOfCaptured(captured, interaction) };

@@ -83,4 +83,3 @@ export function factoryStepRunner(contract: Contract, definition: ProviderDefini
     return { result, produced };
   };
 }
-

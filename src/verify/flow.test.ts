@@ -1,4 +1,18 @@
-import { InMemoryTransport, amqpExchange, amqpQueue, consumer, m, message, parseContract, serializeContract, verifyProvider, verifyProviderOnBroker, verifyRepliesOnBroker, type Contract, type ProviderDefinition } from '../index';
+import {
+  InMemoryTransport,
+  amqpExchange,
+  amqpQueue,
+  consumer,
+  m,
+  message,
+  parseContract,
+  serializeContract,
+  verifyProvider,
+  verifyProviderOnBroker,
+  verifyRepliesOnBroker,
+  type Contract,
+  type ProviderDefinition,
+} from '../index';
 import { isSyncInteraction, type AnyInteraction, type MessageInteraction, type SyncMessageInteraction } from '../contract/model';
 import { parseJsonText } from '../contract/safe-json';
 
@@ -56,7 +70,10 @@ function server(defect?: 'push-session' | 'ack-throws') {
     messages: {
       'a push for the session': ({ sessionId, text }) => {
         log.push(`push ${String(sessionId)}`);
-        return message({ text: text ?? null }, { headers: { 'session-id': defect === 'push-session' ? '0b1f7b4e-6d0c-4f8a-9d2e-0a4c7b9f1e11' : sessionId ?? null }, channel: amqpExchange('push.out', 'device.dev-1') });
+        return message(
+          { text: text ?? null },
+          { headers: { 'session-id': defect === 'push-session' ? '0b1f7b4e-6d0c-4f8a-9d2e-0a4c7b9f1e11' : (sessionId ?? null) }, channel: amqpExchange('push.out', 'device.dev-1') },
+        );
       },
     },
     replies: {

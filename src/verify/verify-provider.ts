@@ -314,7 +314,12 @@ export async function verifyProvider(contracts: readonly Contract[], definition:
     for (const flow of flowsOf(contract)) {
       if (matches !== undefined && !flow.steps.some((s) => matches(s.interaction.description))) continue;
       for (const s of flow.steps) used.add(s.interaction.description);
-      const stepResults = await verifyFlow(contract, flow, definition, factoryStepRunner(contract, definition, (c, i, d) => verifyInteraction(c, i, d, options)));
+      const stepResults = await verifyFlow(
+        contract,
+        flow,
+        definition,
+        factoryStepRunner(contract, definition, (c, i, d) => verifyInteraction(c, i, d, options)),
+      );
       for (const result of stepResults) options.onInteraction?.(result);
       pairResults.push(...stepResults);
     }

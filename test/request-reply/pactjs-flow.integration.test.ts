@@ -63,7 +63,13 @@ const verify = (pushSession: string): Promise<unknown> =>
     stateHandlers: { 'a device is registered': async () => undefined },
     messageProviders: {
       'an authorise request': providerWithMetadata(() => ({ sessionId: SESSION, ok: true }), {}),
-      'a push for the session': providerWithMetadata(() => ({ text: 'hi' }), { contentType: 'application/json', amqp_exchange: 'push.out', amqp_exchange_type: 'topic', amqp_routing_key: 'device.dev-1', 'session-id': pushSession }),
+      'a push for the session': providerWithMetadata(() => ({ text: 'hi' }), {
+        contentType: 'application/json',
+        amqp_exchange: 'push.out',
+        amqp_exchange_type: 'topic',
+        amqp_routing_key: 'device.dev-1',
+        'session-id': pushSession,
+      }),
     },
   });
 
@@ -82,7 +88,7 @@ describe('pact-js 16 verifies the steps of a Herald flow', () => {
   );
 
   it(
-    'applies the rules of the copied value, not its example: any UUID passes (pact-js cannot check that it is the authorise reply\'s; Herald does)',
+    "applies the rules of the copied value, not its example: any UUID passes (pact-js cannot check that it is the authorise reply's; Herald does)",
     async () => {
       const report = parseReport(await verify('7d444840-9dc0-11d1-b245-5ffdce74fad2'));
       expect(report.result).toBe(true);
