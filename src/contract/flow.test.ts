@@ -45,7 +45,8 @@ describe('flows in a contract', () => {
     expect(valueAt({ a: [{ b: 1 }] }, ['a', '0', 'b'])).toBe(1);
     expect(valueAt({ a: 1 }, ['constructor'])).toBeUndefined();
     expect(withValueAt({ a: { b: 1 } }, ['a', 'c'], 2)).toEqual({ a: { b: 1, c: 2 } });
-    const part = { contents: { content: { x: 1 }, contentType: 'application/json', encoded: false as const }, metadata: { contentType: 'application/json' } };
+    const metadata: JsonObject = { contentType: 'application/json' };
+    const part = { contents: { content: { x: 1 }, contentType: 'application/json', encoded: false as const }, metadata };
     expect(partWithValue(part, ['payload', 'x'], 2).contents.content).toEqual({ x: 2 });
     expect(partWithValue(part, ['headers', 'session-id'], 's').metadata).toEqual({ contentType: 'application/json', 'session-id': 's' });
     expect(partWithValue(part, ['key'], 'k').metadata['kafka_key']).toBe('k');
