@@ -15,6 +15,10 @@ import {
 } from '../index';
 import { isSyncInteraction, type AnyInteraction, type MessageInteraction, type SyncMessageInteraction } from '../contract/model';
 import { parseJsonText } from '../contract/safe-json';
+import { flowsOf } from '../contract/flow';
+import { verifyFlow } from './flow';
+import { factoryStepRunner } from './flow-factories';
+import { verifyInteraction } from './verify-provider';
 
 const pair = consumer('push-client').expectsFrom('push-server');
 const flow = pair.flow('authorised push', (f) =>
@@ -169,5 +173,23 @@ describe('flow verification with factories', () => {
     const oneWay = await verifyProviderOnBroker([contract], { name: 'push-server', triggers: {} }, { transport });
     expect(oneWay.results.filter((r) => r.description === 'a push for the session').map((r) => [r.status, r.error?.code])).toEqual([['failed', 'HERALD_FLOW_NOT_CHECKED']]);
     expect(oneWay.summary.ok).toBe(false);
+  });
+
+  it('fails a step whose runner throws (a broker gone away), names the flow and step, and still tears the states down', async () => {
+    const { definition, log } = server();
+    const [flowInContract] = flowsOf(contract);
+    if (flowInContract === undefined) throw new Error('the contract has the flow');
+    const run = factoryStepRunner(contract, definition, (c, i, d) => verifyInteraction(c, i, d));
+    const results = await verifyFlow(contract, flowInContract, definition, async (step, params, states, bound) => {
+      if (step.name === 'push') throw new Error('connection reset');
+      return run(step, params, states, bound);
+    });
+    expect(results.map((r) => [r.status, r.error?.code])).toEqual([
+      ['passed', undefined],
+      ['failed', 'HERALD_FLOW_STEP_FAILED'],
+      ['failed', 'HERALD_FLOW_STEP_NOT_RUN'],
+    ]);
+    expect(results[1]?.error?.message).toContain('flow "authorised push", step 2 of 3 "push" failed: connection reset');
+    expect(log.filter((l) => l.startsWith('teardown'))).toEqual(['teardown push', 'teardown device']);
   });
 });

@@ -11,7 +11,7 @@ import type { JsonObject, JsonValue } from '../contract/json';
 import { isSyncInteraction, type AnyInteraction, type Contract, type MessageInteraction } from '../contract/model';
 import type { Mismatch } from '../matchers/mismatch';
 import type { InteractionResult } from './result';
-import { setUpStates, type StatesDefinition } from './states';
+import { errorInfo, setUpStates, type StatesDefinition } from './states';
 
 /** What a step produced, as later steps see it: a message's values, or `{ request, reply }`. */
 export type StepProduced = MessageView | { readonly request: MessageView; readonly reply: MessageView };
@@ -127,7 +127,13 @@ export async function verifyFlow(contract: Contract, flow: ContractFlow, definit
       }
       const bound: JsonObject = {};
       for (const b of step.bind) bound[b.name] = valueAt(produced as JsonValue, [b.from.step, ...b.from.path]) ?? null;
-      const run = await runStep(step, { ...states.params, ...bound }, states.values, bound);
+      let run: StepRun;
+      try {
+        run = await runStep(step, { ...states.params, ...bound }, states.values, bound);
+      } catch (error) {
+        // A step that could not run (the broker went away, a capture could not start) fails, and the flow stops.
+        run = { result: { ...base(contract, step.interaction), status: 'failed', mismatches: [], notes: [], error: errorInfo(error, 'HERALD_FLOW_STEP_FAILED'), durationMs: 0 }, produced: undefined };
+      }
       // The state notes array stays the result's: teardown problems at the end of the flow land in it.
       notes.push(...run.result.notes);
       const isSync = isSyncInteraction(step.interaction);
