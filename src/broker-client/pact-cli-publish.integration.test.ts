@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { flowsOf } from '../contract/flow';
 import { parseContract } from '../contract/reader';
 import { parseJsonText } from '../contract/safe-json';
 import { main } from '../cli/main';
@@ -110,5 +111,16 @@ describe('Pact CLI publish and herald publish', () => {
     expect(herald?.['usage']).toEqual(original.interactions[0]?.herald?.['usage']);
     expect(contract.interactions[0]?.metadata).toEqual(original.interactions[0]?.metadata);
     expect(contract.interactions[0]?.matchingRules).toEqual(original.interactions[0]?.matchingRules);
+  });
+
+  it("keeps every step of a flow and its order and bindings (comments.herald.flow) through the Pact CLI's re-serialisation", async () => {
+    const file = path.join(root, 'contracts/push-client-push-server.json');
+    expect((await pactCli('publish', file, '--broker-base-url', stub.url, '--consumer-app-version', '1.0.0', '--branch', 'main')).code).toBe(0);
+    const text = Buffer.from(published()[0]?.contracts[0]?.content ?? '', 'base64').toString('utf8');
+    const republished = flowsOf(parseContract(parseJsonText(text, 'republished.json'), 'republished.json'));
+    const original = flowsOf(parseContract(parseJsonText(readFileSync(file, 'utf8'), file), file));
+    const shape = (flows: ReturnType<typeof flowsOf>): unknown => flows.map((f) => ({ name: f.name, problem: f.problem, steps: f.steps.map((s) => [s.name, s.interaction.description, s.bind]) }));
+    expect(shape(original)).toEqual([expect.objectContaining({ name: 'authorised push', problem: undefined })]);
+    expect(shape(republished)).toEqual(shape(original));
   });
 });

@@ -2,6 +2,7 @@
 import { HeraldError } from '../errors/herald-error';
 import { startMessage, type MessageBuilder } from './message';
 import { startRequest, type RequestBuilder } from './request';
+import { declareFlow, type FlowBuilder, type FlowDeclaration } from './flow';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._ -]*$/;
 
@@ -18,6 +19,11 @@ export interface Pair {
   message(description: string): MessageBuilder<Record<never, never>, undefined, Record<never, never>>;
   /** Declares a request the consumer sends and the reply it expects (Pact V4 Synchronous/Messages). */
   request(description: string): RequestBuilder<Record<never, never>, undefined, Record<never, never>>;
+  /**
+   * Declares a flow: ordered steps (messages and request/replies of this pair) whose later steps
+   * may bind values of earlier ones, e.g. `pair.flow('authorised push', (f) => f.step(…).step(…))`.
+   */
+  flow<S>(name: string, build: (f: FlowBuilder<Record<never, never>>) => FlowBuilder<S>): FlowDeclaration<S>;
 }
 
 export interface Consumer {
@@ -38,6 +44,7 @@ export function consumer(name: string): Consumer {
         provider,
         message: (description: string) => startMessage(name, provider, description),
         request: (description: string) => startRequest(name, provider, description),
+        flow: (flowName, build) => declareFlow(name, provider, flowName, build),
       };
     },
   };

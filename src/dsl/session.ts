@@ -64,6 +64,19 @@ export function recordInteraction(dir: string, interaction: AnyInteraction, cons
   pair.entries.set(id, { interaction, passed: passed && (previous?.passed ?? true) });
 }
 
+/**
+ * Marks an interaction failed whether or not it was recorded (with its usage) already, so that it
+ * is not written: a flow whose later step failed writes none of its steps.
+ */
+export function markInteractionFailed(dir: string, interaction: AnyInteraction, consumer: string, provider: string): void {
+  const owner = typeof interaction.herald?.owner === 'string' ? interaction.herald.owner : currentOwner();
+  const pair = declared.get(owner)?.get(contractFilePath(dir, consumer, provider));
+  const id = identityOf(interaction.description, interaction.providerStates);
+  const previous = pair?.entries.get(id);
+  if (pair !== undefined && previous !== undefined) pair.entries.set(id, { ...previous, passed: false });
+  else recordInteraction(dir, interaction, consumer, provider, false);
+}
+
 function writeMode(): WriteMode {
   return process.env[RUN_ENV.mode] === 'full' ? 'full' : 'merge';
 }

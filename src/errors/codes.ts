@@ -342,6 +342,23 @@ export const errorCatalogue = {
     what: "A reply arrived at the reply address without the request's correlation id, or with the id of another request.",
     fix: "Copy the request's correlation id into the reply (AMQP correlation_id property; Kafka correlation header, kafka_correlationId by default).",
   },
+  // --- flows (docs/request-reply.md, "Flows") ------------------------------------------------
+  HERALD_FLOW_INVALID: {
+    what: "A contract's flow (the comments.herald.flow blocks of its steps) is incomplete or inconsistent: a step is missing, listed twice, or binds a value from a step that does not come before it. No step of the flow is verified.",
+    fix: 'Re-run the consumer test that declares the flow so that every step is written, and do not edit or publish steps of a flow separately.',
+  },
+  HERALD_FLOW_STEP_FAILED: {
+    what: 'A step of a flow failed (mismatch, factory or state error, missing reply, or a bound value the provider did not carry over from an earlier step); the flow stopped there.',
+    fix: "Read the step's mismatches and error; a bound value must equal the one the earlier step produced (e.g. the push's session id is the authorise reply's).",
+  },
+  HERALD_FLOW_STEP_NOT_RUN: {
+    what: 'A step of a flow was not run because an earlier step of the same flow failed; it fails with the flow.',
+    fix: 'Fix the earlier failing step named in the message.',
+  },
+  HERALD_FLOW_NOT_CHECKED: {
+    what: 'A step of a flow was part of a run that checks interactions one at a time (verifyProviderOnBroker, verifyRepliesOnBroker); its bound values cannot be checked there, so it fails rather than pass unseen.',
+    fix: 'Verify flows with verifyFlowsOnBroker on a broker, or with factories in process (verifyProvider), which run every step of a flow in order; or select the other interactions with --description.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

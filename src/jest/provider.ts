@@ -14,6 +14,9 @@ import { formatMismatches } from '../matching/format';
 import type { ProviderDefinition } from '../verify/provider';
 import type { InteractionResult } from '../verify/result';
 import { verifySyncInteraction } from '../verify/reply';
+import { flowsOf, isFlowStep } from '../contract/flow';
+import { verifyFlow } from '../verify/flow';
+import { factoryStepRunner } from '../verify/flow-factories';
 import { selectContracts, verifyInteraction } from '../verify/verify-provider';
 
 export interface JestVerifyOptions {
@@ -73,14 +76,30 @@ export function verifyProviderInJest(definition: ProviderDefinition, options: Je
           if (result.status !== 'passed') throw new Error(describeFailure(result));
         };
         for (const interaction of contract.interactions) {
+          if (isFlowStep(interaction)) continue;
           it(interaction.description, async () => {
             expectPassed(interaction.description, await verifyInteraction(contract, interaction, definition, verifyOptions));
           });
         }
         // Request/reply interactions get a test each too: a contract is never checked for less than it states.
         for (const sync of contract.synchronous ?? []) {
+          if (isFlowStep(sync)) continue;
           it(sync.description, async () => {
             expectPassed(sync.description, await verifySyncInteraction(contract, sync, definition, (c, i, d) => verifyInteraction(c, i, d, verifyOptions)));
+          });
+        }
+        // A flow is one test: its steps run in order (docs/request-reply.md, "Flows"); the first failing step fails it.
+        for (const flow of flowsOf(contract)) {
+          it(`flow "${flow.name}"`, async () => {
+            const results = await verifyFlow(
+              contract,
+              flow,
+              definition,
+              factoryStepRunner(contract, definition, (c, i, d) => verifyInteraction(c, i, d, verifyOptions)),
+            );
+            const failed = results.filter((r) => r.status !== 'passed' && r.status !== 'pending');
+            for (const r of results.filter((x) => x.status === 'pending')) console.warn(`Pending interaction "${r.description}" does not pass yet:\n${describeFailure(r)}`);
+            if (failed.length > 0) throw new Error(failed.map(describeFailure).join('\n\n'));
           });
         }
       });

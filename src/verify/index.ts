@@ -13,3 +13,6 @@ export { verifySyncInteraction, requestOf } from './reply';
 export type { ReplyFactory, ReceivedRequest } from './reply';
 export { verifyRepliesOnBroker } from './reply-broker';
 export type { RequestReplyClient, BrokerRequest, BrokerReply, ReplyRouteJson, VerifyRepliesOnBrokerOptions, ReplyingProvider } from './reply-broker';
+// Flows (docs/request-reply.md, "Flows"): steps verified in order; on a broker through verifyFlowsOnBroker.
+export { verifyFlowsOnBroker } from './flow-broker';
+export type { FlowProvider, FlowTrigger, VerifyFlowsOnBrokerOptions } from './flow-broker';

@@ -14,6 +14,8 @@ import { parseJsonKeepingNumbers } from '../contract/number-literals';
 import { matchMessage } from '../matching/engine';
 import type { Mismatch } from '../matchers/mismatch';
 import { replyAsMessage } from './reply';
+import { isFlowStep } from '../contract/flow';
+import { flowStepNotChecked } from './flow';
 import { summarise, type InteractionResult, type VerificationReport } from './result';
 import { errorInfo, setUpStates, type StatesDefinition } from './states';
 import { contractsToVerify, descriptionTest, type DescriptionFilter } from './verify-provider';
@@ -141,6 +143,10 @@ export async function verifyRepliesOnBroker(contracts: readonly Contract[], defi
   for (const contract of selected) {
     for (const sync of contract.synchronous ?? []) {
       if (matches !== undefined && !matches(sync.description)) continue;
+      if (isFlowStep(sync)) {
+        results.push(flowStepNotChecked(contract, sync, 'verifyRepliesOnBroker'));
+        continue;
+      }
       results.push(await verifyOne(contract, sync, definition, options.client, timeoutMs));
     }
   }

@@ -22,6 +22,9 @@ import type { SchemaRegistryOption } from '../avro/registry/client';
 import { compileRegex, regexSource } from '../matchers/regex';
 import { splitByUsage } from '../usage/usage';
 import { verifySyncInteraction } from './reply';
+import { flowsOf, isFlowStep } from '../contract/flow';
+import { verifyFlow } from './flow';
+import { factoryStepRunner } from './flow-factories';
 
 export interface VerifyOptions {
   /** Provider name to verify (default: the definition's name). */
@@ -293,6 +296,7 @@ export async function verifyProvider(contracts: readonly Contract[], definition:
     const pairResults: InteractionResult[] = [];
     for (const interaction of contract.interactions) {
       if (matches !== undefined && !matches(interaction.description)) continue;
+      if (isFlowStep(interaction)) continue;
       used.add(interaction.description);
       const result = await verifyInteraction(contract, interaction, definition, options);
       pairResults.push(result);
@@ -300,10 +304,24 @@ export async function verifyProvider(contracts: readonly Contract[], definition:
     }
     for (const sync of contract.synchronous ?? []) {
       if (matches !== undefined && !matches(sync.description)) continue;
+      if (isFlowStep(sync)) continue;
       used.add(sync.description);
       const result = await verifySyncInteraction(contract, sync, definition, (c, i, d) => verifyInteraction(c, i, d, options));
       pairResults.push(result);
       options.onInteraction?.(result);
+    }
+    // Flow steps run with their flow, in order (docs/request-reply.md, "Flows"); a filter selects whole flows.
+    for (const flow of flowsOf(contract)) {
+      if (matches !== undefined && !flow.steps.some((s) => matches(s.interaction.description))) continue;
+      for (const s of flow.steps) used.add(s.interaction.description);
+      const stepResults = await verifyFlow(
+        contract,
+        flow,
+        definition,
+        factoryStepRunner(contract, definition, (c, i, d) => verifyInteraction(c, i, d, options)),
+      );
+      for (const result of stepResults) options.onInteraction?.(result);
+      pairResults.push(...stepResults);
     }
     results.push(...pairResults);
     options.onPair?.({ consumer: contract.consumer, provider: contract.provider, ...(contract.source === undefined ? {} : { contractFile: contract.source }), results: pairResults });

@@ -43,7 +43,7 @@ verifyProviderInJest({ ...factories, messages: { ...factories.messages,
     expect(results[0]?.failureMessages.join('\n')).toMatch(/\$\.orderId/);
   });
 
-  it('defines a test per request/reply interaction too, failing a reply that breaks the contract', async () => {
+  it('defines a test per flow too, failing a reply that breaks the contract', async () => {
     copyFileSync(path.join(REPO, 'contracts/push-client-push-server.json'), path.join(project.dir, 'pacts/push-client-push-server.json'));
     project.write(
       'tests/push.test.ts',
@@ -62,7 +62,8 @@ verifyProviderInJest(provider('push-server', {
     await project.jest('--json', `--outputFile=${out}`, 'tests/push.test.ts').catch(() => undefined);
     const results = (require(out) as JestJson).testResults.flatMap((r) => r.assertionResults);
     expect(results.map((r) => [r.ancestorTitles.join(' / '), r.title, r.status])).toEqual([
-      ["push-server satisfies its consumers' contracts / push-client → push-server", 'an authorise request', 'failed'],
+      // The push contract is one flow (authorise → push): one test, failing at its first step.
+      ["push-server satisfies its consumers' contracts / push-client → push-server", 'flow "authorised push"', 'failed'],
     ]);
     expect(results[0]?.failureMessages.join('\n')).toMatch(/\$\.sessionId/);
   });

@@ -1,4 +1,4 @@
-/** The push client's authorisation call: one request, one reply, over whatever answers requests. */
+/** The push client: authorises a device (one request, one reply), then accepts pushes for its session only. */
 import type { JsonValue } from 'herald';
 
 /** What the client needs from its broker connection (an amqplib RPC helper in production, Herald's replying double in tests). */
@@ -11,7 +11,15 @@ export interface Session {
   readonly sessionId: string;
 }
 
+/** A push as the client's broker consumer hands it over. */
+export interface ReceivedPush {
+  readonly headers: { readonly 'session-id': string };
+  readonly payload: { readonly text: string };
+}
+
 export class AuthClient {
+  private session: Session | undefined;
+
   constructor(
     private readonly requester: Requester,
     private readonly version = '2.4',
@@ -21,6 +29,14 @@ export class AuthClient {
   async authorise(deviceId: string, token: string): Promise<Session> {
     const reply = await this.requester.request({ payload: { deviceId, token }, headers: { 'client-version': this.version } });
     if (!reply.payload.ok) throw new Error(`device ${deviceId} was refused`);
-    return { deviceId, sessionId: reply.payload.sessionId };
+    this.session = { deviceId, sessionId: reply.payload.sessionId };
+    return this.session;
+  }
+
+  /** Shows a push; refuses one that belongs to another session (or arrives before authorisation). */
+  onPush(push: ReceivedPush): string {
+    if (this.session === undefined) throw new Error('a push arrived before the device was authorised');
+    if (push.headers['session-id'] !== this.session.sessionId) throw new Error(`a push for session ${push.headers['session-id']}, not ${this.session.sessionId}`);
+    return push.payload.text;
   }
 }

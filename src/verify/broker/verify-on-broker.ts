@@ -40,6 +40,8 @@ import { captureChannelFor, CapturePool, collect, TriggerWindow, type Evaluation
 import { connectionDetails, isAmqpConnection, isKafkaConnection, type BrokerConnection } from './connection';
 import type { BrokerProviderDefinition, Trigger, TriggerContext } from './definition';
 import { syncNotChecked } from '../reply';
+import { isFlowStep } from '../../contract/flow';
+import { flowStepNotChecked } from '../flow';
 import { runNamespace, type RunNamespace } from './namespace';
 import { DEFAULT_CLEANUP_TIMEOUT_MS, RunResources, type BrokerResources } from './resources';
 
@@ -374,7 +376,7 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
 
   const results: InteractionResult[] = [];
   const used = new Set<string>();
-  const chosen = (interaction: MessageInteraction): boolean => options.description === undefined || options.description.test(interaction.description);
+  const chosen = (interaction: MessageInteraction): boolean => !isFlowStep(interaction) && (options.description === undefined || options.description.test(interaction.description));
   const progress = { done: 0, total: selected.reduce((n, c) => n + c.interactions.filter(chosen).length, 0), passed: 0, failed: 0 };
   try {
     for (const contract of selected) {
@@ -402,6 +404,12 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
         );
         pairResults.push(result);
         if (result.status !== 'pending') progress.failed += 1;
+      }
+      // One-way flow steps run only with their flow (verifyFlowsOnBroker): each fails here, never passes unseen.
+      for (const interaction of contract.interactions) {
+        if (!isFlowStep(interaction) || (options.description !== undefined && !options.description.test(interaction.description))) continue;
+        pairResults.push(flowStepNotChecked(contract, interaction, 'a one-way broker run'));
+        progress.failed += interaction.pending ? 0 : 1;
       }
       results.push(...pairResults);
       options.onPair?.({ consumer: contract.consumer, provider: contract.provider, ...(contract.source === undefined ? {} : { contractFile: contract.source }), results: pairResults });

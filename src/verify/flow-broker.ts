@@ -1,0 +1,186 @@
+/**
+ * Flows on real brokers: the steps run in order against the provider's real service. A
+ * request/reply step is published with a reply address and a fresh correlation id through the
+ * {@link RequestReplyClient} (its request carrying the values bound from earlier steps) and its
+ * reply checked as verifyRepliesOnBroker checks it; a one-way step is captured on its contract
+ * channel while the provider's trigger (given the bound values in its params) makes the real code
+ * publish it. Each step must carry its bound values unchanged. States are set up per step and torn
+ * down when the flow ends; each capture is stopped when its step ends, in every outcome.
+ */
+import { partWithValue, viewOfPart, flowsOf, type FlowStep, type MessageView } from '../contract/flow';
+import type { JsonObject, JsonValue } from '../contract/json';
+import { isSyncInteraction, type Contract, type MessageInteraction, type SyncMessageInteraction } from '../contract/model';
+import { parseJsonKeepingNumbers } from '../contract/number-literals';
+import { HeraldError } from '../errors/herald-error';
+import type { Mismatch } from '../matchers/mismatch';
+import { matchCaptured, toActualMessage } from '../transport/decode';
+import { describeChannel } from '../transport/describe';
+import type { CapturedMessage, TransportAdapter } from '../transport/types';
+import { contractChannel } from './broker/verify-on-broker';
+import { verifyFlow, withoutStates, type RunStep, type StepRun } from './flow';
+import { verifyRepliesOnBroker, type BrokerReply, type RequestReplyClient } from './reply-broker';
+import { summarise, type InteractionResult, type VerificationReport } from './result';
+import { closest, errorInfo, type StatesDefinition } from './states';
+import { withTimeout } from './timeout';
+import { CONSUMER_SIDE_KEYS, contractsToVerify, descriptionTest, withoutKeys, type DescriptionFilter } from './verify-provider';
+
+/** Makes the provider's real code publish a one-way step's message; `params` hold the state params and the bound values. */
+export type FlowTrigger = (params: JsonObject) => unknown;
+
+/** A provider for flows on a broker: its states, and triggers for the flows' one-way steps. */
+export interface FlowProvider extends StatesDefinition {
+  readonly name?: string;
+  /** By interaction description, as the contracts spell it. */
+  readonly triggers?: Readonly<Record<string, FlowTrigger>>;
+}
+
+export interface VerifyFlowsOnBrokerOptions {
+  /** Publishes request/reply steps and captures their replies (herald/amqp's AmqpRequestReplyClient). */
+  readonly client: RequestReplyClient;
+  /** Captures one-way steps on their contract channels (herald/amqp's AmqpTransport, connected). */
+  readonly transport?: TransportAdapter;
+  readonly provider?: string;
+  readonly consumers?: readonly string[];
+  /** Only flows with a step whose description matches. */
+  readonly description?: DescriptionFilter;
+  /** Wait for each reply and each captured message, and bound on each trigger (default 10 000 ms). */
+  readonly timeoutMs?: number;
+}
+
+function viewOfReply(reply: BrokerReply, contentType: string): MessageView {
+  const type = reply.contentType ?? contentType;
+  const text = reply.body.toString('utf8');
+  let payload: JsonValue | undefined = text;
+  if (/json/i.test(type)) {
+    try {
+      payload = text === '' ? undefined : parseJsonKeepingNumbers(text);
+    } catch {
+      payload = text;
+    }
+  }
+  const properties: JsonObject = {};
+  for (const [name, value] of Object.entries(reply.properties)) if (value !== undefined) properties[name] = value;
+  return { payload, headers: { ...reply.headers }, key: undefined, properties };
+}
+
+function viewOfCaptured(captured: CapturedMessage, interaction: MessageInteraction): MessageView {
+  const actual = toActualMessage(captured, interaction);
+  const metadata: JsonObject = {};
+  for (const [k, v] of Object.entries(actual.metadata)) if (v !== undefined) metadata[k] = v;
+  return viewOfPart({ contents: { content: actual.content, contentType: actual.contentType ?? interaction.contents.contentType, encoded: false }, metadata });
+}
+
+/** A request/reply step: verifyRepliesOnBroker on the step alone, its request carrying the bound values. */
+async function exchangeStep(contract: Contract, step: FlowStep, sync: SyncMessageInteraction, params: JsonObject, options: VerifyFlowsOnBrokerOptions): Promise<StepRun> {
+  let request = sync.request;
+  for (const b of step.bind) if (b.to[0] === 'request') request = partWithValue(request, b.to.slice(1), params[b.name] ?? null);
+  let reply: BrokerReply | undefined;
+  const client: RequestReplyClient = {
+    describeReplyAddress: (r) => options.client.describeReplyAddress(r),
+    request: async (r) => (reply = await options.client.request(r)),
+  };
+  // The step without its flow block and states: here it is verified on its own, once.
+  const { comments: _flowBlock, ...plain } = withoutStates({ ...sync, request });
+  const report = await verifyRepliesOnBroker(
+    [{ ...contract, interactions: [], synchronous: [plain] }],
+    { name: contract.provider },
+    { client, ...(options.timeoutMs === undefined ? {} : { replyTimeoutMs: options.timeoutMs }) },
+  );
+  const result = report.results[0];
+  if (result === undefined) throw new HeraldError('HERALD_FLOW_INVALID', `Failed to verify "${sync.description}": the step was not run.`);
+  const contentType = sync.response[0]?.contents.contentType ?? 'application/json';
+  return { result, produced: reply === undefined ? undefined : { request: viewOfPart(request), reply: viewOfReply(reply, contentType) } };
+}
+
+/** A one-way step: capture its channel, call its trigger, check the first message that arrives. */
+async function messageStep(contract: Contract, interaction: MessageInteraction, definition: FlowProvider, params: JsonObject, options: VerifyFlowsOnBrokerOptions): Promise<StepRun> {
+  const started = performance.now();
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const finish = (status: InteractionResult['status'], mismatches: readonly Mismatch[], error?: { code: string; message: string; retriable?: boolean }): InteractionResult => ({
+    consumer: contract.consumer,
+    provider: contract.provider,
+    description: interaction.description,
+    ...(contract.source === undefined ? {} : { contractFile: contract.source }),
+    status: interaction.pending && status !== 'passed' ? 'pending' : status,
+    mismatches,
+    notes: [],
+    ...(error === undefined ? {} : { error }),
+    pending: interaction.pending,
+    durationMs: performance.now() - started,
+  });
+  const where = `"${interaction.description}" (${contract.consumer} → ${contract.provider})`;
+  const triggers = definition.triggers ?? {};
+  const trigger = Object.hasOwn(triggers, interaction.description) ? triggers[interaction.description] : undefined;
+  if (trigger === undefined) {
+    const guess = closest(interaction.description, Object.keys(triggers));
+    return {
+      result: finish('no-factory', [], {
+        code: 'HERALD_NO_TRIGGER',
+        message: `No trigger for ${where}.${guess === undefined ? '' : ` Did you mean "${guess}"?`} Add triggers[${JSON.stringify(interaction.description)}]: (params) => publish(…) to the flow provider.`,
+      }),
+      produced: undefined,
+    };
+  }
+  const channel = contractChannel(interaction);
+  if (channel === undefined || options.transport === undefined) {
+    return {
+      result: finish('failed', [], {
+        code: 'HERALD_CHANNEL_UNCHECKED',
+        message:
+          channel === undefined
+            ? `Failed to verify ${where} on the broker: the contract does not say where it is published. Declare the channel with .on(…) in the consumer test.`
+            : `Failed to verify ${where} on the broker: it is a one-way step, and no transport was given to capture it on ${describeChannel(channel)}. Pass { transport } to verifyFlowsOnBroker.`,
+      }),
+      produced: undefined,
+    };
+  }
+  const capture = await options.transport.startCapture(channel);
+  try {
+    try {
+      await withTimeout(
+        () => trigger(params),
+        timeoutMs,
+        () => new HeraldError('HERALD_TRIGGER_FAILED', `The trigger for ${where} did not finish within ${timeoutMs} ms.`, { interaction: interaction.description }),
+      );
+    } catch (error) {
+      return { result: finish('failed', [], errorInfo(error, 'HERALD_TRIGGER_FAILED')), produced: undefined };
+    }
+    let captured: CapturedMessage;
+    try {
+      captured = await capture.next({ timeoutMs });
+    } catch (error) {
+      const info = errorInfo(error, 'HERALD_TRANSPORT_TIMEOUT');
+      return {
+        result: finish('failed', [], { ...info, message: `No message for ${where} arrived on ${describeChannel(channel)} after its trigger: ${info.message}`, retriable: true }),
+        produced: undefined,
+      };
+    }
+    const mismatches = matchCaptured(withoutKeys(interaction, CONSUMER_SIDE_KEYS), captured);
+    return { result: finish(mismatches.length === 0 ? 'passed' : 'failed', mismatches), produced: viewOfCaptured(captured, interaction) };
+  } finally {
+    await capture.stop();
+  }
+}
+
+/**
+ * Verifies every flow of the contracts naming the provider on a real broker, steps in order.
+ * Interactions outside flows are not checked here (verifyRepliesOnBroker, verifyProviderOnBroker).
+ *
+ * @example
+ * const report = await verifyFlowsOnBroker(contracts, { name: 'push-server', states, triggers: { 'a push for the session': ({ sessionId }) => pushes.send(String(sessionId)) } }, { client, transport });
+ */
+export async function verifyFlowsOnBroker(contracts: readonly Contract[], definition: FlowProvider, options: VerifyFlowsOnBrokerOptions): Promise<VerificationReport> {
+  const started = performance.now();
+  const selected = contractsToVerify(contracts, options.provider ?? definition.name, options.consumers);
+  const matches = descriptionTest(options.description);
+  const results: InteractionResult[] = [];
+  for (const contract of selected) {
+    const runStep: RunStep = (step, params) =>
+      isSyncInteraction(step.interaction) ? exchangeStep(contract, step, step.interaction, params, options) : messageStep(contract, step.interaction, definition, params, options);
+    for (const flow of flowsOf(contract)) {
+      if (matches !== undefined && !flow.steps.some((s) => matches(s.interaction.description))) continue;
+      results.push(...(await verifyFlow(contract, flow, definition, runStep)));
+    }
+  }
+  return { summary: summarise(results, [], performance.now() - started, 'triggers'), results };
+}
