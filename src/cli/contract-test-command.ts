@@ -11,7 +11,7 @@ import { PactBrokerDeploymentSource, type DeployedPact, type DeploymentSource } 
 import { planRuns, type ContractTestTrigger, type ProviderRun } from '../contract-test/plan';
 import { DEFAULT_HEALTH_TIMEOUT_MS, RUN_LABEL, startProvider, type DependencySpec, type ProviderSpec } from '../contract-test/provider-runner';
 import { brokerResultPublisher, type ResultPublisher } from '../contract-test/publish-results';
-import { containerHostname, startRunNetwork } from '../contract-test/run-network';
+import { containerHostname, removeRunContainers, startRunNetwork } from '../contract-test/run-network';
 import type { BrokerVerificationReport } from '../verify/broker/verify-on-broker';
 import { parseOptions, stringOption, stringOptions, usageError, type OptionTable } from './args';
 import { BrokerClient } from '../broker-client/hal-client';
@@ -219,7 +219,11 @@ async function runOne(args: ContractTestArgs, run: ProviderRun, pacts: readonly 
     // An image provider joins the run's network; a command provider uses host addresses.
     const inNetwork = args.image !== undefined;
     const network = inNetwork ? await startRunNetwork(runId) : undefined;
-    if (network !== undefined) stack.push(() => network.stop());
+    if (network !== undefined) {
+      stack.push(() => network.stop());
+      // Runs after the broker stopped: removes what a failed start left, so the network can go.
+      stack.push(() => removeRunContainers(runId));
+    }
     const environment: Record<string, string> = {};
     let brokerArgs: { brokers?: readonly string[]; amqpUrl?: string };
     if (args.transport === 'kafka') {

@@ -16,7 +16,7 @@ import type { WaitStrategy } from 'testcontainers';
 import { HeraldError } from '../errors/herald-error';
 import { loadPeer } from '../transport/peer';
 import { LogTail, tail, waitForHealth, type HealthCheck } from './health';
-import { RUN_LABEL, startRunNetwork, type StartedRunNetwork, type Testcontainers } from './run-network';
+import { removeRunContainers, RUN_LABEL, startRunNetwork, type StartedRunNetwork, type Testcontainers } from './run-network';
 
 export { RUN_LABEL, type Testcontainers } from './run-network';
 
@@ -122,6 +122,8 @@ export async function startProvider(spec: ProviderSpec): Promise<StartedProvider
     if (network === undefined && (deps.length > 0 || spec.image !== undefined)) {
       const own = await startRunNetwork(spec.runId, spec.loadTestcontainers);
       cleanups.push(() => own.stop());
+      // Before the network goes: what a failed start left (the owner of a given network sweeps it).
+      cleanups.push(() => removeRunContainers(spec.runId, spec.loadTestcontainers));
       network = own;
     }
     for (const dep of deps) {

@@ -33,6 +33,18 @@ export async function containerHostname(containerId: string, loader?: () => unkn
 }
 
 /**
+ * Removes every container labelled with the run, running or not: a container whose start failed
+ * (a port never bound, a wait strategy timed out) is left by testcontainers, and a network cannot
+ * be removed while a container is attached to it.
+ */
+export async function removeRunContainers(runId: string, loader?: () => unknown): Promise<void> {
+  const tc = loadPeer<Testcontainers>('testcontainers', 'herald contract-test', loader);
+  const docker = (await tc.getContainerRuntimeClient()).container.dockerode;
+  const left = await docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`] } });
+  for (const info of left) await docker.getContainer(info.Id).remove({ force: true, v: true });
+}
+
+/**
  * Creates a labelled bridge network for the run `runId`.
  *
  * @example
