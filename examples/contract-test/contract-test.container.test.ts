@@ -69,13 +69,20 @@ async function ok(...argv: string[]): Promise<string> {
   return outcome.stdout;
 }
 
-/** Containers and networks a contract-test run left behind (there must be none). */
-function leftovers(): Promise<string> {
+/**
+ * Containers and networks the runs of one contract-test call left behind (there must be none):
+ * those labelled with the run ids it printed (other suites on this machine may be running theirs).
+ */
+async function leftovers(outcome: Outcome): Promise<string> {
+  const runs = [...outcome.stderr.matchAll(/\(run (ct-[0-9a-f]+)\)/g)].map((m) => m[1] as string);
+  if (runs.length === 0) return `no run id in stderr: ${outcome.stderr}`;
   const list = (args: string[]): Promise<string> => new Promise((resolve, reject) => execFile('docker', args, (error, stdout) => (error === null ? resolve(stdout.trim()) : reject(error))));
-  return Promise.all([
-    list(['ps', '-a', '--filter', 'label=dev.herald.contract-test', '--format', '{{.ID}} {{.Image}}']),
-    list(['network', 'ls', '--filter', 'label=dev.herald.contract-test', '--format', '{{.ID}} {{.Name}}']),
-  ]).then((parts) => parts.filter((p) => p !== '').join('\n'));
+  const left: string[] = [];
+  for (const run of runs) {
+    const label = `label=dev.herald.contract-test=${run}`;
+    left.push(await list(['ps', '-a', '--filter', label, '--format', '{{.ID}} {{.Image}}']), await list(['network', 'ls', '--filter', label, '--format', '{{.ID}} {{.Name}}']));
+  }
+  return left.filter((p) => p !== '').join('\n');
 }
 
 /** Publishes shipping's contract at `version`; `field` renames the field it requires. */
@@ -89,7 +96,6 @@ const contractTest = (...argv: string[]): Promise<Outcome> => herald('contract-t
 const canIDeploy = (pacticipant: string, version: string): Promise<Outcome> => herald('can-i-deploy', '--pacticipant', pacticipant, '--version', version, '--to-environment', 'production');
 
 beforeAll(async () => {
-  expect(await leftovers()).toBe('');
   dir = mkdtempSync(path.join(tmpdir(), 'herald-contract-test-'));
   broker = spawn(process.execPath, [HERALD, 'broker', '--port', '0', '--data', path.join(dir, 'broker')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   brokerUrl = await new Promise<string>((resolve, reject) => {
@@ -120,9 +126,9 @@ describe('herald contract-test on real containers and the Herald broker', () => 
     const good = await contractTest('--triggered-by', 'provider', '--pacticipant', 'orders', '--version', '1.0.0');
     expect(good.stdout).toContain('orders 1.0.0 against shipping 8');
     expect(good.stdout).toContain('Published the verification result of shipping → orders (success) for orders 1.0.0.');
-    expect(good.stderr).toBe('herald contract-test: starting orders 1.0.0 on kafka\n');
+    expect(good.stderr).toMatch(/^herald contract-test: starting orders 1\.0\.0 on kafka \(run ct-[0-9a-f]{8}\)\n$/);
     expect(good.status).toBe(0);
-    expect(await leftovers()).toBe('');
+    expect(await leftovers(good)).toBe('');
     expect((await canIDeploy('orders', '1.0.0')).status).toBe(0);
     await ok('record-deployment', '--pacticipant', 'orders', '--version', '1.0.0', '--environment', 'production');
 
@@ -131,7 +137,7 @@ describe('herald contract-test on real containers and the Herald broker', () => 
     expect(bad.stdout).toMatch(/orderId/);
     expect(bad.stdout).toContain('Published the verification result of shipping → orders (failure) for orders 1.1.0.');
     expect(bad.status).toBe(1);
-    expect(await leftovers()).toBe('');
+    expect(await leftovers(bad)).toBe('');
     const no = await canIDeploy('orders', '1.1.0');
     expect(no.status).toBe(1);
     expect(no.stdout).toMatch(/shipping \| 8 +\| orders +\| 1\.1\.0 +\| false/);
@@ -143,7 +149,7 @@ describe('herald contract-test on real containers and the Herald broker', () => 
     const good = await contractTest('--triggered-by', 'consumer', '--pacticipant', 'shipping', '--version', '9');
     expect(good.stdout).toContain('orders 1.0.0 against shipping 9');
     expect(good.status).toBe(0);
-    expect(await leftovers()).toBe('');
+    expect(await leftovers(good)).toBe('');
     expect((await canIDeploy('shipping', '9')).status).toBe(0);
 
     // shipping 10 reads `id`, which only orders 1.1.0 sends: production's 1.0.0 breaks it.
@@ -152,7 +158,7 @@ describe('herald contract-test on real containers and the Herald broker', () => 
     expect(bad.stdout).toContain('orders 1.0.0 against shipping 10');
     expect(bad.stdout).toMatch(/\bid\b/);
     expect(bad.status).toBe(1);
-    expect(await leftovers()).toBe('');
+    expect(await leftovers(bad)).toBe('');
     const no = await canIDeploy('shipping', '10');
     expect(no.status).toBe(1);
     expect(no.stdout).toMatch(/shipping \| 10 +\| orders +\| 1\.0\.0 +\| false/);
@@ -163,7 +169,7 @@ describe('herald contract-test on real containers and the Herald broker', () => 
     const outcome = await contractTest('--triggered-by', 'provider', '--pacticipant', 'orders', '--version', '1.0.0', '--health-log', 'never logged', '--health-timeout', '3000');
     expect(outcome.status).toBe(2);
     expect(outcome.stderr).toMatch(/HERALD_PROVIDER_UNHEALTHY[\s\S]*not healthy within 3000 ms: waited for a log line matching \/never logged\/[\s\S]*orders 1\.0\.0 listening on 8080/);
-    expect(await leftovers()).toBe('');
+    expect(await leftovers(outcome)).toBe('');
   });
 
   it('tears everything down when a dependency cannot start, the failed container included', async () => {
@@ -171,6 +177,6 @@ describe('herald contract-test on real containers and the Herald broker', () => 
     const outcome = await contractTest('--triggered-by', 'provider', '--pacticipant', 'orders', '--version', '1.0.0', '--dependency', 'ledger:9000=herald/debian-base:bookworm');
     expect(outcome.status).toBe(2);
     expect(outcome.stderr).toMatch(/HERALD_PROVIDER_START_FAILED[\s\S]*dependency ledger \(image herald\/debian-base:bookworm\)/);
-    expect(await leftovers()).toBe('');
+    expect(await leftovers(outcome)).toBe('');
   });
 });

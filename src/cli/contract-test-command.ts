@@ -216,6 +216,8 @@ async function runOne(args: ContractTestArgs, run: ProviderRun, pacts: readonly 
   };
   const release = onProcessEnd(`the contract-test run ${runId} (provider, dependencies, broker, network)`, teardown);
   try {
+    // The run id is the value of the label on everything the run starts.
+    io.stderr(`herald contract-test: starting ${run.provider} ${run.providerVersion} on ${args.transport} (run ${runId})\n`);
     // An image provider joins the run's network; a command provider uses host addresses.
     const inNetwork = args.image !== undefined;
     const network = inNetwork ? await startRunNetwork(runId) : undefined;
@@ -259,7 +261,6 @@ async function runOne(args: ContractTestArgs, run: ProviderRun, pacts: readonly 
       ...(network === undefined ? {} : { network }),
       runId,
     };
-    io.stderr(`herald contract-test: starting ${run.provider} ${run.providerVersion} on ${args.transport}\n`);
     const provider = await startProvider(spec);
     stack.push(() => provider.stop());
     if (provider.url !== undefined) process.env['HERALD_PROVIDER_URL'] = provider.url;
