@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds herald/orders:1.0.0 (good), herald/orders:1.1.0 (renames orderId) and their order store
-# herald/orders-store:1.0.0 from
-# herald/debian-base:bookworm (scripts/brokers/build-images.sh builds it). Nothing is pulled:
+# Builds herald/orders:1.0.0 (good), herald/orders:1.1.0 (renames orderId) and the order store they
+# use, herald/orders-store:1.0.0, from herald/debian-base:bookworm (scripts/brokers/build-images.sh
+# builds it). Nothing is pulled:
 # the node binary is the host's, kafkajs comes from this repository's node_modules.
 # Cached: a second run takes a few seconds.
 #   bash examples/contract-test/build-images.sh
