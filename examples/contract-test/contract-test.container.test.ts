@@ -4,7 +4,7 @@
  * deployments; each run starts a Kafka broker (herald/kafka), the orders provider's order store
  * (herald/orders-store) and the orders image at the version under test on one Docker network,
  * verifies, publishes the results, and tears everything down. can-i-deploy then follows the
- * published results. After every outcome (passed, failed, health timeout, start error) no
+ * published results. After every outcome (passed, failed, health timeout, provider exit, start error) no
  * container or network labelled dev.herald.contract-test may be left.
  *
  * Needs the images: bash examples/contract-test/build-images.sh. Without Docker this fails, never skips.
@@ -169,6 +169,18 @@ describe('herald contract-test on real containers and the Herald broker', () => 
     const outcome = await contractTest('--triggered-by', 'provider', '--pacticipant', 'orders', '--version', '1.0.0', '--health-log', 'never logged', '--health-timeout', '3000');
     expect(outcome.status).toBe(2);
     expect(outcome.stderr).toMatch(/HERALD_PROVIDER_UNHEALTHY[\s\S]*not healthy within 3000 ms: waited for a log line matching \/never logged\/[\s\S]*orders 1\.0\.0 listening on 8080/);
+    expect(await leftovers(outcome)).toBe('');
+  });
+
+  it('fails at once, and tears down, when the provider container exits before it is healthy', async () => {
+    // The base image's shell exits at once; the health wait (60 s) must not run out first.
+    const outcome = await herald(
+      'contract-test',
+      ...['--triggered-by', 'provider', '--pacticipant', 'orders', '--version', '1.0.0', '--transport', 'kafka', '--triggers', 'examples/contract-test/triggers.ts'],
+      ...['--image', 'herald/debian-base:bookworm', '--health-log', 'ready', '--health-timeout', '60000'],
+    );
+    expect(outcome.status).toBe(2);
+    expect(outcome.stderr).toMatch(/HERALD_PROVIDER_START_FAILED[\s\S]*exited before it was healthy \(waited for a log line matching \/ready\/\)/);
     expect(await leftovers(outcome)).toBe('');
   });
 
