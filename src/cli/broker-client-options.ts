@@ -33,8 +33,15 @@ export function brokerUrlGiven(parsed: ParsedOptions, env: Env): boolean {
   return stringOption(parsed, 'broker-url') !== undefined || stringOption(parsed, 'broker') !== undefined || nonEmpty(env['HERALD_BROKER_URL']) !== undefined;
 }
 
-/** The client the options and environment describe. Throws HERALD_USAGE when no broker URL is given or it is not http(s). */
-export function brokerClientFrom(command: string, parsed: ParsedOptions, env: Env): BrokerClient {
+/** Where the broker is and how to log in, as the options and environment say. */
+export interface BrokerConnection {
+  readonly url: string;
+  readonly auth: BrokerAuth | undefined;
+  readonly timeoutMs: number | undefined;
+}
+
+/** The connection the options and environment describe. Throws HERALD_USAGE when no broker URL is given or it is not http(s). */
+export function brokerConnectionFrom(command: string, parsed: ParsedOptions, env: Env): BrokerConnection {
   const url = stringOption(parsed, 'broker-url') ?? stringOption(parsed, 'broker') ?? nonEmpty(env['HERALD_BROKER_URL']);
   if (url === undefined) throw usageError(command, 'Missing the broker: pass --broker-url <url> or set HERALD_BROKER_URL (e.g. http://localhost:9292).');
   if (!/^https?:\/\/[^\s/]/i.test(url)) throw usageError(command, `Invalid broker URL ${JSON.stringify(url)}: give its http(s) root URL, e.g. --broker-url http://localhost:9292.`);
@@ -48,6 +55,12 @@ export function brokerClientFrom(command: string, parsed: ParsedOptions, env: En
   const timeoutMs = timeout === undefined ? undefined : Number(timeout);
   if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0))
     throw usageError(command, `Invalid --broker-timeout ${JSON.stringify(timeout)}: give a positive number of milliseconds, e.g. --broker-timeout 60000.`);
+  return { url, auth, timeoutMs };
+}
+
+/** The client the options and environment describe. Throws HERALD_USAGE when no broker URL is given or it is not http(s). */
+export function brokerClientFrom(command: string, parsed: ParsedOptions, env: Env): BrokerClient {
+  const { url, auth, timeoutMs } = brokerConnectionFrom(command, parsed, env);
   return new BrokerClient({ url, ...(auth === undefined ? {} : { auth }), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
 }
 

@@ -4,16 +4,20 @@
  * broker, verify them against the consumer contracts, and tear everything down.
  */
 import { randomBytes } from 'node:crypto';
-import type { Contract } from '../contract/model';
 import { HeraldError } from '../errors/herald-error';
 import { formatReport } from '../report/console';
 import { loadPeer } from '../transport/peer';
-import { PactBrokerDeploymentSource, type DeploymentSource } from '../contract-test/deployment-source';
+import { PactBrokerDeploymentSource, type DeployedPact, type DeploymentSource } from '../contract-test/deployment-source';
 import { planRuns, type ContractTestTrigger, type ProviderRun } from '../contract-test/plan';
-import { DEFAULT_HEALTH_TIMEOUT_MS, RUN_LABEL, startProvider, type ProviderSpec } from '../contract-test/provider-runner';
+import { DEFAULT_HEALTH_TIMEOUT_MS, RUN_LABEL, startProvider, type DependencySpec, type ProviderSpec } from '../contract-test/provider-runner';
+import { brokerResultPublisher, type ResultPublisher } from '../contract-test/publish-results';
+import { containerHostname, removeRunContainers, startRunNetwork } from '../contract-test/run-network';
 import type { BrokerVerificationReport } from '../verify/broker/verify-on-broker';
-import { parseOptions, stringOption, usageError, type OptionTable } from './args';
+import { parseOptions, stringOption, stringOptions, usageError, type OptionTable } from './args';
+import { BrokerClient } from '../broker-client/hal-client';
+import { BROKER_CLIENT_OPTIONS, brokerConnectionFrom, type BrokerConnection } from './broker-client-options';
 import { openBrokerSource, TRANSPORTS, type TransportName } from './broker-source';
+import { heraldVersion } from './pact-broker-source';
 import type { CliIO } from './io';
 import { onProcessEnd } from './lifecycle';
 
@@ -33,22 +37,32 @@ consumers' contracts, and removes everything it started (docs/contract-test.md).
   --pacticipant <name>     The consumer or provider that changed
   --version <v>            Its version
   --environment <name>     Environment on the broker (default production)
-  --broker <url>           Pact Broker (or Herald broker) base URL (default: PACT_BROKER_BASE_URL);
-                           PACT_BROKER_TOKEN is sent as a bearer token
+  --broker <url>           Pact Broker (or Herald broker) root URL (alias --broker-url; default:
+                           HERALD_BROKER_URL, else PACT_BROKER_BASE_URL)
+  --broker-token <token>   Bearer token (default: HERALD_BROKER_TOKEN, else PACT_BROKER_TOKEN), or
+  --broker-username <name> / --broker-password <pw>  basic auth (HERALD_BROKER_USERNAME / _PASSWORD)
+  --publish-results        Publish each pact's verification result to the broker (then
+                           can-i-deploy knows the provider version's verdict)
   --provider <name>        Triggered by a consumer: only this provider
   -t, --transport <name>   kafka | amqp: the broker started for each run
   --triggers <module>      providerTriggers(...) module that makes the started provider publish
                            (HERALD_PROVIDER_URL tells it where the provider listens)
   --image <ref>            Provider image; {version} is replaced: herald/orders:{version}
   --command <cmd>          Provider command instead of an image; {version} is replaced
-  --port <n>               The provider's HTTP port (health checks, HERALD_PROVIDER_URL)
-  --health-path <path>     Healthy when GET http://127.0.0.1:<port><path> answers 2xx
+  --dependency <spec>      A container the provider needs, as name:port=image (repeatable), e.g.
+                           store:7070=herald/orders-store:1.0.0; started first on the run's
+                           network, the provider gets HERALD_DEP_<NAME>=<name>:<port>
+  --port <n>               The provider's HTTP port (health checks, HERALD_PROVIDER_URL); an
+                           image's port is published on a free host port
+  --health-path <path>     Healthy when GET <provider>:<port><path> answers 2xx
   --health-log <regex>     Healthy when a log line matches (otherwise: --port accepting connections)
   --health-timeout <ms>    Wait for health (default ${DEFAULT_HEALTH_TIMEOUT_MS})
   --timeout <ms>           Wait for each interaction's message (default 10000)
   -h, --help
 
-The provider gets HERALD_KAFKA_BROKERS or HERALD_AMQP_URL, HERALD_PROVIDER_VERSION and PORT.
+The provider gets HERALD_KAFKA_BROKERS or HERALD_AMQP_URL, HERALD_PROVIDER_VERSION and PORT. An
+image provider, its dependencies and the broker share one Docker network (kafka:9093,
+amqp://guest:guest@rabbitmq:5672); a command provider gets the host-mapped addresses.
 Exit 0 when every run passed (or nothing deployed needed checking), 1 when a run failed, 2 on
 usage, broker or start-up errors.
 `;
@@ -58,12 +72,14 @@ const OPTIONS = {
   pacticipant: { type: 'string' },
   version: { type: 'string' },
   environment: { type: 'string' },
-  broker: { type: 'string' },
+  ...BROKER_CLIENT_OPTIONS,
+  'publish-results': { type: 'boolean' },
   provider: { type: 'string' },
   transport: { type: 'string', short: 't' },
   triggers: { type: 'string' },
   image: { type: 'string' },
   command: { type: 'string' },
+  dependency: { type: 'string', multiple: true },
   port: { type: 'string' },
   'health-path': { type: 'string' },
   'health-log': { type: 'string' },
@@ -74,12 +90,14 @@ const OPTIONS = {
 
 export interface ContractTestArgs {
   readonly trigger: ContractTestTrigger;
-  readonly broker: string;
+  readonly broker: BrokerConnection;
+  readonly publishResults: boolean;
   readonly provider: string | undefined;
   readonly transport: Exclude<TransportName, 'memory'>;
   readonly triggers: string;
   readonly image: string | undefined;
   readonly command: string | undefined;
+  readonly dependencies: readonly DependencySpec[];
   readonly port: number | undefined;
   readonly healthPath: string | undefined;
   readonly healthLog: RegExp | undefined;
@@ -94,6 +112,16 @@ function positiveInt(name: string, value: string | undefined): number | undefine
   return n;
 }
 
+/** `store:7070=herald/orders-store:1.0.0` → a dependency named store, port 7070, that image. */
+export function parseDependency(text: string): DependencySpec {
+  const match = /^([A-Za-z][\w.-]*):(\d+)=(\S+)$/.exec(text.trim());
+  const port = match === null ? NaN : Number(match[2]);
+  if (match === null || !Number.isInteger(port) || port <= 0 || port > 65535) {
+    throw usageError(COMMAND, `--dependency ${JSON.stringify(text)} is not name:port=image, e.g. --dependency store:7070=herald/orders-store:1.0.0.`);
+  }
+  return { name: match[1] as string, port, image: match[3] as string };
+}
+
 /** Parses the arguments; 'help' for --help. Throws HERALD_USAGE naming the option to fix. */
 export function parseContractTestArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ContractTestArgs | 'help' {
   const parsed = parseOptions(COMMAND, argv, OPTIONS);
@@ -105,8 +133,12 @@ export function parseContractTestArgs(argv: readonly string[], env: Readonly<Rec
   };
   const triggeredBy = required('triggered-by');
   if (triggeredBy !== 'consumer' && triggeredBy !== 'provider') throw usageError(COMMAND, `--triggered-by must be consumer or provider, got "${triggeredBy}".`);
-  const broker = stringOption(parsed, 'broker') ?? env['PACT_BROKER_BASE_URL'];
-  if (broker === undefined || broker.trim() === '') throw usageError(COMMAND, 'Missing --broker (or PACT_BROKER_BASE_URL): the broker that knows what is deployed where.');
+  // The Pact CLI's variables name the broker too.
+  const broker = brokerConnectionFrom(COMMAND, parsed, {
+    ...env,
+    HERALD_BROKER_URL: env['HERALD_BROKER_URL'] ?? env['PACT_BROKER_BASE_URL'],
+    HERALD_BROKER_TOKEN: env['HERALD_BROKER_TOKEN'] ?? env['PACT_BROKER_TOKEN'],
+  });
   const transport = required('transport');
   if (transport !== 'kafka' && transport !== 'amqp') throw usageError(COMMAND, `--transport must be one of ${TRANSPORTS.filter((t) => t !== 'memory').join(', ')}, got "${transport}".`);
   const image = stringOption(parsed, 'image');
@@ -122,14 +154,20 @@ export function parseContractTestArgs(argv: readonly string[], env: Readonly<Rec
   const port = positiveInt('port', stringOption(parsed, 'port'));
   const healthPath = stringOption(parsed, 'health-path');
   if (healthPath !== undefined && port === undefined) throw usageError(COMMAND, '--health-path needs --port.');
+  const dependencies = stringOptions(parsed, 'dependency').map(parseDependency);
+  const names = dependencies.map((d) => d.name);
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined) throw usageError(COMMAND, `--dependency names ${twice} twice: give each dependency its own name.`);
   return {
     trigger: { triggeredBy, pacticipant: required('pacticipant'), version: required('version'), environment: stringOption(parsed, 'environment') ?? 'production' },
     broker,
+    publishResults: parsed.flags.has('publish-results'),
     provider: stringOption(parsed, 'provider'),
     transport,
     triggers: required('triggers'),
     image,
     command,
+    dependencies,
     port,
     healthPath,
     healthLog,
@@ -140,6 +178,7 @@ export function parseContractTestArgs(argv: readonly string[], env: Readonly<Rec
 
 /** A started broker as herald/kafka and herald/amqp return it. */
 interface StartedBrokerLike {
+  readonly containerId: string | undefined;
   stop(): Promise<void>;
 }
 interface BrokerAdapters {
@@ -147,33 +186,46 @@ interface BrokerAdapters {
   startRabbitMqBroker(options: { readonly external: false; readonly labels: Readonly<Record<string, string>> }): Promise<StartedBrokerLike & { readonly url: string }>;
 }
 
-/** The outcome of one provider run. */
-export interface ProviderRunResult {
-  readonly run: ProviderRun;
-  readonly report: BrokerVerificationReport;
-}
-
-/**
- * Where verification results would be published (Herald's broker client, once it is on main):
- * called after each run with its report. Not wired to a broker yet.
- */
-export type ResultPublisher = (result: ProviderRunResult) => Promise<void>;
+export type { ProviderRunResult, ResultPublisher } from '../contract-test/publish-results';
 
 export interface ContractTestDeps {
   readonly source?: DeploymentSource;
   readonly publish?: ResultPublisher;
 }
 
-/** Runs one provider version: broker, provider, verification, teardown (always, in reverse order). */
-async function runOne(args: ContractTestArgs, run: ProviderRun, contracts: readonly Contract[], io: CliIO, runId: string): Promise<BrokerVerificationReport> {
+/** The broker's in-network name (Kafka's in-network listener is 9093, advertised under the container's hostname). */
+const KAFKA_ALIAS = 'kafka';
+const KAFKA_NETWORK_PORT = 9093;
+const RABBITMQ_ALIAS = 'rabbitmq';
+
+/** The AMQP URL with the host and port replaced by the broker's in-network name. */
+function inNetworkAmqpUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.hostname = RABBITMQ_ALIAS;
+  parsed.port = '5672';
+  return parsed.toString().replace(/\/$/, '');
+}
+
+/** Runs one provider version: network, broker, dependencies, provider, verification, teardown (always, in reverse order). */
+async function runOne(args: ContractTestArgs, run: ProviderRun, pacts: readonly DeployedPact[], io: CliIO, runId: string): Promise<BrokerVerificationReport> {
   const labels = { [RUN_LABEL]: runId };
   const stack: (() => Promise<void>)[] = [];
   const teardown = async (): Promise<void> => {
     while (stack.length > 0)
       await (stack.pop() as () => Promise<void>)().catch((error: unknown) => io.stderr(`herald contract-test: cleanup failed: ${error instanceof Error ? error.message : String(error)}\n`));
   };
-  const release = onProcessEnd(`the contract-test run ${runId} (provider, dependencies, broker)`, teardown);
+  const release = onProcessEnd(`the contract-test run ${runId} (provider, dependencies, broker, network)`, teardown);
   try {
+    // The run id is the value of the label on everything the run starts.
+    io.stderr(`herald contract-test: starting ${run.provider} ${run.providerVersion} on ${args.transport} (run ${runId})\n`);
+    // An image provider joins the run's network; a command provider uses host addresses.
+    const inNetwork = args.image !== undefined;
+    const network = inNetwork ? await startRunNetwork(runId) : undefined;
+    if (network !== undefined) {
+      stack.push(() => network.stop());
+      // Runs after the broker stopped: removes what a failed start left, so the network can go.
+      stack.push(() => removeRunContainers(runId));
+    }
     const environment: Record<string, string> = {};
     let brokerArgs: { brokers?: readonly string[]; amqpUrl?: string };
     if (args.transport === 'kafka') {
@@ -181,14 +233,21 @@ async function runOne(args: ContractTestArgs, run: ProviderRun, contracts: reado
       const starting = adapter.startKafkaBroker({ external: false, labels });
       stack.push(async () => (await starting.catch(() => undefined))?.stop());
       const broker = await starting;
-      environment['HERALD_KAFKA_BROKERS'] = broker.brokers.join(',');
+      if (network !== undefined && broker.containerId !== undefined) {
+        // Kafka advertises its in-network listener under the container's hostname: both names resolve on the network.
+        await network.connect(broker.containerId, [KAFKA_ALIAS, await containerHostname(broker.containerId)]);
+        environment['HERALD_KAFKA_BROKERS'] = `${KAFKA_ALIAS}:${KAFKA_NETWORK_PORT}`;
+      } else environment['HERALD_KAFKA_BROKERS'] = broker.brokers.join(',');
       brokerArgs = { brokers: broker.brokers };
     } else {
       const adapter = loadPeer<BrokerAdapters>('herald/amqp', 'herald contract-test --transport amqp', () => require('herald/amqp') as unknown);
       const starting = adapter.startRabbitMqBroker({ external: false, labels });
       stack.push(async () => (await starting.catch(() => undefined))?.stop());
       const broker = await starting;
-      environment['HERALD_AMQP_URL'] = broker.url;
+      if (network !== undefined && broker.containerId !== undefined) {
+        await network.connect(broker.containerId, [RABBITMQ_ALIAS]);
+        environment['HERALD_AMQP_URL'] = inNetworkAmqpUrl(broker.url);
+      } else environment['HERALD_AMQP_URL'] = broker.url;
       brokerArgs = { amqpUrl: broker.url };
     }
     const spec: ProviderSpec = {
@@ -198,9 +257,10 @@ async function runOne(args: ContractTestArgs, run: ProviderRun, contracts: reado
       environment,
       ...(args.port === undefined ? {} : { port: args.port }),
       health: { ...(args.healthPath === undefined ? {} : { path: args.healthPath }), ...(args.healthLog === undefined ? {} : { log: args.healthLog }), timeoutMs: args.healthTimeoutMs },
+      dependencies: args.dependencies,
+      ...(network === undefined ? {} : { network }),
       runId,
     };
-    io.stderr(`herald contract-test: starting ${run.provider} ${run.providerVersion} on ${args.transport}\n`);
     const provider = await startProvider(spec);
     stack.push(() => provider.stop());
     if (provider.url !== undefined) process.env['HERALD_PROVIDER_URL'] = provider.url;
@@ -212,7 +272,10 @@ async function runOne(args: ContractTestArgs, run: ProviderRun, contracts: reado
       true,
     );
     stack.push(() => source.close());
-    return await source.verify(contracts, { provider: run.provider });
+    return await source.verify(
+      pacts.map((p) => p.contract),
+      { provider: run.provider },
+    );
   } finally {
     await teardown();
     release();
@@ -226,7 +289,17 @@ export async function run(argv: readonly string[], io: CliIO, deps: ContractTest
     io.stdout(CONTRACT_TEST_USAGE);
     return 0;
   }
-  const source = deps.source ?? new PactBrokerDeploymentSource({ url: args.broker, ...(io.env['PACT_BROKER_TOKEN'] === undefined ? {} : { token: io.env['PACT_BROKER_TOKEN'] }) });
+  const { url, auth, timeoutMs } = args.broker;
+  const source =
+    deps.source ??
+    new PactBrokerDeploymentSource({
+      url,
+      ...(auth === undefined ? {} : 'token' in auth ? { token: auth.token } : { basic: auth }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    });
+  const publish =
+    deps.publish ??
+    (args.publishResults ? brokerResultPublisher(new BrokerClient({ url, ...(auth === undefined ? {} : { auth }), ...(timeoutMs === undefined ? {} : { timeoutMs }) }), heraldVersion()) : undefined);
   let runs = await planRuns(source, args.trigger);
   if (args.provider !== undefined) runs = runs.filter((r) => r.provider === args.provider);
   const { triggeredBy, pacticipant, version, environment } = args.trigger;
@@ -245,12 +318,12 @@ export async function run(argv: readonly string[], io: CliIO, deps: ContractTest
   }
   let failed = false;
   for (const planned of runs) {
-    const contracts = await Promise.all(planned.consumers.map((c) => source.contract(c.consumer, c.version, planned.provider)));
+    const pacts = await Promise.all(planned.consumers.map((c) => source.pact(c.consumer, c.version, planned.provider)));
     const runId = `ct-${randomBytes(4).toString('hex')}`;
-    const report = await runOne(args, planned, contracts, io, runId);
+    const report = await runOne(args, planned, pacts, io, runId);
     io.stdout(`${planned.provider} ${planned.providerVersion} against ${planned.consumers.map((c) => `${c.consumer} ${c.version}`).join(', ')}:\n${formatReport(report)}\n`);
     if (!report.summary.ok) failed = true;
-    await deps.publish?.({ run: planned, report });
+    if (publish !== undefined) for (const line of await publish({ run: planned, pacts, report })) io.stdout(`${line}\n`);
   }
   return failed ? 1 : 0;
 }

@@ -14,7 +14,7 @@ import { stringOption, stringOptions, usageError, type OptionTable, type ParsedO
 import { BROKER_CLIENT_OPTIONS, brokerClientFrom } from './broker-client-options';
 
 /** Herald's version (verifiedBy): the nearest package.json above this module. */
-function heraldVersion(): string {
+export function heraldVersion(): string {
   for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
     const file = path.join(dir, 'package.json');
     if (!existsSync(file)) continue;

@@ -74,7 +74,7 @@ describe('PactBrokerDeploymentSource over the Pact Broker HAL API', () => {
 
   it('reads the pact of a consumer version and sends the token as a bearer', async () => {
     const source = new PactBrokerDeploymentSource({ url, token: 's3cret' });
-    const contract = await source.contract('shipping', '8', 'orders');
+    const { contract } = await source.pact('shipping', '8', 'orders');
     expect(contract.consumer).toBe('shipping');
     expect(contract.interactions.map((i) => i.description)).toEqual(['an OrderPlaced event']);
     expect(seen.at(-1)).toEqual({ path: '/pacts/provider/orders/consumer/shipping/version/8', auth: 'Bearer s3cret' });
@@ -89,7 +89,7 @@ describe('PactBrokerDeploymentSource over the Pact Broker HAL API', () => {
 
   it('fails with the URL and status when the broker answers an error', async () => {
     const source = new PactBrokerDeploymentSource({ url });
-    await expect(source.contract('shipping', '99', 'orders')).rejects.toThrow(/\/pacts\/provider\/orders\/consumer\/shipping\/version\/99: HTTP 404/);
+    await expect(source.pact('shipping', '99', 'orders')).rejects.toThrow(/\/pacts\/provider\/orders\/consumer\/shipping\/version\/99: HTTP 404/);
   });
 
   it('fails clearly when the broker is unreachable', async () => {

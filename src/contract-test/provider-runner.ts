@@ -6,23 +6,23 @@
  * healthy. Everything started here is labelled `dev.herald.contract-test=<runId>` and stopped by
  * `stop()` (idempotent), whatever happened before.
  *
- * Images run with the host's network, so the provider reaches the broker and its dependencies at
- * the addresses Herald itself uses (a Kafka broker advertises its host-mapped port); dependencies
- * share one Docker network of their own, so they can reach each other by name.
+ * An image provider and its dependencies share one Docker network (the run's, with the broker on
+ * it, or one of their own): the provider reaches a dependency at `<name>:<port>` and publishes its
+ * own port on the host, where Herald checks its health. A command provider runs on the host and
+ * reaches the dependencies at their host-mapped ports.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { WaitStrategy } from 'testcontainers';
 import { HeraldError } from '../errors/herald-error';
 import { loadPeer } from '../transport/peer';
 import { LogTail, tail, waitForHealth, type HealthCheck } from './health';
+import { removeRunContainers, RUN_LABEL, startRunNetwork, type StartedRunNetwork, type Testcontainers } from './run-network';
 
-export type Testcontainers = typeof import('testcontainers');
-
-/** The label on every container and network a contract-test run starts. */
-export const RUN_LABEL = 'dev.herald.contract-test';
+export { RUN_LABEL, type Testcontainers } from './run-network';
 
 /** A container the provider needs (a database…), started before it. */
 export interface DependencySpec {
-  /** Name on the dependencies' network; the provider gets HERALD_DEP_<NAME>=host:port. */
+  /** Name on the network; the provider gets HERALD_DEP_<NAME>=<name>:<port> (an image) or the host-mapped address (a command). */
   readonly name: string;
   readonly image: string;
   /** The port the provider talks to. */
@@ -47,6 +47,8 @@ export interface ProviderSpec {
   /** When healthy: an HTTP path on `port`, a log line, else `port` accepting connections, else started is enough. */
   readonly health?: { readonly path?: string; readonly log?: RegExp; readonly timeoutMs?: number };
   readonly dependencies?: readonly DependencySpec[];
+  /** The run's network (the broker is on it); without it, one is created for the dependencies and image. */
+  readonly network?: StartedRunNetwork;
   /** Labels every container and network (the run id goes in RUN_LABEL). */
   readonly runId: string;
   /** testcontainers loader (tests); default require('testcontainers'). */
@@ -57,7 +59,7 @@ export interface ProviderSpec {
 export interface StartedProvider extends AsyncDisposable {
   /** `image herald/orders:1.0.0` or `command "node server.js"`. */
   readonly description: string;
-  /** `http://127.0.0.1:8080` when the spec gave a port. */
+  /** Where the host reaches the provider's port (`http://127.0.0.1:32781` for an image) when the spec gave a port. */
   readonly url: string | undefined;
   readonly logs: LogTail;
   /** Stops the provider, its dependencies and their network. Idempotent. */
@@ -66,11 +68,20 @@ export interface StartedProvider extends AsyncDisposable {
 
 export const DEFAULT_HEALTH_TIMEOUT_MS = 60_000;
 
-function healthCheck(spec: ProviderSpec): HealthCheck | undefined {
+/** testcontainers' default waits for the exposed ports with its own timeout; Herald's health check does the waiting. */
+const STARTED_IS_ENOUGH: WaitStrategy = {
+  waitUntilReady: () => Promise.resolve(),
+  withStartupTimeout: () => STARTED_IS_ENOUGH,
+  isStartupTimeoutSet: () => false,
+  getStartupTimeout: () => 0,
+};
+
+/** The health check on `host:port`, where the host reaches the provider's port. */
+function healthCheck(spec: ProviderSpec, host: string, port: number | undefined): HealthCheck | undefined {
   if (spec.health?.log !== undefined) return { kind: 'log', pattern: spec.health.log };
-  if (spec.port === undefined) return undefined;
-  if (spec.health?.path !== undefined) return { kind: 'http', url: `http://127.0.0.1:${spec.port}${spec.health.path.startsWith('/') ? '' : '/'}${spec.health.path}` };
-  return { kind: 'tcp', host: '127.0.0.1', port: spec.port };
+  if (port === undefined) return undefined;
+  if (spec.health?.path !== undefined) return { kind: 'http', url: `http://${host}:${port}${spec.health.path.startsWith('/') ? '' : '/'}${spec.health.path}` };
+  return { kind: 'tcp', host, port };
 }
 
 /** Runs the cleanups in reverse order, all of them, and throws the first failure after. */
@@ -107,36 +118,60 @@ export async function startProvider(spec: ProviderSpec): Promise<StartedProvider
     const environment: Record<string, string> = { ...spec.environment, HERALD_PROVIDER_VERSION: spec.version };
     if (spec.port !== undefined) environment['PORT'] ??= String(spec.port);
     const deps = spec.dependencies ?? [];
-    if (deps.length > 0) {
+    let network = spec.network;
+    if (network === undefined && (deps.length > 0 || spec.image !== undefined)) {
+      const own = await startRunNetwork(spec.runId, spec.loadTestcontainers);
+      cleanups.push(() => own.stop());
+      // Before the network goes: what a failed start left (the owner of a given network sweeps it).
+      cleanups.push(() => removeRunContainers(spec.runId, spec.loadTestcontainers));
+      network = own;
+    }
+    for (const dep of deps) {
       const tc = loadPeer<Testcontainers>('testcontainers', 'provider dependencies in containers (herald contract-test)', spec.loadTestcontainers);
-      const network = await new tc.Network().start();
-      cleanups.push(() => network.stop());
-      for (const dep of deps) {
-        let container = new tc.GenericContainer(dep.image)
-          .withNetwork(network)
-          .withNetworkAliases(dep.name)
-          .withExposedPorts(dep.port)
-          .withEnvironment({ ...dep.environment })
-          .withLabels({ [RUN_LABEL]: spec.runId });
-        if (dep.readyLog !== undefined) container = container.withWaitStrategy(tc.Wait.forLogMessage(dep.readyLog));
-        const started = await container.start();
-        cleanups.push(() => started.stop());
-        environment[`HERALD_DEP_${dep.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] = `${started.getHost()}:${started.getMappedPort(dep.port)}`;
+      let container = new tc.GenericContainer(dep.image)
+        .withNetworkMode((network as StartedRunNetwork).name)
+        .withNetworkAliases(dep.name)
+        .withExposedPorts(dep.port)
+        .withEnvironment({ ...dep.environment })
+        .withLabels({ [RUN_LABEL]: spec.runId });
+      if (dep.readyLog !== undefined) container = container.withWaitStrategy(tc.Wait.forLogMessage(dep.readyLog));
+      let started;
+      try {
+        started = await container.start();
+      } catch (error) {
+        throw new HeraldError(
+          'HERALD_PROVIDER_START_FAILED',
+          `Failed to start the provider's dependency ${dep.name} (image ${dep.image}): ${error instanceof Error ? error.message : String(error)}. Build or pull the image, and check its port ${dep.port}.`,
+          { cause: error },
+        );
       }
+      const dependency = started;
+      cleanups.push(() => dependency.stop({ remove: true, removeVolumes: true }));
+      environment[`HERALD_DEP_${dep.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] =
+        spec.image !== undefined ? `${dep.name}:${dep.port}` : `${dependency.getHost()}:${dependency.getMappedPort(dep.port)}`;
     }
     const description = spec.image !== undefined ? `image ${spec.image.replaceAll('{version}', spec.version)}` : `command "${(spec.command ?? '').replaceAll('{version}', spec.version)}"`;
     let exited: () => string | undefined;
+    let host = '127.0.0.1';
+    let hostPort = spec.port;
     if (spec.image !== undefined) {
       const image = spec.image.replaceAll('{version}', spec.version);
       const tc = loadPeer<Testcontainers>('testcontainers', 'providers started from an image (herald contract-test --image)', spec.loadTestcontainers);
+      let gone: string | undefined;
       let container;
       try {
-        container = await new tc.GenericContainer(image)
-          .withNetworkMode('host')
+        let definition = new tc.GenericContainer(image)
+          .withNetworkMode((network as StartedRunNetwork).name)
           .withEnvironment(environment)
           .withLabels({ [RUN_LABEL]: spec.runId })
-          .withLogConsumer((stream) => stream.on('data', (chunk: Buffer | string) => logs.push(chunk)))
-          .start();
+          .withWaitStrategy(STARTED_IS_ENOUGH)
+          .withLogConsumer((stream) => {
+            stream.on('data', (chunk: Buffer | string) => logs.push(chunk));
+            // The log stream ends when the container exits: the provider is gone.
+            stream.on('end', () => (gone ??= 'exited'));
+          });
+        if (spec.port !== undefined) definition = definition.withExposedPorts(spec.port);
+        container = await definition.start();
       } catch (error) {
         throw new HeraldError(
           'HERALD_PROVIDER_START_FAILED',
@@ -146,7 +181,9 @@ export async function startProvider(spec: ProviderSpec): Promise<StartedProvider
       }
       const started = container;
       cleanups.push(() => started.stop({ remove: true, removeVolumes: true }));
-      exited = () => undefined;
+      host = started.getHost();
+      if (spec.port !== undefined) hostPort = started.getMappedPort(spec.port);
+      exited = () => gone;
     } else {
       const command = (spec.command ?? '').replaceAll('{version}', spec.version);
       const child: ChildProcess = spawn(command, { shell: true, cwd: spec.cwd, env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
@@ -158,11 +195,11 @@ export async function startProvider(spec: ProviderSpec): Promise<StartedProvider
       cleanups.push(() => killTree(child, () => gone !== undefined));
       exited = () => gone;
     }
-    const check = healthCheck(spec);
+    const check = healthCheck(spec, host, hostPort);
     if (check !== undefined) await waitForHealth(`The provider (${description})`, check, logs, spec.health?.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS, exited);
     return {
       description,
-      url: spec.port === undefined ? undefined : `http://127.0.0.1:${spec.port}`,
+      url: hostPort === undefined ? undefined : `http://${host}:${hostPort}`,
       logs,
       stop,
       [Symbol.asyncDispose]: stop,

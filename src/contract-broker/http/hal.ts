@@ -98,7 +98,10 @@ export class Hal {
       displayName: environment.displayName ?? environment.name,
       production: environment.production,
       createdAt: environment.createdAt,
-      _links: { self: this.link(['environments', environment.uuid], { title: 'Environment', name: environment.name }) },
+      _links: {
+        self: this.link(['environments', environment.uuid], { title: 'Environment', name: environment.name }),
+        'pb:currently-deployed-deployed-versions': this.link(['environments', environment.uuid, 'deployed-versions', 'currently-deployed'], { title: 'Versions currently deployed' }),
+      },
     };
   }
 

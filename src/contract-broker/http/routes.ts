@@ -37,6 +37,7 @@ function index(hal: Hal): JsonObject {
       'pb:pacticipant-branch-version': hal.template('/pacticipants/{pacticipant}/branches/{branch}/versions/{version}', 'Get or add/create a pacticipant version for a branch'),
       'pb:environments': { href: `${hal.base}/environments`, title: 'Environments' },
       'pb:environment': hal.template('/environments/{uuid}', 'Environment'),
+      'pb:integrations': { href: `${hal.base}/integrations`, title: 'Integrations' },
       'pb:matrix': { href: `${hal.base}/matrix`, title: 'The matrix: verification results between versions' },
       'pb:can-i-deploy-pacticipant-version-to-environment': hal.template(
         '/can-i-deploy?pacticipant={pacticipant}&version={version}&environment={environment}',
@@ -292,6 +293,34 @@ export function brokerRoutes(repository: Repository): Router {
       ok({ _embedded: { environments: (await repository.listEnvironments()).map((e) => hal.environment(e)) }, _links: { self: hal.link(['environments'], { title: 'Environments' }) } }),
     )
     .on('POST', '/environments', async ({ hal, body }) => created(hal.environment(await createEnvironment(repository, readEnvironmentRequest(body)))))
+    .on('GET', '/integrations', async ({ hal }) => {
+      // One entry per consumer/provider pair that has a pact, as the Pact Broker lists them.
+      const pairs = new Map<string, { consumer: string; provider: string }>();
+      for (const p of await repository.listPublications({})) pairs.set(`${p.consumerName}\u0000${p.providerName}`, { consumer: p.consumerName, provider: p.providerName });
+      return ok({
+        _embedded: {
+          integrations: [...pairs.values()].map(({ consumer, provider }) => ({
+            consumer: { name: consumer, _links: { self: hal.link(hal.pacticipantPath(consumer)) } },
+            provider: { name: provider, _links: { self: hal.link(hal.pacticipantPath(provider)) } },
+          })),
+        },
+        _links: { self: hal.link(['integrations'], { title: 'Integrations' }) },
+      });
+    })
+    .on('GET', '/environments/:uuid/deployed-versions/currently-deployed', async (request) => {
+      const uuid = param(request, 'uuid');
+      if ((await repository.findEnvironment({ uuid })) === undefined) throw notFound(`Environment ${uuid}`, 'List them at /environments.');
+      const name = request.query.get('pacticipant') ?? undefined;
+      const pacticipant = name === undefined ? undefined : await repository.findPacticipant(checkName(name, 'pacticipant'));
+      const deployments =
+        name !== undefined && pacticipant === undefined
+          ? []
+          : await repository.listDeployments({ environmentUuid: uuid, currentOnly: true, ...(pacticipant === undefined ? {} : { pacticipantId: pacticipant.id }) });
+      return ok({
+        _embedded: { deployedVersions: deployments.filter((d) => d.kind === 'deployment').map((d) => request.hal.deployment(d)) },
+        _links: { self: request.hal.link(['environments', uuid, 'deployed-versions', 'currently-deployed'], { title: 'Currently deployed versions' }) },
+      });
+    })
     .on('GET', '/environments/:uuid', async (request) => {
       const environment = await repository.findEnvironment({ uuid: param(request, 'uuid') });
       if (environment === undefined) throw notFound(`Environment ${request.params['uuid'] ?? ''}`, 'List them at /environments.');
