@@ -3,7 +3,7 @@
  * --broker-url (or --broker) else HERALD_BROKER_URL; --broker-token else HERALD_BROKER_TOKEN, or
  * --broker-username / --broker-password (else HERALD_BROKER_USERNAME / HERALD_BROKER_PASSWORD).
  */
-import { BrokerClient, type BrokerAuth } from '../broker-client/hal-client';
+import type { BrokerAuth, BrokerClient } from '../broker-client/hal-client';
 import type { Env } from '../report/color';
 import { stringOption, usageError, type OptionTable, type ParsedOptions } from './args';
 
@@ -48,7 +48,9 @@ export function brokerClientFrom(command: string, parsed: ParsedOptions, env: En
   const timeoutMs = timeout === undefined ? undefined : Number(timeout);
   if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs <= 0))
     throw usageError(command, `Invalid --broker-timeout ${JSON.stringify(timeout)}: give a positive number of milliseconds, e.g. --broker-timeout 60000.`);
-  return new BrokerClient({ url, ...(auth === undefined ? {} : { auth }), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `herald verify --contracts` parses these options without a broker
+  const { BrokerClient: Client } = require('../broker-client/hal-client') as typeof import('../broker-client/hal-client');
+  return new Client({ url, ...(auth === undefined ? {} : { auth }), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
 }
 
 /** A required string option, or HERALD_USAGE naming it with an example. */

@@ -18,10 +18,10 @@ import { contractsToVerify, verifyProvider, type VerifyOptions } from '../verify
 import { parseOptions, stringOption, stringOptions, usageError, type OptionTable } from './args';
 import type { CliIO } from './io';
 import type { Env } from '../report/color';
-import { SCHEMA_REGISTRY_ENV, type SchemaRegistryConfig } from '../avro/registry/client';
+import type { SchemaRegistryConfig } from '../avro/registry/client';
 import { loadFactories } from './load-module';
 import { writeFileAtomic } from './output';
-import { BROKER_OPTIONS, BROKER_USAGE, openBrokerSource, parseBrokerArgs, type BrokerArgs } from './broker-source';
+import { BROKER_OPTIONS, BROKER_USAGE, parseBrokerArgs, type BrokerArgs } from './broker-args';
 import { fetchBrokerContracts, PACT_BROKER_VERIFY_OPTIONS, PACT_BROKER_VERIFY_USAGE, parsePactBrokerArgs, publishBrokerResults, type PactBrokerArgs } from './pact-broker-source';
 import type { PactForVerification } from '../broker-client/for-verification';
 
@@ -188,6 +188,8 @@ interface MessageSource {
 /** The source the arguments ask for: the factories module called in-process, or triggers on a broker. */
 async function openSource(args: VerifyArgs, io: CliIO, cwd: string): Promise<MessageSource> {
   if (args.broker !== undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the broker code loads only for --transport
+    const { openBrokerSource } = require('./broker-source') as typeof import('./broker-source');
     const source = await openBrokerSource(args.broker, cwd, io.env, io.stderr, args.quiet);
     let notes: readonly string[] = [];
     return {
@@ -251,6 +253,8 @@ function descriptionsOf(contracts: readonly Contract[]): string {
 
 /** --schema-registry's URL, with the credentials HERALD_SCHEMA_REGISTRY_USERNAME / _PASSWORD give. */
 function registryOption(url: string, env: Env): SchemaRegistryConfig {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the registry code loads only for --schema-registry
+  const { SCHEMA_REGISTRY_ENV } = require('../avro/registry/client') as typeof import('../avro/registry/client');
   const username = env[SCHEMA_REGISTRY_ENV.username];
   return username === undefined || username === '' ? { url } : { url, auth: { username, password: env[SCHEMA_REGISTRY_ENV.password] ?? '' } };
 }
