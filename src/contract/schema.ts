@@ -117,8 +117,6 @@ export interface RawV4Contract extends RawContractBase {
   readonly interactions: readonly RawV4Interaction[];
 }
 
-export { pactMessageSchema } from './pact-message-schema';
-
 /** An ajv standalone validator: true when valid, else `errors` says why. */
 interface Validator<T> {
   (data: unknown): data is T;
