@@ -21,6 +21,7 @@ import type { Env } from '../report/color';
 import type { SchemaRegistryConfig } from '../avro/registry/client';
 import { loadFactories } from './load-module';
 import { writeFileAtomic } from './output';
+import { DEFAULT_FACTORY_PROGRESS_INTERVAL_MS, ProgressLines } from './progress';
 import { BROKER_OPTIONS, BROKER_USAGE, parseBrokerArgs, type BrokerArgs } from './broker-args';
 import { fetchBrokerContracts, PACT_BROKER_VERIFY_OPTIONS, PACT_BROKER_VERIFY_USAGE, parsePactBrokerArgs, publishBrokerResults, type PactBrokerArgs } from './pact-broker-source';
 import type { PactForVerification } from '../broker-client/for-verification';
@@ -86,7 +87,8 @@ no factory, provider state failed; on a broker also: no trigger, message not rec
 lost during the run), 2 usage, configuration or input error (including a selection that verifies
 nothing, and a broker that cannot be reached or refuses the credentials), 130 / 143 interrupted
 by SIGINT / SIGTERM (the report is still written, a --start-broker container removed).
-On a broker, a progress line goes to stderr every 10 s (HERALD_PROGRESS_INTERVAL_MS; 0: none).
+Progress goes to stderr: on a terminal one line redrawn in place (--factories), else a line
+every 5 s with --factories, every 10 s on a broker (HERALD_PROGRESS_INTERVAL_MS; 0: none).
 Colour: on a terminal unless NO_COLOR is set; FORCE_COLOR forces it.
 
 Examples:
@@ -183,6 +185,8 @@ interface MessageSource {
   close(): Promise<void>;
   /** Run-level remarks for stderr after a run (cleanup problems on the broker…). */
   readonly notes?: () => readonly string[];
+  /** Erases a live progress line before other output goes to the terminal. */
+  readonly clearProgress?: () => void;
 }
 
 /** The source the arguments ask for: the factories module called in-process, or triggers on a broker. */
@@ -204,10 +208,19 @@ async function openSource(args: VerifyArgs, io: CliIO, cwd: string): Promise<Mes
     };
   }
   const definition = await loadFactories(args.factories ?? '', cwd, io.importModule);
+  const interval = Number(io.env['HERALD_PROGRESS_INTERVAL_MS']?.trim() || DEFAULT_FACTORY_PROGRESS_INTERVAL_MS);
+  const progress = new ProgressLines(io.stderr, args.quiet || !Number.isFinite(interval) ? 0 : interval, { live: io.stderrIsTTY === true });
   return {
     providerName: definition.name,
-    verify: (contracts, options) => verifyProvider(contracts, definition, options),
+    verify: async (contracts, options) => {
+      try {
+        return await verifyProvider(contracts, definition, { ...options, onProgress: progress.update });
+      } finally {
+        progress.stop();
+      }
+    },
     close: async () => undefined,
+    clearProgress: () => progress.clear(),
   };
 }
 
@@ -354,7 +367,10 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
         onPair: (pair) => {
           pair.results.forEach(keep);
           // A pair the filters left empty gets no line: a ✓ there would read as verified.
-          if (consoleOnStdout && !args.quiet && pair.results.length > 0) io.stdout(`${formatPairLine({ ...pair, producedBy }, { color })}\n`);
+          if (consoleOnStdout && !args.quiet && pair.results.length > 0) {
+            opened.clearProgress?.();
+            io.stdout(`${formatPairLine({ ...pair, producedBy }, { color })}\n`);
+          }
         },
       })
       .catch(async (error: unknown) => {

@@ -13,6 +13,7 @@ import { matchMessage, metadataNotes } from '../matching/engine';
 import type { Mismatch } from '../matchers/mismatch';
 import { isProducedMessage } from '../contract/produced';
 import type { ProviderDefinition } from './provider';
+import type { RunProgress } from './progress';
 import { summarise, type InteractionResult, type VerificationReport } from './result';
 import { callWithTimeout, isThenable } from './timeout';
 import { closest, describeInteraction, errorInfo, setUpStates } from './states';
@@ -34,6 +35,8 @@ export interface VerifyOptions {
   readonly description?: DescriptionFilter;
   /** Called after each interaction's verdict (the CLI keeps them for a run that cannot finish). */
   readonly onInteraction?: (result: InteractionResult) => void;
+  /** Called before and after each interaction with where the run is (the CLI's progress line). */
+  readonly onProgress?: (progress: RunProgress) => void;
   /** Called after each contract pair, for progress output. */
   readonly onPair?: (pair: { consumer: string; provider: string; contractFile?: string; results: readonly InteractionResult[] }) => void;
   /**
@@ -284,6 +287,26 @@ export function contractsToVerify(contracts: readonly Contract[], providerName: 
   return selected;
 }
 
+/** Counts a run's interactions as they start and finish, and tells `report` where the run is. */
+function tracker(
+  selected: readonly Contract[],
+  matches: ((description: string) => boolean) | undefined,
+  report: (progress: RunProgress) => void,
+): { start(description: string, consumer: string): void; finish(result: InteractionResult): void } {
+  const chosen = (i: { readonly description: string }): boolean => matches === undefined || matches(i.description);
+  const total = selected.reduce((n, c) => n + c.interactions.filter(chosen).length + (c.synchronous ?? []).filter(chosen).length, 0);
+  const counts = { done: 0, total, passed: 0, failed: 0 };
+  return {
+    start: (description: string, consumer: string): void => report({ ...counts, current: { description, consumer, startedAt: Date.now() } }),
+    finish: (result: InteractionResult): void => {
+      counts.done += 1;
+      if (result.status === 'passed') counts.passed += 1;
+      else if (result.status !== 'pending') counts.failed += 1;
+      report({ ...counts, current: undefined });
+    },
+  };
+}
+
 /**
  * Verifies every interaction of every contract naming the provider.
  *
@@ -297,20 +320,25 @@ export async function verifyProvider(contracts: readonly Contract[], definition:
   const results: InteractionResult[] = [];
   const used = new Set<string>();
   const matches = descriptionTest(options.description);
+  const progress = options.onProgress === undefined ? undefined : tracker(selected, matches, options.onProgress);
   for (const contract of selected) {
     const pairResults: InteractionResult[] = [];
     for (const interaction of contract.interactions) {
       if (matches !== undefined && !matches(interaction.description)) continue;
       used.add(interaction.description);
+      progress?.start(interaction.description, contract.consumer);
       const result = await verifyInteraction(contract, interaction, definition, options);
       pairResults.push(result);
+      progress?.finish(result);
       options.onInteraction?.(result);
     }
     for (const sync of contract.synchronous ?? []) {
       if (matches !== undefined && !matches(sync.description)) continue;
       used.add(sync.description);
+      progress?.start(sync.description, contract.consumer);
       const result = await verifySyncInteraction(contract, sync, definition, (c, i, d) => verifyInteraction(c, i, d, options));
       pairResults.push(result);
+      progress?.finish(result);
       options.onInteraction?.(result);
     }
     results.push(...pairResults);
