@@ -4,7 +4,8 @@
 // project in a temporary directory, beside a small plain JSON contract and a JavaScript factories
 // module, then prints the median wall time of N runs of each command, interleaved (run i of every
 // command before run i+1, so load changes hit them alike), its ratio to `node -e 0`, and the load.
-//   node scripts/measure-startup.js [runs=15] [--build] [--keep]
+// With --baseline <dir> (another checkout of Herald, built), its CLI runs in the same rounds as a peer.
+//   node scripts/measure-startup.js [runs=15] [--build] [--keep] [--baseline <dir>]
 'use strict';
 const { execFileSync, spawnSync } = require('node:child_process');
 const { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } = require('node:fs');
@@ -14,19 +15,27 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
 const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 15);
+const baselineAt = args.indexOf('--baseline');
+const baseline = baselineAt < 0 ? undefined : path.resolve(args[baselineAt + 1] ?? '');
 const INTERACTIONS = 120;
 
 if (args.includes('--build') || !existsSync(path.join(root, 'dist/cjs/src/cli/main.js'))) {
   execFileSync(process.execPath, [path.join(root, 'scripts/build.js')], { stdio: 'inherit' });
 }
 
-/** A project with herald installed as the package ships (package.json, bin/, dist/; its dependencies from this repository). */
+/** Installs the Herald checkout at `from` as the package ships (package.json, bin/, dist/; dependencies from this repository) at `to`. */
+function install(from, to) {
+  if (!existsSync(path.join(from, 'dist/cjs/src/cli/main.js'))) throw new Error(`${from} has no dist/: build it first (node scripts/build.js there)`);
+  mkdirSync(to, { recursive: true });
+  for (const part of ['package.json', 'bin', 'dist']) cpSync(path.join(from, part), path.join(to, part), { recursive: true });
+  symlinkSync(path.join(root, 'node_modules'), path.join(to, 'node_modules'));
+}
+
+/** A project with herald installed, a small plain contract (1 and many interactions) and .js factories. */
 function scratchProject() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'herald-startup-'));
-  const herald = path.join(dir, 'node_modules/herald');
-  mkdirSync(herald, { recursive: true });
-  for (const part of ['package.json', 'bin', 'dist']) cpSync(path.join(root, part), path.join(herald, part), { recursive: true });
-  symlinkSync(path.join(root, 'node_modules'), path.join(herald, 'node_modules'));
+  install(root, path.join(dir, 'node_modules/herald'));
+  if (baseline !== undefined) install(baseline, path.join(dir, 'baseline/herald'));
   const interaction = (i) => ({
     type: 'Asynchronous/Messages',
     description: `an OrderPlaced event ${i}`,
@@ -67,12 +76,20 @@ module.exports = { name: 'orders', messages };
 
 const dir = scratchProject();
 const bin = path.join(dir, 'node_modules/herald/bin/herald.js');
-const verify = (contracts) => [bin, 'verify', '--contracts', `${contracts}/`, '--factories', 'factories.js', '--allow-unchecked-channel', '--quiet'];
+const baseBin = path.join(dir, 'baseline/herald/bin/herald.js');
+const verify = (contracts, cli = bin) => [cli, 'verify', '--contracts', `${contracts}/`, '--factories', 'factories.js', '--allow-unchecked-channel', '--quiet'];
 const rows = [
   ['node -e 0', ['-e', '0']],
   ['herald --help', [bin, '--help']],
   ['herald verify (1 interaction, .js factories)', verify('one')],
   [`herald verify (${INTERACTIONS} interactions, .js factories)`, verify('many')],
+  ...(baseline === undefined
+    ? []
+    : [
+        ['baseline herald --help', [baseBin, '--help']],
+        ['baseline herald verify (1 interaction)', verify('one', baseBin)],
+        [`baseline herald verify (${INTERACTIONS} interactions)`, verify('many', baseBin)],
+      ]),
 ];
 
 const times = rows.map(() => []);
