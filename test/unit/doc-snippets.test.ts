@@ -176,16 +176,6 @@ const NOT_EXCERPTS = new Set([
   'docs/transports.md: const report = await verifyProviderOnBroker(contracts, triggers, {', // verifyProviderOnBroker options
 ]);
 
-/**
- * Excerpts that drifted from the file they name (found by this test; to be rewritten from the file).
- * Listed so the rest stay checked; a test fails once one matches again, so the entry goes.
- */
-const DRIFTED = new Set([
-  'docs/avro.md: // examples/avro-orders/shipping.consumer.test.ts',
-  'docs/avro.md: // examples/avro-orders/orders.provider.test.ts',
-  'docs/transports.md: // examples/shipping/shipping-kafka.container.test.ts',
-]);
-
 describe('snippets in README.md and docs/', () => {
   it('finds the blocks', () => {
     expect(ALL.filter((b) => SHELL.has(b.lang)).length).toBeGreaterThanOrEqual(10);
@@ -210,7 +200,7 @@ describe('snippets in README.md and docs/', () => {
   const docCode = ALL.filter((b) => b.file !== 'README.md' && isCode(b));
   it('every other code block in docs/ is an excerpt of the file it names', () => {
     const problems = docCode
-      .filter((b) => !NOT_EXCERPTS.has(key(b)) && !DRIFTED.has(key(b)))
+      .filter((b) => !NOT_EXCERPTS.has(key(b)))
       .flatMap((b) => {
         const source = sourceOf(b);
         if (source === undefined) return [`${where(b)}: names no source file (a link above it, or a "// path" first line)`];
@@ -218,14 +208,6 @@ describe('snippets in README.md and docs/', () => {
         return missing.length === 0 ? [] : [`${where(b)}: not in ${source}: ${missing.join(' | ')}`];
       });
     expect(problems).toEqual([]);
-  });
-
-  it.each([...DRIFTED])('the block at %s, listed as drifted, still differs from the file it names', (name) => {
-    const block = docCode.find((b) => key(b) === name);
-    expect(block).toBeDefined();
-    const source = sourceOf(block as Block);
-    expect(source).toBeDefined();
-    expect(missingLines(block as Block, source as string)).not.toEqual([]);
   });
 
   it('lists as not-yet-excerpts only blocks that exist and name no source', () => {
