@@ -96,6 +96,7 @@ async function run() {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
   });
 }
 

@@ -1,28 +1,121 @@
 #!/usr/bin/env node
-// Start-up of the installed CLI against `node -e 0`: median wall time of N runs each.
-//   node scripts/measure-startup.js <project with node_modules/herald, contracts/ and factories.js> [runs]
+// Start-up of the compiled CLI against `node -e 0`, self-contained (npm run bench:startup):
+// installs this repository's dist/ (built first when missing, or with --build) into a scratch
+// project in a temporary directory, beside a small plain JSON contract and a JavaScript factories
+// module, then prints the median wall time of N runs of each command, interleaved (run i of every
+// command before run i+1, so load changes hit them alike), its ratio to `node -e 0`, and the load.
+// With --baseline <dir> (another checkout of Herald, built), its CLI runs in the same rounds as a peer.
+//   node scripts/measure-startup.js [runs=15] [--build] [--keep] [--baseline <dir>]
 'use strict';
-const { spawnSync } = require('node:child_process');
+const { execFileSync, spawnSync } = require('node:child_process');
+const { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
-const project = path.resolve(process.argv[2] ?? '.');
-const runs = Number(process.argv[3] ?? 15);
-const bin = path.join(project, 'node_modules/herald/bin/herald.js');
+const root = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 15);
+const baselineAt = args.indexOf('--baseline');
+const baseline = baselineAt < 0 ? undefined : path.resolve(args[baselineAt + 1] ?? '');
+const INTERACTIONS = 120;
 
-function median(args) {
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, args, { cwd: project, stdio: 'ignore' });
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-    if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}`);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+if (args.includes('--build') || !existsSync(path.join(root, 'dist/cjs/src/cli/main.js'))) {
+  execFileSync(process.execPath, [path.join(root, 'scripts/build.js')], { stdio: 'inherit' });
 }
 
+/** Installs the Herald checkout at `from` as the package ships (package.json, bin/, dist/; dependencies from this repository) at `to`. */
+function install(from, to) {
+  if (!existsSync(path.join(from, 'dist/cjs/src/cli/main.js'))) throw new Error(`${from} has no dist/: build it first (node scripts/build.js there)`);
+  mkdirSync(to, { recursive: true });
+  for (const part of ['package.json', 'bin', 'dist']) cpSync(path.join(from, part), path.join(to, part), { recursive: true });
+  symlinkSync(path.join(root, 'node_modules'), path.join(to, 'node_modules'));
+}
+
+/** A project with herald installed, a small plain contract (1 and many interactions) and .js factories. */
+function scratchProject() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'herald-startup-'));
+  install(root, path.join(dir, 'node_modules/herald'));
+  if (baseline !== undefined) install(baseline, path.join(dir, 'baseline/herald'));
+  const interaction = (i) => ({
+    type: 'Asynchronous/Messages',
+    description: `an OrderPlaced event ${i}`,
+    contents: { content: { orderId: `o-${i}`, total: 9.5, items: [{ sku: 'ABC-1', qty: 2 }] }, contentType: 'application/json', encoded: false },
+    metadata: { contentType: 'application/json' },
+    matchingRules: {
+      body: {
+        '$.orderId': { combine: 'AND', matchers: [{ match: 'type' }] },
+        '$.total': { combine: 'AND', matchers: [{ match: 'decimal' }] },
+        '$.items': { combine: 'AND', matchers: [{ match: 'type', min: 1 }] },
+        '$.items[*].qty': { combine: 'AND', matchers: [{ match: 'integer' }] },
+      },
+    },
+  });
+  const contract = (n) => ({
+    consumer: { name: 'shipping' },
+    provider: { name: 'orders' },
+    interactions: Array.from({ length: n }, (_, i) => interaction(i)),
+    metadata: { pactSpecification: { version: '4.0' } },
+  });
+  for (const [name, n] of [
+    ['one', 1],
+    ['many', INTERACTIONS],
+  ]) {
+    mkdirSync(path.join(dir, name));
+    writeFileSync(path.join(dir, name, 'shipping-orders.json'), JSON.stringify(contract(n), null, 2));
+  }
+  writeFileSync(
+    path.join(dir, 'factories.js'),
+    `const order = (i) => ({ orderId: 'o-' + i, total: 12.25, items: [{ sku: 'XYZ-42', qty: 3 }] });
+const messages = {};
+for (let i = 0; i < ${INTERACTIONS}; i++) messages['an OrderPlaced event ' + i] = () => order(i);
+module.exports = { name: 'orders', messages };
+`,
+  );
+  return dir;
+}
+
+const dir = scratchProject();
+const bin = path.join(dir, 'node_modules/herald/bin/herald.js');
+const baseBin = path.join(dir, 'baseline/herald/bin/herald.js');
+const verify = (contracts, cli = bin) => [cli, 'verify', '--contracts', `${contracts}/`, '--factories', 'factories.js', '--allow-unchecked-channel', '--quiet'];
 const rows = [
   ['node -e 0', ['-e', '0']],
   ['herald --help', [bin, '--help']],
-  ['herald verify (.js factories, 1 interaction)', [bin, 'verify', '--contracts', 'contracts/', '--factories', 'factories.js']],
+  ['herald verify (1 interaction, .js factories)', verify('one')],
+  [`herald verify (${INTERACTIONS} interactions, .js factories)`, verify('many')],
+  ...(baseline === undefined
+    ? []
+    : [
+        ['baseline herald --help', [baseBin, '--help']],
+        ['baseline herald verify (1 interaction)', verify('one', baseBin)],
+        [`baseline herald verify (${INTERACTIONS} interactions)`, verify('many', baseBin)],
+      ]),
 ];
-for (const [name, args] of rows) console.log(`${name.padEnd(46)} ${median(args).toFixed(0)} ms`);
+
+const times = rows.map(() => []);
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+const loadBefore = load();
+try {
+  for (let i = 0; i < runs; i++) {
+    rows.forEach(([name, argv], row) => {
+      const start = process.hrtime.bigint();
+      const result = spawnSync(process.execPath, argv, { cwd: dir, encoding: 'utf8' });
+      times[row].push(Number(process.hrtime.bigint() - start) / 1e6);
+      if (result.status !== 0) throw new Error(`${name} exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
+    });
+  }
+} finally {
+  if (!args.includes('--keep')) rmSync(dir, { recursive: true, force: true });
+}
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+const base = median(times[0]);
+console.log(`Start-up, median of ${runs} interleaved runs each (node ${process.version}, ${os.cpus().length} CPUs)`);
+rows.forEach(([name], row) => {
+  const m = median(times[row]);
+  console.log(`  ${name.padEnd(48)} ${m.toFixed(0).padStart(6)} ms  ${(m / base).toFixed(2).padStart(5)}× node -e 0  (+${(m - base).toFixed(0)} ms)`);
+});
+console.log(`Load average (1 5 15 min): ${loadBefore} before, ${load()} after`);

@@ -52,10 +52,7 @@ export function avroBlockJson(block: AvroContractBlock): JsonObject {
   return out;
 }
 
-/** True when the interaction declares an Avro payload (a `herald.avro` block). */
-export function isAvroInteraction(interaction: MessageInteraction): boolean {
-  return interaction.herald?.['avro'] !== undefined;
-}
+export { isAvroInteraction } from './detect';
 
 function invalid(interaction: MessageInteraction, reason: string): HeraldError {
   return new HeraldError('HERALD_AVRO_SCHEMA_INVALID', `Failed to read the Avro details of "${interaction.description}": ${reason}. Regenerate the contract from the consumer's tests.`, {

@@ -3,7 +3,7 @@
  * --broker-url (or --broker) else HERALD_BROKER_URL; --broker-token else HERALD_BROKER_TOKEN, or
  * --broker-username / --broker-password (else HERALD_BROKER_USERNAME / HERALD_BROKER_PASSWORD).
  */
-import { BrokerClient, type BrokerAuth } from '../broker-client/hal-client';
+import type { BrokerAuth, BrokerClient } from '../broker-client/hal-client';
 import type { Env } from '../report/color';
 import { stringOption, usageError, type OptionTable, type ParsedOptions } from './args';
 
@@ -61,7 +61,9 @@ export function brokerConnectionFrom(command: string, parsed: ParsedOptions, env
 /** The client the options and environment describe. Throws HERALD_USAGE when no broker URL is given or it is not http(s). */
 export function brokerClientFrom(command: string, parsed: ParsedOptions, env: Env): BrokerClient {
   const { url, auth, timeoutMs } = brokerConnectionFrom(command, parsed, env);
-  return new BrokerClient({ url, ...(auth === undefined ? {} : { auth }), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: `herald verify --contracts` parses these options without a broker
+  const { BrokerClient: Client } = require('../broker-client/hal-client') as typeof import('../broker-client/hal-client');
+  return new Client({ url, ...(auth === undefined ? {} : { auth }), ...(timeoutMs === undefined ? {} : { timeoutMs }) });
 }
 
 /** A required string option, or HERALD_USAGE naming it with an example. */

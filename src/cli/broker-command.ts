@@ -30,7 +30,7 @@ Environment:
 Without tokens the broker only binds 127.0.0.1. Stops cleanly on SIGINT / SIGTERM.
 `;
 
-const OPTIONS = {
+export const OPTIONS = {
   port: { type: 'string', short: 'p' },
   host: { type: 'string' },
   data: { type: 'string' },

@@ -67,7 +67,7 @@ Exit 0 when every run passed (or nothing deployed needed checking), 1 when a run
 usage, broker or start-up errors.
 `;
 
-const OPTIONS = {
+export const OPTIONS = {
   'triggered-by': { type: 'string' },
   pacticipant: { type: 'string' },
   version: { type: 'string' },

@@ -7,6 +7,8 @@ export interface CliIO {
   readonly env: Env;
   /** Whether stdout is a terminal (decides colour with NO_COLOR / FORCE_COLOR). Default false. */
   readonly stdoutIsTTY?: boolean;
+  /** Whether stderr is a terminal (a live progress line instead of periodic ones). Default false. */
+  readonly stderrIsTTY?: boolean;
   /** Directory relative --factories (and --contracts) paths resolve against; default process.cwd(). */
   readonly cwd?: string;
   /**

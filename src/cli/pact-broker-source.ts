@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Contract } from '../contract/model';
 import type { BrokerClient } from '../broker-client/hal-client';
-import { fetchPactsForVerification, publishVerificationResult, recordBranch, verificationResultBody, type ConsumerVersionSelector, type PactForVerification } from '../broker-client/for-verification';
+import type { ConsumerVersionSelector, PactForVerification } from '../broker-client/for-verification';
 import type { Env } from '../report/color';
 import type { VerificationReport } from '../verify/result';
 import { stringOption, stringOptions, usageError, type OptionTable, type ParsedOptions } from './args';
@@ -158,7 +158,14 @@ export interface PactBrokerContracts {
   readonly notes: readonly string[];
 }
 
+/** The broker client's pact code, loaded only when --broker is given. */
+function brokerCode(): typeof import('../broker-client/for-verification') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: a run with --contracts never talks to a broker
+  return require('../broker-client/for-verification') as typeof import('../broker-client/for-verification');
+}
+
 export async function fetchBrokerContracts(args: PactBrokerArgs): Promise<PactBrokerContracts> {
+  const { fetchPactsForVerification } = brokerCode();
   const pacts = await fetchPactsForVerification(args.client, {
     provider: args.provider,
     consumerVersionSelectors: args.selectors,
@@ -176,6 +183,7 @@ export async function fetchBrokerContracts(args: PactBrokerArgs): Promise<PactBr
 
 /** Publishes one result per pact (after recording the provider version's branch); returns lines for stdout. */
 export async function publishBrokerResults(args: PactBrokerArgs, pacts: readonly PactForVerification[], report: VerificationReport): Promise<string[]> {
+  const { publishVerificationResult, recordBranch, verificationResultBody } = brokerCode();
   if (args.providerBranch !== undefined) await recordBranch(args.client, args.provider, args.providerBranch, args.providerVersion);
   const lines: string[] = [];
   for (const pact of pacts) {

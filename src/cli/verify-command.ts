@@ -18,10 +18,11 @@ import { contractsToVerify, verifyProvider, type VerifyOptions } from '../verify
 import { parseOptions, stringOption, stringOptions, usageError, type OptionTable } from './args';
 import type { CliIO } from './io';
 import type { Env } from '../report/color';
-import { SCHEMA_REGISTRY_ENV, type SchemaRegistryConfig } from '../avro/registry/client';
+import type { SchemaRegistryConfig } from '../avro/registry/client';
 import { loadFactories } from './load-module';
 import { writeFileAtomic } from './output';
-import { BROKER_OPTIONS, BROKER_USAGE, openBrokerSource, parseBrokerArgs, type BrokerArgs } from './broker-source';
+import { DEFAULT_FACTORY_PROGRESS_INTERVAL_MS, ProgressLines } from './progress';
+import { BROKER_OPTIONS, BROKER_USAGE, parseBrokerArgs, type BrokerArgs } from './broker-args';
 import { fetchBrokerContracts, PACT_BROKER_VERIFY_OPTIONS, PACT_BROKER_VERIFY_USAGE, parsePactBrokerArgs, publishBrokerResults, type PactBrokerArgs } from './pact-broker-source';
 import type { PactForVerification } from '../broker-client/for-verification';
 
@@ -86,7 +87,8 @@ no factory, provider state failed; on a broker also: no trigger, message not rec
 lost during the run), 2 usage, configuration or input error (including a selection that verifies
 nothing, and a broker that cannot be reached or refuses the credentials), 130 / 143 interrupted
 by SIGINT / SIGTERM (the report is still written, a --start-broker container removed).
-On a broker, a progress line goes to stderr every 10 s (HERALD_PROGRESS_INTERVAL_MS; 0: none).
+Progress goes to stderr: on a terminal one line redrawn in place (--factories), else a line
+every 5 s with --factories, every 10 s on a broker (HERALD_PROGRESS_INTERVAL_MS; 0: none).
 Colour: on a terminal unless NO_COLOR is set; FORCE_COLOR forces it.
 
 Examples:
@@ -183,11 +185,15 @@ interface MessageSource {
   close(): Promise<void>;
   /** Run-level remarks for stderr after a run (cleanup problems on the broker…). */
   readonly notes?: () => readonly string[];
+  /** Erases a live progress line before other output goes to the terminal. */
+  readonly clearProgress?: () => void;
 }
 
 /** The source the arguments ask for: the factories module called in-process, or triggers on a broker. */
 async function openSource(args: VerifyArgs, io: CliIO, cwd: string): Promise<MessageSource> {
   if (args.broker !== undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the broker code loads only for --transport
+    const { openBrokerSource } = require('./broker-source') as typeof import('./broker-source');
     const source = await openBrokerSource(args.broker, cwd, io.env, io.stderr, args.quiet);
     let notes: readonly string[] = [];
     return {
@@ -202,10 +208,19 @@ async function openSource(args: VerifyArgs, io: CliIO, cwd: string): Promise<Mes
     };
   }
   const definition = await loadFactories(args.factories ?? '', cwd, io.importModule);
+  const interval = Number(io.env['HERALD_PROGRESS_INTERVAL_MS']?.trim() || DEFAULT_FACTORY_PROGRESS_INTERVAL_MS);
+  const progress = new ProgressLines(io.stderr, args.quiet || !Number.isFinite(interval) ? 0 : interval, { live: io.stderrIsTTY === true });
   return {
     providerName: definition.name,
-    verify: (contracts, options) => verifyProvider(contracts, definition, options),
+    verify: async (contracts, options) => {
+      try {
+        return await verifyProvider(contracts, definition, { ...options, onProgress: progress.update });
+      } finally {
+        progress.stop();
+      }
+    },
     close: async () => undefined,
+    clearProgress: () => progress.clear(),
   };
 }
 
@@ -251,6 +266,8 @@ function descriptionsOf(contracts: readonly Contract[]): string {
 
 /** --schema-registry's URL, with the credentials HERALD_SCHEMA_REGISTRY_USERNAME / _PASSWORD give. */
 function registryOption(url: string, env: Env): SchemaRegistryConfig {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the registry code loads only for --schema-registry
+  const { SCHEMA_REGISTRY_ENV } = require('../avro/registry/client') as typeof import('../avro/registry/client');
   const username = env[SCHEMA_REGISTRY_ENV.username];
   return username === undefined || username === '' ? { url } : { url, auth: { username, password: env[SCHEMA_REGISTRY_ENV.password] ?? '' } };
 }
@@ -350,7 +367,10 @@ export async function runVerify(args: VerifyArgs, io: CliIO): Promise<number> {
         onPair: (pair) => {
           pair.results.forEach(keep);
           // A pair the filters left empty gets no line: a ✓ there would read as verified.
-          if (consoleOnStdout && !args.quiet && pair.results.length > 0) io.stdout(`${formatPairLine({ ...pair, producedBy }, { color })}\n`);
+          if (consoleOnStdout && !args.quiet && pair.results.length > 0) {
+            opened.clearProgress?.();
+            io.stdout(`${formatPairLine({ ...pair, producedBy }, { color })}\n`);
+          }
         },
       })
       .catch(async (error: unknown) => {

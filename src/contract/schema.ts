@@ -1,9 +1,11 @@
 /**
- * JSON Schema (draft-07, checked with ajv) for the message parts of Pact V3 and V4 contract files,
- * and the conversion of ajv errors into {@link ContractIssue}s that name a JSON pointer.
- * Strict where Herald relies on a field, tolerant of fields other Pact tools add.
+ * Checks the message parts of Pact V3 and V4 contract files against their JSON Schema
+ * (pact-message-schema.ts), with the validators ajv compiled from it at build time
+ * (pact-message-validators.generated.ts: no ajv at run time), and converts ajv's errors into
+ * {@link ContractIssue}s that name a JSON pointer.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { validateV3, validateV4 } from './pact-message-validators.generated';
 import type { JsonObject, JsonValue } from './json';
 import type { HeraldInteractionBlock } from './model';
 import { pointerSegment } from './safe-json';
@@ -115,199 +117,12 @@ export interface RawV4Contract extends RawContractBase {
   readonly interactions: readonly RawV4Interaction[];
 }
 
-// --- the schema ----------------------------------------------------------------------------------
-
-const ref = (name: string): { $ref: string } => ({ $ref: `#/definitions/${name}` });
-const nonEmptyString = { type: 'string', minLength: 1 };
-const categories = (item: string): object => ({
-  type: 'object',
-  properties: { body: ref(`body${item}`), content: ref(`body${item}`), metadata: ref(`metadata${item}`), metaData: ref(`metadata${item}`) },
-  additionalProperties: false,
-});
-
-/** Definitions shared by the V3 and V4 schemas; `v3Contract` and `v4Contract` are the roots. */
-export const pactMessageSchema = {
-  $id: 'https://herald.dev/schemas/pact-message.json',
-  definitions: {
-    pacticipant: { type: 'object', required: ['name'], properties: { name: nonEmptyString } },
-    providerState: {
-      type: 'object',
-      required: ['name'],
-      properties: { name: { type: 'string' }, params: { type: ['object', 'null'] } },
-    },
-    providerStates: { type: 'array', items: ref('providerState') },
-    // A matcher names its kind ("match", or "pact:matcher:type" as consumer DSLs write it), or is
-    // the V2 shape whose kind Pact infers from its options: regex, min/max, timestamp/time/date.
-    matcher: {
-      type: 'object',
-      properties: { match: nonEmptyString, 'pact:matcher:type': nonEmptyString },
-      if: { required: ['match'] },
-      then: {
-        if: { properties: { match: { const: 'regex' } } },
-        then: { required: ['regex'], properties: { regex: { type: 'string' } } },
-      },
-      else: {
-        if: {
-          anyOf: [
-            { required: ['pact:matcher:type'] },
-            { required: ['regex'] },
-            { required: ['min'], properties: { min: { type: 'number' } } },
-            { required: ['max'], properties: { max: { type: 'number' } } },
-            { required: ['timestamp'], properties: { timestamp: { type: 'string' } } },
-            { required: ['time'], properties: { time: { type: 'string' } } },
-            { required: ['date'], properties: { date: { type: 'string' } } },
-          ],
-        },
-        then: { properties: { regex: { type: 'string' } } },
-        else: { required: ['match'] },
-      },
-    },
-    ruleList: {
-      type: 'object',
-      required: ['matchers'],
-      properties: { combine: { enum: ['AND', 'OR'] }, matchers: { type: 'array', items: ref('matcher') } },
-    },
-    rule: { type: 'object', if: { required: ['matchers'] }, then: ref('ruleList'), else: ref('matcher') },
-    bodyRules: { type: 'object', propertyNames: { pattern: '^\\$' }, additionalProperties: ref('rule') },
-    metadataRules: { type: 'object', additionalProperties: ref('rule') },
-    matchingRules: categories('Rules'),
-    generator: { type: 'object', required: ['type'], properties: { type: nonEmptyString } },
-    bodyGenerators: { type: 'object', propertyNames: { pattern: '^\\$' }, additionalProperties: ref('generator') },
-    metadataGenerators: { type: 'object', additionalProperties: ref('generator') },
-    generators: categories('Generators'),
-    v3Message: {
-      type: 'object',
-      required: ['description'],
-      properties: {
-        description: nonEmptyString,
-        providerState: { type: 'string' },
-        providerStates: ref('providerStates'),
-        metadata: { type: 'object' },
-        metaData: { type: 'object' },
-        matchingRules: ref('matchingRules'),
-        generators: ref('generators'),
-      },
-    },
-    v4Contents: {
-      type: 'object',
-      properties: { contentType: nonEmptyString, encoded: { type: ['boolean', 'string'] } },
-      // Encoded contents (`"encoded": "base64"`, or `true` as some writers put it) are a string of bytes.
-      if: { properties: { encoded: { anyOf: [{ type: 'string' }, { const: true }] } }, required: ['encoded'] },
-      then: { required: ['content'], properties: { content: { type: 'string' } } },
-    },
-    channel: {
-      type: 'object',
-      required: ['transport'],
-      properties: { transport: nonEmptyString },
-      allOf: [
-        {
-          if: { properties: { transport: { const: 'kafka' } } },
-          then: { required: ['topic'], properties: { topic: nonEmptyString, partition: { type: 'integer', minimum: 0 } } },
-        },
-        {
-          if: { properties: { transport: { const: 'amqp' } } },
-          then: {
-            required: ['exchange'],
-            properties: {
-              exchange: { type: 'string' },
-              exchangeType: { enum: ['direct', 'topic', 'fanout', 'headers'] },
-              routingKey: { type: 'string' },
-              queue: { type: 'string' },
-            },
-          },
-        },
-        {
-          if: { properties: { transport: { enum: ['kafka', 'amqp'] } } },
-          else: { required: ['name'], properties: { name: nonEmptyString } },
-        },
-      ],
-    },
-    herald: { type: 'object', properties: { channel: ref('channel'), owner: { type: 'string' } } },
-    v4Message: {
-      properties: {
-        providerStates: ref('providerStates'),
-        contents: ref('v4Contents'),
-        metadata: { type: 'object' },
-        matchingRules: ref('matchingRules'),
-        generators: ref('generators'),
-        pending: { type: 'boolean' },
-        key: { type: 'string' },
-        // The Pact CLI keeps `comments` when it re-serialises a pact on publish (it drops `herald`).
-        comments: { type: 'object', properties: { herald: ref('herald') } },
-        herald: ref('herald'),
-      },
-    },
-    v4MessagePart: {
-      type: 'object',
-      properties: {
-        contents: ref('v4Contents'),
-        metadata: { type: 'object' },
-        matchingRules: ref('matchingRules'),
-        generators: ref('generators'),
-      },
-    },
-    v4SyncMessage: {
-      required: ['request'],
-      properties: {
-        providerStates: ref('providerStates'),
-        request: ref('v4MessagePart'),
-        response: { type: 'array', items: ref('v4MessagePart') },
-        pending: { type: 'boolean' },
-        key: { type: 'string' },
-        comments: { type: 'object' },
-        herald: ref('herald'),
-      },
-    },
-    v4Interaction: {
-      type: 'object',
-      required: ['type', 'description'],
-      properties: {
-        type: { enum: ['Asynchronous/Messages', 'Synchronous/Messages', 'Synchronous/HTTP'] },
-        description: nonEmptyString,
-      },
-      allOf: [
-        { if: { properties: { type: { const: 'Asynchronous/Messages' } }, required: ['type'] }, then: ref('v4Message') },
-        { if: { properties: { type: { const: 'Synchronous/Messages' } }, required: ['type'] }, then: ref('v4SyncMessage') },
-      ],
-    },
-    contractMetadata: { type: 'object' },
-    v3Contract: {
-      type: 'object',
-      required: ['consumer', 'provider'],
-      properties: {
-        consumer: ref('pacticipant'),
-        provider: ref('pacticipant'),
-        metadata: ref('contractMetadata'),
-        messages: { type: 'array', items: ref('v3Message') },
-        interactions: { type: 'array' },
-      },
-    },
-    v4Contract: {
-      type: 'object',
-      required: ['consumer', 'provider', 'interactions'],
-      properties: {
-        consumer: ref('pacticipant'),
-        provider: ref('pacticipant'),
-        metadata: ref('contractMetadata'),
-        interactions: { type: 'array', items: ref('v4Interaction') },
-      },
-    },
-  },
-} as const;
-
-let validators: { readonly v3: ValidateFunction<RawV3Contract>; readonly v4: ValidateFunction<RawV4Contract> } | undefined;
-
-function compiled(): NonNullable<typeof validators> {
-  if (validators === undefined) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strictTypes: false });
-    ajv.addSchema(pactMessageSchema);
-    validators = {
-      v3: ajv.compile<RawV3Contract>({ $ref: `${pactMessageSchema.$id}#/definitions/v3Contract` }),
-      v4: ajv.compile<RawV4Contract>({ $ref: `${pactMessageSchema.$id}#/definitions/v4Contract` }),
-    };
-  }
-  return validators;
+/** An ajv standalone validator: true when valid, else `errors` says why. */
+interface Validator<T> {
+  (data: unknown): data is T;
+  errors?: ErrorObject[] | null;
 }
+const validators = { v3: validateV3 as Validator<RawV3Contract>, v4: validateV4 as Validator<RawV4Contract> };
 
 /** The outcome of {@link checkContractShape}: the typed raw contract, or the issues found. */
 export type ShapeResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly ContractIssue[] };
@@ -319,7 +134,7 @@ export type ShapeResult<T> = { readonly ok: true; readonly value: T } | { readon
 export function checkContractShape(json: JsonValue, major: 3): ShapeResult<RawV3Contract>;
 export function checkContractShape(json: JsonValue, major: 4): ShapeResult<RawV4Contract>;
 export function checkContractShape(json: JsonValue, major: 3 | 4): ShapeResult<RawV3Contract | RawV4Contract> {
-  const validate = major === 3 ? compiled().v3 : compiled().v4;
+  const validate = major === 3 ? validators.v3 : validators.v4;
   if (validate(json)) return { ok: true, value: json };
   return { ok: false, issues: toIssues(validate.errors ?? [], major) };
 }

@@ -1,5 +1,13 @@
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 import { HeraldError } from '../errors/herald-error';
+
+/** re2js, loaded by the first regex compiled: a contract without regex rules never loads it. */
+let engine: typeof RE2JS | undefined;
+function re2(): typeof RE2JS {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: most contracts have no regex
+  engine ??= (require('re2js') as typeof import('re2js')).RE2JS;
+  return engine;
+}
 
 /** A compiled regular expression that runs in linear time (RE2 semantics). */
 export interface CompiledRegex {
@@ -21,7 +29,7 @@ export function compileRegex(source: string, where = 'a matcher'): CompiledRegex
   if (hit !== undefined) return hit;
   let pattern: RE2JS;
   try {
-    pattern = RE2JS.compile(source);
+    pattern = re2().compile(source);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new HeraldError(

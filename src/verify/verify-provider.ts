@@ -13,11 +13,11 @@ import { matchMessage, metadataNotes } from '../matching/engine';
 import type { Mismatch } from '../matchers/mismatch';
 import { isProducedMessage } from '../contract/produced';
 import type { ProviderDefinition } from './provider';
+import type { RunProgress } from './progress';
 import { summarise, type InteractionResult, type VerificationReport } from './result';
 import { callWithTimeout, isThenable } from './timeout';
 import { closest, describeInteraction, errorInfo, setUpStates } from './states';
-import { isAvroInteraction, matchAvroMessage } from '../avro/contract';
-import { decodeProducedAvro } from '../avro/produced';
+import { isAvroInteraction } from '../avro/detect';
 import type { SchemaRegistryOption } from '../avro/registry/client';
 import { compileRegex, regexSource } from '../matchers/regex';
 import { splitByUsage } from '../usage/usage';
@@ -38,6 +38,8 @@ export interface VerifyOptions {
   readonly description?: DescriptionFilter;
   /** Called after each interaction's verdict (the CLI keeps them for a run that cannot finish). */
   readonly onInteraction?: (result: InteractionResult) => void;
+  /** Called before and after each interaction with where the run is (the CLI's progress line). */
+  readonly onProgress?: (progress: RunProgress) => void;
   /** Called after each contract pair, for progress output. */
   readonly onPair?: (pair: { consumer: string; provider: string; contractFile?: string; results: readonly InteractionResult[] }) => void;
   /**
@@ -81,6 +83,15 @@ interface Actual {
   readonly contentType: string;
   readonly metadata: Record<string, JsonValue | undefined>;
   readonly channelGiven: boolean;
+}
+
+/** The Avro code (and avsc), loaded by the first Avro interaction: a run with none never loads it. */
+function avroCode(): Pick<typeof import('../avro/contract'), 'matchAvroMessage'> & Pick<typeof import('../avro/produced'), 'decodeProducedAvro'> {
+  /* eslint-disable @typescript-eslint/no-require-imports -- lazy: most contracts have no Avro */
+  const { matchAvroMessage } = require('../avro/contract') as typeof import('../avro/contract');
+  const { decodeProducedAvro } = require('../avro/produced') as typeof import('../avro/produced');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return { matchAvroMessage, decodeProducedAvro };
 }
 
 /** Turns a factory's return value into the message to match, or explains why it cannot. */
@@ -202,7 +213,7 @@ export async function verifyInteraction(
     let actual: Actual | Mismatch;
     try {
       // Avro interactions: decode the factory's bytes (or check its record) first; the record is matched.
-      const avro = isAvroInteraction(interaction) ? await decodeProducedAvro(produced, interaction, where, options.schemaRegistry) : undefined;
+      const avro = isAvroInteraction(interaction) ? await avroCode().decodeProducedAvro(produced, interaction, where, options.schemaRegistry) : undefined;
       if (avro !== undefined) notes.push(...avro.notes);
       actual = toActual(avro === undefined ? produced : avro.produced, interaction, where);
     } catch (error) {
@@ -227,7 +238,7 @@ export async function verifyInteraction(
     // Only Kafka's metadata is bytes on the wire, where the text "3" stands for 3; elsewhere (AMQP's
     // typed headers, a channel the contract does not name) the factory's JSON types are compared as they are.
     const typed = !isKafkaChannel(channelFromMetadata(interaction.metadata));
-    const all = (isAvroInteraction(interaction) ? matchAvroMessage : matchMessage)(expected, {
+    const all = (isAvroInteraction(interaction) ? avroCode().matchAvroMessage : matchMessage)(expected, {
       content: actual.content,
       contentType: actual.contentType,
       metadata: actual.metadata,
@@ -279,6 +290,26 @@ export function contractsToVerify(contracts: readonly Contract[], providerName: 
   return selected;
 }
 
+/** Counts a run's interactions as they start and finish, and tells `report` where the run is. */
+function tracker(
+  selected: readonly Contract[],
+  matches: ((description: string) => boolean) | undefined,
+  report: (progress: RunProgress) => void,
+): { start(description: string, consumer: string): void; finish(result: InteractionResult): void } {
+  const chosen = (i: { readonly description: string }): boolean => matches === undefined || matches(i.description);
+  const total = selected.reduce((n, c) => n + c.interactions.filter(chosen).length + (c.synchronous ?? []).filter(chosen).length, 0);
+  const counts = { done: 0, total, passed: 0, failed: 0 };
+  return {
+    start: (description: string, consumer: string): void => report({ ...counts, current: { description, consumer, startedAt: Date.now() } }),
+    finish: (result: InteractionResult): void => {
+      counts.done += 1;
+      if (result.status === 'passed') counts.passed += 1;
+      else if (result.status !== 'pending') counts.failed += 1;
+      report({ ...counts, current: undefined });
+    },
+  };
+}
+
 /**
  * Verifies every interaction of every contract naming the provider.
  *
@@ -292,22 +323,27 @@ export async function verifyProvider(contracts: readonly Contract[], definition:
   const results: InteractionResult[] = [];
   const used = new Set<string>();
   const matches = descriptionTest(options.description);
+  const progress = options.onProgress === undefined ? undefined : tracker(selected, matches, options.onProgress);
   for (const contract of selected) {
     const pairResults: InteractionResult[] = [];
     for (const interaction of contract.interactions) {
       if (matches !== undefined && !matches(interaction.description)) continue;
       if (isFlowStep(interaction)) continue;
       used.add(interaction.description);
+      progress?.start(interaction.description, contract.consumer);
       const result = await verifyInteraction(contract, interaction, definition, options);
       pairResults.push(result);
+      progress?.finish(result);
       options.onInteraction?.(result);
     }
     for (const sync of contract.synchronous ?? []) {
       if (matches !== undefined && !matches(sync.description)) continue;
       if (isFlowStep(sync)) continue;
       used.add(sync.description);
+      progress?.start(sync.description, contract.consumer);
       const result = await verifySyncInteraction(contract, sync, definition, (c, i, d) => verifyInteraction(c, i, d, options));
       pairResults.push(result);
+      progress?.finish(result);
       options.onInteraction?.(result);
     }
     // Flow steps run with their flow, in order (docs/request-reply.md, "Flows"); a filter selects whole flows.

@@ -22,6 +22,7 @@
  * and every remaining one is reported "Not run", all with a retriable
  * HERALD_TRANSPORT_DISCONNECTED; the run ends.
  */
+import type { RunProgress } from '../progress';
 import { channelFromMetadata, isAmqpChannel, isKafkaChannel } from '../../contract/channel';
 import type { Channel, Contract, MessageInteraction } from '../../contract/model';
 import { HeraldError, isHeraldError } from '../../errors/herald-error';
@@ -77,13 +78,7 @@ export interface BrokerVerifyOptions extends VerifyOptions {
 }
 
 /** Where a run is: `done` of `total` interactions finished; `current` is the one running, if any. */
-export interface BrokerProgress {
-  readonly done: number;
-  readonly total: number;
-  readonly passed: number;
-  readonly failed: number;
-  readonly current: { readonly description: string; readonly consumer: string; readonly startedAt: number } | undefined;
-}
+export type BrokerProgress = RunProgress;
 
 /** What a broker run used and left: for reports and leak checks. */
 export interface BrokerRunDetails {

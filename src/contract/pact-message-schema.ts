@@ -1,0 +1,184 @@
+/**
+ * JSON Schema (draft-07) for the message parts of Pact V3 and V4 contract files: strict where
+ * Herald relies on a field, tolerant of fields other Pact tools add. Checked at run time by the
+ * validators scripts/generate-contract-validators.ts compiles from it with ajv at build time
+ * (pact-message-validators.generated.ts), so verification never loads ajv.
+ */
+
+const ref = (name: string): { $ref: string } => ({ $ref: `#/definitions/${name}` });
+const nonEmptyString = { type: 'string', minLength: 1 };
+const categories = (item: string): object => ({
+  type: 'object',
+  properties: { body: ref(`body${item}`), content: ref(`body${item}`), metadata: ref(`metadata${item}`), metaData: ref(`metadata${item}`) },
+  additionalProperties: false,
+});
+
+/** Definitions shared by the V3 and V4 schemas; `v3Contract` and `v4Contract` are the roots. */
+export const pactMessageSchema = {
+  $id: 'https://herald.dev/schemas/pact-message.json',
+  definitions: {
+    pacticipant: { type: 'object', required: ['name'], properties: { name: nonEmptyString } },
+    providerState: {
+      type: 'object',
+      required: ['name'],
+      properties: { name: { type: 'string' }, params: { type: ['object', 'null'] } },
+    },
+    providerStates: { type: 'array', items: ref('providerState') },
+    // A matcher names its kind ("match", or "pact:matcher:type" as consumer DSLs write it), or is
+    // the V2 shape whose kind Pact infers from its options: regex, min/max, timestamp/time/date.
+    matcher: {
+      type: 'object',
+      properties: { match: nonEmptyString, 'pact:matcher:type': nonEmptyString },
+      if: { required: ['match'] },
+      then: {
+        if: { properties: { match: { const: 'regex' } } },
+        then: { required: ['regex'], properties: { regex: { type: 'string' } } },
+      },
+      else: {
+        if: {
+          anyOf: [
+            { required: ['pact:matcher:type'] },
+            { required: ['regex'] },
+            { required: ['min'], properties: { min: { type: 'number' } } },
+            { required: ['max'], properties: { max: { type: 'number' } } },
+            { required: ['timestamp'], properties: { timestamp: { type: 'string' } } },
+            { required: ['time'], properties: { time: { type: 'string' } } },
+            { required: ['date'], properties: { date: { type: 'string' } } },
+          ],
+        },
+        then: { properties: { regex: { type: 'string' } } },
+        else: { required: ['match'] },
+      },
+    },
+    ruleList: {
+      type: 'object',
+      required: ['matchers'],
+      properties: { combine: { enum: ['AND', 'OR'] }, matchers: { type: 'array', items: ref('matcher') } },
+    },
+    rule: { type: 'object', if: { required: ['matchers'] }, then: ref('ruleList'), else: ref('matcher') },
+    bodyRules: { type: 'object', propertyNames: { pattern: '^\\$' }, additionalProperties: ref('rule') },
+    metadataRules: { type: 'object', additionalProperties: ref('rule') },
+    matchingRules: categories('Rules'),
+    generator: { type: 'object', required: ['type'], properties: { type: nonEmptyString } },
+    bodyGenerators: { type: 'object', propertyNames: { pattern: '^\\$' }, additionalProperties: ref('generator') },
+    metadataGenerators: { type: 'object', additionalProperties: ref('generator') },
+    generators: categories('Generators'),
+    v3Message: {
+      type: 'object',
+      required: ['description'],
+      properties: {
+        description: nonEmptyString,
+        providerState: { type: 'string' },
+        providerStates: ref('providerStates'),
+        metadata: { type: 'object' },
+        metaData: { type: 'object' },
+        matchingRules: ref('matchingRules'),
+        generators: ref('generators'),
+      },
+    },
+    v4Contents: {
+      type: 'object',
+      properties: { contentType: nonEmptyString, encoded: { type: ['boolean', 'string'] } },
+      // Encoded contents (`"encoded": "base64"`, or `true` as some writers put it) are a string of bytes.
+      if: { properties: { encoded: { anyOf: [{ type: 'string' }, { const: true }] } }, required: ['encoded'] },
+      then: { required: ['content'], properties: { content: { type: 'string' } } },
+    },
+    channel: {
+      type: 'object',
+      required: ['transport'],
+      properties: { transport: nonEmptyString },
+      allOf: [
+        {
+          if: { properties: { transport: { const: 'kafka' } } },
+          then: { required: ['topic'], properties: { topic: nonEmptyString, partition: { type: 'integer', minimum: 0 } } },
+        },
+        {
+          if: { properties: { transport: { const: 'amqp' } } },
+          then: {
+            required: ['exchange'],
+            properties: {
+              exchange: { type: 'string' },
+              exchangeType: { enum: ['direct', 'topic', 'fanout', 'headers'] },
+              routingKey: { type: 'string' },
+              queue: { type: 'string' },
+            },
+          },
+        },
+        {
+          if: { properties: { transport: { enum: ['kafka', 'amqp'] } } },
+          else: { required: ['name'], properties: { name: nonEmptyString } },
+        },
+      ],
+    },
+    herald: { type: 'object', properties: { channel: ref('channel'), owner: { type: 'string' } } },
+    v4Message: {
+      properties: {
+        providerStates: ref('providerStates'),
+        contents: ref('v4Contents'),
+        metadata: { type: 'object' },
+        matchingRules: ref('matchingRules'),
+        generators: ref('generators'),
+        pending: { type: 'boolean' },
+        key: { type: 'string' },
+        // The Pact CLI keeps `comments` when it re-serialises a pact on publish (it drops `herald`).
+        comments: { type: 'object', properties: { herald: ref('herald') } },
+        herald: ref('herald'),
+      },
+    },
+    v4MessagePart: {
+      type: 'object',
+      properties: {
+        contents: ref('v4Contents'),
+        metadata: { type: 'object' },
+        matchingRules: ref('matchingRules'),
+        generators: ref('generators'),
+      },
+    },
+    v4SyncMessage: {
+      required: ['request'],
+      properties: {
+        providerStates: ref('providerStates'),
+        request: ref('v4MessagePart'),
+        response: { type: 'array', items: ref('v4MessagePart') },
+        pending: { type: 'boolean' },
+        key: { type: 'string' },
+        comments: { type: 'object' },
+        herald: ref('herald'),
+      },
+    },
+    v4Interaction: {
+      type: 'object',
+      required: ['type', 'description'],
+      properties: {
+        type: { enum: ['Asynchronous/Messages', 'Synchronous/Messages', 'Synchronous/HTTP'] },
+        description: nonEmptyString,
+      },
+      allOf: [
+        { if: { properties: { type: { const: 'Asynchronous/Messages' } }, required: ['type'] }, then: ref('v4Message') },
+        { if: { properties: { type: { const: 'Synchronous/Messages' } }, required: ['type'] }, then: ref('v4SyncMessage') },
+      ],
+    },
+    contractMetadata: { type: 'object' },
+    v3Contract: {
+      type: 'object',
+      required: ['consumer', 'provider'],
+      properties: {
+        consumer: ref('pacticipant'),
+        provider: ref('pacticipant'),
+        metadata: ref('contractMetadata'),
+        messages: { type: 'array', items: ref('v3Message') },
+        interactions: { type: 'array' },
+      },
+    },
+    v4Contract: {
+      type: 'object',
+      required: ['consumer', 'provider', 'interactions'],
+      properties: {
+        consumer: ref('pacticipant'),
+        provider: ref('pacticipant'),
+        metadata: ref('contractMetadata'),
+        interactions: { type: 'array', items: ref('v4Interaction') },
+      },
+    },
+  },
+} as const;

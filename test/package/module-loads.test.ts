@@ -1,0 +1,160 @@
+/**
+ * What the installed, compiled CLI loads for `herald verify`: a plain JSON contract with a
+ * JavaScript factories module loads no dependency (no re2js, ajv, avsc, tsx) and none of the
+ * compare / diff / AsyncAPI / Avro / registry / broker code; each loads once a contract or an
+ * option needs it. The contract schema is checked by validators compiled at build time, so ajv
+ * never loads, and a bad contract is still reported with its file, place and fix.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { removeScratchProjects, run, scratchProject, type Run } from './scratch';
+
+const TIMEOUT = 600_000;
+
+/** Runs the script argv[1] (which reads its arguments from argv[2]) and prints every module file it loaded, one per line, on stderr after a "--- loaded" line. */
+const TRACE = `
+const Module = require('node:module');
+const loaded = new Set();
+const load = Module._load;
+Module._load = function (request, parent, isMain) { const m = load.apply(this, arguments); try { loaded.add(Module._resolveFilename(request, parent, isMain)); } catch {} return m; };
+process.on('exit', () => process.stderr.write('--- loaded\\n' + [...loaded].join('\\n') + '\\n'));
+require(process.argv[1]);
+`;
+
+const ORDER = { consumer: { name: 'shop' }, provider: { name: 'orders' }, metadata: { pactSpecification: { version: '4.0' } } };
+const message = (extra: object): object => ({
+  type: 'Asynchronous/Messages',
+  description: 'an OrderPlaced event',
+  contents: { content: { id: 1, total: 9.5 }, contentType: 'application/json', encoded: false },
+  metadata: { contentType: 'application/json' },
+  ...extra,
+});
+const integerId = { body: { '$.id': { combine: 'AND', matchers: [{ match: 'integer' }] }, '$.total': { combine: 'AND', matchers: [{ match: 'type' }] } } };
+const CONTRACTS: Record<string, object> = {
+  plain: { ...ORDER, interactions: [message({ matchingRules: integerId })] },
+  regex: {
+    ...ORDER,
+    interactions: [
+      message({
+        contents: { content: { id: 1, total: 9.5, sku: 'ABC-1' }, contentType: 'application/json', encoded: false },
+        matchingRules: { body: { ...integerId.body, '$.sku': { combine: 'AND', matchers: [{ match: 'regex', regex: '^[A-Z]{3}-\\d+$' }] } } },
+      }),
+    ],
+  },
+  avro: {
+    ...ORDER,
+    interactions: [
+      message({
+        contents: { content: { id: 1, total: 9.5 }, contentType: 'avro/binary', encoded: false },
+        metadata: { contentType: 'avro/binary' },
+        matchingRules: integerId,
+        herald: {
+          avro: {
+            schema: {
+              type: 'record',
+              name: 'OrderPlaced',
+              fields: [
+                { name: 'id', type: 'int' },
+                { name: 'total', type: 'double' },
+              ],
+            },
+            framing: 'raw',
+            jsonForm: 1,
+          },
+        },
+      }),
+    ],
+  },
+  // contentType must be a string: the schema check fails.
+  invalid: { ...ORDER, interactions: [message({ contents: { content: { id: 1 }, contentType: 7, encoded: false } })] },
+};
+const FACTORIES = "module.exports = { name: 'orders', messages: { 'an OrderPlaced event': () => ({ id: 7, total: 12.25, sku: 'XYZ-42' }) } };\n";
+
+/** Modules a plain verify must not load: dependencies, and the code of other commands and options. */
+const HEAVY = {
+  re2js: /node_modules\/re2js\//,
+  ajv: /node_modules\/ajv\//,
+  avsc: /node_modules\/avsc\//,
+  tsx: /node_modules\/tsx\//,
+  compare: /dist\/cjs\/src\/(compare|bidirectional)\b/,
+  diff: /dist\/cjs\/src\/(cli\/diff-command|compare\/diff)/,
+  asyncapi: /dist\/cjs\/src\/asyncapi\//,
+  avro: /dist\/cjs\/src\/avro\/(?!detect\.js)/,
+  broker: /dist\/cjs\/src\/(contract-broker|broker-client|verify\/broker|cli\/broker-source)/,
+} as const;
+type Heavy = keyof typeof HEAVY;
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await scratchProject('cjs');
+  for (const [name, contract] of Object.entries(CONTRACTS)) {
+    mkdirSync(path.join(dir, name));
+    writeFileSync(path.join(dir, name, 'shop-orders.json'), JSON.stringify(contract, null, 2));
+  }
+  writeFileSync(path.join(dir, 'plain-factories.js'), FACTORIES);
+}, TIMEOUT);
+
+afterAll(() => {
+  if (process.env['HERALD_KEEP_SCRATCH'] === undefined) removeScratchProjects();
+});
+
+/** `herald verify` on one of CONTRACTS with the plain factories: its run, and which HEAVY groups it loaded. */
+async function verify(contracts: string): Promise<{ run: Run; loaded: Heavy[] }> {
+  const bin = path.join(dir, 'node_modules/herald/bin/herald.js');
+  const result = await run(process.execPath, ['-e', TRACE, bin, 'verify', '--contracts', `${contracts}/`, '--factories', 'plain-factories.js', '--allow-unchecked-channel'], dir);
+  const marker = result.stderr.lastIndexOf('--- loaded\n');
+  if (marker < 0) throw new Error(`no module list: exit ${result.code}\n${result.stdout}\n${result.stderr}`);
+  const files = result.stderr.slice(marker).split('\n');
+  const loaded = (Object.keys(HEAVY) as Heavy[]).filter((group) => files.some((file) => HEAVY[group].test(file)));
+  return { run: { ...result, stderr: result.stderr.slice(0, marker) }, loaded };
+}
+
+describe('modules `herald verify` loads (compiled CLI from the packed tarball)', () => {
+  it(
+    'loads no dependency and no other command or option code for a plain JSON contract',
+    async () => {
+      const { run: result, loaded } = await verify('plain');
+      expect(result.stdout).toContain('✓ shop → orders  1 passed');
+      expect(result.code).toBe(0);
+      expect(loaded).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'loads re2js for a contract with regex rules, and nothing else',
+    async () => {
+      const { run: result, loaded } = await verify('regex');
+      expect(result.stdout).toContain('✓ shop → orders  1 passed');
+      expect(result.code).toBe(0);
+      expect(loaded).toEqual(['re2js']);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'loads avsc and the Avro code for an Avro contract',
+    async () => {
+      const { run: result, loaded } = await verify('avro');
+      expect(result.stdout).toContain('✓ shop → orders  1 passed');
+      expect(result.code).toBe(0);
+      expect(loaded).toEqual(['avsc', 'avro']);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'reports a contract that fails the schema with file, place, interaction and fix, without loading ajv',
+    async () => {
+      const { run: result, loaded } = await verify('invalid');
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('Error HERALD_CONTRACT_INVALID');
+      expect(result.stderr).toContain('shop-orders.json: /interactions/0/contents/contentType must be string (found integer)');
+      expect(result.stderr).toContain('(interaction "an OrderPlaced event")');
+      expect(result.stderr).toContain('Fix the value at /interactions/0/contents/contentType');
+      expect(loaded).toEqual([]);
+    },
+    TIMEOUT,
+  );
+});
