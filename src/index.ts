@@ -51,6 +51,8 @@ export { verifyConsumerOnBroker, formatConsumerReport } from './verify/index';
 export type { ConsumerContext, ConsumerHandle, ConsumerUnderTest, ConsumerVerifyOptions, Probe, ProbeOption, ConsumerVerificationReport, ConsumerInteractionResult } from './verify/index';
 export { verifySyncInteraction, requestOf, verifyRepliesOnBroker } from './verify/index';
 export type { ReplyFactory, ReceivedRequest, RequestReplyClient, BrokerRequest, BrokerReply, ReplyRouteJson, VerifyRepliesOnBrokerOptions, ReplyingProvider } from './verify/index';
+export { KafkaRequestReplyClient, SPRING_REPLY_TOPIC_HEADER, SPRING_CORRELATION_HEADER, answerRequestsOnBroker } from './verify/index';
+export type { KafkaRequestReplyClientOptions, AnswerRequestsOptions, AnsweredRequest, StartedResponder, RequestReplySource } from './verify/index';
 export { InMemoryTransport, InMemoryBroker } from './transport/memory';
 export type { InMemoryTransportOptions, InMemoryBrokerOptions } from './transport/memory';
 export type { TransportAdapter } from './transport/types';

@@ -13,3 +13,8 @@ export { verifySyncInteraction, requestOf } from './reply';
 export type { ReplyFactory, ReceivedRequest } from './reply';
 export { verifyRepliesOnBroker } from './reply-broker';
 export type { RequestReplyClient, BrokerRequest, BrokerReply, ReplyRouteJson, VerifyRepliesOnBrokerOptions, ReplyingProvider } from './reply-broker';
+export { verifyReplyOnBroker } from './reply-broker';
+export { KafkaRequestReplyClient, SPRING_REPLY_TOPIC_HEADER, SPRING_CORRELATION_HEADER } from './kafka-reply';
+export type { KafkaRequestReplyClientOptions } from './kafka-reply';
+export { answerRequestsOnBroker } from './consumer/answer-requests';
+export type { AnswerRequestsOptions, AnsweredRequest, StartedResponder, RequestReplySource } from './consumer/answer-requests';
