@@ -19,7 +19,7 @@ import { formatMismatches } from '../../matching/format';
 import type { Mismatch } from '../../matchers/mismatch';
 import { describeChannel } from '../../transport/describe';
 import { matchCaptured } from '../../transport/decode';
-import type { CapturedMessage, HeaderValue, StartedSubscription, TransportAdapter } from '../../transport/types';
+import type { CapturedMessage, HeaderValue, OutgoingMessage, StartedSubscription, TransportAdapter } from '../../transport/types';
 import { headerText, kafkaReplyRoute } from '../kafka-reply';
 import { replyAsMessage } from '../reply';
 import type { ReplyRouteJson } from '../reply-broker';
@@ -126,11 +126,17 @@ export async function answerRequestsOnBroker(interactions: RequestReplySource | 
       received.push({ ...base, answered: false });
       return;
     }
+    const planned = replyTo(entry, message, options);
+    if (typeof planned === 'string') {
+      received.push({ ...base, answered: false, problem: planned });
+      return;
+    }
+    // Recorded before publishing: the client may check the verdict as soon as the reply reaches it.
+    const index = received.push({ ...base, answered: true }) - 1;
     try {
-      const problem = await publishReply(transport, entry, message, options);
-      received.push(problem === undefined ? { ...base, answered: true } : { ...base, answered: false, problem });
+      await transport.publish(planned);
     } catch (error) {
-      received.push({ ...base, answered: false, problem: `publishing the reply failed: ${error instanceof Error ? error.message : String(error)}` });
+      received[index] = { ...base, answered: false, problem: `publishing the reply failed: ${error instanceof Error ? error.message : String(error)}` };
     }
   };
   const subscriptions: StartedSubscription[] = [];
@@ -150,33 +156,31 @@ export async function answerRequestsOnBroker(interactions: RequestReplySource | 
   };
 }
 
-/** Publishes the entry's reply to the request's reply address; returns why it could not, if so. */
-async function publishReply(transport: TransportAdapter, entry: Entry, request: CapturedMessage, options: AnswerRequestsOptions): Promise<string | undefined> {
+/** The reply to publish for a request, or why there is none (no reply address or correlation id). */
+function replyTo(entry: Entry, request: CapturedMessage, options: AnswerRequestsOptions): OutgoingMessage | string {
   const example = reifyExample(entry.reply);
   const channel = channelOf(entry.sync);
   if (isAmqpChannel(channel)) {
-    const replyTo = request.properties['replyTo'];
+    const address = request.properties['replyTo'];
     const correlationId = request.properties['correlationId'];
-    if (typeof replyTo !== 'string' || replyTo === '') return 'the request has no reply_to property, so there is nowhere to answer';
+    if (typeof address !== 'string' || address === '') return 'the request has no reply_to property, so there is nowhere to answer';
     if (correlationId === undefined || correlationId === null) return 'the request has no correlation_id property, so a reply could not be told apart from others';
-    await transport.publish({
-      channel: { transport: 'amqp', exchange: '', routingKey: replyTo },
+    return {
+      channel: { transport: 'amqp', exchange: '', routingKey: address },
       headers: example.headers,
       properties: { ...example.properties, correlationId },
       contentType: example.contentType,
       body: example.body,
-    });
-    return undefined;
+    };
   }
   if (isKafkaChannel(channel)) {
     const route = kafkaReplyRoute({ route: routeOf(entry.sync), channel }, options);
-    const replyTopic = headerText(request, route.replyTopicHeader) ?? routeOf(entry.sync).address;
+    const topic = headerText(request, route.replyTopicHeader) ?? routeOf(entry.sync).address;
     const correlation = request.headers[route.correlationHeader];
-    if (replyTopic === undefined || replyTopic === '') return `the request has no ${route.replyTopicHeader} header and the contract names no reply topic, so there is nowhere to answer`;
+    if (topic === undefined || topic === '') return `the request has no ${route.replyTopicHeader} header and the contract names no reply topic, so there is nowhere to answer`;
     if (correlation === undefined || correlation === null) return `the request has no ${route.correlationHeader} header, so a reply could not be told apart from others`;
     const headers: Record<string, HeaderValue> = { ...example.headers, [route.correlationHeader]: correlation };
-    await transport.publish({ channel: { transport: 'kafka', topic: replyTopic }, ...(example.key === undefined ? {} : { key: example.key }), headers, contentType: example.contentType, body: example.body });
-    return undefined;
+    return { channel: { transport: 'kafka', topic }, ...(example.key === undefined ? {} : { key: example.key }), headers, contentType: example.contentType, body: example.body };
   }
   return `requests on ${describeChannel(channel)} cannot be answered: Herald answers on AMQP and Kafka channels`;
 }
