@@ -16,6 +16,8 @@ import type { TransportAdapter } from '../transport/types';
 import { asTriggerDefinition, type TriggerDefinition } from '../verify/broker/definition';
 import type { BrokerConnection } from '../verify/broker/connection';
 import { verifyProviderOnBroker, type BrokerProgress, type BrokerVerificationReport } from '../verify/broker/verify-on-broker';
+import { KafkaRequestReplyClient } from '../verify/kafka-reply';
+import type { RequestReplyClient } from '../verify/reply-broker';
 import type { VerifyOptions } from '../verify/verify-provider';
 import { HeraldError } from '../errors/herald-error';
 import { reasonOf, transportError } from '../transport/errors';
@@ -45,7 +47,10 @@ export const BROKER_OPTIONS = {
 export const BROKER_USAGE = `Verification on a real broker (instead of --factories):
   -t, --transport <name>         ${TRANSPORTS.join(' | ')}: capture what the provider publishes on this
                                  broker, and match payload and metadata (topic, key, headers /
-                                 exchange, routing key, properties)
+                                 exchange, routing key, properties). On kafka and amqp,
+                                 request/reply interactions are published on the contract's
+                                 request channel with a reply address and correlation id, and
+                                 the reply of the provider's running service is checked
       --triggers <module>        Module whose default export is providerTriggers(name, { states,
                                  triggers: { [description]: async (params, ctx) => publish } })
                                  (required with --transport)
@@ -179,6 +184,7 @@ interface KafkaAdapter {
 }
 interface AmqpAdapter {
   readonly AmqpTransport: new (options: { readonly url: string }) => TransportAdapter;
+  readonly AmqpRequestReplyClient: new (options: { readonly url: string }) => RequestReplyClient & { close(): Promise<void> };
   startRabbitMqBroker(options: { readonly external: false; readonly labels: Readonly<Record<string, string>> }): Promise<StartedLike & { readonly url: string }>;
 }
 
@@ -200,6 +206,8 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
   const definition = await loadTriggers(args.triggers, cwd);
   const command = 'herald verify';
   let transport: TransportAdapter;
+  // Request/reply interactions are checked on Kafka and AMQP; on the in-memory transport they stay HERALD_REPLY_NOT_CHECKED.
+  let replies: (RequestReplyClient & { close?(): Promise<void> }) | undefined;
   let connection: BrokerConnection | undefined;
   let started: StartedLike | undefined;
   let release: () => void = () => undefined;
@@ -227,6 +235,7 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
     }
     connection = { brokers };
     transport = adapter.createKafkaTransport({ brokers, client });
+    replies = new KafkaRequestReplyClient({ transport });
   } else if (args.transport === 'amqp') {
     const adapter = loadPeer<AmqpAdapter>('herald/amqp', 'herald verify --transport amqp', () => require('herald/amqp') as unknown);
     let url = args.amqpUrl ?? nonEmpty(env['HERALD_AMQP_URL']);
@@ -243,6 +252,7 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
     }
     connection = { url };
     transport = new adapter.AmqpTransport({ url });
+    replies = new adapter.AmqpRequestReplyClient({ url });
   } else {
     transport = new InMemoryTransport();
   }
@@ -298,6 +308,7 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
             progress.update(p);
           },
           ...(connection === undefined ? {} : { connection }),
+          ...(replies === undefined ? {} : { replies: { client: replies } }),
           ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }),
           ...(args.namespace ? {} : { namespace: false }),
         });
@@ -310,6 +321,7 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
     },
     close: async () => {
       try {
+        await replies?.close?.();
         await transport.close();
       } finally {
         await stop?.stop();

@@ -8,6 +8,8 @@ import { InMemoryBroker, InMemoryTransport } from '../transport/memory';
 import type { CapturedMessage } from '../transport/types';
 import { KafkaRequestReplyClient, SPRING_CORRELATION_HEADER, SPRING_REPLY_TOPIC_HEADER } from './kafka-reply';
 import { verifyRepliesOnBroker } from './reply-broker';
+import { providerTriggers } from './broker/definition';
+import { verifyProviderOnBroker } from './broker/verify-on-broker';
 
 type Behaviour = 'answer' | 'silent' | 'no-correlation' | 'other-id' | 'bad-body' | 'numeric-header-as-text';
 
@@ -119,5 +121,27 @@ describe('KafkaRequestReplyClient', () => {
     const { result } = await verify('numeric-header-as-text');
     expect(result.status).toBe('failed');
     expect(result.mismatches.map((mm) => [mm.part, mm.path])).toEqual([['metadata', 'quote-version']]);
+  });
+});
+
+describe('verifyProviderOnBroker with replies', () => {
+  it('checks request/reply interactions beside the one-way ones, passing a correlated reply and failing a silent service', async () => {
+    for (const [behaviour, expected] of [
+      ['answer', ['passed', undefined]],
+      ['silent', ['failed', 'HERALD_REPLY_MISSING']],
+    ] as const) {
+      const broker = new InMemoryBroker();
+      const service = await startService(broker, behaviour);
+      await using transport = new InMemoryTransport({ broker });
+      const states = { 'a product is priced': () => undefined };
+      const report = await verifyProviderOnBroker([contractFor({ address: 'quotes.replies' })], providerTriggers('quote-service', { states, triggers: {} }), {
+        transport,
+        replies: { client: new KafkaRequestReplyClient({ transport }), timeoutMs: 200 },
+      });
+      await service.transport.close();
+      expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([expected]);
+      expect(report.summary.ok).toBe(behaviour === 'answer');
+      expect(report.broker.notes.join(' ')).toContain("contracts' own request channels");
+    }
   });
 });
