@@ -3,8 +3,9 @@
  * real AuthService; a service that answers with a non-UUID session id fails.
  */
 import path from 'node:path';
-import { defaultContractsDir, loadContracts, message, provider, verifyProvider, type Contract } from 'herald';
+import { defaultContractsDir, loadContracts, message, provider, replyFor, verifyProvider, type Contract } from 'herald';
 import { AuthService, type AuthoriseRequest } from './src/auth-service';
+import { authorise } from './src/declarations';
 
 let contracts: Contract[];
 beforeAll(async () => {
@@ -15,7 +16,8 @@ function definition(service: AuthService) {
   return provider('push-server', {
     states: { 'a device is registered': ({ deviceId }) => service.register(String(deviceId)) },
     messages: {},
-    replies: { 'an authorise request': (_params, request) => message(service.authorise(request.payload as unknown as AuthoriseRequest), { headers: { 'session-kind': 'device' } }) },
+    // The request's type comes from the client's declaration: no cast.
+    replies: replyFor(authorise, (_params, request) => message(service.authorise(request.payload), { headers: { 'session-kind': 'device' } })),
   });
 }
 

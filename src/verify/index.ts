@@ -18,3 +18,5 @@ export { KafkaRequestReplyClient, SPRING_REPLY_TOPIC_HEADER, SPRING_CORRELATION_
 export type { KafkaRequestReplyClientOptions } from './kafka-reply';
 export { answerRequestsOnBroker } from './consumer/answer-requests';
 export type { AnswerRequestsOptions, AnsweredRequest, StartedResponder, RequestReplySource } from './consumer/answer-requests';
+export { replyFor } from './reply-for';
+export type { TypedRequest } from './reply-for';
