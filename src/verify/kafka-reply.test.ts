@@ -40,7 +40,10 @@ async function startService(broker: InMemoryBroker, behaviour: Behaviour, names 
     await transport.publish({
       channel: kafkaTopic(replyTopic),
       key: request.key ?? null,
-      headers: { 'quote-version': behaviour === 'numeric-header-as-text' ? 'three' : '3', ...(behaviour === 'no-correlation' || correlation === undefined ? {} : { [names.correlation]: correlation }) },
+      headers: {
+        'quote-version': behaviour === 'numeric-header-as-text' ? 'three' : '3',
+        ...(behaviour === 'no-correlation' || correlation === undefined ? {} : { [names.correlation]: correlation }),
+      },
       contentType: 'application/json',
       body: Buffer.from(JSON.stringify({ sku: body.sku, total: behaviour === 'bad-body' ? 'free' : 9.95 * body.quantity })),
     });

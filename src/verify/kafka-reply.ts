@@ -71,7 +71,10 @@ export class KafkaRequestReplyClient implements RequestReplyClient {
 
   private route(request: BrokerRequest): KafkaReplyRoute {
     if (!isKafkaChannel(request.channel))
-      throw new HeraldError('HERALD_CHANNEL_UNCHECKED', `Failed to publish the request: its channel is ${request.channel.transport}, not kafka. Verify it with the ${request.channel.transport} adapter.`);
+      throw new HeraldError(
+        'HERALD_CHANNEL_UNCHECKED',
+        `Failed to publish the request: its channel is ${request.channel.transport}, not kafka. Verify it with the ${request.channel.transport} adapter.`,
+      );
     return kafkaReplyRoute({ route: request.route, channel: request.channel }, this.options);
   }
 

@@ -30,8 +30,7 @@ export interface RequestDeclaration {
 }
 
 /** The typed request of a declaration. */
-export type RequestOf<D extends RequestDeclaration> =
-  ReturnType<D['exampleRequest']> extends ReceivedMessage<infer P, infer H, infer K, infer Props> ? TypedRequest<P, H, K, Props> : never;
+export type RequestOf<D extends RequestDeclaration> = ReturnType<D['exampleRequest']> extends ReceivedMessage<infer P, infer H, infer K, infer Props> ? TypedRequest<P, H, K, Props> : never;
 
 /** A checked request is the declared one: the cast is what the check just established. */
 function asTyped<D extends RequestDeclaration>(request: ReceivedRequest): RequestOf<D> {

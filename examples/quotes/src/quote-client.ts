@@ -54,11 +54,12 @@ export class KafkaRequester implements Requester {
     private readonly producer: Producer,
     private readonly consumer: Consumer,
     private readonly topics: { readonly requests: string; readonly replies: string },
+    private readonly timeoutMs: number,
   ) {}
 
-  static async connect(brokers: readonly string[], topics: { readonly requests: string; readonly replies: string }): Promise<KafkaRequester> {
+  static async connect(brokers: readonly string[], topics: { readonly requests: string; readonly replies: string }, timeoutMs = 15_000): Promise<KafkaRequester> {
     const kafka = new Kafka({ clientId: 'quote-client', brokers: [...brokers], logLevel: logLevel.NOTHING });
-    const requester = new KafkaRequester(kafka.producer(), kafka.consumer({ groupId: `quote-client-${randomUUID()}`, maxWaitTimeInMs: 100 }), topics);
+    const requester = new KafkaRequester(kafka.producer(), kafka.consumer({ groupId: `quote-client-${randomUUID()}`, maxWaitTimeInMs: 100 }), topics, timeoutMs);
     await requester.producer.connect();
     await requester.consumer.connect();
     await requester.consumer.subscribe({ topics: [topics.replies], fromBeginning: false });
@@ -81,13 +82,11 @@ export class KafkaRequester implements Requester {
     const id = randomUUID();
     const reply = new Promise<{ payload: QuoteReply }>((resolve, reject) => {
       this.pending.set(id, resolve);
-      setTimeout(() => reject(new Error(`no reply to quote request ${id} within 15 s`)), 15_000).unref();
+      setTimeout(() => reject(new Error(`no reply to quote request ${id} within ${this.timeoutMs} ms`)), this.timeoutMs).unref();
     });
     const headers: Record<string, string> = { 'content-type': 'application/json', kafka_replyTopic: this.topics.replies, kafka_correlationId: id };
     for (const [name, value] of Object.entries(sent.headers ?? {})) headers[name] = String(value);
-    return this.producer
-      .send({ topic: this.topics.requests, messages: [{ key: sent.key === undefined ? null : String(sent.key), value: JSON.stringify(sent.payload), headers }] })
-      .then(() => reply);
+    return this.producer.send({ topic: this.topics.requests, messages: [{ key: sent.key === undefined ? null : String(sent.key), value: JSON.stringify(sent.payload), headers }] }).then(() => reply);
   }
 
   async close(): Promise<void> {

@@ -94,7 +94,13 @@ describe('answerRequestsOnBroker on AMQP', () => {
     await using transport = new InMemoryTransport({ broker });
     await using responder = await answerRequestsOnBroker([authorise], { transport });
     const client = new InMemoryTransport({ broker });
-    await client.publish({ channel: amqpQueue('auth.rpc'), headers: { 'client-version': '2.3' }, properties: { replyTo: 'somewhere' }, contentType: 'application/json', body: Buffer.from('{"deviceId":"d"}') });
+    await client.publish({
+      channel: amqpQueue('auth.rpc'),
+      headers: { 'client-version': '2.3' },
+      properties: { replyTo: 'somewhere' },
+      contentType: 'application/json',
+      body: Buffer.from('{"deviceId":"d"}'),
+    });
     await new Promise((resolve) => setImmediate(resolve));
     const error = thrown(() => responder.expectAnswered());
     expect(error.code).toBe('HERALD_HANDLER_FAILED');

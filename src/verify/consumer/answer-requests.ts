@@ -73,9 +73,13 @@ interface Entry {
 function channelOf(sync: SyncMessageInteraction): Channel {
   const channel = sync.herald?.channel;
   if (channel === undefined)
-    throw new HeraldError('HERALD_CHANNEL_UNCHECKED', `Failed to answer "${sync.description}" on the broker: the contract does not say where the request goes. Declare it with .on(amqpQueue(…)) or .on(kafkaTopic(…)).`, {
-      interaction: sync.description,
-    });
+    throw new HeraldError(
+      'HERALD_CHANNEL_UNCHECKED',
+      `Failed to answer "${sync.description}" on the broker: the contract does not say where the request goes. Declare it with .on(amqpQueue(…)) or .on(kafkaTopic(…)).`,
+      {
+        interaction: sync.description,
+      },
+    );
   return channel;
 }
 
@@ -87,7 +91,9 @@ function routeOf(sync: SyncMessageInteraction): ReplyRouteJson {
 function entryOf(sync: SyncMessageInteraction): Entry {
   const reply = replyAsMessage(sync);
   if (reply === undefined)
-    throw new HeraldError('HERALD_REPLY_UNSUPPORTED', `Failed to answer "${sync.description}": it declares ${sync.response.length} replies, and Herald answers with exactly one.`, { interaction: sync.description });
+    throw new HeraldError('HERALD_REPLY_UNSUPPORTED', `Failed to answer "${sync.description}": it declares ${sync.response.length} replies, and Herald answers with exactly one.`, {
+      interaction: sync.description,
+    });
   const request: MessageInteraction = { description: sync.description, providerStates: sync.providerStates, ...sync.request, pending: sync.pending };
   return { sync, request, reply };
 }
@@ -189,15 +195,23 @@ function expectAnswered(entries: readonly Entry[], received: readonly AnsweredRe
   const mismatched = received.filter((r) => r.mismatches.length > 0);
   if (mismatched.length > 0) {
     const listed = mismatched.map((r) => `"${r.description}":\n${formatMismatches(r.mismatches, { interaction: r.description })}`).join('\n');
-    throw new HeraldError('HERALD_REQUEST_MISMATCH', `The consumer sent ${mismatched.length} request(s) on the broker that do not match the contract, and Herald did not answer them:\n${listed}\nFix the client or the declaration.`, {
-      interaction: mismatched[0]?.description ?? '',
-    });
+    throw new HeraldError(
+      'HERALD_REQUEST_MISMATCH',
+      `The consumer sent ${mismatched.length} request(s) on the broker that do not match the contract, and Herald did not answer them:\n${listed}\nFix the client or the declaration.`,
+      {
+        interaction: mismatched[0]?.description ?? '',
+      },
+    );
   }
   const unanswered = received.filter((r) => !r.answered);
   if (unanswered.length > 0) {
-    throw new HeraldError('HERALD_HANDLER_FAILED', `Herald could not answer ${unanswered.map((r) => `"${r.description}" (${r.problem ?? 'unknown reason'})`).join(', ')}. Send the reply address and correlation id with each request.`, {
-      interaction: unanswered[0]?.description ?? '',
-    });
+    throw new HeraldError(
+      'HERALD_HANDLER_FAILED',
+      `Herald could not answer ${unanswered.map((r) => `"${r.description}" (${r.problem ?? 'unknown reason'})`).join(', ')}. Send the reply address and correlation id with each request.`,
+      {
+        interaction: unanswered[0]?.description ?? '',
+      },
+    );
   }
   const missing = entries.filter((e) => !received.some((r) => r.description === e.sync.description));
   if (missing.length > 0) {
