@@ -3,6 +3,7 @@
  * contract: Herald publishes the authorise request with direct reply-to and a correlation id and
  * checks the reply. A service that drops the correlation id fails.
  */
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import type * as Amqp from 'amqplib';
 import { defaultContractsDir, loadContracts, verifyRepliesOnBroker, type Contract } from 'herald';
@@ -53,6 +54,18 @@ async function verify(service: AuthService) {
   }
 }
 
+const ROOT = path.resolve(__dirname, '../..');
+
+/** Runs the real CLI from the repository root. */
+function herald(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [path.join(ROOT, 'bin/herald.js'), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 }, (error, stdout, stderr) => {
+      if (error !== null && typeof error.code !== 'number') reject(error);
+      else resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
+    });
+  });
+}
+
 describe('push server on RabbitMQ', () => {
   it('answers the authorise request with a correlated, matching reply', async () => {
     const running = await serve();
@@ -73,4 +86,37 @@ describe('push server on RabbitMQ', () => {
       await running.stop();
     }
   });
+
+  it('passes through the real CLI with --transport amqp, and fails there when the service drops the correlation id', async () => {
+    if (broker === undefined) throw new Error('the RabbitMQ broker did not start (see beforeAll)');
+    const args = [
+      'verify',
+      '--contracts',
+      path.relative(ROOT, path.join(defaultContractsDir(), 'push-client-push-server.json')),
+      '--transport',
+      'amqp',
+      '--amqp-url',
+      broker.url,
+      '--triggers',
+      'examples/push/triggers.ts',
+      '--timeout',
+      '5000',
+    ];
+    const good = await serve();
+    try {
+      const run = await herald(args);
+      expect(run.stdout.split('\n')[0]).toBe('✓ push-client → push-server  1 passed');
+      expect(run.code).toBe(0);
+    } finally {
+      await good.stop();
+    }
+    const defective = await serve({ echoCorrelationId: false });
+    try {
+      const run = await herald(args);
+      expect(run.stdout).toContain('HERALD_REPLY_UNCORRELATED');
+      expect(run.code).toBe(1);
+    } finally {
+      await defective.stop();
+    }
+  }, 120_000);
 });
