@@ -110,4 +110,3 @@ export function channelEntry(interaction: MessageInteraction): { id: string; cha
   }
   return { id: 'messages', channel: { address: null, description: 'The contracts name no channel for these messages.' } };
 }
-
