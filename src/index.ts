@@ -54,6 +54,10 @@ export { verifySyncInteraction, requestOf, verifyRepliesOnBroker } from './verif
 export type { ReplyFactory, ReceivedRequest, RequestReplyClient, BrokerRequest, BrokerReply, ReplyRouteJson, VerifyRepliesOnBrokerOptions, ReplyingProvider } from './verify/index';
 export { verifyFlowsOnBroker } from './verify/index';
 export type { FlowProvider, FlowTrigger, VerifyFlowsOnBrokerOptions } from './verify/index';
+export { KafkaRequestReplyClient, SPRING_REPLY_TOPIC_HEADER, SPRING_CORRELATION_HEADER, answerRequestsOnBroker } from './verify/index';
+export type { KafkaRequestReplyClientOptions, AnswerRequestsOptions, AnsweredRequest, StartedResponder, RequestReplySource } from './verify/index';
+export { replyFor } from './verify/index';
+export type { TypedRequest } from './verify/index';
 export { InMemoryTransport, InMemoryBroker } from './transport/memory';
 export type { InMemoryTransportOptions, InMemoryBrokerOptions } from './transport/memory';
 export type { TransportAdapter } from './transport/types';

@@ -7,7 +7,7 @@
 import type { JsonValue } from '../contract/json';
 import { HeraldError } from '../errors/herald-error';
 import { loadPeer } from '../transport/peer';
-import type { Spec, SpecAction, SpecChannel, SpecMessage } from './model';
+import type { Spec, SpecAction, SpecChannel, SpecMessage, SpecReply } from './model';
 import { cleanSchema, plainJson, type Schema } from './schema';
 
 // The slice of the parser's API Herald uses (typed here so Herald type-checks without the peer).
@@ -37,7 +37,13 @@ interface MessageModel {
   headers(): SchemaModel | undefined;
   bindings(): Collection<Binding>;
   examples(): Collection<ExampleModel>;
+  correlationId(): { location(): string | undefined } | undefined;
   json(): unknown;
+}
+interface ReplyModel {
+  address(): { location(): string } | undefined;
+  channel(): ChannelModel | undefined;
+  messages(): Collection<MessageModel>;
 }
 interface ServerModel {
   protocol(): string;
@@ -56,6 +62,7 @@ interface OperationModel {
   channels(): Collection<ChannelModel>;
   messages(): Collection<MessageModel>;
   bindings(): Collection<Binding>;
+  reply(): ReplyModel | undefined;
 }
 interface DocumentModel {
   version(): string;
@@ -170,7 +177,9 @@ function messageOf(message: MessageModel, channel: ChannelModel, action: SpecAct
   }
   const examples: JsonValue[] = [];
   for (const example of message.examples().all()) if (example.hasPayload()) examples.push(plainJson(example.payload()));
+  const correlationLocation = str(message.correlationId()?.location());
   return {
+    ...(correlationLocation === undefined ? {} : { correlationLocation }),
     id,
     ...(name === undefined ? {} : { name }),
     ...(title === undefined ? {} : { title }),
@@ -202,7 +211,9 @@ export async function readAsyncApi(text: string, source: string): Promise<Spec> 
   const messages: SpecMessage[] = [];
   const seen = new Set<string>();
   const add = (message: MessageModel, channel: ChannelModel, action: SpecAction, ops: readonly OperationModel[]): void => {
-    const spec = messageOf(message, channel, action, ops, defaultContentType, notes);
+    const read = messageOf(message, channel, action, ops, defaultContentType, notes);
+    const reply = action === 'receive' ? replyOf(ops, channel, defaultContentType, notes) : undefined;
+    const spec = reply === undefined ? read : { ...read, reply };
     const id = JSON.stringify([spec.id, channel.id(), action]);
     if (seen.has(id)) return;
     seen.add(id);
@@ -247,6 +258,17 @@ export async function readAsyncApi(text: string, source: string): Promise<Spec> 
   }
   const info = document.info();
   return { kind: 'asyncapi', source, title: info.title(), version: info.version(), asyncapiVersion: document.version(), messages, notes };
+}
+
+/** The reply of the first of `ops` that declares one (AsyncAPI 3.0). */
+function replyOf(ops: readonly OperationModel[], channel: ChannelModel, defaultContentType: string | undefined, notes: string[]): SpecReply | undefined {
+  const reply = ops.map((op) => (typeof op.reply === 'function' ? op.reply() : undefined)).find((r) => r !== undefined);
+  if (reply === undefined) return undefined;
+  const replyChannel = reply.channel();
+  const listed = reply.messages().all();
+  const messages = (listed.length > 0 ? listed : (replyChannel?.messages().all() ?? [])).map((m) => messageOf(m, replyChannel ?? channel, 'send', [], defaultContentType, notes));
+  const addressLocation = str(reply.address()?.location());
+  return { ...(addressLocation === undefined ? {} : { addressLocation }), ...(replyChannel === undefined ? {} : { channel: channelOf(replyChannel, []) }), messages };
 }
 
 function sameMessage(a: MessageModel, b: MessageModel): boolean {

@@ -51,6 +51,20 @@ export interface SpecMessage {
   readonly avroSchema?: JsonValue;
   /** Payload examples the spec gives (AsyncAPI message examples). */
   readonly examples: readonly JsonValue[];
+  /** Where the message carries its correlation id (AsyncAPI `correlationId.location`, `$message.header#/…`). */
+  readonly correlationLocation?: string;
+  /** For a message the provider receives in an operation with a reply (AsyncAPI 3 `reply`): the reply. */
+  readonly reply?: SpecReply;
+}
+
+/** An operation's reply (AsyncAPI 3.0 Operation Reply Object). */
+export interface SpecReply {
+  /** Runtime expression of the reply address (`$message.header#/kafka_replyTopic`). */
+  readonly addressLocation?: string;
+  /** The reply channel (address null: dynamic). */
+  readonly channel?: SpecChannel;
+  /** The reply messages (the reply's `messages`, else its channel's). */
+  readonly messages: readonly SpecMessage[];
 }
 
 export interface Spec {

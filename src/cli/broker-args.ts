@@ -26,7 +26,10 @@ export const BROKER_OPTIONS = {
 export const BROKER_USAGE = `Verification on a real broker (instead of --factories):
   -t, --transport <name>         ${TRANSPORTS.join(' | ')}: capture what the provider publishes on this
                                  broker, and match payload and metadata (topic, key, headers /
-                                 exchange, routing key, properties)
+                                 exchange, routing key, properties). On kafka and amqp,
+                                 request/reply interactions are published on the contract's
+                                 request channel with a reply address and correlation id, and
+                                 the reply of the provider's running service is checked
       --triggers <module>        Module whose default export is providerTriggers(name, { states,
                                  triggers: { [description]: async (params, ctx) => publish } })
                                  (required with --transport)

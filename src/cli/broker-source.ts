@@ -16,6 +16,8 @@ import type { TransportAdapter } from '../transport/types';
 import { asTriggerDefinition, type TriggerDefinition } from '../verify/broker/definition';
 import type { BrokerConnection } from '../verify/broker/connection';
 import { verifyProviderOnBroker, type BrokerProgress, type BrokerVerificationReport } from '../verify/broker/verify-on-broker';
+import { KafkaRequestReplyClient } from '../verify/kafka-reply';
+import type { RequestReplyClient } from '../verify/reply-broker';
 import type { VerifyOptions } from '../verify/verify-provider';
 import { HeraldError } from '../errors/herald-error';
 import { reasonOf, transportError } from '../transport/errors';
@@ -81,6 +83,7 @@ interface KafkaAdapter {
 }
 interface AmqpAdapter {
   readonly AmqpTransport: new (options: { readonly url: string }) => TransportAdapter;
+  readonly AmqpRequestReplyClient: new (options: { readonly url: string }) => RequestReplyClient & { close(): Promise<void> };
   startRabbitMqBroker(options: { readonly external: false; readonly labels: Readonly<Record<string, string>> }): Promise<StartedLike & { readonly url: string }>;
 }
 
@@ -102,6 +105,8 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
   const definition = await loadTriggers(args.triggers, cwd);
   const command = 'herald verify';
   let transport: TransportAdapter;
+  // Request/reply interactions are checked on Kafka and AMQP; on the in-memory transport they stay HERALD_REPLY_NOT_CHECKED.
+  let replies: (RequestReplyClient & { close?(): Promise<void> }) | undefined;
   let connection: BrokerConnection | undefined;
   let started: StartedLike | undefined;
   let release: () => void = () => undefined;
@@ -129,6 +134,7 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
     }
     connection = { brokers };
     transport = adapter.createKafkaTransport({ brokers, client });
+    replies = new KafkaRequestReplyClient({ transport });
   } else if (args.transport === 'amqp') {
     const adapter = loadPeer<AmqpAdapter>('herald/amqp', 'herald verify --transport amqp', () => require('herald/amqp') as unknown);
     let url = args.amqpUrl ?? nonEmpty(env['HERALD_AMQP_URL']);
@@ -145,6 +151,7 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
     }
     connection = { url };
     transport = new adapter.AmqpTransport({ url });
+    replies = new adapter.AmqpRequestReplyClient({ url });
   } else {
     transport = new InMemoryTransport();
   }
@@ -200,6 +207,7 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
             progress.update(p);
           },
           ...(connection === undefined ? {} : { connection }),
+          ...(replies === undefined ? {} : { replies: { client: replies } }),
           ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }),
           ...(args.namespace ? {} : { namespace: false }),
         });
@@ -212,6 +220,7 @@ export async function openBrokerSource(args: BrokerArgs, cwd: string, env: Env, 
     },
     close: async () => {
       try {
+        await replies?.close?.();
         await transport.close();
       } finally {
         await stop?.stop();

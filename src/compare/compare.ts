@@ -14,6 +14,7 @@ import type { AvroSchema } from '../avro/schema';
 import { HeraldError } from '../errors/herald-error';
 import { describeSpecMessage, type Spec, type SpecMessage } from '../asyncapi/model';
 import { checkMessage, type CheckOutcome } from './check';
+import { compareReplyInteraction } from './compare-replies';
 import type { Finding } from './findings';
 import { describeChannel, channelOf, selectMessages } from './match';
 import { flatten, messageRequirements } from './requirements';
@@ -190,9 +191,9 @@ export function compareContracts(contracts: readonly Contract[], spec: Spec, opt
   for (const contract of contracts) {
     if (contract.provider !== provider) continue;
     if (options.consumers !== undefined && options.consumers.length > 0 && !options.consumers.includes(contract.consumer)) continue;
-    for (const interaction of contract.interactions) {
-      results.push(compareInteraction(interaction, spec, { consumer: contract.consumer, provider, ...(contract.source === undefined ? {} : { contractFile: contract.source }) }, options));
-    }
+    const context = { consumer: contract.consumer, provider, ...(contract.source === undefined ? {} : { contractFile: contract.source }) };
+    for (const interaction of contract.interactions) results.push(compareInteraction(interaction, spec, context, options));
+    for (const sync of contract.synchronous ?? []) results.push(compareReplyInteraction(sync, spec, context, options));
   }
   return { spec: specSummary(spec), provider, summary: summariseComparison(results), results };
 }

@@ -327,8 +327,8 @@ export const errorCatalogue = {
     fix: 'Add a factory under replies["<description>"]: (params, request) => reply; the report suggests the closest existing name.',
   },
   HERALD_REPLY_NOT_CHECKED: {
-    what: 'A request/reply interaction was part of a run that checks one-way messages only (verifyProviderOnBroker, herald verify --transport kafka|amqp); it was not checked, so the run fails rather than pass without it.',
-    fix: 'Verify request/reply interactions with verifyRepliesOnBroker on RabbitMQ, or in process with reply factories (verifyProvider, verifyProviderInJest, herald verify --factories); or select the one-way interactions with --description.',
+    what: 'A request/reply interaction was part of a broker run that does not check replies (verifyProviderOnBroker without `replies`, herald verify --transport memory) or whose connection was lost; it was not checked, so the run fails rather than pass without it.',
+    fix: 'Verify request/reply interactions on Kafka or RabbitMQ (herald verify --transport kafka|amqp, verifyProviderOnBroker with replies, verifyRepliesOnBroker), or in process with reply factories (verifyProvider, herald verify --factories); or select the one-way interactions with --description.',
   },
   HERALD_REPLY_UNSUPPORTED: {
     what: 'A request/reply interaction declares no reply or more than one reply; Herald checks exactly one reply per request.',

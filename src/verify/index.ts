@@ -16,3 +16,10 @@ export type { RequestReplyClient, BrokerRequest, BrokerReply, ReplyRouteJson, Ve
 // Flows (docs/request-reply.md, "Flows"): steps verified in order; on a broker through verifyFlowsOnBroker.
 export { verifyFlowsOnBroker } from './flow-broker';
 export type { FlowProvider, FlowTrigger, VerifyFlowsOnBrokerOptions } from './flow-broker';
+export { verifyReplyOnBroker } from './reply-broker';
+export { KafkaRequestReplyClient, SPRING_REPLY_TOPIC_HEADER, SPRING_CORRELATION_HEADER } from './kafka-reply';
+export type { KafkaRequestReplyClientOptions } from './kafka-reply';
+export { answerRequestsOnBroker } from './consumer/answer-requests';
+export type { AnswerRequestsOptions, AnsweredRequest, StartedResponder, RequestReplySource } from './consumer/answer-requests';
+export { replyFor } from './reply-for';
+export type { TypedRequest } from './reply-for';

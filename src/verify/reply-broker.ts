@@ -12,6 +12,8 @@ import type { Channel, Contract, SyncMessageInteraction } from '../contract/mode
 import { AMQP_PROPERTY_KEYS, META, channelFromMetadata, headersOf, type AmqpPropertyName } from '../contract/channel';
 import { parseJsonKeepingNumbers } from '../contract/number-literals';
 import { matchMessage } from '../matching/engine';
+import { matchCaptured } from '../transport/decode';
+import type { CapturedMessage } from '../transport/types';
 import type { Mismatch } from '../matchers/mismatch';
 import { replyAsMessage } from './reply';
 import { isFlowStep } from '../contract/flow';
@@ -56,6 +58,12 @@ export interface BrokerReply {
   readonly correlationId: string | undefined;
   /** Where it arrived, for messages. */
   readonly address: string;
+  /**
+   * The reply as a transport captured it, when the client captured it through one (Kafka): then it
+   * is decoded the transport's way (header bytes read as the contract's types, the key) and
+   * `body` / `headers` / `properties` above are not used for matching.
+   */
+  readonly message?: CapturedMessage;
 }
 
 /** Publishes a request and captures the first reply; undefined when none came within the timeout. */
@@ -147,13 +155,14 @@ export async function verifyRepliesOnBroker(contracts: readonly Contract[], defi
         results.push(flowStepNotChecked(contract, sync, 'verifyRepliesOnBroker'));
         continue;
       }
-      results.push(await verifyOne(contract, sync, definition, options.client, timeoutMs));
+      results.push(await verifyReplyOnBroker(contract, sync, definition, options.client, timeoutMs));
     }
   }
   return { summary: summarise(results, [], performance.now() - started, 'triggers'), results };
 }
 
-async function verifyOne(contract: Contract, sync: SyncMessageInteraction, definition: ReplyingProvider, client: RequestReplyClient, timeoutMs: number): Promise<InteractionResult> {
+/** Verifies one request/reply interaction on the broker (verifyRepliesOnBroker's step; verifyProviderOnBroker's `replies`). */
+export async function verifyReplyOnBroker(contract: Contract, sync: SyncMessageInteraction, definition: ReplyingProvider, client: RequestReplyClient, timeoutMs: number): Promise<InteractionResult> {
   const begun = performance.now();
   const where = `"${sync.description}" (${contract.consumer} → ${contract.provider}${contract.source === undefined ? '' : `, ${contract.source}`})`;
   const notes: string[] = [];
@@ -212,13 +221,17 @@ async function verifyOne(contract: Contract, sync: SyncMessageInteraction, defin
         message: `The reply to ${where} arrived at ${address} with the correlation id ${captured.correlationId}, which belongs to another request (this request carried ${correlationId}). Answer each request with its own correlation id.`,
       });
     }
+    const expected = { ...reply, metadata: withoutCorrelation(reply.metadata) };
+    if (captured.message !== undefined) {
+      const mismatches = matchCaptured(expected, captured.message);
+      return finish(mismatches.length === 0 ? 'passed' : 'failed', mismatches);
+    }
     const decoded = decode(captured, reply.contents.contentType);
     if ('code' in decoded) return finish('failed', [decoded]);
     const metadata: JsonObject = { [META.contentType]: captured.contentType ?? reply.contents.contentType, ...captured.headers };
     for (const [name, value] of Object.entries(captured.properties)) {
       if (value !== undefined) metadata[AMQP_PROPERTY_KEYS[name as AmqpPropertyName]] = value;
     }
-    const expected = { ...reply, metadata: withoutCorrelation(reply.metadata) };
     const mismatches = matchMessage(expected, { content: decoded.content, contentType: captured.contentType ?? reply.contents.contentType, metadata, typedMetadata: true });
     return finish(mismatches.length === 0 ? 'passed' : 'failed', mismatches);
   } finally {

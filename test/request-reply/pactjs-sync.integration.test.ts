@@ -142,3 +142,24 @@ describe('pact-js 16 verifies what Herald writes', () => {
     expect(report.summary.ok).toBe(true);
   });
 });
+
+describe("pact-js 16 verifies Herald's Kafka request/reply contract (examples/quotes)", () => {
+  const file = path.join(__dirname, '../../contracts/quote-client-quote-service.json');
+  const verify = (reply: MessageProvider): Promise<unknown> =>
+    new MessageProviderPact({ provider: 'quote-service', pactUrls: [file], logLevel: 'error', messageProviders: { 'a quote request': reply } }).verify();
+
+  it(
+    'passes a quote reply and rejects one whose currency is not an ISO code',
+    async () => {
+      const good = parseReport(await verify(providerWithMetadata(() => ({ sku: 'sku-1', quantity: 2, total: 19.9, currency: 'EUR' }), {})));
+      expect(good.interactionResults.map((r) => [r.description, r.result])).toEqual([['a quote request', 'OK']]);
+      const bad = await verify(providerWithMetadata(() => ({ sku: 'sku-1', quantity: 2, total: 19.9, currency: 'euro' }), {})).then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      expect(bad).toBeDefined();
+      expect(parseReport(bad).mismatches.map((mm) => mm.path)).toEqual(['$.currency']);
+    },
+    TIMEOUT,
+  );
+});

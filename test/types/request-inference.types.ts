@@ -3,7 +3,7 @@
  * answers with is typed from the declaration, and verify() exists only once a reply is declared.
  */
 import { expectTypeOf } from 'expect-type';
-import { amqpQueue, consumer, m } from 'herald';
+import { amqpQueue, consumer, m, replyFor } from 'herald';
 
 const authorise = consumer('push-client')
   .expectsFrom('push-server')
@@ -35,4 +35,13 @@ const noHeaders = authorise.withReply({ accepted: true });
 void noHeaders.verify(async (double) => {
   const reply = await double.request({ payload: {} });
   expectTypeOf(reply.payload).toEqualTypeOf<{ accepted: true }>();
+});
+
+// A reply factory made with replyFor() receives the request typed from the declaration.
+void replyFor(declared, (_params, request) => {
+  expectTypeOf(request.payload.deviceId).toEqualTypeOf<string>();
+  expectTypeOf(request.headers['client-version']).toEqualTypeOf<'2.1'>();
+  // @ts-expect-error the request declares no such field
+  void request.payload.token;
+  return { sessionId: 's', ok: true, scopes: [] };
 });

@@ -6,4 +6,4 @@ export { runNamespace } from './namespace';
 export type { RunNamespace } from './namespace';
 export type { BrokerResources } from './resources';
 export { verifyProviderOnBroker, contractChannel, DEFAULT_BROKER_TIMEOUT_MS, DEFAULT_SETTLE_MS } from './verify-on-broker';
-export type { BrokerVerifyOptions, BrokerVerificationReport, BrokerRunDetails } from './verify-on-broker';
+export type { BrokerVerifyOptions, BrokerVerificationReport, BrokerRunDetails, BrokerRepliesOption } from './verify-on-broker';

@@ -43,6 +43,7 @@ import type { BrokerProviderDefinition, Trigger, TriggerContext } from './defini
 import { syncNotChecked } from '../reply';
 import { isFlowStep } from '../../contract/flow';
 import { flowStepNotChecked } from '../flow';
+import { verifyReplyOnBroker, type RequestReplyClient } from '../reply-broker';
 import { runNamespace, type RunNamespace } from './namespace';
 import { DEFAULT_CLEANUP_TIMEOUT_MS, RunResources, type BrokerResources } from './resources';
 
@@ -75,6 +76,20 @@ export interface BrokerVerifyOptions extends VerifyOptions {
   readonly signal?: AbortSignal;
   /** Called when an interaction starts and when it ends, for progress output on long runs. */
   readonly onProgress?: (progress: BrokerProgress) => void;
+  /**
+   * Checks request/reply interactions on the broker too: each request is published on the
+   * contract's own request channel (not run-scoped: the provider's running service listens there)
+   * and the reply checked as verifyRepliesOnBroker does. Without it they fail with HERALD_REPLY_NOT_CHECKED.
+   */
+  readonly replies?: BrokerRepliesOption;
+}
+
+/** How a broker run checks request/reply interactions. */
+export interface BrokerRepliesOption {
+  /** The broker side: herald/amqp's AmqpRequestReplyClient, or KafkaRequestReplyClient on the run's transport. */
+  readonly client: RequestReplyClient;
+  /** Wait for each reply (default: the run's timeoutMs, else 10 000 ms). */
+  readonly timeoutMs?: number;
 }
 
 /** Where a run is: `done` of `total` interactions finished; `current` is the one running, if any. */
@@ -366,6 +381,7 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
   const resources = new RunResources(transport, ns.id !== undefined, cleanupMs);
   const run: RunState = { options, definition, ns, resources, pool: new CapturePool(transport, resources), lost: undefined, lostSignal, abortTrigger: undefined };
   const runNotes: string[] = [];
+  let repliesNoted = false;
   if (ns.id === undefined) runNotes.push("Namespacing was off: the contract's own topic / exchange names were used, so messages other producers publish there are candidates too.");
   if (options.connection !== undefined && !isKafkaConnection(options.connection) && !isAmqpConnection(options.connection)) runNotes.push('The connection given is neither { brokers } nor { url }.');
 
@@ -388,17 +404,30 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
         else if (result.status !== 'pending') progress.failed += 1;
         options.onProgress?.({ ...progress, current: undefined });
       }
-      // Request/reply interactions are not checked by this one-way run: each fails, never passes unseen.
+      // Request/reply interactions: checked with options.replies; without it each fails, never passes unseen.
       for (const sync of contract.synchronous ?? []) {
         if (options.description !== undefined && !options.description.test(sync.description)) continue;
-        const result = syncNotChecked(
-          contract,
-          sync,
-          'HERALD_REPLY_NOT_CHECKED',
-          `The request/reply interaction "${sync.description}" is not checked by a one-way broker run. Verify it with verifyRepliesOnBroker (RabbitMQ) or with reply factories in process.`,
-        );
+        const replies = options.replies;
+        // A request/reply flow step needs its earlier steps' values: only verifyFlowsOnBroker checks it.
+        const result = isFlowStep(sync)
+          ? flowStepNotChecked(contract, sync, 'a one-way broker run')
+          : replies === undefined || run.lost !== undefined
+            ? syncNotChecked(
+                contract,
+                sync,
+                'HERALD_REPLY_NOT_CHECKED',
+                run.lost !== undefined
+                  ? `The request/reply interaction "${sync.description}" was not checked: ${run.lost.error.message}`
+                  : `The request/reply interaction "${sync.description}" is not checked by a one-way broker run. Verify it with verifyRepliesOnBroker, on the CLI with --transport kafka|amqp, or with reply factories in process.`,
+              )
+            : await verifyReplyOnBroker(contract, sync, definition, replies.client, replies.timeoutMs ?? options.timeoutMs ?? 10_000);
+        if (replies !== undefined && !repliesNoted && ns.id !== undefined) {
+          repliesNoted = true;
+          runNotes.push("Request/reply interactions were published on the contracts' own request channels (the provider's service listens there), not on run-scoped names.");
+        }
         pairResults.push(result);
-        if (result.status !== 'pending') progress.failed += 1;
+        if (result.status === 'passed') progress.passed += 1;
+        else if (result.status !== 'pending') progress.failed += 1;
       }
       // One-way flow steps run only with their flow (verifyFlowsOnBroker): each fails here, never passes unseen.
       for (const interaction of contract.interactions) {
