@@ -14,6 +14,8 @@ export interface RouteRequest {
 export interface RouteResponse {
   readonly status: number;
   readonly body?: unknown;
+  /** A text/plain answer instead of JSON (execution logs). */
+  readonly text?: string;
 }
 
 export type Handler = (request: RouteRequest) => Promise<RouteResponse>;
