@@ -112,6 +112,7 @@ export const MIGRATIONS: readonly Migration[] = [
       -- Scoped by name (null: any), so a webhook can name a pacticipant before it publishes.
       CREATE TABLE webhooks (
         uuid TEXT PRIMARY KEY,
+        seq BIGSERIAL,
         description TEXT,
         consumer_name TEXT,
         provider_name TEXT,
@@ -124,6 +125,7 @@ export const MIGRATIONS: readonly Migration[] = [
       -- The outbox: written in the transaction of the event, delivered after it commits.
       CREATE TABLE triggered_webhooks (
         uuid TEXT PRIMARY KEY,
+        seq BIGSERIAL,
         webhook_uuid TEXT NOT NULL REFERENCES webhooks(uuid) ON DELETE CASCADE,
         event_name TEXT NOT NULL,
         consumer_name TEXT NOT NULL,

@@ -76,7 +76,7 @@ export class SqlWebhookStore implements WebhookStore {
     return row === undefined ? undefined : webhook(row);
   }
   async listWebhooks(): Promise<WebhookRecord[]> {
-    return (await this.db.query<Row>('SELECT * FROM webhooks ORDER BY created_at, uuid')).map(webhook);
+    return (await this.db.query<Row>('SELECT * FROM webhooks ORDER BY seq')).map(webhook);
   }
   async deleteWebhook(uuid: string): Promise<boolean> {
     return (await this.db.query<Row>('DELETE FROM webhooks WHERE uuid = $1 RETURNING uuid', [uuid])).length > 0;
@@ -91,7 +91,7 @@ export class SqlWebhookStore implements WebhookStore {
   async claimDueTriggeredWebhook(leaseMs: number): Promise<TriggeredWebhookRecord | undefined> {
     const [row] = await this.db.query<Row>(
       `UPDATE triggered_webhooks SET next_attempt_at = now() + ($1::double precision * interval '1 millisecond'), updated_at = now()
-       WHERE uuid = (SELECT uuid FROM triggered_webhooks WHERE ${PENDING} AND next_attempt_at <= now() ORDER BY next_attempt_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+       WHERE uuid = (SELECT uuid FROM triggered_webhooks WHERE ${PENDING} AND next_attempt_at <= now() ORDER BY next_attempt_at, seq LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING *`,
       [leaseMs],
     );
@@ -128,7 +128,7 @@ export class SqlWebhookStore implements WebhookStore {
       params.push(value);
       where.push(`${column} = $${params.length}`);
     }
-    const rows = await this.db.query<Row>(`SELECT * FROM triggered_webhooks ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`} ORDER BY created_at, uuid`, params);
+    const rows = await this.db.query<Row>(`SELECT * FROM triggered_webhooks ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`} ORDER BY seq`, params);
     return rows.map(triggered);
   }
   async findTriggeredWebhook(uuid: string): Promise<TriggeredWebhookRecord | undefined> {
