@@ -43,11 +43,13 @@ async function readCapped(response: Response): Promise<string> {
   return text.length > MAX_LOGGED_BODY ? `${text.slice(0, MAX_LOGGED_BODY)}… (truncated)` : text;
 }
 
-function reasonOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = (error as { cause?: unknown }).cause;
-  const detail = cause instanceof Error ? `: ${cause.message}` : '';
-  return `${error.name === 'TimeoutError' ? 'no answer in time' : error.message}${detail}`;
+/** Duck-typed: undici's errors and DOMExceptions may come from another realm (jest), where instanceof fails. */
+function reasonOf(error: unknown, timeoutMs: number): string {
+  const { name, message, cause } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; message?: unknown; cause?: unknown };
+  if (name === 'TimeoutError') return `no answer in time (the timeout is ${timeoutMs} ms)`;
+  if (name === 'AbortError') return 'aborted: the broker is closing';
+  const detail = typeof cause === 'object' && cause !== null && 'message' in cause ? `: ${String(cause.message)}` : '';
+  return `${typeof message === 'string' ? message : String(error)}${detail}`;
 }
 
 export async function deliverWebhook(webhook: WebhookRecord | undefined, triggered: TriggeredWebhookRecord, attempt: number, options: DeliveryOptions): Promise<DeliveryResult> {
@@ -83,7 +85,7 @@ export async function deliverWebhook(webhook: WebhookRecord | undefined, trigger
     if (!success && response.status >= 300 && response.status < 400) lines.push('A redirect is not followed: point the webhook at the final URL.');
     return finish(success, true);
   } catch (error) {
-    lines.push(`Failed after ${Date.now() - started} ms: ${reasonOf(error)}`);
+    lines.push(`Failed after ${Date.now() - started} ms: ${reasonOf(error, options.timeoutMs)}`);
     return finish(false, true);
   }
 }
