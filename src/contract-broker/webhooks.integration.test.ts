@@ -10,6 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startContractBroker, type StartedContractBroker } from 'herald/broker';
+import { run as createWebhook } from '../cli/webhook-command';
 import { base64, messagePact, unique } from './__fixtures__/pacts';
 
 jest.setTimeout(120_000);
@@ -213,6 +214,55 @@ describe('webhooks on the Herald Broker', () => {
     expect(status.json['summary']).toEqual({ successful: 1, failed: 0, retrying: 0, notRun: 0 });
     expect(brokerLog.join('\n')).toContain(`webhook ${webhook.uuid} contract_published attempt 1/3: success`);
     expect(brokerLog.join('\n')).not.toContain(SECRET);
+  });
+
+  it("fires a webhook created with herald create-webhook on a failed verification, with the provider's variables and basic auth", async () => {
+    const [consumer, provider] = [unique('c'), unique('p')];
+    const out: string[] = [];
+    const code = await createWebhook(
+      [
+        `http://127.0.0.1:${target.port}/ok?status=\${pactbroker.githubVerificationStatus}`,
+        '--provider',
+        provider,
+        '--provider-verification-failed',
+        '--header',
+        'X-Provider: ${pactbroker.providerName}',
+        'X-Version: ${pactbroker.providerVersionNumber}',
+        '--user',
+        'bob:pw-secret-77',
+        '--broker-url',
+        broker.url,
+        '--broker-token',
+        TOKEN,
+      ],
+      { stdout: (t) => out.push(t), stderr: (t) => out.push(t), env: {} },
+    );
+    expect(code).toBe(0);
+    expect(out.join('')).toContain(`provider_verification_failed and provider ${provider}`);
+    expect((await api('POST', '/contracts/publish', publishBody(consumer, provider, '1'))).status).toBe(200);
+    const pact = await api('GET', `/pacts/provider/${provider}/consumer/${consumer}/latest`);
+    const resultsUrl = (pact.json['_links'] as Record<string, { href: string }>)['pb:publish-verification-results']?.href ?? '';
+    const verification = await fetch(resultsUrl, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ success: false, providerApplicationVersion: 'p-7', providerVersionBranch: 'main' }),
+    });
+    expect(verification.status).toBe(201);
+    const request = await until('the verification webhook', async () => target.received.find((r) => r.headers['x-provider'] === provider));
+    expect(request.url).toBe('/ok?status=failure');
+    expect(request.headers['x-version']).toBe('p-7');
+    expect(request.headers['authorization']).toBe(`Basic ${Buffer.from('bob:pw-secret-77').toString('base64')}`);
+    const webhook = ((await api('GET', '/webhooks')).json['_embedded'] as { webhooks: { uuid: string; provider?: { name: string }; request: { password: string } }[] }).webhooks.find(
+      (w) => w.provider?.name === provider,
+    );
+    expect(webhook?.request.password).toBe('**********');
+    const [triggered] = await until('a recorded success', async () => {
+      const list = await executions(webhook?.uuid ?? '');
+      return list[0]?.status === 'success' ? list : undefined;
+    });
+    expect(triggered?.eventName).toBe('provider_verification_failed');
+    expect(JSON.stringify(triggered)).not.toContain('pw-secret-77');
+    expect(JSON.stringify(triggered)).not.toContain(Buffer.from('bob:pw-secret-77').toString('base64'));
   });
 
   it('creates, then updates, the webhook with the uuid create-or-update-webhook names', async () => {
