@@ -42,7 +42,7 @@ export function webhookUrlRefusal(url: string, rules: readonly WebhookHostRule[]
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `${parsed.protocol} URLs are not allowed: webhooks call http or https targets only.`;
   const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const port = parsed.port === '' ? (parsed.protocol === 'https:' ? '443' : '80') : parsed.port;
-  const allowed = rules.some((rule) => (rule.host === host || (rule.subdomains && host.endsWith(`.${rule.host}`))) && (rule.port === undefined || rule.port === port));
+  const allowed = rules.some((rule) => (rule.subdomains ? host.endsWith(`.${rule.host}`) : rule.host === host) && (rule.port === undefined || rule.port === port));
   if (allowed) return undefined;
   if (rules.length === 0) return `webhooks are disabled on this broker: HERALD_BROKER_WEBHOOK_HOSTS is not set. Start the broker with HERALD_BROKER_WEBHOOK_HOSTS=${host} to allow this target.`;
   return `the host ${host}${parsed.port === '' ? '' : `:${parsed.port}`} is not in HERALD_BROKER_WEBHOOK_HOSTS (${describeWebhookHosts(rules)}). Add it to that list when the broker starts, or call an allowed host.`;
