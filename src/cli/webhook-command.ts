@@ -19,6 +19,8 @@ const EVENT_FLAGS = {
   'provider-verification-failed': 'provider_verification_failed',
 } as const;
 
+export const CREATE_WEBHOOK_SUMMARY = 'Create a webhook on the contract broker (the Pact CLI options)';
+
 export const CREATE_WEBHOOK_OPTIONS = {
   url: { type: 'string' },
   request: { type: 'string', short: 'X' },
