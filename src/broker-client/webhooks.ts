@@ -36,10 +36,7 @@ export async function saveWebhook(client: BrokerClient, webhook: WebhookDefiniti
     request: webhook.request,
   };
   const what = uuid === undefined ? 'create a webhook' : `create or update the webhook ${uuid}`;
-  const saved =
-    uuid === undefined
-      ? await client.post(await client.link('pb:webhooks', {}, what), body, what)
-      : await client.put(await client.link('pb:webhook', { uuid }, what), body, what);
+  const saved = uuid === undefined ? await client.post(await client.link('pb:webhooks', {}, what), body, what) : await client.put(await client.link('pb:webhook', { uuid }, what), body, what);
   const links = saved['_links'];
   const self = typeof links === 'object' && links !== null && 'self' in links ? (links as { self?: { href?: unknown } }).self?.href : undefined;
   const href = typeof self === 'string' ? self : undefined;

@@ -96,7 +96,13 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const events = Object.entries(EVENT_FLAGS)
     .filter(([flag]) => parsed.flags.has(flag))
     .map(([, event]) => event);
-  if (events.length === 0) throw usageError(COMMAND, `Name at least one event: ${Object.keys(EVENT_FLAGS).map((flag) => `--${flag}`).join(', ')}.`);
+  if (events.length === 0)
+    throw usageError(
+      COMMAND,
+      `Name at least one event: ${Object.keys(EVENT_FLAGS)
+        .map((flag) => `--${flag}`)
+        .join(', ')}.`,
+    );
   const user = stringOption(parsed, 'user');
   const separator = user?.indexOf(':') ?? -1;
   const data = body(stringOption(parsed, 'data'));
@@ -118,6 +124,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const client = brokerClientFrom(COMMAND, parsed, io.env);
   const uuid = stringOption(parsed, 'uuid');
   const saved = await saveWebhook(client, definition, uuid);
-  io.stdout(`Webhook ${saved.uuid ?? ''} saved on ${client.url}: ${events.join(', ')}${consumer === undefined ? '' : ` for consumer ${consumer}`}${provider === undefined ? '' : ` and provider ${provider}`}.\n`);
+  io.stdout(
+    `Webhook ${saved.uuid ?? ''} saved on ${client.url}: ${events.join(', ')}${consumer === undefined ? '' : ` for consumer ${consumer}`}${provider === undefined ? '' : ` and provider ${provider}`}.\n`,
+  );
   return 0;
 }

@@ -132,7 +132,9 @@ export async function startContractBroker(options: ContractBrokerOptions = {}): 
   });
   const webhooks = { hosts, maxAttempts: dispatcher.maxAttempts, wake: () => dispatcher.wake() };
   let url = '';
-  const server: Server = createServer(requestHandler(brokerRoutes(repository, webhooks), { writeToken, readToken, maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024, log, fallbackBase: () => url }));
+  const server: Server = createServer(
+    requestHandler(brokerRoutes(repository, webhooks), { writeToken, readToken, maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024, log, fallbackBase: () => url }),
+  );
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -329,7 +329,12 @@ describe('webhooks on the Herald Broker', () => {
     const slow = await startContractBroker({ writeToken: TOKEN, webhookHosts: [`127.0.0.1:${target.port}`], webhookTimeoutMs: 60_000 });
     try {
       const [consumer, provider] = [unique('c'), unique('p')];
-      const hang = await api('POST', '/webhooks', { consumer: { name: consumer }, events: [{ name: 'contract_published' }], request: { method: 'POST', url: `http://127.0.0.1:${target.port}/hang?${consumer}` } }, slow);
+      const hang = await api(
+        'POST',
+        '/webhooks',
+        { consumer: { name: consumer }, events: [{ name: 'contract_published' }], request: { method: 'POST', url: `http://127.0.0.1:${target.port}/hang?${consumer}` } },
+        slow,
+      );
       expect(hang.status).toBe(201);
       expect((await api('POST', '/contracts/publish', publishBody(consumer, provider, '1'), slow)).status).toBe(200);
       await until('the hanging delivery', async () => (target.received.some((r) => r.url.includes(consumer)) ? true : undefined));

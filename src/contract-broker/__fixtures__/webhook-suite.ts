@@ -182,7 +182,11 @@ export function describeWebhookDomain(storeName: string, store: SuiteStore): voi
       expect(first[0]?.variables['pactbroker.providerVersionBranch']).toBe('main');
 
       // p2 verifies the content: the next publication of it needs only the deployed p1.
-      await publishVerification(repository, { provider, consumer, sha: contracts[0]?.sha ?? '' }, { success: true, providerApplicationVersion: 'p2', providerVersionBranch: undefined, testResults: [] });
+      await publishVerification(
+        repository,
+        { provider, consumer, sha: contracts[0]?.sha ?? '' },
+        { success: true, providerApplicationVersion: 'p2', providerVersionBranch: undefined, testResults: [] },
+      );
       await publishContracts(repository, publishRequest(messagePact(consumer, provider), 'c2'), CONTEXT);
       const second = (await repository.listTriggeredWebhooks({ webhookUuid: webhook.uuid })).slice(2);
       expect(second.map((t) => t.variables['pactbroker.providerVersionNumber'])).toEqual(['p1']);

@@ -68,8 +68,7 @@ export function readWebhookInput(raw: unknown, hosts: readonly WebhookHostRule[]
   const description = optionalText(body, 'description', 'description');
   const enabled = optionalBoolean(body, 'enabled') ?? true;
   const eventList = body['events'];
-  if (!Array.isArray(eventList) || eventList.length === 0)
-    throw problem(400, 'events', `events must be a non-empty array of { "name": <event> }, events being ${WEBHOOK_EVENTS.join(', ')}.`);
+  if (!Array.isArray(eventList) || eventList.length === 0) throw problem(400, 'events', `events must be a non-empty array of { "name": <event> }, events being ${WEBHOOK_EVENTS.join(', ')}.`);
   const events = eventList.map((event, index): WebhookEventName => {
     const name = isJsonObject(event) ? event['name'] : undefined;
     if (!isWebhookEventName(name)) throw problem(400, `events[${index}].name`, `events[${index}].name must be one of ${WEBHOOK_EVENTS.join(', ')} (got ${JSON.stringify(name ?? null)}).`);

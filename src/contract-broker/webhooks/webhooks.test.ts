@@ -12,9 +12,7 @@ function spec(extra: Partial<WebhookRequestSpec> = {}): WebhookRequestSpec {
 
 describe('webhook placeholders', () => {
   it('fills known pactbroker variables and leaves unknown ones as written', () => {
-    expect(fillPlaceholders('${pactbroker.consumerName} ${pactbroker.nope} ${other.x} [${pactbroker.consumerVersionTags}]', VARIABLES)).toBe(
-      'orders ui ${pactbroker.nope} ${other.x} []',
-    );
+    expect(fillPlaceholders('${pactbroker.consumerName} ${pactbroker.nope} ${other.x} [${pactbroker.consumerVersionTags}]', VARIABLES)).toBe('orders ui ${pactbroker.nope} ${other.x} []');
   });
 
   it('URL-encodes values in the URL, fills header values and every string inside a JSON body, and sends JSON as JSON', () => {
@@ -62,7 +60,12 @@ describe('the webhook host allow-list', () => {
 });
 
 describe('webhook secrets', () => {
-  const secret = spec({ url: 'https://u:url-pass@ci.example.com/', headers: { Authorization: 'Bearer tok-123456', 'X-Api-Key': 'key-999', Accept: 'application/json' }, username: 'bob', password: 'pw-1' });
+  const secret = spec({
+    url: 'https://u:url-pass@ci.example.com/',
+    headers: { Authorization: 'Bearer tok-123456', 'X-Api-Key': 'key-999', Accept: 'application/json' },
+    username: 'bob',
+    password: 'pw-1',
+  });
   it('masks credential headers and the password in what the API shows', () => {
     expect(redactSpec(secret)).toEqual({ ...secret, headers: { Authorization: REDACTED, 'X-Api-Key': REDACTED, Accept: 'application/json' }, password: REDACTED });
   });
