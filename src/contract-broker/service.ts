@@ -130,7 +130,7 @@ export async function startContractBroker(options: ContractBrokerOptions = {}): 
     ...(options.webhookTimeoutMs === undefined ? {} : { timeoutMs: options.webhookTimeoutMs }),
     ...(options.webhookRetryDelaysMs === undefined ? {} : { retryDelaysMs: options.webhookRetryDelaysMs }),
   });
-  const webhooks = { hosts, maxAttempts: dispatcher.maxAttempts, wake: () => dispatcher.wake() };
+  const webhooks = { hosts, maxAttempts: dispatcher.maxAttempts, timeoutMs: dispatcher.timeoutMs, wake: () => dispatcher.wake() };
   let url = '';
   const server: Server = createServer(
     requestHandler(brokerRoutes(repository, webhooks), { writeToken, readToken, maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024, log, fallbackBase: () => url }),

@@ -288,6 +288,29 @@ describe('webhooks on the Herald Broker', () => {
     expect((await api('GET', `/webhooks/${uuid}`)).status).toBe(404);
   });
 
+  it("tests a webhook with the Pact CLI's test-webhook: one attempt now with the latest matching pact, not recorded", async () => {
+    const [consumer, provider] = [unique('c'), unique('p')];
+    const created = await api('POST', '/webhooks', {
+      consumer: { name: consumer },
+      events: [{ name: 'contract_content_changed' }],
+      request: { method: 'POST', url: `http://127.0.0.1:${target.port}/ok`, headers: { 'X-Test': '${pactbroker.consumerVersionNumber}' } },
+    });
+    const uuid = String(created.json['uuid']);
+    const before = await pactBroker(['test-webhook', '--uuid', uuid]);
+    expect(before.code).not.toBe(0);
+    expect(before.output).toContain('404');
+    expect(JSON.stringify((await api('POST', `/webhooks/${uuid}/execute`)).json)).toContain('Publish a pact its consumer and provider match');
+    expect((await api('POST', '/contracts/publish', publishBody(consumer, provider, '3.1'))).status).toBe(200);
+    await until('the triggered delivery', async () => target.received.find((r) => r.headers['x-test'] === '3.1'));
+    const delivered = target.received.length;
+    const tested = await pactBroker(['test-webhook', '--uuid', uuid]);
+    expect(tested.code).toBe(0);
+    expect(tested.output).toContain('"success":true');
+    expect(target.received.length).toBe(delivered + 1);
+    expect(target.received[target.received.length - 1]?.headers['x-test']).toBe('3.1');
+    expect(await executions(uuid)).toHaveLength(1);
+  });
+
   it('refuses a webhook to a host outside HERALD_BROKER_WEBHOOK_HOSTS, and the Pact CLI shows why', async () => {
     const run = await pactBroker(['create-webhook', 'http://169.254.169.254/latest/meta-data', '--request', 'GET', '--contract-published']);
     expect(run.code).not.toBe(0);

@@ -16,7 +16,7 @@ import { Router, type RouteRequest, type RouteResponse } from './router';
 import { webhookRoutes, type BrokerWebhooks } from './webhook-routes';
 
 /** Without a dispatcher: webhooks are refused (no allowed host) and triggered rows wait for one. */
-const NO_WEBHOOKS: BrokerWebhooks = { hosts: [], maxAttempts: 7, wake: () => undefined };
+const NO_WEBHOOKS: BrokerWebhooks = { hosts: [], maxAttempts: 7, timeoutMs: 10_000, wake: () => undefined };
 
 const ok = (body: unknown): RouteResponse => ({ status: 200, body });
 const created = (body: unknown): RouteResponse => ({ status: 201, body });

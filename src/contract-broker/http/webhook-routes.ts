@@ -9,7 +9,9 @@ import { notFound } from '../domain/problem';
 import type { Repository, TriggeredWebhookRecord, WebhookRecord } from '../storage/repository';
 import type { WebhookHostRule } from '../webhooks/hosts';
 import { checkWebhookUuid, listWebhookExecutions, saveWebhook } from '../webhooks/manage';
+import { deliverWebhook } from '../webhooks/deliver';
 import { redactSpec } from '../webhooks/redact';
+import { latestMatchingVariables } from '../webhooks/trigger';
 import type { Hal } from './hal';
 import type { Router, RouteResponse } from './router';
 
@@ -19,6 +21,8 @@ export interface BrokerWebhooks {
   readonly maxAttempts: number;
   /** Called after a write that may have triggered webhooks committed. */
   wake(): void;
+  /** Per delivery attempt (a test execution waits this long at most). */
+  readonly timeoutMs: number;
 }
 
 function webhookName(webhook: WebhookRecord): string {
@@ -45,6 +49,7 @@ function renderWebhook(hal: Hal, webhook: WebhookRecord): JsonObject {
     updatedAt: webhook.updatedAt,
     _links: {
       self,
+      'pb:execute': hal.link(['webhooks', webhook.uuid, 'execute'], { title: 'Test the webhook now with the latest matching pact (POST; not recorded)' }),
       'pb:executions': hal.link(['webhooks', webhook.uuid, 'executions'], { title: 'Events that triggered this webhook, with each delivery attempt and its log' }),
       'pb:webhooks': hal.link(['webhooks'], { title: 'All webhooks' }),
       ...(webhook.consumerName === null ? {} : { 'pb:consumer': hal.link(hal.pacticipantPath(webhook.consumerName), { title: 'Consumer', name: webhook.consumerName }) }),
@@ -104,6 +109,33 @@ export function webhookRoutes(router: Router, repository: Repository, webhooks: 
     .on('DELETE', '/webhooks/:uuid', async ({ params }) => {
       if (!(await repository.deleteWebhook(checkWebhookUuid(params['uuid'] ?? '')))) throw notFound(`Webhook ${params['uuid'] ?? ''}`, 'List the webhooks at /webhooks.');
       return { status: 204 };
+    })
+    .on('POST', '/webhooks/:uuid/execute', async ({ hal, params }) => {
+      // Pact's test-webhook: one attempt now, with the latest matching pact; not recorded, not retried.
+      const webhook = await found(params['uuid']);
+      const variables = await latestMatchingVariables(repository, { baseUrl: hal.base, maxAttempts: 1 }, webhook);
+      if (variables === undefined) throw notFound(`A pact matching the webhook ${webhook.uuid}`, 'Publish a pact its consumer and provider match, then test it again.');
+      const now = new Date().toISOString();
+      const result = await deliverWebhook(
+        webhook,
+        {
+          uuid: 'test',
+          webhookUuid: webhook.uuid,
+          eventName: 'contract_published',
+          consumerName: variables['pactbroker.consumerName'] ?? '',
+          providerName: variables['pactbroker.providerName'] ?? '',
+          variables,
+          status: 'not_run',
+          attemptsMade: 0,
+          maxAttempts: 1,
+          nextAttemptAt: null,
+          createdAt: now,
+          updatedAt: now,
+        },
+        1,
+        { hosts: webhooks.hosts, timeoutMs: webhooks.timeoutMs, signal: new AbortController().signal },
+      );
+      return ok({ success: result.success, logs: result.logs, _links: { 'pb:webhook': hal.link(['webhooks', webhook.uuid], { title: 'Webhook' }) } });
     })
     .on('GET', '/webhooks/:uuid/executions', async ({ hal, params }) => {
       const webhook = await found(params['uuid']);

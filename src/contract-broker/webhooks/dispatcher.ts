@@ -26,7 +26,7 @@ export interface WebhookDispatcherOptions {
 
 export class WebhookDispatcher implements AsyncDisposable {
   readonly maxAttempts: number;
-  private readonly timeoutMs: number;
+  readonly timeoutMs: number;
   private readonly retryDelaysMs: readonly number[];
   private readonly concurrency: number;
   private readonly pollMs: number;

@@ -100,8 +100,9 @@ export async function pactPublicationEvents(tx: Repository, context: WebhookCont
 
 /** provider_verification_published, and _succeeded or _failed, for a verification just recorded. */
 export async function verificationEvents(tx: Repository, context: WebhookContext, verification: VerificationRecord): Promise<WebhookEvent[]> {
-  const consumer = (await tx.listPacticipants()).find((p) => p.id === verification.consumerId);
-  const provider = (await tx.listPacticipants()).find((p) => p.id === verification.providerId);
+  const pacticipants = await tx.listPacticipants();
+  const consumer = pacticipants.find((p) => p.id === verification.consumerId);
+  const provider = pacticipants.find((p) => p.id === verification.providerId);
   if (consumer === undefined || provider === undefined) return [];
   // The pact's consumer version: the latest that published this content (as Pact Broker).
   const publication = (await tx.listPublications({ consumerId: consumer.id, providerId: provider.id })).filter((p) => p.sha === verification.sha).pop();
@@ -136,4 +137,27 @@ export async function triggerWebhooks(tx: Repository, context: WebhookContext, e
     }
   }
   return count;
+}
+
+/**
+ * The variables a test execution (POST /webhooks/{uuid}/execute) fills: those of the latest pact
+ * the webhook's scope matches, as a contract_published event; undefined when it matches none yet.
+ */
+export async function latestMatchingVariables(
+  tx: Repository,
+  context: WebhookContext,
+  scope: { readonly consumerName: string | null; readonly providerName: string | null },
+): Promise<Record<string, string> | undefined> {
+  const consumer = scope.consumerName === null ? undefined : await tx.findPacticipant(scope.consumerName);
+  if (scope.consumerName !== null && consumer === undefined) return undefined;
+  const publication = (await tx.listPublications(consumer === undefined ? {} : { consumerId: consumer.id }))
+    .filter((p) => scope.providerName === null || p.providerName === scope.providerName)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    .pop();
+  if (publication === undefined) return undefined;
+  const pacticipants = await tx.listPacticipants();
+  const found = pacticipants.find((p) => p.id === publication.consumerId);
+  const provider = pacticipants.find((p) => p.id === publication.providerId);
+  if (found === undefined || provider === undefined) return undefined;
+  return variables(tx, context, 'contract_published', { consumer: found, provider, consumerVersion: publication.consumerVersion, sha: publication.sha }, undefined);
 }
