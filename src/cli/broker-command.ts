@@ -27,6 +27,8 @@ Options:
 Environment:
   HERALD_BROKER_WRITE_TOKEN   Bearer token required to write (publish, verify, record deployments)
   HERALD_BROKER_READ_TOKEN    Bearer token required to read, when set
+  HERALD_BROKER_WEBHOOK_HOSTS Hosts webhooks may call (ci.example.com, host:port, *.example.com;
+                              comma-separated). Unset: webhooks are refused
 Without tokens the broker only binds 127.0.0.1. Stops cleanly on SIGINT / SIGTERM.
 `;
 
@@ -61,6 +63,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
     ...(writeToken === undefined || writeToken === '' ? {} : { writeToken }),
     ...(readToken === undefined || readToken === '' ? {} : { readToken }),
+    ...(io.env['HERALD_BROKER_WEBHOOK_HOSTS'] === undefined ? {} : { webhookHosts: io.env['HERALD_BROKER_WEBHOOK_HOSTS'] }),
     log: (line) => io.stderr(`${line}\n`),
   });
   const unregister = onProcessEnd('the Herald Broker', () => broker.close());

@@ -10,6 +10,7 @@ import { provider } from '../verify/provider';
 import { matrixAnswer, startStubBroker, type StartedStubBroker } from '../broker-client/__fixtures__/stub-broker';
 import { CAN_I_DEPLOY_SUMMARY, CAN_I_DEPLOY_USAGE } from './can-i-deploy-command';
 import { ENVIRONMENTS_SUMMARY, ENVIRONMENTS_USAGE } from './environments-command';
+import { CREATE_WEBHOOK_SUMMARY, CREATE_WEBHOOK_USAGE } from './webhook-command';
 import { COMMANDS, main } from './main';
 import { PUBLISH_SUMMARY, PUBLISH_USAGE } from './publish-command';
 import { RECORD_DEPLOYMENT_SUMMARY, RECORD_DEPLOYMENT_USAGE, RECORD_RELEASE_SUMMARY, RECORD_RELEASE_USAGE } from './record-command';
@@ -63,6 +64,7 @@ describe('the broker commands in the command table', () => {
     ['record-deployment', RECORD_DEPLOYMENT_SUMMARY, RECORD_DEPLOYMENT_USAGE],
     ['record-release', RECORD_RELEASE_SUMMARY, RECORD_RELEASE_USAGE],
     ['environments', ENVIRONMENTS_SUMMARY, ENVIRONMENTS_USAGE],
+    ['create-webhook', CREATE_WEBHOOK_SUMMARY, CREATE_WEBHOOK_USAGE],
   ])('gives %s the summary and usage its module exports', (name, summary, usage) => {
     expect(COMMANDS[name]?.summary).toBe(summary);
     expect(COMMANDS[name]?.usage()).toBe(usage);

@@ -82,6 +82,10 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     const command = require('./environments-command') as typeof import('./environments-command');
     return { usage: command.ENVIRONMENTS_USAGE, run: command.run };
   }),
+  'create-webhook': lazy('Create a webhook on the contract broker (the Pact CLI options)', () => {
+    const command = require('./webhook-command') as typeof import('./webhook-command');
+    return { usage: command.CREATE_WEBHOOK_USAGE, run: command.run };
+  }),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

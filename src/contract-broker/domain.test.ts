@@ -1,5 +1,6 @@
 /** The broker's repository and domain suite on embedded PGlite (in memory, one database for the file). */
-import { describeBrokerDomain } from './__fixtures__/domain-suite';
+import { describeBrokerDomain, type SuiteStore } from './__fixtures__/domain-suite';
+import { describeWebhookDomain } from './__fixtures__/webhook-suite';
 import { migrate } from './storage/migrations';
 import { openPGlite } from './storage/pglite';
 import type { SqlClient } from './storage/sql';
@@ -15,9 +16,12 @@ afterAll(async () => {
   await db.close();
 });
 
-describeBrokerDomain('embedded PGlite', {
+const store: SuiteStore = {
   shared: () => db,
   fresh: () => openPGlite(undefined),
   // PGlite is one connection per database: the "second process" shares it (the PostgreSQL run uses a real second pool).
   second: async () => ({ ...db, close: async () => undefined }),
-});
+};
+
+describeBrokerDomain('embedded PGlite', store);
+describeWebhookDomain('embedded PGlite', store);

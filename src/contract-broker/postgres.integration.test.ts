@@ -3,7 +3,8 @@
  * HERALD_TEST_POSTGRES_URL overrides). Each run creates its own databases and drops them after.
  */
 import { randomUUID } from 'node:crypto';
-import { describeBrokerDomain } from './__fixtures__/domain-suite';
+import { describeBrokerDomain, type SuiteStore } from './__fixtures__/domain-suite';
+import { describeWebhookDomain } from './__fixtures__/webhook-suite';
 import { migrate } from './storage/migrations';
 import { openPostgres } from './storage/postgres';
 import type { SqlClient } from './storage/sql';
@@ -36,8 +37,11 @@ afterAll(async () => {
   await admin.close();
 });
 
-describeBrokerDomain('PostgreSQL', {
+const store: SuiteStore = {
   shared: () => db,
   fresh: async () => openPostgres(await createDatabase()),
   second: async () => openPostgres(sharedUrl),
-});
+};
+
+describeBrokerDomain('PostgreSQL', store);
+describeWebhookDomain('PostgreSQL', store);

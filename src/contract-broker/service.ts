@@ -14,6 +14,8 @@ import { openPostgres, redactDatabaseUrl } from './storage/postgres';
 import type { Repository } from './storage/repository';
 import type { SqlClient } from './storage/sql';
 import { sqlRepository } from './storage/sql-repository';
+import { WebhookDispatcher } from './webhooks/dispatcher';
+import { parseWebhookHosts } from './webhooks/hosts';
 
 export interface ContractBrokerOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -32,6 +34,15 @@ export interface ContractBrokerOptions {
   readonly maxBodyBytes?: number;
   /** One line per request and per failure (no headers, no tokens). Default: silent. */
   readonly log?: (line: string) => void;
+  /**
+   * Hosts webhooks may call (the CLI passes HERALD_BROKER_WEBHOOK_HOSTS): `ci.example.com`,
+   * `ci.example.com:8443`, `*.example.com`, comma- or space-separated. None (the default): webhooks are refused.
+   */
+  readonly webhookHosts?: string | readonly string[];
+  /** Per delivery attempt; default 10 s. */
+  readonly webhookTimeoutMs?: number;
+  /** Waits before each retry of a failed delivery; default Pact Broker's 10 s, 1, 2, 5, 10, 20 min. */
+  readonly webhookRetryDelaysMs?: readonly number[];
 }
 
 export interface StartedContractBroker extends AsyncDisposable {
@@ -112,8 +123,18 @@ export async function startContractBroker(options: ContractBrokerOptions = {}): 
   const readToken = options.readToken === '' ? undefined : options.readToken;
   const log = options.log ?? (() => undefined);
   const { db, repository } = await openBrokerStore(options);
+  const hosts = parseWebhookHosts(options.webhookHosts);
+  const dispatcher = new WebhookDispatcher(repository, {
+    hosts,
+    log,
+    ...(options.webhookTimeoutMs === undefined ? {} : { timeoutMs: options.webhookTimeoutMs }),
+    ...(options.webhookRetryDelaysMs === undefined ? {} : { retryDelaysMs: options.webhookRetryDelaysMs }),
+  });
+  const webhooks = { hosts, maxAttempts: dispatcher.maxAttempts, timeoutMs: dispatcher.timeoutMs, wake: () => dispatcher.wake() };
   let url = '';
-  const server: Server = createServer(requestHandler(brokerRoutes(repository), { writeToken, readToken, maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024, log, fallbackBase: () => url }));
+  const server: Server = createServer(
+    requestHandler(brokerRoutes(repository, webhooks), { writeToken, readToken, maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024, log, fallbackBase: () => url }),
+  );
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -123,12 +144,15 @@ export async function startContractBroker(options: ContractBrokerOptions = {}): 
       });
     });
   } catch (error) {
+    await dispatcher.close();
     await db.close().catch(() => undefined);
     throw configError(`Failed to start the contract broker on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}. Pick another port (0 for any free one).`);
   }
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   url = `http://${shownHost === '0.0.0.0' || shownHost === '[::]' ? '127.0.0.1' : shownHost}:${address.port}`;
+  // Deliveries left by a previous run (or another process) start now.
+  dispatcher.wake();
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
@@ -136,6 +160,7 @@ export async function startContractBroker(options: ContractBrokerOptions = {}): 
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await dispatcher.close();
       await db.close();
     })();
     return closing;

@@ -196,8 +196,10 @@ export function describeBrokerDomain(storeName: string, store: SuiteStore): void
       const db = await store.fresh();
       try {
         expect(await migrate(db, 1)).toEqual([1]);
-        const old = sqlRepository(db);
-        await publishContracts(old, publishRequest(messagePact('old-consumer', 'old-provider'), '1.0.0', { branch: 'main' }));
+        // What a version-1 broker wrote, in its own schema (today's code expects today's tables).
+        await db.query(`INSERT INTO pacticipants (name) VALUES ('old-consumer')`);
+        await db.query(`INSERT INTO versions (pacticipant_id, number) SELECT id, '1.0.0' FROM pacticipants WHERE name = 'old-consumer'`);
+        await db.query(`INSERT INTO branch_versions (version_id, branch) SELECT id, 'main' FROM versions WHERE number = '1.0.0'`);
         expect(await migrate(db)).toEqual(MIGRATIONS.slice(1).map((m) => m.version));
         expect(await migrate(db)).toEqual([]);
         expect(await appliedMigrations(db)).toEqual(MIGRATIONS.map((m) => m.version));

@@ -3,10 +3,12 @@
  * transaction. Content is stored once per sha; re-publishing identical content for a version is a
  * no-op that keeps its verification results.
  */
-import type { Repository, VersionRecord } from '../storage/repository';
+import type { PacticipantRecord, Repository, VersionRecord } from '../storage/repository';
 import { objectBody, optionalName, optionalNames, requiredName } from './input';
 import { isJsonObject, parsePact, type Json, type JsonObject } from './pact-content';
 import { problem } from './problem';
+import { DEFAULT_WEBHOOK_CONTEXT, type WebhookContext } from '../webhooks/events';
+import { pactPublicationEvents, triggerWebhooks } from '../webhooks/trigger';
 
 /** Branch names that become a pacticipant's main branch when it has none (as Pact Broker's auto-detection). */
 export const MAIN_BRANCH_CANDIDATES: readonly string[] = ['main', 'master', 'develop'];
@@ -93,7 +95,8 @@ function mergePacts(existing: JsonObject, incoming: JsonObject): JsonObject {
   return { ...incoming, [field]: [...existingList.filter((interaction) => !replaced.has(key(interaction))), ...incomingList] };
 }
 
-export async function publishContracts(repository: Repository, request: PublishRequest): Promise<PublishResult> {
+/** Publishes in one transaction; the webhooks the publication triggers are recorded in it and delivered after it commits. */
+export async function publishContracts(repository: Repository, request: PublishRequest, webhooks: WebhookContext = DEFAULT_WEBHOOK_CONTEXT): Promise<PublishResult> {
   return repository.transaction(async (tx) => {
     const notices: Notice[] = [];
     const consumer = await tx.ensurePacticipant(request.pacticipantName);
@@ -108,6 +111,7 @@ export async function publishContracts(repository: Repository, request: PublishR
     notices.push({ type: 'info', text: `${existed ? 'Updated' : 'Created'} ${consumer.name} version ${version.number}${detail}` });
 
     const contracts: PublishedContract[] = [];
+    const published: { provider: PacticipantRecord; sha: string; changed: boolean }[] = [];
     for (const contract of request.contracts) {
       let pact = parsePact(contract.content, contract.field);
       if (pact.consumer !== contract.consumerName || pact.provider !== contract.providerName) {
@@ -124,6 +128,8 @@ export async function publishContracts(repository: Repository, request: PublishR
         const before: unknown = stored === undefined ? {} : JSON.parse(stored);
         if (isJsonObject(before) && isJsonObject(contract.content)) pact = parsePact(mergePacts(before, contract.content), contract.field);
       }
+      const before = previous ?? (await tx.listPublications({ providerId: provider.id, consumerId: consumer.id })).filter((p) => p.consumerVersion.id !== version.id).pop();
+      published.push({ provider, sha: pact.sha, changed: before?.sha !== pact.sha });
       const newContent = await tx.putContent(consumer.id, provider.id, pact.sha, pact.text);
       await tx.putPublication(version.id, provider.id, pact.sha);
       contracts.push({ consumer: consumer.name, provider: provider.name, sha: pact.sha, newContent });
@@ -138,6 +144,11 @@ export async function publishContracts(repository: Repository, request: PublishR
       notices.push({ type: previous !== undefined && previous.sha !== pact.sha ? 'warning' : 'success', text });
     }
     version = (await tx.findVersion(consumer.name, version.number)) ?? version;
+    if ((await tx.listWebhooks()).some((w) => w.enabled)) {
+      for (const { provider, sha, changed } of published) {
+        await triggerWebhooks(tx, webhooks, await pactPublicationEvents(tx, webhooks, { consumer, provider, consumerVersion: version, sha, changed }));
+      }
+    }
     return { version, contracts, notices };
   });
 }

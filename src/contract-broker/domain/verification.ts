@@ -6,6 +6,8 @@ import type { Repository, VerificationRecord } from '../storage/repository';
 import { checkName, objectBody, optionalName } from './input';
 import { isJsonObject } from './pact-content';
 import { notFound, problem } from './problem';
+import { DEFAULT_WEBHOOK_CONTEXT, type WebhookContext } from '../webhooks/events';
+import { triggerWebhooks, verificationEvents } from '../webhooks/trigger';
 
 export interface VerificationRequest {
   readonly success: boolean;
@@ -33,6 +35,7 @@ export async function publishVerification(
   repository: Repository,
   pact: { readonly provider: string; readonly consumer: string; readonly sha: string },
   request: VerificationRequest,
+  webhooks: WebhookContext = DEFAULT_WEBHOOK_CONTEXT,
 ): Promise<VerificationRecord> {
   return repository.transaction(async (tx) => {
     const provider = await tx.findPacticipant(pact.provider);
@@ -46,7 +49,7 @@ export async function publishVerification(
     }
     const version = await tx.ensureVersion(provider.id, request.providerApplicationVersion);
     if (request.providerVersionBranch !== undefined) await tx.addBranch(version.id, request.providerVersionBranch);
-    return tx.addVerification({
+    const verification = await tx.addVerification({
       consumerId: consumer.id,
       providerId: provider.id,
       sha: pact.sha,
@@ -55,5 +58,7 @@ export async function publishVerification(
       providerBranch: request.providerVersionBranch ?? version.branches[version.branches.length - 1] ?? null,
       testResults: JSON.stringify(request.testResults),
     });
+    if ((await tx.listWebhooks()).some((w) => w.enabled)) await triggerWebhooks(tx, webhooks, await verificationEvents(tx, webhooks, verification));
+    return verification;
   });
 }

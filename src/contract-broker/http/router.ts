@@ -18,6 +18,8 @@ export interface RouteResponse {
   readonly body?: unknown;
   /** A web page: sent as text/html instead of the JSON body. */
   readonly html?: string;
+  /** A text/plain answer instead of JSON (execution logs). */
+  readonly text?: string;
 }
 
 export type Handler = (request: RouteRequest) => Promise<RouteResponse>;

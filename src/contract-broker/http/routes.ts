@@ -15,6 +15,10 @@ import { addUiRoutes, uiHome } from '../ui/routes';
 import { prefersHtml } from '../ui/accept';
 import type { Hal } from './hal';
 import { Router, type RouteRequest, type RouteResponse } from './router';
+import { webhookRoutes, type BrokerWebhooks } from './webhook-routes';
+
+/** Without a dispatcher: webhooks are refused (no allowed host) and triggered rows wait for one. */
+const NO_WEBHOOKS: BrokerWebhooks = { hosts: [], maxAttempts: 7, timeoutMs: 10_000, wake: () => undefined };
 
 const ok = (body: unknown): RouteResponse => ({ status: 200, body });
 const created = (body: unknown): RouteResponse => ({ status: 201, body });
@@ -36,6 +40,8 @@ function index(hal: Hal): JsonObject {
       'pb:latest-tagged-version': hal.template('/pacticipants/{pacticipant}/latest-version/{tag}', 'Latest pacticipant version with the specified tag'),
       'pb:pacticipant-branch-version': hal.template('/pacticipants/{pacticipant}/branches/{branch}/versions/{version}', 'Get or add/create a pacticipant version for a branch'),
       'pb:environments': { href: `${hal.base}/environments`, title: 'Environments' },
+      'pb:webhooks': { href: `${hal.base}/webhooks`, title: 'Webhooks' },
+      'pb:webhook': hal.template('/webhooks/{uuid}', 'Webhook'),
       'pb:environment': hal.template('/environments/{uuid}', 'Environment'),
       'pb:integrations': { href: `${hal.base}/integrations`, title: 'Integrations' },
       'pb:matrix': { href: `${hal.base}/matrix`, title: 'The matrix: verification results between versions' },
@@ -89,8 +95,9 @@ function queryPairs(query: URLSearchParams): { map: Map<string, string[]>; order
   return { map, order };
 }
 
-export function brokerRoutes(repository: Repository): Router {
+export function brokerRoutes(repository: Repository, webhooks: BrokerWebhooks = NO_WEBHOOKS): Router {
   const router = new Router();
+  const webhookContext = (hal: Hal): { baseUrl: string; maxAttempts: number } => ({ baseUrl: hal.base, maxAttempts: webhooks.maxAttempts });
 
   async function pactResponse(hal: Hal, publication: PublicationRecord): Promise<RouteResponse> {
     const consumer = await repository.findPacticipant(publication.consumerName);
@@ -112,7 +119,8 @@ export function brokerRoutes(repository: Repository): Router {
     // Browsers get the web page, API clients (and curl's */*) the HAL index.
     .on('GET', '/', async ({ hal, accept }) => (prefersHtml(accept) ? uiHome(repository) : ok(index(hal))))
     .on('POST', '/contracts/publish', async ({ hal, body }) => {
-      const result = await publishContracts(repository, readPublishRequest(body));
+      const result = await publishContracts(repository, readPublishRequest(body), webhookContext(hal));
+      webhooks.wake();
       const { version: v } = result;
       return ok({
         notices: result.notices,
@@ -195,7 +203,8 @@ export function brokerRoutes(repository: Repository): Router {
     })
     .on('POST', '/pacts/provider/:provider/consumer/:consumer/pact-version/:sha/verification-results', async (request) => {
       const pact = { provider: param(request, 'provider'), consumer: param(request, 'consumer'), sha: param(request, 'sha') };
-      const verification = await publishVerification(repository, pact, readVerificationRequest(request.body));
+      const verification = await publishVerification(repository, pact, readVerificationRequest(request.body), webhookContext(request.hal));
+      webhooks.wake();
       return created(request.hal.verification(verification, pact.consumer, pact.provider));
     })
     .on('GET', '/pacts/provider/:provider/consumer/:consumer/pact-version/:sha/verification-results/:id', async (request) => {
@@ -326,5 +335,6 @@ export function brokerRoutes(repository: Repository): Router {
       if (environment === undefined) throw notFound(`Environment ${request.params['uuid'] ?? ''}`, 'List them at /environments.');
       return ok(request.hal.environment(environment));
     });
+  webhookRoutes(router, repository, webhooks);
   return addUiRoutes(router, repository);
 }

@@ -115,6 +115,12 @@ export function requestHandler(router: Router, options: HttpOptions): (request: 
         const host = request.headers.host;
         const base = host !== undefined && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? `http://${host}` : options.fallbackBase();
         const result = await matched.handler({ params: matched.params, query: url.searchParams, body, hal: new Hal(base), accept: request.headers.accept });
+        if (result.text !== undefined) {
+          response.writeHead(result.status, { 'Content-Type': 'text/plain;charset=utf-8', 'Content-Length': Buffer.byteLength(result.text) });
+          response.end(result.text);
+          options.log(`${method} ${url.pathname} ${result.status} ${Date.now() - started}ms`);
+          return;
+        }
         finish(result.status, result.body, result.html);
       } catch (error) {
         if (error instanceof BrokerProblem) {

@@ -105,6 +105,52 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'webhooks, triggered webhooks and their executions',
+    sql: `
+      -- Scoped by name (null: any), so a webhook can name a pacticipant before it publishes.
+      CREATE TABLE webhooks (
+        uuid TEXT PRIMARY KEY,
+        seq BIGSERIAL,
+        description TEXT,
+        consumer_name TEXT,
+        provider_name TEXT,
+        enabled BOOLEAN NOT NULL DEFAULT true,
+        events TEXT NOT NULL,
+        request TEXT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      );
+      -- The outbox: written in the transaction of the event, delivered after it commits.
+      CREATE TABLE triggered_webhooks (
+        uuid TEXT PRIMARY KEY,
+        seq BIGSERIAL,
+        webhook_uuid TEXT NOT NULL REFERENCES webhooks(uuid) ON DELETE CASCADE,
+        event_name TEXT NOT NULL,
+        consumer_name TEXT NOT NULL,
+        provider_name TEXT NOT NULL,
+        variables TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'not_run',
+        attempts_made INTEGER NOT NULL DEFAULT 0,
+        max_attempts INTEGER NOT NULL,
+        next_attempt_at TIMESTAMPTZ,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      );
+      CREATE INDEX triggered_webhooks_due ON triggered_webhooks (next_attempt_at) WHERE status IN ('not_run', 'retrying');
+      CREATE INDEX triggered_webhooks_by_webhook ON triggered_webhooks (webhook_uuid);
+      CREATE TABLE webhook_executions (
+        id BIGSERIAL PRIMARY KEY,
+        triggered_webhook_uuid TEXT NOT NULL REFERENCES triggered_webhooks(uuid) ON DELETE CASCADE,
+        attempt INTEGER NOT NULL,
+        success BOOLEAN NOT NULL,
+        logs TEXT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+      );
+      CREATE INDEX webhook_executions_by_triggered ON webhook_executions (triggered_webhook_uuid);
+    `,
+  },
 ];
 
 /** An arbitrary constant: the advisory lock key that serialises migrations across processes. */

@@ -66,6 +66,60 @@ export interface DeploymentRecord {
   readonly current: boolean;
 }
 
+/** The HTTP request a webhook sends; `${pactbroker.*}` placeholders are filled per event. */
+export interface WebhookRequestSpec {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** A JSON value sent as JSON, a string sent as it is, or none. */
+  readonly body: unknown;
+  readonly username: string | null;
+  readonly password: string | null;
+}
+
+export interface WebhookRecord {
+  readonly uuid: string;
+  readonly description: string | null;
+  /** Null: any consumer. */
+  readonly consumerName: string | null;
+  /** Null: any provider. */
+  readonly providerName: string | null;
+  readonly enabled: boolean;
+  readonly events: readonly string[];
+  readonly request: WebhookRequestSpec;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export type TriggeredWebhookStatus = 'not_run' | 'retrying' | 'success' | 'failure';
+
+/** One event that fired one webhook: delivered after the event's transaction commits, retried until it succeeds or runs out of attempts. */
+export interface TriggeredWebhookRecord {
+  readonly uuid: string;
+  readonly webhookUuid: string;
+  readonly eventName: string;
+  readonly consumerName: string;
+  readonly providerName: string;
+  /** The `pactbroker.*` template variables, computed when the event happened. */
+  readonly variables: Readonly<Record<string, string>>;
+  readonly status: TriggeredWebhookStatus;
+  readonly attemptsMade: number;
+  readonly maxAttempts: number;
+  readonly nextAttemptAt: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** One delivery attempt, with its log (secrets already removed). */
+export interface WebhookExecutionRecord {
+  readonly id: number;
+  readonly triggeredWebhookUuid: string;
+  readonly attempt: number;
+  readonly success: boolean;
+  readonly logs: string;
+  readonly createdAt: string;
+}
+
 export interface Repository {
   /** Runs `work` in one transaction; nested calls join the outer one. */
   transaction<T>(work: (tx: Repository) => Promise<T>): Promise<T>;
@@ -114,4 +168,44 @@ export interface Repository {
   recordRelease(input: { readonly uuid: string; readonly versionId: number; readonly pacticipantId: number; readonly environmentUuid: string }): Promise<string>;
   /** Current deployments and releases, optionally of one environment and/or pacticipant. */
   listDeployments(filter: { readonly environmentUuid?: string; readonly pacticipantId?: number; readonly currentOnly: boolean }): Promise<DeploymentRecord[]>;
+
+  /** Creates or replaces the webhook with this uuid (created_at kept on replace). */
+  putWebhook(input: Omit<WebhookRecord, 'createdAt' | 'updatedAt'>): Promise<WebhookRecord>;
+  findWebhook(uuid: string): Promise<WebhookRecord | undefined>;
+  /** Webhooks, oldest first. */
+  listWebhooks(): Promise<WebhookRecord[]>;
+  /** Deletes a webhook with its triggered webhooks and executions; false when there was none. */
+  deleteWebhook(uuid: string): Promise<boolean>;
+
+  addTriggeredWebhook(input: {
+    readonly uuid: string;
+    readonly webhookUuid: string;
+    readonly eventName: string;
+    readonly consumerName: string;
+    readonly providerName: string;
+    readonly variables: Readonly<Record<string, string>>;
+    readonly maxAttempts: number;
+  }): Promise<void>;
+  /**
+   * Takes one triggered webhook that is due (not run, or retrying and past its back-off) and leases
+   * it for `leaseMs`: other dispatchers (another broker process on the same PostgreSQL) skip it
+   * until the lease ends, so a crashed dispatcher's work is picked up again.
+   */
+  claimDueTriggeredWebhook(leaseMs: number): Promise<TriggeredWebhookRecord | undefined>;
+  /** Milliseconds until the next triggered webhook is due (0 when one is due now), or undefined when none waits. */
+  nextTriggeredWebhookDueInMs(): Promise<number | undefined>;
+  /** Records an attempt and moves the triggered webhook on: 'retrying' after `retryInMs`, or finished. */
+  recordWebhookAttempt(input: {
+    readonly triggeredWebhookUuid: string;
+    readonly attempt: number;
+    readonly success: boolean;
+    readonly logs: string;
+    readonly status: TriggeredWebhookStatus;
+    readonly retryInMs: number | null;
+  }): Promise<void>;
+  /** Triggered webhooks, oldest first, of one webhook and/or one consumer/provider pair. */
+  listTriggeredWebhooks(filter: { readonly webhookUuid?: string; readonly consumerName?: string; readonly providerName?: string }): Promise<TriggeredWebhookRecord[]>;
+  findTriggeredWebhook(uuid: string): Promise<TriggeredWebhookRecord | undefined>;
+  /** Attempts of one triggered webhook, oldest first. */
+  listWebhookExecutions(triggeredWebhookUuid: string): Promise<WebhookExecutionRecord[]>;
 }

@@ -1,6 +1,7 @@
 /** The Repository on SQL, shared by PGlite and PostgreSQL (storage/sql.ts). */
 import type { DeploymentRecord, EnvironmentRecord, PacticipantRecord, PublicationRecord, Repository, VerificationRecord, VersionRecord } from './repository';
 import type { SqlClient, SqlQueryable } from './sql';
+import { SqlWebhookStore } from './sql-webhooks';
 
 type Row = Record<string, unknown>;
 
@@ -46,11 +47,13 @@ function environment(row: Row, prefix = ''): EnvironmentRecord {
   };
 }
 
-class SqlRepository implements Repository {
+class SqlRepository extends SqlWebhookStore implements Repository {
   constructor(
-    private readonly db: SqlQueryable,
+    db: SqlQueryable,
     private readonly client: SqlClient | undefined,
-  ) {}
+  ) {
+    super(db);
+  }
 
   transaction<T>(work: (tx: Repository) => Promise<T>): Promise<T> {
     if (this.client === undefined) return work(this);

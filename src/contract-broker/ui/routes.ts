@@ -6,17 +6,17 @@ import { homePage } from './home-view';
 import type { Html } from './html';
 import { integrationPage } from './integration-view';
 import { verificationPage } from './verification-view';
-import { webhookLogOf } from './webhooks';
+import { repositoryWebhookLog } from './webhooks';
 
 export const htmlResponse = (markup: Html): RouteResponse => ({ status: 200, html: markup.text });
 
 /** The home page, for `/` when the client prefers HTML. */
 export async function uiHome(repository: Repository): Promise<RouteResponse> {
-  return htmlResponse(await homePage(repository, webhookLogOf(repository)));
+  return htmlResponse(await homePage(repository, repositoryWebhookLog(repository)));
 }
 
 export function addUiRoutes(router: Router, repository: Repository): Router {
-  const webhooks = webhookLogOf(repository);
+  const webhooks = repositoryWebhookLog(repository);
   return router
     .on('GET', '/ui', async () => uiHome(repository))
     .on('GET', '/ui/integrations/:consumer/:provider', async ({ params }) => htmlResponse(await integrationPage(repository, params['consumer'] ?? '', params['provider'] ?? '', webhooks)))

@@ -4,7 +4,9 @@ import { uiPact } from '../__fixtures__/ui-pacts';
 import { startContractBroker, type StartedContractBroker } from '../service';
 import { prefersHtml } from './accept';
 import { escapeHtml, html } from './html';
-import { webhookLogOf, webhooksSection, type WebhookExecutionView } from './webhooks';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { webhooksSection, type WebhookExecutionView } from './webhooks';
 
 jest.setTimeout(60_000);
 
@@ -203,23 +205,64 @@ describe('the webhooks section', () => {
     at: '2026-01-01T00:00:00Z',
   };
 
-  it('says none are configured when the repository has no webhook log', async () => {
-    expect(webhookLogOf({})).toBeUndefined();
+  it('says none are configured when there is no webhook log', async () => {
     expect((await webhooksSection(undefined)).text).toContain('No webhooks configured on this broker.');
   });
 
-  it('lists the executions of a repository that offers listWebhookExecutions, escaped, with the filter passed on', async () => {
+  it('renders a log escaped, with the filter passed on', async () => {
     const calls: unknown[] = [];
-    const repository = {
+    const log = {
       listWebhookExecutions(filter: unknown): Promise<WebhookExecutionView[]> {
         calls.push(filter);
         return Promise.resolve([execution]);
       },
     };
-    const section = squash((await webhooksSection(webhookLogOf(repository), { consumer: 'c', provider: 'p' })).text);
+    const section = squash((await webhooksSection(log, { consumer: 'c', provider: 'p' })).text);
     expect(calls).toEqual([{ consumer: 'c', provider: 'p', limit: 50 }]);
     expect(section).toContain('<td>notify &lt;ci&gt;</td><td>contract_published</td><td><code>http://ci.example/hook?a=1&amp;b=2</code></td><td class="status-fail">failed</td><td>3</td>');
     expect(section).toContain('HTTP 503 <span class="status-fail">target busy</span>');
+  });
+
+  it("shows the broker's own webhook deliveries on the pair page: filled URL without credentials, status, no secret", async () => {
+    const target = createServer((_request, response) => {
+      response.writeHead(503, { 'Content-Type': 'text/plain' });
+      response.end('busy');
+    });
+    await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+    const port = (target.address() as AddressInfo).port;
+    const hooked = await startContractBroker({ webhookHosts: '127.0.0.1', webhookRetryDelaysMs: [], webhookTimeoutMs: 5_000 });
+    try {
+      const post = async (path: string, body: unknown): Promise<void> => {
+        const response = await fetch(`${hooked.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        expect(response.status).toBeLessThan(300);
+      };
+      const document = uiPact('hook-consumer', 'hook-provider');
+      await post('/webhooks', {
+        description: 'notify <ci>',
+        events: [{ name: 'contract_published' }],
+        request: { method: 'POST', url: `http://ci-user:ci-pass@127.0.0.1:${port}/hook?c=\${pactbroker.consumerName}`, headers: { Authorization: 'Bearer s3cret-token' } },
+      });
+      await post('/contracts/publish', {
+        pacticipantName: 'hook-consumer',
+        pacticipantVersionNumber: '1',
+        branch: 'main',
+        contracts: [{ consumerName: 'hook-consumer', providerName: 'hook-provider', specification: 'pact', contentType: 'application/json', content: base64(document) }],
+      });
+      let text = '';
+      for (let i = 0; i < 200 && !text.includes('status-fail">failed'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const response = await fetch(`${hooked.url}/ui/integrations/hook-consumer/hook-provider`, { headers: { Accept: BROWSER_ACCEPT } });
+        text = squash(await response.text());
+      }
+      expect(text).toContain('<td>notify &lt;ci&gt;</td><td>contract_published</td>');
+      expect(text).toContain(`<code>http://127.0.0.1:${port}/hook?c=hook-consumer</code>`);
+      expect(text).toContain('status-fail">failed</td><td>1</td><td>HTTP 503');
+      expect(text).not.toContain('ci-pass');
+      expect(text).not.toContain('s3cret');
+    } finally {
+      await hooked.close();
+      await new Promise((resolve) => target.close(resolve));
+    }
   });
 });
 
