@@ -70,8 +70,8 @@ export function interactionJson(i: MessageInteraction): JsonObject {
   };
   if (i.providerStates.length > 0) out['providerStates'] = statesJson(i.providerStates);
   Object.assign(out, partJson(i));
-  if (i.comments !== undefined) out['comments'] = sortKeys(i.comments);
-  if (i.herald !== undefined) out['herald'] = sortKeys(i.herald as unknown as JsonValue);
+  const comments = commentsJson(i);
+  if (comments !== undefined) out['comments'] = comments;
   return out;
 }
 
@@ -89,9 +89,21 @@ export function syncInteractionJson(i: SyncMessageInteraction): JsonObject {
   if (i.providerStates.length > 0) out['providerStates'] = statesJson(i.providerStates);
   out['request'] = partJson(i.request);
   out['response'] = i.response.map(partJson);
-  if (i.comments !== undefined) out['comments'] = sortKeys(i.comments);
-  if (i.herald !== undefined) out['herald'] = sortKeys(i.herald as unknown as JsonValue);
+  const comments = commentsJson(i);
+  if (comments !== undefined) out['comments'] = comments;
   return out;
+}
+
+/**
+ * The interaction's comments with Herald's block (channel, Avro schema, usage, owner) under
+ * `comments.herald`: the Pact model keeps `comments` when the Pact CLI re-serialises a pact on
+ * publish, and drops an interaction-level `herald` field.
+ */
+function commentsJson(i: AnyInteraction): JsonObject | undefined {
+  if (i.comments === undefined && i.herald === undefined) return undefined;
+  const out: JsonObject = { ...(i.comments ?? {}) };
+  if (i.herald !== undefined) out['herald'] = i.herald as unknown as JsonValue;
+  return sortKeys(out) as JsonObject;
 }
 
 /** Either kind of interaction in V4 layout. */
