@@ -105,6 +105,14 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'indexes for the matrix: verifications by provider version, versions by pacticipant in order',
+    sql: `
+      CREATE INDEX IF NOT EXISTS verifications_by_provider_version ON verifications (provider_version_id);
+      CREATE INDEX IF NOT EXISTS versions_by_pacticipant ON versions (pacticipant_id, id);
+    `,
+  },
 ];
 
 /** An arbitrary constant: the advisory lock key that serialises migrations across processes. */
