@@ -158,7 +158,9 @@ describe.each(storages)('the README workflow on %s', (_storage, start) => {
     const unknown = await herald(['can-i-deploy', '--pacticipant', 'shipping', '--version', 'c2', '--to-environment', 'production', '--reporter', 'json'], env('c2'));
     const answer = JSON.parse(unknown.stdout) as { summary: { deployable: boolean | null; reason: string } };
     expect(answer.summary.deployable).toBeNull();
-    expect(answer.summary.reason).toContain("There is no verification yet of the pact between shipping c2 and orders p1: run the provider's verification with --publish-results");
+    expect(answer.summary.reason).toContain(
+      "There is no verification yet of the pact between shipping c2 and orders p1: run the provider's verification and publish its results (herald verify --publish-results",
+    );
     expect(unknown.code).toBe(1);
   });
 });

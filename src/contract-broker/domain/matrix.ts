@@ -313,7 +313,8 @@ export async function matrix(repository: Repository, query: MatrixQuery): Promis
     `${row.publication.consumerName} ${row.publication.consumerVersion.number} and ${row.publication.providerName} ${row.providerVersion?.number ?? '(no version)'}`;
   for (const row of failed) problems.push(`The verification of the pact between ${pair(row)} failed: fix the provider or the consumer's expectations and verify again.`);
   const unknownReasons = unknown.map(
-    (row) => `There is no verification yet of the pact between ${pair(row)}: run the provider's verification with --publish-results (or wait for it: --retry-while-unknown).`,
+    (row) =>
+      `There is no verification yet of the pact between ${pair(row)}: run the provider's verification and publish its results (herald verify --publish-results; pact-js: publishVerificationResult: true), or wait for it (--retry-while-unknown).`,
   );
   for (const row of rows.filter((r) => r.ignored)) notices.push({ type: 'info', text: `Ignoring the pact between ${pair(row)} (--ignore).` });
 
