@@ -55,14 +55,14 @@ afterAll(() => rmSync(contracts, { recursive: true, force: true }));
 
 describe('the contracts record what each consumer reads', () => {
   it('odd-jobs declares the whole payload but reads only `available` and the key', () => {
-    const file = JSON.parse(readFileSync(path.join(contracts, 'odd-jobs-contractors.json'), 'utf8')) as { interactions: { contents: { content: object }; herald: { usage: unknown } }[] };
+    const file = JSON.parse(readFileSync(path.join(contracts, 'odd-jobs-contractors.json'), 'utf8')) as { interactions: { contents: { content: object }; comments: { herald: { usage: unknown } } }[] };
     expect(Object.keys(file.interactions[0]?.contents.content ?? {})).toEqual(['contractorId', 'name', 'available', 'stock', 'updatedAt']);
-    expect(file.interactions[0]?.herald.usage).toEqual({ payload: ['$.available'], headers: [], key: true });
+    expect(file.interactions[0]?.comments.herald.usage).toEqual({ payload: ['$.available'], headers: [], key: true });
   });
 
   it('materials reads `stock` (and the contractor id)', () => {
-    const file = JSON.parse(readFileSync(path.join(contracts, 'materials-contractors.json'), 'utf8')) as { interactions: { herald: { usage: unknown } }[] };
-    expect(file.interactions[0]?.herald.usage).toEqual({ payload: ['$.contractorId', '$.stock'], headers: [], key: false });
+    const file = JSON.parse(readFileSync(path.join(contracts, 'materials-contractors.json'), 'utf8')) as { interactions: { comments: { herald: { usage: unknown } } }[] };
+    expect(file.interactions[0]?.comments.herald.usage).toEqual({ payload: ['$.contractorId', '$.stock'], headers: [], key: false });
   });
 });
 

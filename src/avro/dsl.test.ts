@@ -204,9 +204,11 @@ describe('Avro contracts on disk', () => {
     const files = await writeContracts();
     const file = files.find((f) => f.endsWith('avro-shipping-avro-orders.json'));
     expect(file).toBeDefined();
-    const json = JSON.parse(readFileSync(file as string, 'utf8')) as { interactions: { description: string; contents: { contentType: string }; herald: { avro: { framing: string } } }[] };
+    const json = JSON.parse(readFileSync(file as string, 'utf8')) as {
+      interactions: { description: string; contents: { contentType: string }; comments: { herald: { avro: { framing: string } } } }[];
+    };
     const written = json.interactions.find((i) => i.description === 'written');
     expect(written?.contents.contentType).toBe('avro/binary');
-    expect(written?.herald.avro.framing).toBe('raw');
+    expect(written?.comments.herald.avro.framing).toBe('raw');
   });
 });

@@ -85,8 +85,18 @@ export function readBrokerPact(document: JsonObject, url: string, pending: boole
   return { contract: { ...contract, source: url }, interactionIds, publishResultsUrl: linksOf(document, 'pb:publish-verification-results')[0]?.href };
 }
 
-/** Fetches the pacts for verification and each pact's content. */
-export async function fetchPactsForVerification(client: BrokerClient, options: ForVerificationOptions): Promise<PactForVerification[]> {
+/** A pact for verification as the broker served it: plain JSON, so it can cross a process boundary. */
+export interface PactEntry {
+  readonly url: string;
+  readonly document: JsonObject;
+  readonly shortDescription: string;
+  readonly pending: boolean;
+  readonly wip: boolean;
+  readonly notices: readonly string[];
+}
+
+/** Fetches the pacts for verification and each pact's content, unparsed. */
+export async function fetchPactEntries(client: BrokerClient, options: ForVerificationOptions): Promise<PactEntry[]> {
   const what = `fetch the pacts for verification of ${options.provider}`;
   const url = await client.link('pb:provider-pacts-for-verification', { provider: options.provider }, what);
   const response = await client.post(url, forVerificationBody(options), what, true);
@@ -95,7 +105,7 @@ export async function fetchPactsForVerification(client: BrokerClient, options: F
   if (pacts === undefined) {
     throw new HeraldError('HERALD_PACT_BROKER_RESPONSE_INVALID', `Failed to ${what} at ${url}: the answer has no _embedded.pacts list. Check that --broker-url is a Pact Broker API root.`);
   }
-  const result: PactForVerification[] = [];
+  const result: PactEntry[] = [];
   for (const entry of pacts) {
     const self = linksOf(entry, 'self')[0];
     if (!isObject(entry) || self === undefined) throw new HeraldError('HERALD_PACT_BROKER_RESPONSE_INVALID', `Failed to ${what} at ${url}: a pact in _embedded.pacts has no _links.self.href.`);
@@ -104,10 +114,9 @@ export async function fetchPactsForVerification(client: BrokerClient, options: F
     const pending = options.includePendingStatus === true && properties['pending'] === true;
     const notices = Array.isArray(properties['notices']) ? properties['notices'].flatMap((n: unknown) => (isObject(n) && typeof n['text'] === 'string' ? [n['text']] : [])) : [];
     const document = await client.get(self.href, `fetch the pact ${self.name ?? self.href}`);
-    const read = readBrokerPact(document, self.href, pending);
     result.push({
-      ...read,
       url: self.href,
+      document,
       shortDescription: typeof entry['shortDescription'] === 'string' ? entry['shortDescription'] : (self.name ?? self.href),
       pending,
       wip: properties['wip'] === true,
@@ -115,6 +124,16 @@ export async function fetchPactsForVerification(client: BrokerClient, options: F
     });
   }
   return result;
+}
+
+/** A fetched pact, parsed as Herald reads contract files. */
+export function pactForVerification(entry: PactEntry): PactForVerification {
+  return { ...readBrokerPact(entry.document, entry.url, entry.pending), url: entry.url, shortDescription: entry.shortDescription, pending: entry.pending, wip: entry.wip, notices: entry.notices };
+}
+
+/** Fetches the pacts for verification and each pact's content. */
+export async function fetchPactsForVerification(client: BrokerClient, options: ForVerificationOptions): Promise<PactForVerification[]> {
+  return (await fetchPactEntries(client, options)).map(pactForVerification);
 }
 
 /** The verification result body for one pact (`testResults` per interaction `_id`). */

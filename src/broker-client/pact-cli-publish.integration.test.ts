@@ -51,22 +51,12 @@ interface PublishBody {
 const published = (): PublishBody[] => stub.requests.filter((r) => r.method === 'POST' && r.path === '/contracts/publish').map((r) => r.body as PublishBody);
 const decoded = (body: PublishBody | undefined): Record<string, unknown> => JSON.parse(Buffer.from(body?.contracts[0]?.content ?? '', 'base64').toString('utf8')) as Record<string, unknown>;
 
-/** The Herald contract with its interaction block moved into comments, where the Pact model keeps it. */
-function withHeraldInComments(file: string): string {
-  const json = JSON.parse(readFileSync(file, 'utf8')) as { interactions: Record<string, unknown>[] };
-  for (const interaction of json.interactions) {
-    interaction['comments'] = { herald: interaction['herald'] };
-    delete interaction['herald'];
-  }
-  const out = path.join(dir, 'shipping-orders.json');
-  writeFileSync(out, JSON.stringify(json, null, 2));
-  return out;
-}
-
 describe('Pact CLI publish and herald publish', () => {
   it('send the same publication request: pacticipant, version, branch, and one contract per provider', async () => {
     const cli = await pactCli('publish', HERALD_CONTRACT, '--broker-base-url', stub.url, '--consumer-app-version', '1.0.0', '--branch', 'main');
-    expect(cli.output).toContain('Pact published successfully for consumer: shipping against provider: orders');
+    expect(cli.output).toContain('Pact published for shipping version 1.0.0 and provider orders.');
+    // The CLI parsed the response as a Pact Broker's: it printed the notices, not "Failed to process response notices".
+    expect(cli.output).not.toMatch(/Warning|missing field/);
     expect(cli.code).toBe(0);
     let stderr = '';
     const code = await main(['publish', HERALD_CONTRACT, '--consumer-app-version', '1.0.0', '--branch', 'main', '--broker-url', stub.url], {
@@ -89,26 +79,17 @@ describe('Pact CLI publish and herald publish', () => {
     expect(decoded(fromHerald)).toEqual(JSON.parse(readFileSync(HERALD_CONTRACT, 'utf8')));
   });
 
-  it("keeps the channel in message metadata and Herald's top-level metadata, but drops the interaction's herald block", async () => {
+  it("keeps Herald's channel, Avro schema, field usage and owner of a contract as Herald writes it (under comments.herald)", async () => {
     expect((await pactCli('publish', HERALD_CONTRACT, '--broker-base-url', stub.url, '--consumer-app-version', '1.0.0', '--branch', 'main')).code).toBe(0);
-    const document = decoded(published()[0]);
-    const interaction = (document['interactions'] as Record<string, unknown>[])[0] ?? {};
-    expect(interaction['metadata']).toMatchObject({ kafka_topic: 'orders.v1', contentType: 'avro/binary' });
-    expect(document['metadata']).toMatchObject({ herald: { version: expect.any(String) } });
-    // What this test exists to notice: the Pact model has no `herald` field on an interaction.
-    expect(interaction['herald']).toBeUndefined();
-  });
-
-  it("keeps Herald's channel, Avro schema and field usage when they are in the interaction's comments", async () => {
-    const file = withHeraldInComments(HERALD_CONTRACT);
-    expect((await pactCli('publish', file, '--broker-base-url', stub.url, '--consumer-app-version', '1.0.0', '--branch', 'main')).code).toBe(0);
     const text = Buffer.from(published()[0]?.contracts[0]?.content ?? '', 'base64').toString('utf8');
+    const document = JSON.parse(text) as { interactions: Record<string, unknown>[]; metadata: Record<string, unknown> };
+    expect(document.metadata).toMatchObject({ herald: { version: expect.any(String) } });
     const contract = parseContract(parseJsonText(text, 'republished.json'), 'republished.json');
     const original = parseContract(parseJsonText(readFileSync(HERALD_CONTRACT, 'utf8'), HERALD_CONTRACT), HERALD_CONTRACT);
     const herald = contract.interactions[0]?.herald;
     expect(herald?.channel).toEqual({ transport: 'kafka', topic: 'orders.v1' });
-    expect(herald?.['avro']).toEqual(original.interactions[0]?.herald?.['avro']);
-    expect(herald?.['usage']).toEqual(original.interactions[0]?.herald?.['usage']);
+    expect(Object.keys(herald ?? {}).sort()).toEqual(['avro', 'channel', 'owner', 'usage']);
+    expect(herald).toEqual(original.interactions[0]?.herald);
     expect(contract.interactions[0]?.metadata).toEqual(original.interactions[0]?.metadata);
     expect(contract.interactions[0]?.matchingRules).toEqual(original.interactions[0]?.matchingRules);
   });
@@ -122,5 +103,19 @@ describe('Pact CLI publish and herald publish', () => {
     const shape = (flows: ReturnType<typeof flowsOf>): unknown => flows.map((f) => ({ name: f.name, problem: f.problem, steps: f.steps.map((s) => [s.name, s.interaction.description, s.bind]) }));
     expect(shape(original)).toEqual([expect.objectContaining({ name: 'authorised push', problem: undefined })]);
     expect(shape(republished)).toEqual(shape(original));
+  });
+
+  it('drops an interaction-level herald block (the layout of files written before comments.herald), which is why Herald no longer writes it', async () => {
+    const legacy = JSON.parse(readFileSync(HERALD_CONTRACT, 'utf8')) as { interactions: Record<string, unknown>[] };
+    for (const interaction of legacy.interactions) {
+      interaction['herald'] = (interaction['comments'] as Record<string, unknown>)['herald'];
+      delete interaction['comments'];
+    }
+    const file = path.join(dir, 'legacy.json');
+    writeFileSync(file, JSON.stringify(legacy));
+    expect((await pactCli('publish', file, '--broker-base-url', stub.url, '--consumer-app-version', '1.0.0')).code).toBe(0);
+    const interaction = (decoded(published()[0])['interactions'] as Record<string, unknown>[])[0] ?? {};
+    expect(interaction['herald']).toBeUndefined();
+    expect(interaction['metadata']).toMatchObject({ kafka_topic: 'orders.v1' });
   });
 });

@@ -134,7 +134,7 @@ describe('herald verify --broker', () => {
   it('fetches the pacts by selectors, verifies them and publishes a result per pact with testResults by interaction _id', async () => {
     stub.pacts.set('billing', { document: served('billing'), pending: false });
     stub.pacts.set('shipping', { document: served('shipping'), pending: false });
-    const run = await herald(args('--main-branch', '--deployed-or-released', '--publish-verification-results'), { importModule: factories(7) });
+    const run = await herald(args('--main-branch', '--deployed-or-released', '--publish-results'), { importModule: factories(7) });
     expect(run.code).toBe(0);
     const request = posts('/for-verification')[0];
     expect(request).toEqual({ consumerVersionSelectors: [{ mainBranch: true }, { deployedOrReleased: true }], providerVersionBranch: 'main', providerVersionTags: [], includePendingStatus: false });
@@ -158,6 +158,19 @@ describe('herald verify --broker', () => {
     }[];
     expect(result?.success).toBe(false);
     expect(result?.testResults[0]).toMatchObject({ interactionId: 'billing-id-0', success: false, mismatches: [{ attribute: 'body', identifier: '$.total' }] });
+  });
+
+  it('takes --branch for --provider-branch and --publish-verification-results for --publish-results', async () => {
+    stub.pacts.set('billing', { document: served('billing'), pending: false });
+    const argv = args('--publish-verification-results').filter((a, i, all) => a !== '--provider-branch' && all[i - 1] !== '--provider-branch');
+    const run = await herald([...argv, '--branch', 'feat-x'], { importModule: factories(7) });
+    expect(run.code).toBe(0);
+    expect(posts('/for-verification')[0]).toMatchObject({ providerVersionBranch: 'feat-x' });
+    expect(posts('/verification-results')).toHaveLength(1);
+    expect(stub.requests.some((r) => r.method === 'PUT' && r.path === '/pacticipants/orders/branches/feat-x/versions/2.0.0')).toBe(true);
+    const clash = await herald(args('--branch', 'other'), { importModule: factories(7) });
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain('--provider-branch "main" and --branch "other" name different branches');
   });
 
   it('reports a failing pending pact without failing the run (--enable-pending)', async () => {

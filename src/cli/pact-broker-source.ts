@@ -29,6 +29,8 @@ export const PACT_BROKER_VERIFY_OPTIONS = {
   ...BROKER_CLIENT_OPTIONS,
   'provider-version': { type: 'string' },
   'provider-branch': { type: 'string' },
+  /** The issue's and `herald publish`'s spelling of --provider-branch. */
+  branch: { type: 'string' },
   'provider-version-tag': { type: 'string', multiple: true },
   'consumer-version-selectors': { type: 'string' },
   'main-branch': { type: 'boolean' },
@@ -36,6 +38,8 @@ export const PACT_BROKER_VERIFY_OPTIONS = {
   'deployed-or-released': { type: 'boolean' },
   'enable-pending': { type: 'boolean' },
   'include-wip-pacts-since': { type: 'string' },
+  'publish-results': { type: 'boolean' },
+  /** The Pact CLI's spelling of --publish-results. */
   'publish-verification-results': { type: 'boolean' },
 } as const satisfies OptionTable;
 
@@ -45,7 +49,7 @@ export const PACT_BROKER_VERIFY_USAGE = `Contracts from a contract broker (inste
                                  --broker-token / HERALD_BROKER_TOKEN or --broker-username/-password
   -p, --provider <name>          The provider whose pacts to fetch (required with --broker)
       --provider-version <v>     The provider version verified (required with --broker)
-      --provider-branch <name>   Its branch (pending pacts are pending per branch)
+      --provider-branch <name>   Its branch (pending pacts are pending per branch; also --branch)
       --consumer-version-selectors <json>
                                  Which consumer versions to verify, as the Pact Broker reads
                                  them, e.g. '[{"mainBranch":true},{"deployedOrReleased":true}]'
@@ -57,8 +61,8 @@ export const PACT_BROKER_VERIFY_USAGE = `Contracts from a contract broker (inste
                                  but do not fail the run
       --include-wip-pacts-since <date>
                                  Also verify work-in-progress pacts published since <date> (ISO)
-      --publish-verification-results
-                                 Publish one result per pact, with a result per interaction
+      --publish-results          Publish one result per pact, with a result per interaction
+                                 (also --publish-verification-results)
 `;
 
 export interface PactBrokerArgs {
@@ -73,8 +77,8 @@ export interface PactBrokerArgs {
   readonly publishResults: boolean;
 }
 
-const BROKER_ONLY = ['provider-version', 'provider-branch', 'consumer-version-selectors', 'include-wip-pacts-since', 'provider-version-tag'] as const;
-const BROKER_FLAGS = ['main-branch', 'matching-branch', 'deployed-or-released', 'enable-pending', 'publish-verification-results'] as const;
+const BROKER_ONLY = ['provider-version', 'provider-branch', 'branch', 'consumer-version-selectors', 'include-wip-pacts-since', 'provider-version-tag'] as const;
+const BROKER_FLAGS = ['main-branch', 'matching-branch', 'deployed-or-released', 'enable-pending', 'publish-results', 'publish-verification-results'] as const;
 
 function readSelectors(command: string, text: string): ConsumerVersionSelector[] {
   let json: unknown;
@@ -110,6 +114,14 @@ function readSelectors(command: string, text: string): ConsumerVersionSelector[]
   return list as ConsumerVersionSelector[];
 }
 
+/** --provider-branch, or its spelling --branch; both given must agree. */
+function branchOption(command: string, parsed: ParsedOptions): string | undefined {
+  const [long, short] = [stringOption(parsed, 'provider-branch'), stringOption(parsed, 'branch')];
+  if (long !== undefined && short !== undefined && long !== short)
+    throw usageError(command, `--provider-branch ${JSON.stringify(long)} and --branch ${JSON.stringify(short)} name different branches: give one of them.`);
+  return long ?? short;
+}
+
 /** The --broker options of `herald verify`, or undefined without --broker / --broker-url. Throws HERALD_USAGE. */
 export function parsePactBrokerArgs(command: string, parsed: ParsedOptions, env: Env): PactBrokerArgs | undefined {
   const named = stringOption(parsed, 'broker') !== undefined || stringOption(parsed, 'broker-url') !== undefined;
@@ -124,7 +136,7 @@ export function parsePactBrokerArgs(command: string, parsed: ParsedOptions, env:
   if (provider === undefined) throw usageError(command, 'Missing --provider: name the provider whose pacts to fetch from the broker (e.g. --provider billing).');
   const providerVersion = stringOption(parsed, 'provider-version');
   if (providerVersion === undefined) throw usageError(command, 'Missing --provider-version: give the provider version being verified (e.g. --provider-version $(git rev-parse HEAD)).');
-  const providerBranch = stringOption(parsed, 'provider-branch');
+  const providerBranch = branchOption(command, parsed);
   const json = stringOption(parsed, 'consumer-version-selectors');
   const flags: ConsumerVersionSelector[] = [
     ...(parsed.flags.has('main-branch') ? [{ mainBranch: true }] : []),
@@ -146,7 +158,7 @@ export function parsePactBrokerArgs(command: string, parsed: ParsedOptions, env:
     selectors: selectors.length > 0 ? selectors : [{ mainBranch: true }, { deployedOrReleased: true }],
     enablePending: parsed.flags.has('enable-pending'),
     ...(since === undefined ? {} : { includeWipPactsSince: since }),
-    publishResults: parsed.flags.has('publish-verification-results'),
+    publishResults: parsed.flags.has('publish-results') || parsed.flags.has('publish-verification-results'),
   };
 }
 

@@ -4,18 +4,21 @@
  * that what they publish shows in the matrix and in can-i-deploy.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 // The module, not the package root: the root loads pact-js' HTTP proxy, whose ESM-only dependency jest cannot require on Node 20 (see test/interop/pact-js.ts).
 import { MessageProviderPact, providerWithMetadata } from '@pact-foundation/pact/src/messageProviderPact';
 import { startContractBroker, type StartedContractBroker } from 'herald/broker';
+import { main } from '../cli/main';
+import { parseContract } from '../contract/reader';
 import { messagePact, unique } from './__fixtures__/pacts';
 
 jest.setTimeout(120_000);
 
 const PACT_BROKER = path.join(__dirname, '..', '..', 'node_modules', '.bin', 'pact-broker');
 const TOKEN = 'test-write-token';
+const AVRO_CONTRACT = path.join(__dirname, '..', '..', 'examples', 'avro-orders', 'contracts', 'shipping-orders.json');
 let broker: StartedContractBroker;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'herald-broker-pacts-'));
 
@@ -59,6 +62,8 @@ describe('the Pact CLI against the Herald Broker', () => {
     const [consumer, provider] = [unique('ledger'), unique('billing')];
     const published = await pactBroker(['publish', writePact(messagePact(consumer, provider)), '--consumer-app-version', '1.0.0', '--branch', 'main', '--tag', 'rc']);
     expect(published.output).toContain(`Created ${consumer} version 1.0.0 with branch main and tags rc`);
+    // The publication response has the Pact Broker's shape (logs, embedded _links, version tag links): no "Failed to process response notices".
+    expect(published.output).not.toMatch(/Warning|missing field/);
     expect(published.code).toBe(0);
 
     const pact = await getJson(`/pacts/provider/${provider}/consumer/${consumer}/version/1.0.0`);
@@ -71,6 +76,34 @@ describe('the Pact CLI against the Herald Broker', () => {
     const again = await pactBroker(['publish', writePact(messagePact(consumer, provider)), '--consumer-app-version', '1.0.0', '--branch', 'main']);
     expect(again.code).toBe(0);
     expect(again.output).toContain('unchanged');
+  });
+
+  it.each(['the Pact CLI', "Herald's CLI"])("keeps a Herald contract's channel, Avro schema, field usage and owner (comments.herald) through a publish by %s", async (client) => {
+    const original = JSON.parse(readFileSync(AVRO_CONTRACT, 'utf8')) as { consumer: { name: string }; provider: { name: string } };
+    const [consumer, provider] = [unique('shipping'), unique('orders')];
+    const file = writePact({ ...original, consumer: { name: consumer }, provider: { name: provider } });
+    if (client === 'the Pact CLI') {
+      const run = await pactBroker(['publish', file, '--consumer-app-version', '1.0.0', '--branch', 'main']);
+      expect(run.output).not.toMatch(/Warning|missing field/);
+      expect(run.code).toBe(0);
+    } else {
+      let stderr = '';
+      const code = await main(['publish', file, '--consumer-app-version', '1.0.0', '--branch', 'main', '--broker-url', broker.url, '--broker-token', TOKEN], {
+        stdout: () => undefined,
+        stderr: (text) => (stderr += text),
+        env: {},
+      });
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+    }
+    const served = await getJson(`/pacts/provider/${provider}/consumer/${consumer}/version/1.0.0`);
+    const back = parseContract(served as Parameters<typeof parseContract>[0], 'served.json');
+    const written = parseContract(JSON.parse(readFileSync(file, 'utf8')) as Parameters<typeof parseContract>[0], file);
+    const herald = back.interactions[0]?.herald;
+    expect(herald?.channel).toEqual({ transport: 'kafka', topic: 'orders.v1' });
+    expect(Object.keys(herald ?? {}).sort()).toEqual(['avro', 'channel', 'owner', 'usage']);
+    expect(herald).toEqual(written.interactions[0]?.herald);
+    expect(back.interactions[0]?.metadata).toEqual(written.interactions[0]?.metadata);
   });
 
   it('refuses a publication without the write token', async () => {

@@ -75,8 +75,9 @@ function readBinding(value: unknown): FlowBinding | undefined {
  * wrong when the block is malformed.
  */
 export function flowBlockOf(interaction: AnyInteraction): FlowStepBlock | string | undefined {
-  const herald = interaction.comments?.['herald'];
-  const raw = isJsonObject(herald) ? herald[FLOW_COMMENT_KEY] : undefined;
+  // Read from a file, comments.herald is the interaction's `herald` block; declared in the DSL, it is still in comments.
+  const inComments = interaction.comments?.['herald'];
+  const raw: unknown = interaction.herald?.[FLOW_COMMENT_KEY] ?? (isJsonObject(inComments) ? inComments[FLOW_COMMENT_KEY] : undefined);
   if (raw === undefined) return undefined;
   if (!isJsonObject(raw)) return 'comments.herald.flow is not an object';
   const { name, index, steps, step, bind } = raw;

@@ -142,7 +142,7 @@ export const pactMessageSchema = {
         response: { type: 'array', items: ref('v4MessagePart') },
         pending: { type: 'boolean' },
         key: { type: 'string' },
-        comments: { type: 'object' },
+        comments: { type: 'object', properties: { herald: ref('herald') } },
         herald: ref('herald'),
       },
     },

@@ -2468,7 +2468,7 @@ validate39.errors = vErrors;
 return errors === 0;
 }
 
-const schema40 = {"required":["request"],"properties":{"providerStates":{"$ref":"#/definitions/providerStates"},"request":{"$ref":"#/definitions/v4MessagePart"},"response":{"type":"array","items":{"$ref":"#/definitions/v4MessagePart"}},"pending":{"type":"boolean"},"key":{"type":"string"},"comments":{"type":"object"},"herald":{"$ref":"#/definitions/herald"}}};
+const schema40 = {"required":["request"],"properties":{"providerStates":{"$ref":"#/definitions/providerStates"},"request":{"$ref":"#/definitions/v4MessagePart"},"response":{"type":"array","items":{"$ref":"#/definitions/v4MessagePart"}},"pending":{"type":"boolean"},"key":{"type":"string"},"comments":{"type":"object","properties":{"herald":{"$ref":"#/definitions/herald"}}},"herald":{"$ref":"#/definitions/herald"}}};
 const schema41 = {"type":"object","properties":{"contents":{"$ref":"#/definitions/v4Contents"},"metadata":{"type":"object"},"matchingRules":{"$ref":"#/definitions/matchingRules"},"generators":{"$ref":"#/definitions/generators"}}};
 
 function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -2767,7 +2767,15 @@ errors++;
 }
 if(data.comments !== undefined){
 let data6 = data.comments;
-if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.herald !== undefined){
+if(!(validate43(data6.herald, {instancePath:instancePath+"/comments/herald",parentData:data6,parentDataProperty:"herald",rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
 const err4 = {instancePath:instancePath+"/comments",schemaPath:"#/properties/comments/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.properties.comments.type,parentSchema:schema40.properties.comments,data:data6};
 if(vErrors === null){
 vErrors = [err4];

@@ -214,8 +214,7 @@ class Reader {
       response,
       pending: raw.pending ?? false,
       ...(raw.key === undefined ? {} : { key: raw.key }),
-      ...(raw.comments === undefined ? {} : { comments: raw.comments }),
-      ...(raw.herald === undefined ? {} : { herald: raw.herald }),
+      ...heraldAndComments(raw),
     };
   }
 
@@ -259,9 +258,6 @@ class Reader {
     const metadata = raw.metadata ?? {};
     const contents = raw.contents ?? {};
     const encoded = contents.encoded === true ? 'base64' : typeof contents.encoded === 'string' ? contents.encoded : false;
-    // Herald's block, else the copy in `comments` (where the Pact model keeps it through a Pact CLI publish).
-    const inComments = raw.comments?.['herald'];
-    const herald = raw.herald ?? (typeof inComments === 'object' && inComments !== null && !Array.isArray(inComments) ? (inComments as HeraldInteractionBlock) : undefined);
     return {
       description: raw.description,
       providerStates: states(raw.providerStates),
@@ -275,8 +271,7 @@ class Reader {
       generators: this.generators(raw.generators, `${at}/generators`, raw.description),
       pending: raw.pending ?? false,
       ...(raw.key === undefined ? {} : { key: raw.key }),
-      ...(raw.comments === undefined ? {} : { comments: raw.comments }),
-      ...(herald === undefined ? {} : { herald }),
+      ...heraldAndComments(raw),
     };
   }
 
@@ -410,6 +405,20 @@ function optionalInteraction(interaction: string | undefined): { interaction?: s
 
 function isRuleList(rule: RawRule): rule is Extract<RawRule, { matchers: unknown }> {
   return Object.hasOwn(rule, 'matchers');
+}
+
+/**
+ * Herald's interaction block and the other comments. The writer puts the block under
+ * `comments.herald` (the Pact model keeps it through a Pact CLI publish); an interaction-level
+ * `herald` (files from before) wins when both are there.
+ */
+function heraldAndComments(raw: { readonly herald?: HeraldInteractionBlock; readonly comments?: JsonObject }): { herald?: HeraldInteractionBlock; comments?: JsonObject } {
+  const { herald: inComments, ...comments } = raw.comments ?? {};
+  const herald = raw.herald ?? (isJsonObject(inComments) ? (inComments as unknown as HeraldInteractionBlock) : undefined);
+  return {
+    ...(raw.comments === undefined || Object.keys(comments).length === 0 ? {} : { comments }),
+    ...(herald === undefined ? {} : { herald }),
+  };
 }
 
 function states(raw: readonly RawProviderState[] | undefined): ProviderState[] {

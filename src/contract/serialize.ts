@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { formatKey } from './path';
-import type { JsonObject, JsonValue } from './json';
+import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import {
   isSyncInteraction,
   type AnyInteraction,
@@ -70,8 +70,8 @@ export function interactionJson(i: MessageInteraction): JsonObject {
   };
   if (i.providerStates.length > 0) out['providerStates'] = statesJson(i.providerStates);
   Object.assign(out, partJson(i));
-  if (i.comments !== undefined) out['comments'] = sortKeys(i.comments);
-  if (i.herald !== undefined) out['herald'] = sortKeys(i.herald as unknown as JsonValue);
+  const comments = commentsJson(i);
+  if (comments !== undefined) out['comments'] = comments;
   return out;
 }
 
@@ -89,9 +89,23 @@ export function syncInteractionJson(i: SyncMessageInteraction): JsonObject {
   if (i.providerStates.length > 0) out['providerStates'] = statesJson(i.providerStates);
   out['request'] = partJson(i.request);
   out['response'] = i.response.map(partJson);
-  if (i.comments !== undefined) out['comments'] = sortKeys(i.comments);
-  if (i.herald !== undefined) out['herald'] = sortKeys(i.herald as unknown as JsonValue);
+  const comments = commentsJson(i);
+  if (comments !== undefined) out['comments'] = comments;
   return out;
+}
+
+/**
+ * The interaction's comments with Herald's block (channel, Avro schema, usage, owner) under
+ * `comments.herald`: the Pact model keeps `comments` when the Pact CLI re-serialises a pact on
+ * publish, and drops an interaction-level `herald` field.
+ */
+function commentsJson(i: AnyInteraction): JsonObject | undefined {
+  if (i.comments === undefined && i.herald === undefined) return undefined;
+  const out: JsonObject = { ...(i.comments ?? {}) };
+  // A block set through comments (a flow step's `flow`, from the DSL) and the interaction's block are one.
+  const inComments = out['herald'];
+  if (i.herald !== undefined) out['herald'] = { ...(isJsonObject(inComments) ? inComments : {}), ...(i.herald as unknown as JsonObject) } as JsonObject;
+  return sortKeys(out) as JsonObject;
 }
 
 /** Either kind of interaction in V4 layout. */

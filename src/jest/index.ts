@@ -4,4 +4,4 @@ export { default as globalTeardown } from './global-teardown';
 export { isFullRun } from './run-mode';
 export { verifyProviderInJest } from './provider';
 export { loadContractsSync } from '../contract/load';
-export type { JestVerifyOptions } from './provider';
+export type { JestBrokerSource, JestVerifyOptions } from './provider';

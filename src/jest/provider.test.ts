@@ -10,3 +10,18 @@ describe('verifyProviderInJest before any consumer test ran', () => {
     );
   });
 });
+
+describe('verifyProviderInJest with a broker source, before anything is fetched', () => {
+  const definition = { name: 'orders', messages: {} };
+  const broker = { url: 'http://127.0.0.1:9', providerVersion: '1.0.0' };
+
+  it.each([
+    [{ ...broker, url: 'localhost:9292' }, 'broker.url "localhost:9292" is not an http(s) URL'],
+    [{ ...broker, providerVersion: ' ' }, 'broker.providerVersion is empty'],
+    [{ ...broker, includeWipPactsSince: 'soon', providerVersionBranch: 'main' }, 'broker.includeWipPactsSince "soon" is not a date'],
+    [{ ...broker, includeWipPactsSince: '2026-01-01' }, 'broker.includeWipPactsSince needs broker.providerVersionBranch'],
+    [{ ...broker, consumerVersionSelectors: [{ matchingBranch: true }] }, 'a matchingBranch selector needs broker.providerVersionBranch'],
+  ])('refuses %j with HERALD_USAGE', (source, message) => {
+    expect(() => verifyProviderInJest(definition, { broker: source })).toThrow(expect.objectContaining({ code: 'HERALD_USAGE', message: expect.stringContaining(message) }));
+  });
+});

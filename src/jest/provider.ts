@@ -6,9 +6,16 @@
  * import { verifyProviderInJest } from 'herald/jest';
  * import factories from './factories';
  * verifyProviderInJest(factories, { contracts: ['contracts/'] });
+ *
+ * // or the pacts a contract broker selects, with the results published back:
+ * verifyProviderInJest(factories, {
+ *   broker: { url: process.env.HERALD_BROKER_URL!, auth: { token: process.env.HERALD_BROKER_TOKEN! }, providerVersion: process.env.GIT_SHA!, providerVersionBranch: 'main', enablePending: true, publishResults: process.env.CI === 'true' },
+ * });
  */
 import { existsSync } from 'node:fs';
 import { loadContractsSync } from '../contract/load';
+import type { Contract } from '../contract/model';
+import { HERALD_VERSION } from '../contract/serialize';
 import { HeraldError } from '../errors/herald-error';
 import { formatMismatches } from '../matching/format';
 import type { ProviderDefinition } from '../verify/provider';
@@ -18,10 +25,17 @@ import { flowsOf, isFlowStep } from '../contract/flow';
 import { verifyFlow } from '../verify/flow';
 import { factoryStepRunner } from '../verify/flow-factories';
 import { selectContracts, verifyInteraction } from '../verify/verify-provider';
+import type { PactForVerification } from '../broker-client/for-verification';
+import { fetchBrokerPactsSync, publishJestResults, type JestBrokerSource } from './broker-source';
 
-export interface JestVerifyOptions {
-  /** Contract files or directories. */
-  readonly contracts: readonly string[];
+export type { JestBrokerSource } from './broker-source';
+
+/** Contract files or directories, or a contract broker: one of the two. */
+export type JestContractSource = { readonly contracts: readonly string[]; readonly broker?: undefined } | { readonly broker: JestBrokerSource; readonly contracts?: undefined };
+
+export type JestVerifyOptions = JestContractSource & JestVerifyCommonOptions;
+
+export interface JestVerifyCommonOptions {
   /** Provider name (default: the definition's). */
   readonly provider?: string;
   readonly consumers?: readonly string[];
@@ -47,6 +61,10 @@ export function describeFailure(result: InteractionResult): string {
 export function verifyProviderInJest(definition: ProviderDefinition, options: JestVerifyOptions): void {
   const providerName = options.provider ?? definition.name;
   if (providerName === undefined) throw new HeraldError('HERALD_UNKNOWN_PROVIDER', 'verifyProviderInJest needs a provider name: pass { provider } or use provider(name, {...}).');
+  if (options.broker !== undefined) {
+    verifyBrokerPacts(definition, providerName, options.broker, options);
+    return;
+  }
   const missing = options.contracts.filter((p) => !existsSync(p));
   if (missing.length > 0) {
     // A fresh checkout: the consumer tests, which write contracts/, have not run yet.
@@ -61,6 +79,45 @@ export function verifyProviderInJest(definition: ProviderDefinition, options: Je
   if (contracts.length === 0) {
     throw new HeraldError('HERALD_UNKNOWN_PROVIDER', `No contract in ${options.contracts.join(', ')} names "${providerName}" as provider. Check the provider name and the contract paths.`);
   }
+  defineTests(definition, providerName, contracts, options, () => undefined);
+}
+
+/** The pacts the broker selects, a test per interaction, and (publishResults) one result per pact after them. */
+function verifyBrokerPacts(definition: ProviderDefinition, providerName: string, source: JestBrokerSource, options: JestVerifyCommonOptions): void {
+  const pacts: PactForVerification[] = fetchBrokerPactsSync(providerName, source).filter((p) => options.consumers === undefined || options.consumers.includes(p.contract.consumer));
+  if (pacts.length === 0) {
+    // Never a pass with nothing checked.
+    throw new HeraldError(
+      'HERALD_NOTHING_TO_VERIFY',
+      `Failed to verify: ${source.url} has no pact for ${providerName}${options.consumers === undefined ? '' : ` from ${options.consumers.join(', ')}`} matching the consumer version selectors ${JSON.stringify(source.consumerVersionSelectors ?? [{ mainBranch: true }, { deployedOrReleased: true }])}. Check the provider name against the names the consumers published, and the selectors.`,
+    );
+  }
+  const results: InteractionResult[] = [];
+  if (source.publishResults === true) {
+    afterAll(async () => {
+      // Only a complete run is published: a filtered run (-t) or an aborted one says nothing about the pacts.
+      const expected = pacts.reduce((n, p) => n + p.contract.interactions.length + (p.contract.synchronous?.length ?? 0), 0);
+      if (results.length < expected) {
+        console.warn(`Not publishing verification results: ${results.length} of ${expected} interactions ran.`);
+        return;
+      }
+      for (const line of await publishJestResults(providerName, source, pacts, results, HERALD_VERSION)) console.log(line);
+    });
+  }
+  for (const pact of pacts)
+    if (pact.pending || pact.wip)
+      console.warn(`${pact.contract.consumer} → ${pact.contract.provider}: ${pact.shortDescription}${pact.pending ? ' (pending: its failures do not fail the tests)' : ''}`);
+  defineTests(
+    definition,
+    providerName,
+    pacts.map((p) => p.contract),
+    options,
+    (result) => results.push(result),
+  );
+}
+
+/** A describe block per contract and a test per interaction; `record` sees every result. */
+function defineTests(definition: ProviderDefinition, providerName: string, contracts: readonly Contract[], options: JestVerifyCommonOptions, record: (result: InteractionResult) => void): void {
   describe(`${providerName} satisfies its consumers' contracts`, () => {
     for (const contract of contracts) {
       describe(`${contract.consumer} → ${contract.provider}`, () => {
@@ -69,6 +126,7 @@ export function verifyProviderInJest(definition: ProviderDefinition, options: Je
           ...(options.checkAllDeclaredFields === true ? { checkAllDeclaredFields: true } : {}),
         };
         const expectPassed = (description: string, result: InteractionResult): void => {
+          record(result);
           if (result.status === 'pending') {
             console.warn(`Pending interaction "${description}" does not pass yet:\n${describeFailure(result)}`);
             return;

@@ -197,8 +197,8 @@ describe('field usage in the contract file', () => {
     for (let i = 0; i < 5; i += 1) {
       await declaration.verify(handler);
       await writeContracts();
-      const file = JSON.parse(readFileSync(path.join(dir, 'odd-jobs-contractors.json'), 'utf8')) as { interactions: { herald: { usage: unknown } }[] };
-      runs.push(file.interactions[0]?.herald.usage);
+      const file = JSON.parse(readFileSync(path.join(dir, 'odd-jobs-contractors.json'), 'utf8')) as { interactions: { comments: { herald: { usage: unknown } } }[] };
+      runs.push(file.interactions[0]?.comments.herald.usage);
     }
     expect(runs[0]).toEqual({ payload: ['$.available', '$.rating'], headers: [], key: false });
     expect(new Set(runs.map((r) => JSON.stringify(r))).size).toBe(1);
@@ -209,16 +209,16 @@ describe('field usage in the contract file', () => {
     await declaration.verify(({ payload }) => payload.stock);
     await declaration.verify(({ payload }) => payload.available);
     await writeContracts();
-    const contract = JSON.parse(readFileSync(path.join(dir, 'materials-contractors.json'), 'utf8')) as { interactions: { herald: { usage: unknown } }[] };
-    expect(contract.interactions[0]?.herald.usage).toEqual({ payload: ['$.available', '$.stock'], headers: [], key: false });
+    const contract = JSON.parse(readFileSync(path.join(dir, 'materials-contractors.json'), 'utf8')) as { interactions: { comments: { herald: { usage: unknown } } }[] };
+    expect(contract.interactions[0]?.comments.herald.usage).toEqual({ payload: ['$.available', '$.stock'], headers: [], key: false });
   });
 
   it('writes no usage when recording is off', async () => {
     const declaration = consumer('quiet').expectsFrom('contractors').message('a ContractorUpdated event').writeTo(dir).withPayload({ available: true });
     await declaration.verify(() => undefined, { usage: false });
     await writeContracts();
-    const contract = JSON.parse(readFileSync(path.join(dir, 'quiet-contractors.json'), 'utf8')) as { interactions: { herald: Record<string, unknown> }[] };
-    expect(contract.interactions[0]?.herald['usage']).toBeUndefined();
+    const contract = JSON.parse(readFileSync(path.join(dir, 'quiet-contractors.json'), 'utf8')) as { interactions: { comments: { herald: Record<string, unknown> } }[] };
+    expect(contract.interactions[0]?.comments.herald['usage']).toBeUndefined();
   });
 });
 

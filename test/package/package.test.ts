@@ -70,8 +70,8 @@ describe('the packed package', () => {
       passed(await node(dir, 'node_modules/vitest/vitest.mjs', 'run'));
       expect(existsSync(path.join(dir, CONTRACT))).toBe(true);
       expect(descriptions(dir)).toEqual(['an OrderPlaced event']);
-      const interaction = (JSON.parse(readFileSync(path.join(dir, CONTRACT), 'utf8')) as { interactions: { herald?: { owner?: string } }[] }).interactions[0];
-      expect(interaction?.herald?.owner).toBe('order-placed.consumer.test.ts');
+      const interaction = (JSON.parse(readFileSync(path.join(dir, CONTRACT), 'utf8')) as { interactions: { comments?: { herald?: { owner?: string } } }[] }).interactions[0];
+      expect(interaction?.comments?.herald?.owner).toBe('order-placed.consumer.test.ts');
     },
     TIMEOUT,
   );

@@ -62,15 +62,33 @@ function defaultRoutes(stub: StartedStubBroker): StubRoute {
       });
     }
     if (route === 'POST /contracts/publish') {
-      const body = request.body as { pacticipantName: string; pacticipantVersionNumber: string; contracts: { providerName: string }[] };
+      const body = request.body as { pacticipantName: string; pacticipantVersionNumber: string; tags?: string[]; contracts: { providerName: string }[] };
+      const pacticipantUrl = `${base}/pacticipants/${encodeURIComponent(body.pacticipantName)}`;
+      const versionUrl = `${pacticipantUrl}/versions/${encodeURIComponent(body.pacticipantVersionNumber)}`;
+      const notices = [
+        { type: 'success', text: `Created ${body.pacticipantName} version ${body.pacticipantVersionNumber} with branch main` },
+        ...body.contracts.map((c) => ({ type: 'success', text: `Pact published for ${body.pacticipantName} version ${body.pacticipantVersionNumber} and provider ${c.providerName}.` })),
+        { type: 'warning', text: 'No enabled webhooks found for the detected events' },
+      ];
       return json({
-        notices: [
-          { type: 'success', text: `Created ${body.pacticipantName} version ${body.pacticipantVersionNumber} with branch main` },
-          ...body.contracts.map((c) => ({ type: 'success', text: `Pact published for ${body.pacticipantName} version ${body.pacticipantVersionNumber} and provider ${c.providerName}.` })),
-          { type: 'warning', text: 'No enabled webhooks found for the detected events' },
-        ],
-        _embedded: { pacticipant: { name: body.pacticipantName }, version: { number: body.pacticipantVersionNumber } },
-        _links: { 'pb:pacticipant-version': { href: `${base}/pacticipants/${encodeURIComponent(body.pacticipantName)}/versions/${body.pacticipantVersionNumber}` } },
+        notices,
+        logs: notices.map((n) => ({ level: n.type === 'warning' ? 'warn' : 'info', message: n.text, deprecationWarning: 'Replaced by notices' })),
+        // Pact Broker's shape (PublishContractsResultsDecorator): the Pact CLI reads `logs`, the embedded pacticipant's and
+        // version's `_links` and `pb:pacticipant-version-tags`; without one it warns "Failed to process response notices - missing field …".
+        _embedded: {
+          pacticipant: { name: body.pacticipantName, _links: { self: { href: pacticipantUrl } } },
+          version: { number: body.pacticipantVersionNumber, _links: { self: { href: versionUrl, title: 'Version', name: body.pacticipantVersionNumber } } },
+        },
+        _links: {
+          'pb:pacticipant': { href: pacticipantUrl, title: 'Pacticipant', name: body.pacticipantName },
+          'pb:pacticipant-version': { href: versionUrl, title: 'Pacticipant version', name: body.pacticipantVersionNumber },
+          'pb:pacticipant-version-tags': (body.tags ?? []).map((tag) => ({ href: `${versionUrl}/tags/${encodeURIComponent(tag)}`, title: 'Tag', name: tag })),
+          'pb:contracts': body.contracts.map((c) => ({
+            href: `${base}/pacts/provider/${encodeURIComponent(c.providerName)}/consumer/${encodeURIComponent(body.pacticipantName)}/version/${encodeURIComponent(body.pacticipantVersionNumber)}`,
+            title: 'Pact',
+            name: `Pact between ${body.pacticipantName} (${body.pacticipantVersionNumber}) and ${c.providerName}`,
+          })),
+        },
       });
     }
     const forVerification = /^POST \/pacts\/provider\/([^/]+)\/for-verification$/.exec(route);

@@ -192,6 +192,37 @@ export function describeBrokerDomain(storeName: string, store: SuiteStore): void
       expect(await pactsForVerification(repository, provider, request('2999-01-01'))).toHaveLength(1);
     });
 
+    it('builds the can-i-deploy matrix with a number of queries that does not grow with its rows', async () => {
+      const db = store.shared();
+      let queries = 0;
+      const counted = sqlRepository({ ...db, query: (sql, params) => ((queries += 1), db.query(sql, params)) } as SqlClient);
+      /** A provider with `n` consumers, all deployed to a new environment and verified by p1; a consumer with `n` providers the same way. */
+      async function queriesFor(n: number): Promise<{ provider: number; consumer: number }> {
+        const [provider, hub, envName] = [unique('provider'), unique('hub'), unique('env')];
+        const environment = await createEnvironment(repository, { name: envName, displayName: null, production: true });
+        for (let i = 0; i < n; i += 1) {
+          const consumer = unique(`consumer${i}`);
+          const [toProvider] = (await publishContracts(repository, publishRequest(messagePact(consumer, provider), 'c1', { branch: 'main' }))).contracts;
+          await verify(provider, consumer, toProvider?.sha ?? '', 'p1', true);
+          await recordDeployment(repository, consumer, 'c1', environment.uuid, {});
+          const upstream = unique(`upstream${i}`);
+          const [toUpstream] = (await publishContracts(repository, publishRequest(messagePact(hub, upstream, { n: String(i) }), 'h1', { branch: 'main' }))).contracts;
+          await verify(upstream, hub, toUpstream?.sha ?? '', 'u1', true);
+          await recordDeployment(repository, upstream, 'u1', environment.uuid, {});
+        }
+        queries = 0;
+        const asProvider = await matrix(counted, query([{ pacticipant: provider, version: 'p1' }], { environment: envName }));
+        const provider_ = queries;
+        queries = 0;
+        const asConsumer = await matrix(counted, query([{ pacticipant: hub, version: 'h1' }], { environment: envName }));
+        expect([asProvider.rows.length, asProvider.deployable, asConsumer.rows.length, asConsumer.deployable]).toEqual([n, true, n, true]);
+        return { provider: provider_, consumer: queries };
+      }
+      const small = await queriesFor(2);
+      const large = await queriesFor(8);
+      expect(large).toEqual(small);
+    });
+
     it('migrates a database created by an older broker and keeps its data', async () => {
       const db = await store.fresh();
       try {

@@ -127,10 +127,39 @@ async function resolve(repository: Repository, pacticipant: PacticipantRecord, s
   return selector.latest === true ? last(versions) : versions;
 }
 
-/** The latest verification of `publication`'s content by `providerVersion`. */
-async function latestVerification(repository: Repository, publication: PublicationRecord, providerVersion: VersionRecord): Promise<VerificationRecord | undefined> {
-  const verifications = await repository.listVerifications({ consumerId: publication.consumerId, providerId: publication.providerId, sha: publication.sha });
-  return last(verifications.filter((verification) => verification.providerVersion.id === providerVersion.id))[0];
+/** A row before its verification is looked up (all rows' verifications come from one query). */
+interface PendingRow {
+  readonly publication: PublicationRecord;
+  readonly providerVersion: VersionRecord;
+  readonly ignored: boolean;
+}
+
+const verificationKey = (consumerId: number, providerId: number, sha: string, providerVersionId: number): string => `${consumerId}:${providerId}:${sha}:${providerVersionId}`;
+
+/** Each row with the latest verification of its publication's content by its provider version: one query for all rows. */
+async function withVerifications(repository: Repository, pending: readonly PendingRow[]): Promise<MatrixRow[]> {
+  const latest = new Map<string, VerificationRecord>();
+  // Oldest first: the last one written under a key is the latest.
+  for (const verification of await repository.listVerificationsByProviderVersions(pending.map((row) => row.providerVersion.id))) {
+    latest.set(verificationKey(verification.consumerId, verification.providerId, verification.sha, verification.providerVersion.id), verification);
+  }
+  return pending.map((row) => ({
+    ...row,
+    verification: latest.get(verificationKey(row.publication.consumerId, row.publication.providerId, row.publication.sha, row.providerVersion.id)),
+  }));
+}
+
+/** Memoises an async lookup by key (each pacticipant's target versions are read once per matrix). */
+function memo<K, V>(load: (key: K) => Promise<V>): (key: K) => Promise<V> {
+  const cache = new Map<K, Promise<V>>();
+  return (key) => {
+    let hit = cache.get(key);
+    if (hit === undefined) {
+      hit = load(key);
+      cache.set(key, hit);
+    }
+    return hit;
+  };
 }
 
 export async function matrix(repository: Repository, query: MatrixQuery): Promise<MatrixResult> {
@@ -155,65 +184,86 @@ export async function matrix(repository: Repository, query: MatrixQuery): Promis
     problems.push(`Environment ${query.environment} is not known to this broker: create it first (pact-broker create-environment --name ${query.environment}).`);
   const targeted = query.environment !== undefined || query.latest || query.tag !== undefined || query.mainBranch;
 
-  /** The versions of `other` in the target: deployed/released in the environment, or its latest (by tag / main branch). */
-  const targetVersions = async (other: PacticipantRecord): Promise<VersionRecord[]> => {
-    if (environment !== undefined) {
-      const deployments = await repository.listDeployments({ environmentUuid: environment.uuid, pacticipantId: other.id, currentOnly: true });
-      const unique = new Map(deployments.map((deployment) => [deployment.version.id, deployment.version] as const));
-      return [...unique.values()];
+  // Everything deployed or released in the environment: one query, whatever the number of rows.
+  const inEnvironment = new Map<number, Map<number, VersionRecord>>();
+  if (environment !== undefined) {
+    for (const deployment of await repository.listDeployments({ environmentUuid: environment.uuid, currentOnly: true })) {
+      const versions = inEnvironment.get(deployment.version.pacticipantId) ?? new Map<number, VersionRecord>();
+      versions.set(deployment.version.id, deployment.version);
+      inEnvironment.set(deployment.version.pacticipantId, versions);
     }
+  }
+  /** The versions of `other` in the target: deployed/released in the environment, or its latest (by tag / main branch). */
+  const targetVersions = memo(async (other: PacticipantRecord): Promise<VersionRecord[]> => {
+    if (environment !== undefined) return [...(inEnvironment.get(other.id)?.values() ?? [])];
     if (query.environment !== undefined) return [];
     if (query.mainBranch) return other.mainBranch === null ? [] : last(await repository.listVersions(other.id, { branch: other.mainBranch }));
     if (query.tag !== undefined) return last(await repository.listVersions(other.id, { tag: query.tag }));
     return last(await repository.listVersions(other.id));
-  };
+  });
   const targetName = environment !== undefined ? `in ${environment.name}` : query.mainBranch ? 'on its main branch' : query.tag !== undefined ? `tagged ${query.tag}` : 'at its latest version';
 
   if (targeted) {
-    for (const { pacticipant, versions } of selected) {
-      for (const version of versions) {
-        // As consumer: each provider it has a pact with must be in the target and have verified the pact.
-        for (const publication of await repository.listPublications({ consumerVersionId: version.id })) {
-          const provider = await repository.findPacticipant(publication.providerName);
-          if (provider === undefined) continue;
-          const ignored = isIgnored(provider.name, undefined);
-          const targets = await targetVersions(provider);
-          if (targets.length === 0 && !ignored) {
-            problems.push(
-              environment !== undefined
-                ? `${pacticipant.name} ${version.number} needs ${provider.name}, which has no version in ${environment.name} yet: deploy a version of ${provider.name} that verified this pact first (a new integration starts with its provider), or pass --ignore ${provider.name}.`
-                : `${pacticipant.name} ${version.number} needs ${provider.name}, which has no version ${targetName}: publish a verification from ${provider.name} first.`,
-            );
-          }
-          for (const providerVersion of targets) {
-            rows.push({
-              publication,
-              providerVersion,
-              verification: await latestVerification(repository, publication, providerVersion),
-              ignored: ignored || isIgnored(provider.name, providerVersion.number),
-            });
-          }
+    const pending: PendingRow[] = [];
+    // As consumer: each provider it has a pact with must be in the target and have verified the pact.
+    const asConsumer = await Promise.all(
+      selected.flatMap(({ pacticipant, versions }) => versions.map(async (version) => ({ pacticipant, version, publications: await repository.listPublications({ consumerVersionId: version.id }) }))),
+    );
+    // As provider: the publications of every consumer that has a pact with it (one query per selected pacticipant).
+    const asProvider = await Promise.all(selected.map(async (side) => ({ ...side, publications: await repository.listPublications({ providerId: side.pacticipant.id }) })));
+    const others = new Map(
+      (await repository.findPacticipantsByIds([...asConsumer.flatMap((c) => c.publications.map((p) => p.providerId)), ...asProvider.flatMap((p) => p.publications.map((pub) => pub.consumerId))])).map(
+        (record) => [record.id, record] as const,
+      ),
+    );
+    for (const { pacticipant, version, publications } of asConsumer) {
+      for (const publication of publications) {
+        const provider = others.get(publication.providerId);
+        if (provider === undefined) continue;
+        const ignored = isIgnored(provider.name, undefined);
+        const targets = await targetVersions(provider);
+        if (targets.length === 0 && !ignored) {
+          problems.push(
+            environment !== undefined
+              ? `${pacticipant.name} ${version.number} needs ${provider.name}, which has no version in ${environment.name} yet: deploy a version of ${provider.name} that verified this pact first (a new integration starts with its provider), or pass --ignore ${provider.name}.`
+              : `${pacticipant.name} ${version.number} needs ${provider.name}, which has no version ${targetName}: publish a verification from ${provider.name} first.`,
+          );
         }
-        // As provider: each consumer version in the target that has a pact with it must have been verified by this version.
-        const consumers = new Map<number, string>();
-        for (const publication of await repository.listPublications({ providerId: pacticipant.id })) consumers.set(publication.consumerId, publication.consumerName);
-        for (const [, consumerName] of consumers) {
-          const consumer = await repository.findPacticipant(consumerName);
+        for (const providerVersion of targets) pending.push({ publication, providerVersion, ignored: ignored || isIgnored(provider.name, providerVersion.number) });
+      }
+    }
+    // Each consumer version in the target that has a pact with the provider must have been verified by the selected version.
+    for (const { versions, publications } of asProvider) {
+      const byConsumerVersion = new Map(publications.map((publication) => [publication.consumerVersion.id, publication] as const));
+      const consumerIds = [...new Set(publications.map((publication) => publication.consumerId))];
+      for (const version of versions) {
+        for (const consumerId of consumerIds) {
+          const consumer = others.get(consumerId);
           if (consumer === undefined) continue;
           for (const consumerVersion of await targetVersions(consumer)) {
-            const [publication] = await repository.listPublications({ consumerVersionId: consumerVersion.id, providerId: pacticipant.id });
-            if (publication === undefined) continue;
-            rows.push({ publication, providerVersion: version, verification: await latestVerification(repository, publication, version), ignored: isIgnored(consumer.name, consumerVersion.number) });
+            const publication = byConsumerVersion.get(consumerVersion.id);
+            if (publication !== undefined) pending.push({ publication, providerVersion: version, ignored: isIgnored(consumer.name, consumerVersion.number) });
           }
         }
       }
     }
+    rows.push(...(await withVerifications(repository, pending)));
   } else if (selected.length === 1) {
     // One pacticipant and no target: every row it is part of (the matrix page), latest verification per provider version (cvp keeps only the newest provider version).
     const only = selected[0];
-    for (const version of only?.versions ?? []) {
-      for (const publication of await repository.listPublications({ consumerVersionId: version.id })) {
-        const verifications = await repository.listVerifications({ consumerId: publication.consumerId, providerId: publication.providerId, sha: publication.sha });
+    if (only !== undefined) {
+      const versionIds = new Set(only.versions.map((v) => v.id));
+      const mine = (await repository.listPublications({ consumerId: only.pacticipant.id })).filter((publication) => versionIds.has(publication.consumerVersion.id));
+      // Verifications per provider (one query each), grouped by pact content.
+      const byContent = new Map<string, VerificationRecord[]>();
+      for (const providerId of new Set(mine.map((publication) => publication.providerId))) {
+        for (const verification of await repository.listVerifications({ consumerId: only.pacticipant.id, providerId })) {
+          const key = `${verification.providerId}:${verification.sha}`;
+          byContent.set(key, [...(byContent.get(key) ?? []), verification]);
+        }
+      }
+      for (const publication of mine) {
+        const verifications = byContent.get(`${publication.providerId}:${publication.sha}`) ?? [];
         const byProviderVersion = new Map(verifications.map((verification) => [verification.providerVersion.id, verification] as const));
         const chosen = query.latestby === 'cvp' ? last([...byProviderVersion.values()]) : [...byProviderVersion.values()];
         if (chosen.length === 0) rows.push({ publication, providerVersion: undefined, verification: undefined, ignored: false });
@@ -235,23 +285,24 @@ export async function matrix(repository: Repository, query: MatrixQuery): Promis
     }
   } else {
     // Between the selected versions: each consumer version's pact with each selected provider version.
+    const pending: PendingRow[] = [];
     for (const consumerSide of selected) {
+      const versionIds = new Set(consumerSide.versions.map((v) => v.id));
+      const publications = (await repository.listPublications({ consumerId: consumerSide.pacticipant.id })).filter((publication) => versionIds.has(publication.consumerVersion.id));
       for (const providerSide of selected) {
         if (consumerSide === providerSide) continue;
-        for (const consumerVersion of consumerSide.versions) {
-          const [publication] = await repository.listPublications({ consumerVersionId: consumerVersion.id, providerId: providerSide.pacticipant.id });
-          if (publication === undefined) continue;
+        for (const publication of publications.filter((p) => p.providerId === providerSide.pacticipant.id)) {
           for (const providerVersion of providerSide.versions) {
-            rows.push({
+            pending.push({
               publication,
               providerVersion,
-              verification: await latestVerification(repository, publication, providerVersion),
-              ignored: isIgnored(consumerSide.pacticipant.name, consumerVersion.number) || isIgnored(providerSide.pacticipant.name, providerVersion.number),
+              ignored: isIgnored(consumerSide.pacticipant.name, publication.consumerVersion.number) || isIgnored(providerSide.pacticipant.name, providerVersion.number),
             });
           }
         }
       }
     }
+    rows.push(...(await withVerifications(repository, pending)));
   }
 
   const deciding = rows.filter((row) => !row.ignored);
@@ -262,7 +313,8 @@ export async function matrix(repository: Repository, query: MatrixQuery): Promis
     `${row.publication.consumerName} ${row.publication.consumerVersion.number} and ${row.publication.providerName} ${row.providerVersion?.number ?? '(no version)'}`;
   for (const row of failed) problems.push(`The verification of the pact between ${pair(row)} failed: fix the provider or the consumer's expectations and verify again.`);
   const unknownReasons = unknown.map(
-    (row) => `There is no verification yet of the pact between ${pair(row)}: run the provider's verification with --publish-results (or wait for it: --retry-while-unknown).`,
+    (row) =>
+      `There is no verification yet of the pact between ${pair(row)}: run the provider's verification and publish its results (herald verify --publish-results; pact-js: publishVerificationResult: true), or wait for it (--retry-while-unknown).`,
   );
   for (const row of rows.filter((r) => r.ignored)) notices.push({ type: 'info', text: `Ignoring the pact between ${pair(row)} (--ignore).` });
 

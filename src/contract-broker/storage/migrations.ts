@@ -151,6 +151,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX webhook_executions_by_triggered ON webhook_executions (triggered_webhook_uuid);
     `,
   },
+  {
+    version: 4,
+    name: 'indexes for the matrix: verifications by provider version, versions by pacticipant in order',
+    sql: `
+      CREATE INDEX IF NOT EXISTS verifications_by_provider_version ON verifications (provider_version_id);
+      CREATE INDEX IF NOT EXISTS versions_by_pacticipant ON versions (pacticipant_id, id);
+    `,
+  },
 ];
 
 /** An arbitrary constant: the advisory lock key that serialises migrations across processes. */

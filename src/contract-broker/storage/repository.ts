@@ -125,6 +125,8 @@ export interface Repository {
   transaction<T>(work: (tx: Repository) => Promise<T>): Promise<T>;
 
   findPacticipant(name: string): Promise<PacticipantRecord | undefined>;
+  /** The pacticipants with these ids (one query, whatever the number). */
+  findPacticipantsByIds(ids: readonly number[]): Promise<PacticipantRecord[]>;
   listPacticipants(): Promise<PacticipantRecord[]>;
   /** Creates the pacticipant when missing; never changes an existing one. */
   ensurePacticipant(name: string): Promise<PacticipantRecord>;
@@ -157,6 +159,8 @@ export interface Repository {
   /** Verifications of a consumer/provider pair (optionally one sha), oldest first. */
   listVerifications(filter: { readonly consumerId?: number; readonly providerId: number; readonly sha?: string }): Promise<VerificationRecord[]>;
   findVerification(id: number): Promise<VerificationRecord | undefined>;
+  /** Every verification by these provider versions, oldest first (one query: the matrix asks once for all its rows). */
+  listVerificationsByProviderVersions(providerVersionIds: readonly number[]): Promise<VerificationRecord[]>;
 
   createEnvironment(input: { readonly uuid: string; readonly name: string; readonly displayName: string | null; readonly production: boolean }): Promise<EnvironmentRecord>;
   listEnvironments(): Promise<EnvironmentRecord[]>;

@@ -69,6 +69,11 @@ class SqlRepository extends SqlWebhookStore implements Repository {
     const row = await this.one('SELECT * FROM pacticipants WHERE name = $1', [name]);
     return row === undefined ? undefined : pacticipant(row);
   }
+  async findPacticipantsByIds(ids: readonly number[]): Promise<PacticipantRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.query<Row>('SELECT * FROM pacticipants WHERE id = ANY($1::bigint[]) ORDER BY id', [[...new Set(ids)]]);
+    return rows.map(pacticipant);
+  }
   async listPacticipants(): Promise<PacticipantRecord[]> {
     return (await this.db.query<Row>('SELECT * FROM pacticipants ORDER BY name')).map(pacticipant);
   }
@@ -207,6 +212,11 @@ class SqlRepository extends SqlWebhookStore implements Repository {
       where += ` AND ver.sha = $${params.length}`;
     }
     const rows = await this.db.query<Row>(`${this.verificationSelect} WHERE ${where} ORDER BY ver.id`, params);
+    return rows.map((row) => this.verification(row));
+  }
+  async listVerificationsByProviderVersions(providerVersionIds: readonly number[]): Promise<VerificationRecord[]> {
+    if (providerVersionIds.length === 0) return [];
+    const rows = await this.db.query<Row>(`${this.verificationSelect} WHERE ver.provider_version_id = ANY($1::bigint[]) ORDER BY ver.id`, [[...new Set(providerVersionIds)]]);
     return rows.map((row) => this.verification(row));
   }
   async findVerification(id: number): Promise<VerificationRecord | undefined> {
