@@ -24,7 +24,7 @@ afterAll(async () => {
   await broker?.[Symbol.asyncDispose]();
 });
 
-/** The declaration on this test's own queue; the client asks there with `version`. */
+/** The flow's authorise step on this test's own queue; the client asks there with `version`. */
 async function ask(version: string, timeoutMs: number) {
   if (broker === undefined || connection === undefined) throw new Error('the RabbitMQ broker did not start (see beforeAll)');
   const queue = `push.auth.${randomUUID()}`;

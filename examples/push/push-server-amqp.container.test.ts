@@ -10,7 +10,8 @@ import type * as Amqp from 'amqplib';
 import { defaultContractsDir, loadContracts, verifyFlowsOnBroker, type Contract, type TransportAdapter } from 'herald';
 import { AmqpRequestReplyClient, AmqpTransport, loadAmqplib, startRabbitMqBroker, type StartedRabbitMqBroker } from 'herald/amqp';
 import { AuthService, serveOnAmqp } from './src/auth-service';
-import { PUSH_EXCHANGE, PushService, publishPush } from './src/push-service';
+import { PUSH_EXCHANGE, PushService } from './src/push-service';
+import { pushServerTriggers } from './triggers';
 
 let broker: StartedRabbitMqBroker | undefined;
 let contracts: Contract[];
@@ -78,15 +79,7 @@ async function verify(running: Running, pushes: PushService, log: string[]) {
   try {
     return await verifyFlowsOnBroker(
       contracts,
-      {
-        name: 'push-server',
-        states: {
-          'a device is registered': { setup: ({ deviceId }) => running.auth.register(String(deviceId)), teardown: () => void log.push('device unregistered') },
-          'a push is waiting for the device': { teardown: () => void log.push('push dropped') },
-        },
-        // The push service's real publishing code, given the session id the authorise reply carried.
-        triggers: { 'a push for the session': ({ deviceId, sessionId, text }) => publishPush(running.channel, pushes.push(String(deviceId), String(sessionId), String(text))) },
-      },
+      pushServerTriggers({ auth: running.auth, pushes, channel: running.channel }, (state) => void log.push(`torn down: ${state}`)),
       { client, transport, timeoutMs: 5_000 },
     );
   } finally {
@@ -105,7 +98,7 @@ describe('push server on RabbitMQ: the authorised push flow', () => {
         ['an authorise request', 'passed', undefined, []],
         ['a push for the session', 'passed', undefined, []],
       ]);
-      expect(log).toEqual(['capture started', 'capture stopped', 'push dropped', 'device unregistered']);
+      expect(log).toEqual(['capture started', 'capture stopped', 'torn down: a push is waiting for the device', 'torn down: a device is registered']);
     } finally {
       await running.stop();
     }
@@ -125,7 +118,7 @@ describe('push server on RabbitMQ: the authorised push flow', () => {
       expect(report.results[1]).toMatchObject({ status: 'failed', error: { code: 'HERALD_FLOW_STEP_FAILED' } });
       expect(report.results[1]?.error?.message).toContain('flow "authorised push", step 2 of 2 "push"');
       expect(report.results[1]?.mismatches.map((m) => m.path)).toEqual(['session-id']);
-      expect(log).toEqual(['capture started', 'capture stopped', 'push dropped', 'device unregistered']);
+      expect(log).toEqual(['capture started', 'capture stopped', 'torn down: a push is waiting for the device', 'torn down: a device is registered']);
     } finally {
       await running.stop();
     }
@@ -141,7 +134,7 @@ describe('push server on RabbitMQ: the authorised push flow', () => {
         ['failed', 'HERALD_FLOW_STEP_NOT_RUN'],
       ]);
       expect(report.results[0]?.error?.message).toContain('step 1 of 2 "authorise"');
-      expect(log).toEqual(['device unregistered']);
+      expect(log).toEqual(['torn down: a device is registered']);
     } finally {
       await running.stop();
     }

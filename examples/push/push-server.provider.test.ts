@@ -5,8 +5,9 @@
  * not a UUID fails at the first step; one that pushes to another session fails at the second.
  */
 import path from 'node:path';
-import { amqpExchange, defaultContractsDir, loadContracts, message, provider, verifyProvider, type Contract } from 'herald';
+import { amqpExchange, defaultContractsDir, loadContracts, message, provider, replyFor, verifyProvider, type Contract } from 'herald';
 import { AuthService, type AuthoriseRequest } from './src/auth-service';
+import { authorise } from './src/declarations';
 import { PUSH_EXCHANGE, PushService } from './src/push-service';
 
 let contracts: Contract[];
@@ -27,7 +28,8 @@ function definition(auth: AuthService, pushes: PushService) {
         return message(push.payload, { headers: push.headers, channel: amqpExchange(PUSH_EXCHANGE, push.routingKey, { type: 'topic' }) });
       },
     },
-    replies: { 'an authorise request': (_params, request) => message(auth.authorise(request.payload as unknown as AuthoriseRequest), { headers: { 'session-kind': 'device' } }) },
+    // The request's type comes from the flow's authorise step: no cast.
+    replies: replyFor(authorise, (_params, request) => message(auth.authorise(request.payload), { headers: { 'session-kind': 'device' } })),
   });
 }
 

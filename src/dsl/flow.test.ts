@@ -63,6 +63,16 @@ describe('flow declarations', () => {
     expect(push.generators.metadata['session-id']).toEqual({ type: 'ProviderState', expression: '${sessionId}' });
   });
 
+  it('gives a step its declaration as the flow writes it, and refuses a step it does not have', async () => {
+    const flow = declare('flow-declaration-of');
+    const [authorise, push] = flow.toInteractions();
+    expect(flow.declarationOf('authorise').toInteraction()).toEqual(authorise);
+    expect(flow.declarationOf('push').toInteraction()).toEqual(push);
+    expect(flow.declarationOf('authorise').exampleRequest().payload).toEqual({ deviceId: 'dev-1' });
+    const error = await capture(() => flow.declarationOf('login' as 'push'));
+    expect(hasErrorCode(error, 'HERALD_DSL_INVALID') && error.message).toContain('it has no step "login"; its steps are "authorise", "push"');
+  });
+
   it('refuses a selector that does not name a value of an earlier step', () => {
     const pair = consumer('flow-bad').expectsFrom('push-server');
     const error = (() => {

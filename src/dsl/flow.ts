@@ -87,6 +87,13 @@ export interface FlowDeclaration<S> {
   /** The steps as they will be written to the contract, in order. */
   toInteractions(): AnyInteraction[];
   /**
+   * A step's declaration as the flow writes it (flow block and contracts directory included), typed
+   * from the step: for a provider's typed reply factory (`replyFor(flow.declarationOf('authorise'), …)`)
+   * or a consumer test answering the step on a broker. Verify the flow, not the step: a step written
+   * on its own leaves its flow incomplete, and providers fail it (HERALD_FLOW_INVALID).
+   */
+  declarationOf<const N extends keyof S & string>(step: N): S[N];
+  /**
    * Runs the consumer's real code through the steps in order, each with its step's example (bound
    * values filled in from the earlier steps' actual values). The first failing step fails the test,
    * naming the flow and the step, and none of the flow's steps is written to the contract.
@@ -306,6 +313,13 @@ class FlowRunner {
 
   toInteractions(): AnyInteraction[] {
     return this.declarations().map((d) => d.toInteraction());
+  }
+
+  declarationOf(name: string): AnyStep {
+    const index = this.state.steps.findIndex((s) => s.name === name);
+    const step = this.state.steps[index];
+    if (step === undefined) throw invalid(this.state, `it has no step "${String(name)}"; its steps are ${this.steps.map((n) => `"${n}"`).join(', ')}`);
+    return withFlowBlock(this.state, step, index);
   }
 
   async verify(handlers: Readonly<Record<string, (arg: never) => unknown>>): Promise<Record<string, MessageView | { request: MessageView; reply: MessageView }>> {

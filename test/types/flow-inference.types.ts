@@ -57,3 +57,9 @@ pair.flow('twice', (f) =>
     // @ts-expect-error a step name is used once
     .step('a', () => pair.message('b').withPayload({ y: 2 })),
 );
+
+// A step's declaration is typed from the step: a typed reply factory takes its request type from it.
+expectTypeOf(flow.declarationOf('authorise').exampleRequest().payload).toEqualTypeOf<{ deviceId: string }>();
+expectTypeOf(flow.declarationOf('push').example().headers['session-id']).toEqualTypeOf<string>();
+// @ts-expect-error the flow has no such step
+flow.declarationOf('login');

@@ -169,6 +169,7 @@ const NOT_EXCERPTS = new Set([
   "docs/bidirectional.md: import { compareContracts, diffSpecs, contractsToAsyncApi, loadSpec, usageOf } from 'herald/bidirectional';", // library calls, sketched
   "docs/broker.md: import { startContractBroker } from 'herald/broker';", // startContractBroker, sketched
   'docs/request-reply.md: {', // a contract's shape
+  'docs/request-reply.md: "comments": { "herald": { "flow": {', // the herald.flow block's shape, condensed
   "docs/request-reply.md: const authorise = consumer('push-client').expectsFrom('push-server')", // the DSL, sketched
   "docs/request-reply.md: export default provider('push-server', {", // a provider, sketched
   'docs/request-reply.md: const client = new AmqpRequestReplyClient({ url: broker.url }); // herald/amqp', // the client, sketched

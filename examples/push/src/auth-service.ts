@@ -19,6 +19,10 @@ export class AuthService {
     this.devices.add(deviceId);
   }
 
+  unregister(deviceId: string): void {
+    this.devices.delete(deviceId);
+  }
+
   /** The domain logic: a registered device with a token gets a session. */
   authorise(request: AuthoriseRequest): AuthoriseReply {
     const ok = this.devices.has(request.deviceId) && request.token.length > 0;
