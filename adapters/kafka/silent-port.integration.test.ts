@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { KAFKA_CLIENTS } from './client';
 
 jest.setTimeout(60_000);
 
@@ -30,7 +31,7 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-it('the CLI exits 2 with HERALD_TRANSPORT_CONNECT_FAILED within the default connect timeout (12 s), not after request timeouts, and still writes the report', async () => {
+it.each(KAFKA_CLIENTS)('on the %s client, the CLI exits 2 with HERALD_TRANSPORT_CONNECT_FAILED within the default connect timeout (12 s), not after request timeouts, and still writes the report', async (client) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'herald-silent-'));
   const output = path.join(dir, 'report.json');
   const run = await new Promise<{ code: number; stderr: string }>((resolve, reject) => {
@@ -43,6 +44,8 @@ it('the CLI exits 2 with HERALD_TRANSPORT_CONNECT_FAILED within the default conn
         'contracts/shipping-orders.json',
         '--transport',
         'kafka',
+        '--kafka-client',
+        client,
         '--brokers',
         `127.0.0.1:${port}`,
         '--triggers',
