@@ -14,7 +14,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 // Loaded here, not lazily inside a test: the core registers jest hooks when first imported.
-import 'herald/kafka';
+import { KAFKA_CLIENTS } from 'herald/kafka';
 import { run } from '../../src/cli/contract-test-command';
 import type { CliIO } from '../../src/cli/io';
 
@@ -78,14 +78,14 @@ async function contractTestInProcess(...argv: string[]): Promise<number> {
 }
 
 describe('herald contract-test on real containers', () => {
-  it('triggered by the provider: 1.0.0 passes the deployed consumer contracts, 1.1.0 fails on the renamed field', async () => {
-    const good = await contractTest('--triggered-by', 'provider', '--pacticipant', 'orders', '--version', '1.0.0');
+  it.each(KAFKA_CLIENTS)('triggered by the provider, on the %s client: 1.0.0 passes the deployed consumer contracts, 1.1.0 fails on the renamed field', async (client) => {
+    const good = await contractTest('--triggered-by', 'provider', '--pacticipant', 'orders', '--version', '1.0.0', '--kafka-client', client);
     expect(good.stdout).toContain('orders 1.0.0 against shipping 8');
     expect(good.stderr).toBe('herald contract-test: starting orders 1.0.0 on kafka\n');
     expect(good.status).toBe(0);
     expect(await leftovers()).toBe('');
 
-    const bad = await contractTest('--triggered-by', 'provider', '--pacticipant', 'orders', '--version', '1.1.0');
+    const bad = await contractTest('--triggered-by', 'provider', '--pacticipant', 'orders', '--version', '1.1.0', '--kafka-client', client);
     expect(bad.status).toBe(1);
     expect(bad.stdout).toMatch(/orderId/);
     expect(await leftovers()).toBe('');

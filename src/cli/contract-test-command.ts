@@ -13,7 +13,7 @@ import { planRuns, type ContractTestTrigger, type ProviderRun } from '../contrac
 import { DEFAULT_HEALTH_TIMEOUT_MS, RUN_LABEL, startProvider, type ProviderSpec } from '../contract-test/provider-runner';
 import type { BrokerVerificationReport } from '../verify/broker/verify-on-broker';
 import { parseOptions, stringOption, usageError, type OptionTable } from './args';
-import { openBrokerSource, TRANSPORTS, type TransportName } from './broker-source';
+import { KAFKA_CLIENTS, openBrokerSource, parseKafkaClient, TRANSPORTS, type KafkaClientName, type TransportName } from './broker-source';
 import type { CliIO } from './io';
 import { onProcessEnd } from './lifecycle';
 
@@ -37,6 +37,8 @@ consumers' contracts, and removes everything it started (docs/contract-test.md).
                            PACT_BROKER_TOKEN is sent as a bearer token
   --provider <name>        Triggered by a consumer: only this provider
   -t, --transport <name>   kafka | amqp: the broker started for each run
+  --kafka-client <name>    ${KAFKA_CLIENTS.join(' | ')}: the Kafka client Herald captures with
+                           (default: HERALD_KAFKA_CLIENT, else kafkajs)
   --triggers <module>      providerTriggers(...) module that makes the started provider publish
                            (HERALD_PROVIDER_URL tells it where the provider listens)
   --image <ref>            Provider image; {version} is replaced: herald/orders:{version}
@@ -61,6 +63,7 @@ const OPTIONS = {
   broker: { type: 'string' },
   provider: { type: 'string' },
   transport: { type: 'string', short: 't' },
+  'kafka-client': { type: 'string' },
   triggers: { type: 'string' },
   image: { type: 'string' },
   command: { type: 'string' },
@@ -77,6 +80,8 @@ export interface ContractTestArgs {
   readonly broker: string;
   readonly provider: string | undefined;
   readonly transport: Exclude<TransportName, 'memory'>;
+  /** The Kafka client given by --kafka-client (else HERALD_KAFKA_CLIENT when the run opens). */
+  readonly kafkaClient: KafkaClientName | undefined;
   readonly triggers: string;
   readonly image: string | undefined;
   readonly command: string | undefined;
@@ -109,6 +114,8 @@ export function parseContractTestArgs(argv: readonly string[], env: Readonly<Rec
   if (broker === undefined || broker.trim() === '') throw usageError(COMMAND, 'Missing --broker (or PACT_BROKER_BASE_URL): the broker that knows what is deployed where.');
   const transport = required('transport');
   if (transport !== 'kafka' && transport !== 'amqp') throw usageError(COMMAND, `--transport must be one of ${TRANSPORTS.filter((t) => t !== 'memory').join(', ')}, got "${transport}".`);
+  const kafkaClientOption = stringOption(parsed, 'kafka-client');
+  if (kafkaClientOption !== undefined && transport !== 'kafka') throw usageError(COMMAND, `--kafka-client is for --transport kafka (got --transport ${transport}).`);
   const image = stringOption(parsed, 'image');
   const command = stringOption(parsed, 'command');
   if ((image === undefined) === (command === undefined)) throw usageError(COMMAND, 'Give the provider as exactly one of --image <ref> and --command <cmd>.');
@@ -127,6 +134,7 @@ export function parseContractTestArgs(argv: readonly string[], env: Readonly<Rec
     broker,
     provider: stringOption(parsed, 'provider'),
     transport,
+    kafkaClient: kafkaClientOption === undefined ? undefined : parseKafkaClient(COMMAND, kafkaClientOption, '--kafka-client'),
     triggers: required('triggers'),
     image,
     command,
@@ -205,7 +213,15 @@ async function runOne(args: ContractTestArgs, run: ProviderRun, contracts: reado
     stack.push(() => provider.stop());
     if (provider.url !== undefined) process.env['HERALD_PROVIDER_URL'] = provider.url;
     const source = await openBrokerSource(
-      { transport: args.transport, triggers: args.triggers, ...brokerArgs, startBroker: false, namespace: false, ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }) },
+      {
+        transport: args.transport,
+        triggers: args.triggers,
+        ...brokerArgs,
+        ...(args.kafkaClient === undefined ? {} : { kafkaClient: args.kafkaClient }),
+        startBroker: false,
+        namespace: false,
+        ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }),
+      },
       io.cwd ?? process.cwd(),
       io.env,
       (line) => io.stderr(`${line}\n`),
