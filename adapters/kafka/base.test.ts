@@ -3,7 +3,7 @@
  * creation, publish records, consumer groups (partition filter, group deletion, ready timeout, a
  * lost broker). Both real clients run the compliance suite (kafka.container.test.ts).
  */
-import { kafkaTopic, type Channel, type HeraldError, type KafkaChannel } from 'herald';
+import { kafkaTopic, type HeraldError, type KafkaChannel } from 'herald';
 import type { CapturedMessage } from 'herald/adapter-kit';
 import { KafkaBrokerTransport, type KafkaAdmin, type KafkaCommonOptions, type KafkaConsumerHandle, type KafkaConsumerHooks, type KafkaProducer, type KafkaRecord } from './base';
 import { isConnectionFailure, kafkaError } from './errors';
@@ -21,7 +21,7 @@ class FakeKafkaTransport extends KafkaBrokerTransport {
   ready: () => Promise<void> = async () => undefined;
 
   constructor(options: Partial<KafkaCommonOptions> = {}) {
-    super({ brokers: ['fake:9092'], ...options });
+    super({ brokers: ['fake:9092'], ...options }, { toError: kafkaError, isConnectionFailure, isRequestTimeout: () => false });
   }
 
   protected newAdmin(): KafkaAdmin {
@@ -53,18 +53,6 @@ class FakeKafkaTransport extends KafkaBrokerTransport {
     this.groups.add(groupId);
     this.hooks = hooks;
     return { ready: this.ready(), close: async () => void (this.consumersClosed += 1) };
-  }
-
-  protected toError(error: unknown, operation: string, c?: Channel): HeraldError {
-    return kafkaError(error, operation, this.brokers, c, this.connected);
-  }
-
-  protected isConnectionFailure(error: unknown): boolean {
-    return isConnectionFailure(error);
-  }
-
-  protected isRequestTimeout(): boolean {
-    return false;
   }
 }
 

@@ -5,7 +5,7 @@
  * errors, consumer groups for captures and subscriptions (ready timeout, a lost broker, deleting
  * the group on stop) and closing. A subclass keeps only its client's protocol: it wraps its admin
  * and producer in `KafkaAdmin` / `KafkaProducer`, opens one consumer (`openConsumer`) and maps
- * its client's errors (`toError`, `isConnectionFailure`, `isRequestTimeout`).
+ * its client's errors (a `KafkaFailureMapping` given to the constructor).
  *
  * No client type appears here, so neither adapter's declarations name the other's peer.
  */
@@ -76,6 +76,16 @@ export interface KafkaTopicSettings {
   readonly partitions?: number;
   readonly replicationFactor?: number;
   readonly config?: Readonly<Record<string, string>>;
+}
+
+/** How a client's failures map to Herald's errors (adapters/kafka/errors.ts, adapters/platformatic-kafka/errors.ts). */
+export interface KafkaFailureMapping {
+  /** The failure of `operation` as a coded error; `connected`: the client had reached the broker before. */
+  readonly toError: (error: unknown, operation: string, brokers: readonly string[], channel: Channel | undefined, connected: boolean) => HeraldError;
+  /** Whether the failure means the brokers cannot be reached. */
+  readonly isConnectionFailure: (error: unknown) => boolean;
+  /** Whether the failure is the client's own request timeout. */
+  readonly isRequestTimeout: (error: unknown) => boolean;
 }
 
 /** A client's admin, as the base uses it. */
@@ -174,22 +184,24 @@ export abstract class KafkaBrokerTransport<Admin extends KafkaAdmin = KafkaAdmin
   /** Partition counts of topics known to exist. */
   readonly #topics = new Map<string, number>();
   readonly #liveness: LivenessProbe;
+  readonly #failures: KafkaFailureMapping;
   /** Whether a client reached the broker once (a connection failure is then a lost connection). */
   protected connected = false;
 
-  protected constructor(options: KafkaCommonOptions) {
+  protected constructor(options: KafkaCommonOptions, failures: KafkaFailureMapping) {
     super({
       name: options.name ?? 'kafka',
       ...(options.cleanupTimeoutMs === undefined ? {} : { cleanupTimeoutMs: options.cleanupTimeoutMs }),
       onWatched: (watched) => this.#liveness.set(watched),
     });
     this.#options = options;
+    this.#failures = failures;
     this.#liveness = new LivenessProbe({
       intervalMs: options.livenessIntervalMs ?? 2_000,
       timeoutMs: options.livenessTimeoutMs ?? 10_000,
       ping: async () => (await this.#admin.get()).ping(),
-      isConnectionFailure: (error) => this.isConnectionFailure(error),
-      isTimeout: (error) => this.isRequestTimeout(error),
+      isConnectionFailure: failures.isConnectionFailure,
+      isTimeout: failures.isRequestTimeout,
       active: () => this.state.watched && !this.closed,
       onLost: (error) => this.lose(error, 'keep talking to the broker'),
     });
@@ -206,12 +218,6 @@ export abstract class KafkaBrokerTransport<Admin extends KafkaAdmin = KafkaAdmin
    * it joins, feeding `hooks`.
    */
   protected abstract openConsumer(c: KafkaChannel, groupId: string, hooks: KafkaConsumerHooks): KafkaConsumerHandle;
-  /** Maps this client's failure of `operation` to a coded error (kafkaFailureError underneath). */
-  protected abstract toError(error: unknown, operation: string, channel?: Channel): HeraldError;
-  /** Whether this client's failure means the brokers cannot be reached. */
-  protected abstract isConnectionFailure(error: unknown): boolean;
-  /** Whether this client's failure is its own request timeout. */
-  protected abstract isRequestTimeout(error: unknown): boolean;
 
   // ----------------------------------------------------------------------------- connection
 
@@ -230,8 +236,9 @@ export abstract class KafkaBrokerTransport<Admin extends KafkaAdmin = KafkaAdmin
     });
   }
 
+  /** This client's failure of `operation` as a coded error. */
   protected error(error: unknown, operation: string, c?: Channel): HeraldError {
-    return this.toError(error, operation, c);
+    return this.#failures.toError(error, operation, this.brokers, c, this.connected);
   }
 
   protected adminClient(): Promise<Admin> {
@@ -418,7 +425,7 @@ export abstract class KafkaBrokerTransport<Admin extends KafkaAdmin = KafkaAdmin
         onMessage: (m) => (c.partition !== undefined && m.partition !== c.partition ? undefined : onMessage(m)),
         onFailure: (cause) => {
           if (stopping || target.ended) return;
-          const lost = this.isConnectionFailure(cause) || this.isRequestTimeout(cause);
+          const lost = this.#failures.isConnectionFailure(cause) || this.#failures.isRequestTimeout(cause);
           if (lost) this.lose(cause, `keep receiving from ${describeChannel(c)}`);
           target.fail(lost ? this.lostError(cause, `keep receiving from ${describeChannel(c)}`, c) : this.error(cause, 'keep receiving', c));
         },

@@ -14,7 +14,7 @@
  */
 import type * as KafkaJs from 'kafkajs';
 import { kafkaContentType, loadPeer, reasonOf, type CapturedMessage, type HeaderValue } from 'herald/adapter-kit';
-import type { Channel, HeraldError, KafkaChannel } from 'herald';
+import type { KafkaChannel } from 'herald';
 import { KafkaBrokerTransport, type KafkaAdmin, type KafkaCommonOptions, type KafkaConsumerHandle, type KafkaConsumerHooks, type KafkaProducer } from './base';
 import { isConnectionFailure, kafkaError } from './errors';
 
@@ -90,7 +90,7 @@ export class KafkaTransport extends KafkaBrokerTransport<KafkaJsAdmin> {
   #kafka: KafkaJs.Kafka | undefined;
 
   constructor(options: KafkaTransportOptions) {
-    super(options);
+    super(options, { toError: kafkaError, isConnectionFailure, isRequestTimeout });
     this.#options = options;
   }
 
@@ -111,18 +111,6 @@ export class KafkaTransport extends KafkaBrokerTransport<KafkaJsAdmin> {
       ...this.#options.kafka,
     });
     return this.#kafka;
-  }
-
-  protected toError(error: unknown, operation: string, c?: Channel): HeraldError {
-    return kafkaError(error, operation, this.brokers, c, this.connected);
-  }
-
-  protected isConnectionFailure(error: unknown): boolean {
-    return isConnectionFailure(error);
-  }
-
-  protected isRequestTimeout(error: unknown): boolean {
-    return isRequestTimeout(error);
   }
 
   protected newAdmin(): KafkaJsAdmin {

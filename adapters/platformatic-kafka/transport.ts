@@ -16,7 +16,7 @@
  */
 import type * as Plt from '@platformatic/kafka';
 import { partitionForKey } from 'herald/adapter-kit';
-import type { Channel, HeraldError, KafkaChannel } from 'herald';
+import type { KafkaChannel } from 'herald';
 import {
   KafkaBrokerTransport,
   type KafkaAdmin,
@@ -68,7 +68,7 @@ export class PlatformaticKafkaTransport extends KafkaBrokerTransport {
   #lib: PltLib | undefined;
 
   constructor(options: PlatformaticKafkaTransportOptions) {
-    super(options);
+    super(options, { toError: platformaticKafkaError, isConnectionFailure: isPltConnectionFailure, isRequestTimeout: isPltRequestTimeout });
     this.#options = options;
   }
 
@@ -89,18 +89,6 @@ export class PlatformaticKafkaTransport extends KafkaBrokerTransport {
       autocreateTopics: false,
       ...(this.#options.platformatic as Partial<Plt.BaseOptions> | undefined),
     };
-  }
-
-  protected toError(error: unknown, operation: string, c?: Channel): HeraldError {
-    return platformaticKafkaError(error, operation, this.brokers, c, this.connected);
-  }
-
-  protected isConnectionFailure(error: unknown): boolean {
-    return isPltConnectionFailure(error);
-  }
-
-  protected isRequestTimeout(error: unknown): boolean {
-    return isPltRequestTimeout(error);
   }
 
   protected newAdmin(): KafkaAdmin {
