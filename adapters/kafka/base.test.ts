@@ -14,6 +14,8 @@ class FakeKafkaTransport extends KafkaBrokerTransport {
   readonly createCalls: string[] = [];
   readonly sent: KafkaRecord[] = [];
   setting: string | undefined = 'true';
+  /** How many metadata answers still say "no leader yet" for a topic just created. */
+  leaderlessAnswers = 0;
   settingReads = 0;
   consumersClosed = 0;
   hooks: KafkaConsumerHooks | undefined;
@@ -33,7 +35,13 @@ class FakeKafkaTransport extends KafkaBrokerTransport {
         this.createCalls.push(topic);
         if (!this.topics.has(topic)) this.topics.set(topic, settings.partitions ?? 1);
       },
-      partitionCount: async (topic) => this.topics.get(topic) ?? 0,
+      partitionCount: async (topic) => {
+        if (this.leaderlessAnswers > 0) {
+          this.leaderlessAnswers -= 1;
+          return 0;
+        }
+        return this.topics.get(topic) ?? 0;
+      },
       deleteTopic: async (topic) => void this.topics.delete(topic),
       listGroups: async () => [...this.groups],
       deleteGroup: async (groupId) => void this.groups.delete(groupId),
@@ -75,6 +83,15 @@ describe('KafkaBrokerTransport', () => {
     expect(transport.settingReads).toBe(1);
     expect(transport.sent[0]).toMatchObject({ topic: 'orders', key: Buffer.from('ord-1'), partitionCount: 1 });
     expect(transport.sent[1]).not.toHaveProperty('key');
+  });
+
+  it('waits until a topic just created has a leader for every partition before using it', async () => {
+    await using transport = new FakeKafkaTransport();
+    transport.leaderlessAnswers = 2;
+    await transport.createTopic('orders', { partitions: 3 });
+    expect(transport.leaderlessAnswers).toBe(0);
+    await transport.publish({ channel: kafkaTopic('orders', { partition: 2 }), body: Buffer.from('{}') });
+    expect(transport.sent[0]).toMatchObject({ partition: 2, partitionCount: 3 });
   });
 
   it('does not ask to create a topic that exists (a user without CREATE rights can publish to it)', async () => {

@@ -97,7 +97,7 @@ export interface KafkaAdmin {
   listTopics(): Promise<readonly string[]>;
   /** Creates the topic (one that exists already is no error). */
   createTopic(topic: string, settings: KafkaTopicSettings): Promise<void>;
-  /** The topic's partition count once every partition has a leader (0 when the broker does not know it). */
+  /** The topic's partition count when every partition has a leader; 0 when not yet (or the broker does not know the topic yet). */
   partitionCount(topic: string): Promise<number>;
   deleteTopic(topic: string): Promise<void>;
   listGroups(): Promise<readonly string[]>;
@@ -327,10 +327,25 @@ export abstract class KafkaBrokerTransport<Admin extends KafkaAdmin = KafkaAdmin
     }
   }
 
+  /**
+   * Polls the topic's metadata until every partition has a leader (a topic just created may not be
+   * in the broker's metadata yet), within requestTimeoutMs; records and returns its partition count.
+   */
   async #partitionCount(admin: KafkaAdmin, topic: string): Promise<number> {
-    const count = await admin.partitionCount(topic);
-    if (count > 0) this.#topics.set(topic, count);
-    return count;
+    const timeoutMs = this.#options.requestTimeoutMs ?? 30_000;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const count = await admin.partitionCount(topic);
+      if (count > 0) {
+        this.#topics.set(topic, count);
+        return count;
+      }
+      if (Date.now() > deadline) {
+        const reason = `the topic ${JSON.stringify(topic)} had no leader for every partition within ${timeoutMs} ms`;
+        throw kafkaFailureError({ all: reason, reason, retriable: true }, undefined, 'wait for the topic', this.brokers, { transport: 'kafka', topic }, this.connected);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** Whether the broker creates topics automatically (read once; Kafka's default, true, when unreadable). */

@@ -139,8 +139,15 @@ export class KafkaTransport extends KafkaBrokerTransport<KafkaJsAdmin> {
           });
       },
       partitionCount: async (topic) => {
-        const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-        return topics.find((t) => t.name === topic)?.partitions.length ?? 0;
+        try {
+          const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+          const partitions = topics.find((t) => t.name === topic)?.partitions ?? [];
+          return partitions.every((p) => p.leader >= 0) ? partitions.length : 0;
+        } catch (error) {
+          // A topic just created may not be in the broker's metadata yet.
+          if (/UNKNOWN_TOPIC_OR_PARTITION|LEADER_NOT_AVAILABLE/.test(String((error as { type?: unknown }).type))) return 0;
+          throw error;
+        }
       },
       deleteTopic: (topic) => admin.deleteTopics({ topics: [topic] }),
       listGroups: async () => (await admin.listGroups()).groups.map((g) => g.groupId),

@@ -94,7 +94,6 @@ export class PlatformaticKafkaTransport extends KafkaBrokerTransport {
   protected newAdmin(): KafkaAdmin {
     const lib = this.#library();
     const admin = new lib.Admin(this.#base());
-    const requestTimeoutMs = this.#options.requestTimeoutMs ?? 30_000;
     return {
       answer: () => admin.metadata({ topics: [] }),
       ping: () => admin.metadata({ topics: [], forceUpdate: true }),
@@ -111,7 +110,7 @@ export class PlatformaticKafkaTransport extends KafkaBrokerTransport {
           if (!hasPltProtocolError(error, 'TOPIC_ALREADY_EXISTS')) throw error;
         }
       },
-      partitionCount: (topic) => waitForLeaders(admin, topic, requestTimeoutMs),
+      partitionCount: (topic) => partitionCount(admin, topic),
       deleteTopic: (topic) => admin.deleteTopics({ topics: [topic] }),
       listGroups: async () => [...(await admin.listGroups()).keys()],
       deleteGroup: (groupId) => admin.deleteGroups({ groups: [groupId] }),
@@ -189,24 +188,13 @@ export class PlatformaticKafkaTransport extends KafkaBrokerTransport {
   }
 }
 
-/** Polls the topic's metadata until every partition has a leader; returns its partition count. */
-async function waitForLeaders(admin: Plt.Admin, topic: string, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let count = 0;
-    let ready = false;
-    try {
-      const metadata = await admin.metadata({ topics: [topic], forceUpdate: true });
-      const t = metadata.topics.get(topic);
-      count = t?.partitionsCount ?? 0;
-      ready = t !== undefined && count > 0 && t.partitions.every((p) => p.leader >= 0);
-    } catch (error) {
-      // A topic just created may not be known to the broker's metadata yet.
-      if (!hasPltProtocolError(error, 'UNKNOWN_TOPIC_OR_PARTITION') && !hasPltProtocolError(error, 'LEADER_NOT_AVAILABLE')) throw error;
-      if (Date.now() > deadline) throw error;
-    }
-    if (ready) return count;
-    if (Date.now() > deadline) throw new Error(`the topic ${topic} had no leader for every partition within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+/** The topic's partition count when every partition has a leader, else 0 (a topic just created may not be in the metadata yet). */
+async function partitionCount(admin: Plt.Admin, topic: string): Promise<number> {
+  try {
+    const t = (await admin.metadata({ topics: [topic], forceUpdate: true })).topics.get(topic);
+    return t !== undefined && t.partitionsCount > 0 && t.partitions.every((p) => p.leader >= 0) ? t.partitionsCount : 0;
+  } catch (error) {
+    if (hasPltProtocolError(error, 'UNKNOWN_TOPIC_OR_PARTITION') || hasPltProtocolError(error, 'LEADER_NOT_AVAILABLE')) return 0;
+    throw error;
   }
 }
