@@ -4,7 +4,7 @@
  * reported as a lost connection, (silent-port.integration.test.ts: the CLI exits 2). No broker needed.
  */
 import { createServer, type Server, type Socket } from 'node:net';
-import { KafkaTransport } from './transport';
+import { KAFKA_CLIENTS, createKafkaTransport } from './client';
 import { AmqpTransport } from '../amqp/transport';
 
 jest.setTimeout(60_000);
@@ -27,8 +27,8 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-it('Kafka: rejects with a retriable HERALD_TRANSPORT_CONNECT_FAILED within connectTimeoutMs × (retries + 1)', async () => {
-  await using transport = new KafkaTransport({ brokers: [`127.0.0.1:${port}`], connectTimeoutMs: 500, retries: 1 });
+it.each(KAFKA_CLIENTS)('Kafka on the %s client: rejects with a retriable HERALD_TRANSPORT_CONNECT_FAILED within connectTimeoutMs × (retries + 1)', async (client) => {
+  await using transport = createKafkaTransport({ brokers: [`127.0.0.1:${port}`], connectTimeoutMs: 500, retries: 1, client });
   const error = await transport.connect().catch((e: unknown) => e);
   expect(error).toMatchObject({ code: 'HERALD_TRANSPORT_CONNECT_FAILED', retriable: true });
   expect((error as Error).message).toContain(`no Kafka broker answered at 127.0.0.1:${port}`);

@@ -82,6 +82,8 @@ describe.each(KAFKA_CLIENTS)('on the %s client', (clientName) => {
         CONTRACT,
         '--transport',
         'kafka',
+        '--kafka-client',
+        clientName,
         '--brokers',
         broker.brokers.join(','),
         '--triggers',

@@ -16,7 +16,7 @@ import type { BrokerVerificationReport } from '../verify/broker/verify-on-broker
 import { parseOptions, stringOption, stringOptions, usageError, type OptionTable } from './args';
 import { BrokerClient } from '../broker-client/hal-client';
 import { BROKER_CLIENT_OPTIONS, brokerConnectionFrom, type BrokerConnection } from './broker-client-options';
-import { openBrokerSource, TRANSPORTS, type TransportName } from './broker-source';
+import { KAFKA_CLIENTS, openBrokerSource, parseKafkaClient, TRANSPORTS, type KafkaClientName, type TransportName } from './broker-source';
 import { heraldVersion } from './pact-broker-source';
 import type { CliIO } from './io';
 import { onProcessEnd } from './lifecycle';
@@ -45,6 +45,8 @@ consumers' contracts, and removes everything it started (docs/contract-test.md).
                            can-i-deploy knows the provider version's verdict)
   --provider <name>        Triggered by a consumer: only this provider
   -t, --transport <name>   kafka | amqp: the broker started for each run
+  --kafka-client <name>    ${KAFKA_CLIENTS.join(' | ')}: the Kafka client Herald captures with
+                           (default: HERALD_KAFKA_CLIENT, else kafkajs)
   --triggers <module>      providerTriggers(...) module that makes the started provider publish
                            (HERALD_PROVIDER_URL tells it where the provider listens)
   --image <ref>            Provider image; {version} is replaced: herald/orders:{version}
@@ -76,6 +78,7 @@ export const OPTIONS = {
   'publish-results': { type: 'boolean' },
   provider: { type: 'string' },
   transport: { type: 'string', short: 't' },
+  'kafka-client': { type: 'string' },
   triggers: { type: 'string' },
   image: { type: 'string' },
   command: { type: 'string' },
@@ -94,6 +97,8 @@ export interface ContractTestArgs {
   readonly publishResults: boolean;
   readonly provider: string | undefined;
   readonly transport: Exclude<TransportName, 'memory'>;
+  /** The Kafka client given by --kafka-client (else HERALD_KAFKA_CLIENT when the run opens). */
+  readonly kafkaClient: KafkaClientName | undefined;
   readonly triggers: string;
   readonly image: string | undefined;
   readonly command: string | undefined;
@@ -141,6 +146,8 @@ export function parseContractTestArgs(argv: readonly string[], env: Readonly<Rec
   });
   const transport = required('transport');
   if (transport !== 'kafka' && transport !== 'amqp') throw usageError(COMMAND, `--transport must be one of ${TRANSPORTS.filter((t) => t !== 'memory').join(', ')}, got "${transport}".`);
+  const kafkaClientOption = stringOption(parsed, 'kafka-client');
+  if (kafkaClientOption !== undefined && transport !== 'kafka') throw usageError(COMMAND, `--kafka-client is for --transport kafka (got --transport ${transport}).`);
   const image = stringOption(parsed, 'image');
   const command = stringOption(parsed, 'command');
   if ((image === undefined) === (command === undefined)) throw usageError(COMMAND, 'Give the provider as exactly one of --image <ref> and --command <cmd>.');
@@ -164,6 +171,7 @@ export function parseContractTestArgs(argv: readonly string[], env: Readonly<Rec
     publishResults: parsed.flags.has('publish-results'),
     provider: stringOption(parsed, 'provider'),
     transport,
+    kafkaClient: kafkaClientOption === undefined ? undefined : parseKafkaClient(COMMAND, kafkaClientOption, '--kafka-client'),
     triggers: required('triggers'),
     image,
     command,
@@ -265,7 +273,15 @@ async function runOne(args: ContractTestArgs, run: ProviderRun, pacts: readonly 
     stack.push(() => provider.stop());
     if (provider.url !== undefined) process.env['HERALD_PROVIDER_URL'] = provider.url;
     const source = await openBrokerSource(
-      { transport: args.transport, triggers: args.triggers, ...brokerArgs, startBroker: false, namespace: false, ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }) },
+      {
+        transport: args.transport,
+        triggers: args.triggers,
+        ...brokerArgs,
+        ...(args.kafkaClient === undefined ? {} : { kafkaClient: args.kafkaClient }),
+        startBroker: false,
+        namespace: false,
+        ...(args.timeoutMs === undefined ? {} : { timeoutMs: args.timeoutMs }),
+      },
       io.cwd ?? process.cwd(),
       io.env,
       (line) => io.stderr(`${line}\n`),

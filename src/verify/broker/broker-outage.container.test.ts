@@ -13,7 +13,7 @@ import path from 'node:path';
 import amqp from 'amqplib';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { amqpExchange, consumer, kafkaTopic, m, providerTriggers, serializeContract, verifyProviderOnBroker, type Contract, type MessageInteraction, type TriggerContext } from 'herald';
-import { KafkaBrokerContainer, KafkaTransport, type StartedKafkaBroker } from 'herald/kafka';
+import { KAFKA_CLIENTS, KafkaBrokerContainer, createKafkaTransport, type StartedKafkaBroker } from 'herald/kafka';
 import { AmqpTransport, RabbitMqBrokerContainer, type StartedRabbitMqBroker } from 'herald/amqp';
 
 jest.setTimeout(240_000);
@@ -111,7 +111,7 @@ function herald(args: readonly string[], env: Record<string, string>, onStderr?:
   });
 }
 
-describe('Kafka that stops answering or stops, mid-run (40 interactions, at interaction 5)', () => {
+describe.each(KAFKA_CLIENTS)('Kafka that stops answering or stops, mid-run (40 interactions, at interaction 5), on the %s client', (client) => {
   let kafka: StartedKafkaBroker;
   let producer: Producer | undefined;
 
@@ -146,7 +146,7 @@ describe('Kafka that stops answering or stops, mid-run (40 interactions, at inte
 
   it('paused (docker pause): the liveness probe notices within its timeout; the run ends well under the bound, and nothing is left once it is back', async () => {
     const id = kafka.containerId ?? '';
-    const transport = new KafkaTransport({ brokers: kafka.brokers, ...transportOptions });
+    const transport = createKafkaTransport({ brokers: kafka.brokers, ...transportOptions, client });
     try {
       const begun = Date.now();
       const report = await verifyProviderOnBroker(
@@ -155,7 +155,7 @@ describe('Kafka that stops answering or stops, mid-run (40 interactions, at inte
         { transport, connection: kafka, timeoutMs: 60_000, cleanupTimeoutMs: 2_000 },
       );
       const ms = Date.now() - begun;
-      console.log(`Kafka paused at interaction ${AT} of ${N}: verdict in ${ms} ms`);
+      console.log(`Kafka (${client}) paused at interaction ${AT} of ${N}: verdict in ${ms} ms`);
       expect(ms).toBeLessThan(BOUND_MS);
       expectLostAt(report.results);
       expect(report.results[AT]?.error?.message).toMatch(/the connection to the broker was lost while it ran/);
@@ -164,7 +164,7 @@ describe('Kafka that stops answering or stops, mid-run (40 interactions, at inte
       await producer?.disconnect().catch(() => undefined);
       producer = undefined;
       // Back again: what the note names is all there is to remove, and it can be removed.
-      await using fresh = new KafkaTransport({ brokers: kafka.brokers });
+      await using fresh = createKafkaTransport({ brokers: kafka.brokers, client });
       for (const topic of report.broker.resources.topics) await fresh.deleteTopic(topic);
       // Kafka deletes a topic asynchronously: poll its metadata until it is gone (bounded).
       for (const topic of report.broker.resources.topics) {
@@ -179,7 +179,7 @@ describe('Kafka that stops answering or stops, mid-run (40 interactions, at inte
   });
 
   it('stopped: every interaction gets its verdict well under the bound (it took 156 s), and the container is gone', async () => {
-    const transport = new KafkaTransport({ brokers: kafka.brokers, ...transportOptions });
+    const transport = createKafkaTransport({ brokers: kafka.brokers, ...transportOptions, client });
     try {
       const begun = Date.now();
       let stopping: Promise<void> | undefined;
@@ -189,7 +189,7 @@ describe('Kafka that stops answering or stops, mid-run (40 interactions, at inte
         { transport, connection: kafka, timeoutMs: 60_000, cleanupTimeoutMs: 2_000 },
       );
       const ms = Date.now() - begun;
-      console.log(`Kafka stopped at interaction ${AT} of ${N}: verdict in ${ms} ms`);
+      console.log(`Kafka (${client}) stopped at interaction ${AT} of ${N}: verdict in ${ms} ms`);
       expect(ms).toBeLessThan(BOUND_MS);
       expectLostAt(report.results);
       await stopping;
@@ -280,17 +280,17 @@ describe('RabbitMQ that stops answering or stops, mid-run (40 interactions, at i
   });
 });
 
-describe('signals to herald verify --start-broker', () => {
+describe.each(KAFKA_CLIENTS)('signals to herald verify --start-broker, on the %s client', (client) => {
   it.each([
     ['SIGTERM', 143],
     ['SIGINT', 130],
   ] as const)('%s after the broker started: the run ends with a report, the container is removed, exit %i', async (signal, status) => {
-    const output = path.join(dir, `signal-${signal}.json`);
+    const output = path.join(dir, `signal-${client}-${signal}.json`);
     let containerId: string | undefined;
     let sent = false;
     try {
       const run = await herald(
-        ['verify', '-c', kafkaContract.source ?? '', '-t', 'kafka', '--start-broker', '--triggers', TRIGGERS, '--reporter', 'json', '--output', output],
+        ['verify', '-c', kafkaContract.source ?? '', '-t', 'kafka', '--kafka-client', client, '--start-broker', '--triggers', TRIGGERS, '--reporter', 'json', '--output', output],
         { OUTAGE_HANG: '1' },
         (stderr, child) => {
           const started = /^Started .* container ([0-9a-f]{12})\)/m.exec(stderr);

@@ -1,0 +1,524 @@
+/**
+ * What both Kafka transports (kafkajs, @platformatic/kafka) share, written once on top of
+ * BrokerTransport: options, the admin and producer opened once, the first-answer bound on
+ * connecting, the liveness probe, topic admin (create, delete, exists, auto-creation), publishing
+ * errors, consumer groups for captures and subscriptions (ready timeout, a lost broker, deleting
+ * the group on stop) and closing. A subclass keeps only its client's protocol: it wraps its admin
+ * and producer in `KafkaAdmin` / `KafkaProducer`, opens one consumer (`openConsumer`) and maps
+ * its client's errors (a `KafkaFailureMapping` given to the constructor).
+ *
+ * No client type appears here, so neither adapter's declarations name the other's peer.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  BrokerTransport,
+  BufferedCapture,
+  HandlerSubscription,
+  OpenOnce,
+  bounded,
+  describeChannel,
+  kafkaHeadersOf,
+  reasonOf,
+  transportError,
+  type CapturedMessage,
+  type DeliveryHandler,
+  type OutgoingMessage,
+  type StartedCapture,
+  type StartedLifecycle,
+  type StartedSubscription,
+} from 'herald/adapter-kit';
+import { isKafkaChannel, type Channel, type HeraldError, type KafkaChannel } from 'herald';
+import { kafkaFailureError } from './errors';
+import { firstAnswerWithin, LivenessProbe } from './liveness';
+
+/** The options both Kafka transports take. */
+export interface KafkaCommonOptions {
+  /** Bootstrap brokers, e.g. a started broker's `brokers` (`['localhost:32771']`). */
+  readonly brokers: readonly string[];
+  readonly clientId?: string;
+  /**
+   * Create missing topics (with the broker's default partitions) on first publish or capture.
+   * Default: what the broker does (`auto.create.topics.enable`).
+   */
+  readonly autoCreateTopics?: boolean;
+  /**
+   * Per-connection attempt timeout (default 3 000 ms). The first connection, handshake included,
+   * must succeed within this times (retries + 1): a port that accepts and never answers is
+   * HERALD_TRANSPORT_CONNECT_FAILED then, not a request timeout.
+   */
+  readonly connectTimeoutMs?: number;
+  /** Request timeout (default 30 000 ms). */
+  readonly requestTimeoutMs?: number;
+  /** Retries of a failed request or connection (default 3, from 200 ms apart). */
+  readonly retries?: number;
+  /** Longest wait of a capture's fetch: the capture's latency when idle (default 100 ms). */
+  readonly captureMaxWaitMs?: number;
+  /** How long a capture may take to join its group and get positioned (default 30 000 ms). */
+  readonly captureReadyTimeoutMs?: number;
+  /** Bound on cleanup steps (leave group, delete group, disconnect) so closing never hangs (default 5 000 ms). */
+  readonly cleanupTimeoutMs?: number;
+  /**
+   * While a run watches the connection (`onConnectionLost`), ask the broker for its metadata this
+   * often (default 2 000 ms)…
+   */
+  readonly livenessIntervalMs?: number;
+  /**
+   * …and call the connection lost when the request fails to connect, or when two answers in a row
+   * take longer than this (a paused broker; one slow answer on a busy broker is not a loss; default 10 000 ms).
+   */
+  readonly livenessTimeoutMs?: number;
+  /** Name in reports (default 'kafka'). */
+  readonly name?: string;
+}
+
+/** Settings of a topic to create. */
+export interface KafkaTopicSettings {
+  readonly partitions?: number;
+  readonly replicationFactor?: number;
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+/** How a client's failures map to Herald's errors (adapters/kafka/errors.ts, adapters/platformatic-kafka/errors.ts). */
+export interface KafkaFailureMapping {
+  /** The failure of `operation` as a coded error; `connected`: the client had reached the broker before. */
+  readonly toError: (error: unknown, operation: string, brokers: readonly string[], channel: Channel | undefined, connected: boolean) => HeraldError;
+  /** Whether the failure means the brokers cannot be reached. */
+  readonly isConnectionFailure: (error: unknown) => boolean;
+  /** Whether the failure is the client's own request timeout. */
+  readonly isRequestTimeout: (error: unknown) => boolean;
+}
+
+/** A client's admin, as the base uses it. */
+export interface KafkaAdmin {
+  /** The first request of a new admin: resolves once the broker answered (connects). */
+  answer(): Promise<unknown>;
+  /** One metadata request (the liveness probe). */
+  ping(): Promise<unknown>;
+  listTopics(): Promise<readonly string[]>;
+  /** Creates the topic (one that exists already is no error). */
+  createTopic(topic: string, settings: KafkaTopicSettings): Promise<void>;
+  /** The topic's partition count when every partition has a leader; 0 when not yet (or the broker does not know the topic yet). */
+  partitionCount(topic: string): Promise<number>;
+  deleteTopic(topic: string): Promise<void>;
+  listGroups(): Promise<readonly string[]>;
+  deleteGroup(groupId: string): Promise<void>;
+  /** The broker's `auto.create.topics.enable` (undefined when it has none). */
+  autoCreateTopicsSetting(): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
+/** One record to send with acks=all. */
+export interface KafkaRecord {
+  readonly topic: string;
+  readonly value: Buffer;
+  readonly headers: Record<string, Buffer>;
+  readonly key?: Buffer;
+  readonly partition?: number;
+  readonly timestamp?: number;
+  /** The topic's partition count (for a client that places keyed records itself). */
+  readonly partitionCount: number;
+}
+
+/** A client's producer, as the base uses it. */
+export interface KafkaProducer {
+  send(record: KafkaRecord): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What a consumer reports to the base. */
+export interface KafkaConsumerHooks {
+  /** A record of the channel's topic (the base filters the partition). */
+  readonly onMessage: (message: CapturedMessage) => Promise<void> | void;
+  /** The consumer failed after it was ready (before, `ready` rejects instead). */
+  readonly onFailure: (cause: unknown) => void;
+}
+
+/** A consumer being opened: `ready` resolves once it reads from the end offsets read before it joined. */
+export interface KafkaConsumerHandle {
+  readonly ready: Promise<void>;
+  /** Leaves the group and closes (called once, ready or not). */
+  close(): Promise<void>;
+}
+
+/** A Kafka capture: `groupId` is its consumer group (deleted on stop). */
+export interface KafkaStartedCapture extends StartedCapture {
+  readonly groupId: string;
+}
+
+/** A Kafka subscription: `groupId` is its consumer group (deleted on stop). */
+export interface KafkaStartedSubscription extends StartedSubscription {
+  readonly groupId: string;
+}
+
+class KafkaCapture extends BufferedCapture implements KafkaStartedCapture {
+  constructor(
+    channel: KafkaChannel,
+    readonly groupId: string,
+    onStop: () => Promise<void>,
+  ) {
+    super(channel, { onStop });
+  }
+}
+
+class KafkaSubscription extends HandlerSubscription implements KafkaStartedSubscription {
+  constructor(
+    channel: KafkaChannel,
+    handler: DeliveryHandler,
+    readonly groupId: string,
+    onStop: () => Promise<void>,
+  ) {
+    super(channel, handler, { onStop });
+  }
+}
+
+/** The base class of Herald's Kafka transports (see the file comment). */
+export abstract class KafkaBrokerTransport<Admin extends KafkaAdmin = KafkaAdmin> extends BrokerTransport {
+  readonly #options: KafkaCommonOptions;
+  readonly #admin = new OpenOnce<Admin>(() => this.#openAdmin());
+  readonly #producer = new OpenOnce<KafkaProducer>(async () => {
+    const producer = await this.openProducer();
+    this.connected = true;
+    return producer;
+  });
+  #brokerAutoCreates: Promise<boolean> | undefined;
+  /** Partition counts of topics known to exist. */
+  readonly #topics = new Map<string, number>();
+  readonly #liveness: LivenessProbe;
+  readonly #failures: KafkaFailureMapping;
+  /** Whether a client reached the broker once (a connection failure is then a lost connection). */
+  protected connected = false;
+
+  protected constructor(options: KafkaCommonOptions, failures: KafkaFailureMapping) {
+    super({
+      name: options.name ?? 'kafka',
+      ...(options.cleanupTimeoutMs === undefined ? {} : { cleanupTimeoutMs: options.cleanupTimeoutMs }),
+      onWatched: (watched) => this.#liveness.set(watched),
+    });
+    this.#options = options;
+    this.#failures = failures;
+    this.#liveness = new LivenessProbe({
+      intervalMs: options.livenessIntervalMs ?? 2_000,
+      timeoutMs: options.livenessTimeoutMs ?? 10_000,
+      ping: async () => (await this.#admin.get()).ping(),
+      isConnectionFailure: failures.isConnectionFailure,
+      isTimeout: failures.isRequestTimeout,
+      active: () => this.state.watched && !this.closed,
+      onLost: (error) => this.lose(error, 'keep talking to the broker'),
+    });
+  }
+
+  // -------------------------------------------------------------------- what a client supplies
+
+  /** A new admin of this client (not connected yet: the base calls `answer()`). */
+  protected abstract newAdmin(): Admin;
+  /** A new producer of this client, connected. */
+  protected abstract openProducer(): Promise<KafkaProducer>;
+  /**
+   * Opens a consumer in group `groupId` on `c`'s topic, positioned at the end offsets read before
+   * it joins, feeding `hooks`.
+   */
+  protected abstract openConsumer(c: KafkaChannel, groupId: string, hooks: KafkaConsumerHooks): KafkaConsumerHandle;
+
+  // ----------------------------------------------------------------------------- connection
+
+  protected get brokers(): readonly string[] {
+    return this.#options.brokers;
+  }
+
+  protected get options(): KafkaCommonOptions {
+    return this.#options;
+  }
+
+  protected kafkaChannel(c: Channel, operation: string): KafkaChannel {
+    if (isKafkaChannel(c) && c.topic !== '') return c;
+    throw transportError('HERALD_TRANSPORT_CHANNEL_INVALID', `Failed to ${operation} on ${describeChannel(c)}: the Kafka transport needs a Kafka channel with a topic. Use kafkaTopic('name').`, {
+      channel: c,
+    });
+  }
+
+  /** This client's failure of `operation` as a coded error. */
+  protected error(error: unknown, operation: string, c?: Channel): HeraldError {
+    return this.#failures.toError(error, operation, this.brokers, c, this.connected);
+  }
+
+  protected adminClient(): Promise<Admin> {
+    return this.#admin.get();
+  }
+
+  async #openAdmin(): Promise<Admin> {
+    const admin = this.newAdmin();
+    const limitMs = (this.#options.connectTimeoutMs ?? 3_000) * ((this.#options.retries ?? 3) + 1);
+    // A port that accepts the connection and never answers must fail within the connect budget.
+    await firstAnswerWithin(
+      () => admin.answer(),
+      limitMs,
+      () => admin.close(),
+      this.cleanupMs,
+    );
+    this.connected = true;
+    return admin;
+  }
+
+  /** Tells every run watching that the connection is lost. */
+  protected lose(cause: unknown, what: string): void {
+    if (this.closed) return;
+    this.state.lose(this.lostError(cause, what));
+  }
+
+  private lostError(cause: unknown, what: string, channel?: KafkaChannel): HeraldError {
+    return transportError('HERALD_TRANSPORT_DISCONNECTED', `Failed to ${what}: the connection to Kafka (${this.brokers.join(', ')}) was lost (${reasonOf(cause)}). Retry once the broker is back.`, {
+      cause,
+      ...(channel === undefined ? {} : { channel }),
+    });
+  }
+
+  async connect(): Promise<void> {
+    this.ensureOpen('connect');
+    try {
+      await this.adminClient();
+    } catch (error) {
+      throw this.error(error, 'connect');
+    }
+  }
+
+  // --------------------------------------------------------------------------------- topics
+
+  /** Creates a topic and waits for its leaders (no-op when it exists). */
+  async createTopic(topic: string, options: KafkaTopicSettings = {}): Promise<void> {
+    this.ensureOpen(`create Kafka topic ${JSON.stringify(topic)}`);
+    try {
+      const admin = await this.adminClient();
+      await admin.createTopic(topic, options);
+      await this.#partitionCount(admin, topic);
+    } catch (error) {
+      throw this.error(error, 'create the topic', { transport: 'kafka', topic });
+    }
+  }
+
+  /** Deletes a topic (no error when it does not exist). */
+  async deleteTopic(topic: string): Promise<void> {
+    this.ensureOpen(`delete Kafka topic ${JSON.stringify(topic)}`);
+    this.#topics.delete(topic);
+    try {
+      await (await this.adminClient()).deleteTopic(topic);
+    } catch (error) {
+      const e = this.error(error, 'delete the topic', { transport: 'kafka', topic });
+      if (e.code !== 'HERALD_TRANSPORT_TOPIC_MISSING') throw e;
+    }
+  }
+
+  /** True when the topic exists. */
+  async hasTopic(topic: string): Promise<boolean> {
+    this.ensureOpen(`check Kafka topic ${JSON.stringify(topic)}`);
+    try {
+      return (await (await this.adminClient()).listTopics()).includes(topic);
+    } catch (error) {
+      throw this.error(error, 'list topics', { transport: 'kafka', topic });
+    }
+  }
+
+  /** True when the consumer group exists (captures' groups are deleted on stop). */
+  async hasGroup(groupId: string): Promise<boolean> {
+    this.ensureOpen(`check consumer group ${JSON.stringify(groupId)}`);
+    try {
+      return (await (await this.adminClient()).listGroups()).includes(groupId);
+    } catch (error) {
+      throw this.error(error, 'list consumer groups');
+    }
+  }
+
+  /**
+   * Polls the topic's metadata until every partition has a leader (a topic just created may not be
+   * in the broker's metadata yet), within requestTimeoutMs; records and returns its partition count.
+   */
+  async #partitionCount(admin: KafkaAdmin, topic: string): Promise<number> {
+    const timeoutMs = this.#options.requestTimeoutMs ?? 30_000;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const count = await admin.partitionCount(topic);
+      if (count > 0) {
+        this.#topics.set(topic, count);
+        return count;
+      }
+      if (Date.now() > deadline) {
+        const reason = `the topic ${JSON.stringify(topic)} had no leader for every partition within ${timeoutMs} ms`;
+        throw kafkaFailureError({ all: reason, reason, retriable: true }, undefined, 'wait for the topic', this.brokers, { transport: 'kafka', topic }, this.connected);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Whether the broker creates topics automatically (read once; Kafka's default, true, when unreadable). */
+  #autoCreates(admin: KafkaAdmin): Promise<boolean> {
+    if (this.#options.autoCreateTopics !== undefined) return Promise.resolve(this.#options.autoCreateTopics);
+    return (this.#brokerAutoCreates ??= admin.autoCreateTopicsSetting().then(
+      (value) => value === undefined || value === 'true',
+      () => true,
+    ));
+  }
+
+  /** Makes sure `c`'s topic exists (creating it when topics are auto-created); returns its partition count. */
+  protected async ensureTopic(c: KafkaChannel, operation: string): Promise<number> {
+    let count = this.#topics.get(c.topic);
+    if (count === undefined) {
+      try {
+        const admin = await this.adminClient();
+        const exists = (await admin.listTopics()).includes(c.topic);
+        if (!exists && !(await this.#autoCreates(admin))) {
+          throw transportError(
+            'HERALD_TRANSPORT_TOPIC_MISSING',
+            `Failed to ${operation} on ${describeChannel(c)}: the topic does not exist and the broker does not create topics automatically. Create it first (the transport's createTopic or your provisioning).`,
+            { channel: c },
+          );
+        }
+        if (!exists) await admin.createTopic(c.topic, {});
+        count = await this.#partitionCount(admin, c.topic);
+      } catch (error) {
+        throw this.error(error, operation, c);
+      }
+    }
+    if (c.partition !== undefined && (!Number.isInteger(c.partition) || c.partition < 0 || c.partition >= count)) {
+      throw transportError('HERALD_TRANSPORT_CHANNEL_INVALID', `Failed to ${operation} on ${describeChannel(c)}: the topic has ${count} partition(s). Use a partition between 0 and ${count - 1}.`, {
+        channel: c,
+      });
+    }
+    return count;
+  }
+
+  // -------------------------------------------------------------------------------- publish
+
+  async publish(message: OutgoingMessage): Promise<void> {
+    this.ensureOpen(`publish to ${describeChannel(message.channel)}`, message.channel);
+    const c = this.kafkaChannel(message.channel, 'publish');
+    const headers = kafkaHeadersOf(message);
+    const partitionCount = await this.ensureTopic(c, 'publish');
+    const key = message.key === undefined || message.key === null ? undefined : Buffer.isBuffer(message.key) ? message.key : Buffer.from(message.key, 'utf8');
+    try {
+      if (message.timestamp !== undefined && !Number.isSafeInteger(message.timestamp)) throw new RangeError(`the timestamp ${message.timestamp} is not an integer number of milliseconds`);
+      const producer = await this.#producer.get();
+      this.ensureOpen(`publish to ${describeChannel(c)}`, c);
+      await producer.send({
+        topic: c.topic,
+        value: message.body,
+        headers,
+        partitionCount,
+        ...(key === undefined ? {} : { key }),
+        ...(c.partition === undefined ? {} : { partition: c.partition }),
+        ...(message.timestamp === undefined ? {} : { timestamp: message.timestamp }),
+      });
+      this.connected = true;
+    } catch (error) {
+      if (error instanceof TypeError || error instanceof RangeError) {
+        throw transportError('HERALD_TRANSPORT_PUBLISH_FAILED', `Failed to publish to ${describeChannel(c)}: ${reasonOf(error)}. Check the key and header values.`, { channel: c, cause: error });
+      }
+      throw this.error(error, 'publish', c);
+    }
+  }
+
+  // ------------------------------------------------------------------- capture and subscribe
+
+  /**
+   * Runs a consumer in group `groupId` positioned at the end of `c`'s topic and feeds `target`;
+   * resolves once it is ready (within captureReadyTimeoutMs), with the cleanup: close the
+   * consumer, delete the group (each bounded).
+   */
+  async #consume(c: KafkaChannel, groupId: string, operation: string, target: StartedLifecycle, onMessage: (m: CapturedMessage) => Promise<void> | void): Promise<() => Promise<void>> {
+    const readyTimeoutMs = this.#options.captureReadyTimeoutMs ?? 30_000;
+    const deadline = Date.now() + readyTimeoutMs;
+    await this.ensureTopic(c, operation);
+    let stopping = false;
+    let handle: KafkaConsumerHandle | undefined;
+    const cleanup = async (): Promise<void> => {
+      stopping = true;
+      const h = handle;
+      if (h !== undefined) await bounded(() => h.close(), this.cleanupMs).catch(() => undefined);
+      await bounded(async () => (await this.adminClient()).deleteGroup(groupId), this.cleanupMs).catch(() => undefined);
+    };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      handle = this.openConsumer(c, groupId, {
+        onMessage: (m) => (c.partition !== undefined && m.partition !== c.partition ? undefined : onMessage(m)),
+        onFailure: (cause) => {
+          if (stopping || target.ended) return;
+          const lost = this.#failures.isConnectionFailure(cause) || this.#failures.isRequestTimeout(cause);
+          if (lost) this.lose(cause, `keep receiving from ${describeChannel(c)}`);
+          target.fail(lost ? this.lostError(cause, `keep receiving from ${describeChannel(c)}`, c) : this.error(cause, 'keep receiving', c));
+        },
+      });
+      await Promise.race([
+        handle.ready,
+        new Promise<never>((_, reject) => {
+          const reason = `the consumer group did not get ready within ${readyTimeoutMs} ms`;
+          timer = setTimeout(() => reject(kafkaFailureError({ all: reason, reason, retriable: true }, undefined, operation, this.brokers, c, this.connected)), Math.max(0, deadline - Date.now()));
+        }),
+      ]);
+    } catch (error) {
+      await cleanup();
+      throw this.error(error, operation, c);
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+    return cleanup;
+  }
+
+  /** Starts a capture or subscription in a fresh consumer group (see BrokerTransport#begin). */
+  #beginInGroup<T extends StartedLifecycle>(
+    c: KafkaChannel,
+    operation: string,
+    prefix: string,
+    make: (groupId: string, onStop: () => Promise<void>) => T,
+    onMessage: (started: T, m: CapturedMessage) => Promise<void> | void,
+  ): Promise<T> {
+    const groupId = `${prefix}-${randomUUID()}`;
+    return this.begin({
+      make: (onStop) => make(groupId, onStop),
+      start: (started) => this.#consume(c, groupId, operation, started, (m) => onMessage(started, m)),
+      classify: (error) => this.error(error, operation, c),
+      // A fresh broker may still be loading its group coordinator: retry retriable start failures.
+      retryForMs: this.#options.captureReadyTimeoutMs ?? 30_000,
+    });
+  }
+
+  async startCapture(channel: Channel): Promise<KafkaStartedCapture> {
+    this.ensureOpen(`start a capture on ${describeChannel(channel)}`, channel);
+    const c = this.kafkaChannel(channel, 'start a capture');
+    return this.#beginInGroup(
+      c,
+      'start a capture',
+      'herald-capture',
+      (groupId, onStop) => new KafkaCapture(c, groupId, onStop),
+      (capture, m) => capture.push(m),
+    );
+  }
+
+  async subscribe(channel: Channel, handler: DeliveryHandler): Promise<KafkaStartedSubscription> {
+    this.ensureOpen(`subscribe to ${describeChannel(channel)}`, channel);
+    const c = this.kafkaChannel(channel, 'subscribe');
+    return this.#beginInGroup(
+      c,
+      'subscribe',
+      'herald-subscribe',
+      (groupId, onStop) => new KafkaSubscription(c, handler, groupId, onStop),
+      async (subscription, m) => {
+        await subscription.deliver(m);
+      },
+    );
+  }
+
+  // ---------------------------------------------------------------------------------- close
+
+  protected override onClose(): void {
+    this.#liveness.set(false);
+  }
+
+  protected override async closeClients(): Promise<void> {
+    const clients: (Promise<KafkaProducer> | Promise<Admin> | undefined)[] = [this.#producer.take(), this.#admin.take()];
+    await Promise.all(
+      clients.map(async (client) => {
+        if (client === undefined) return;
+        const c = await client.catch(() => undefined);
+        if (c !== undefined) await bounded(() => c.close(), this.cleanupMs).catch(() => undefined);
+      }),
+    );
+  }
+}
