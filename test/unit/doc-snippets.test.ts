@@ -101,15 +101,16 @@ function commandLines(block: Block): string[] {
 }
 
 /** Checks one command line; returns what is wrong, or undefined. */
-function checkCommand(line: string): string | undefined {
+function checkCommand(line: string, env: Readonly<Record<string, string>> = {}): string | undefined {
   const argv = words(line.replace(/^npx (--no-install )?/, ''));
   const [tool, ...rest] = argv;
   if (tool === 'herald') {
     const [command, ...args] = rest;
     if (command === undefined || !Object.hasOwn(COMMANDS, command)) return `unknown herald command ${String(command)}`;
     try {
-      if (command === 'verify') parseVerifyArgs(args, {});
-      else if (command === 'contract-test') parseContractTestArgs(args, {});
+      if (command === 'verify') parseVerifyArgs(args, env);
+      else if (command === 'contract-test') parseContractTestArgs(args, env);
+      else if (command === 'environments') parseOptions(`herald ${command}`, args.slice(['list', 'create'].includes(args[0] ?? '') ? 1 : 0), TABLES[command] ?? {});
       else parseOptions(`herald ${command}`, args.slice(POSITIONALS[command] ?? 0), TABLES[command] ?? {});
     } catch (error) {
       return error instanceof Error ? error.message : String(error);
@@ -126,9 +127,25 @@ function checkCommand(line: string): string | undefined {
   const script = tool === 'bash' ? rest[0] : tool === 'eval' ? /\$\(([^)\s]+)/.exec(line)?.[1] : tool;
   if (script !== undefined && /^(scripts|examples)\//.test(script)) return existsSync(path.join(ROOT, script)) ? undefined : `no file ${script}`;
   if (tool === 'export') return undefined;
+  if (tool === 'jest') return checkJest(rest);
   // The Pact CLI, shown as the client Herald's broker answers (docs/broker.md): not Herald's to run.
   if (tool === 'pact-broker') return undefined;
   return `unchecked command ${String(tool)}`;
+}
+
+/** `jest <paths> --selectProjects <name>`: the paths exist and the project is one of jest.config.js's. */
+function checkJest(args: readonly string[]): string | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the config is CommonJS
+  const config = require(path.join(ROOT, 'jest.config.js')) as { projects: { displayName: string }[] };
+  const projects = new Set(config.projects.map((p) => p.displayName));
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--selectProjects') {
+      const name = args[++i] ?? '';
+      if (!projects.has(name)) return `no jest project ${name}`;
+    } else if (!arg.startsWith('-') && !existsSync(path.join(ROOT, arg))) return `no path ${arg}`;
+  }
+  return undefined;
 }
 
 /** The file a code block is an excerpt of: a link just above it, or a `// path` first line. */
@@ -161,11 +178,13 @@ const isCode = (b: Block): boolean => ['ts', 'js', 'json'].includes(b.lang);
  * page. The list may only shrink: a new block must name its source (or be added here with a reason).
  */
 const NOT_EXCERPTS = new Set([
-  'docs/avro.md: "herald": { "avro": {', // the herald.avro block's shape, annotated
+  'docs/avro.md: "comments": { "herald": { "avro": {', // the herald.avro block's shape, annotated
   'docs/avro.md: decodeAvroMessage(bytes: Uint8Array, interaction: MessageInteraction, options?: { registry?: SchemaRegistryOption; where?: string }): Promise<DecodedAvroMessage>', // a function signature
   'docs/avro.md: await using registry = await startSchemaRegistry();        // { port?, host?, compatibility?, auth? }', // startSchemaRegistry options, annotated
   "docs/avro.md: const registry = { url: 'http://schema-registry:8081' };", // the registry option's forms
-  'docs/bidirectional.md: "herald": { "usage": { "payload": ["$.available"], "headers": [], "key": true } }', // the herald.usage block's shape
+  'docs/bidirectional.md: "comments": { "herald": { "usage": { "payload": ["$.available"], "headers": [], "key": true } } }', // the herald.usage block's shape
+  "docs/broker-client.md: import { verifyProviderInJest } from 'herald/jest';", // verifyProviderInJest with a broker source, sketched
+  'docs/broker.md: {', // a webhook's JSON body, as POST /webhooks takes it
   "docs/bidirectional.md: import { compareContracts, diffSpecs, contractsToAsyncApi, loadSpec, usageOf } from 'herald/bidirectional';", // library calls, sketched
   "docs/broker.md: import { startContractBroker } from 'herald/broker';", // startContractBroker, sketched
   'docs/request-reply.md: {', // a contract's shape
@@ -184,8 +203,12 @@ describe('snippets in README.md and docs/', () => {
 
   const shell = ALL.filter((b) => SHELL.has(b.lang));
   it.each(shell.map((b) => [where(b), b] as const))('every command in the shell block at %s is one CI can run as written', (_where, block) => {
+    // `export NAME=value` lines set the environment of the commands after them, as in the shell.
+    const env: Record<string, string> = {};
     const problems = commandLines(block).flatMap((line) => {
-      const problem = checkCommand(line);
+      const exported = /^export ([A-Z_][A-Z0-9_]*)=(\S+)$/.exec(line);
+      if (exported?.[1] !== undefined && exported[2] !== undefined) env[exported[1]] = exported[2];
+      const problem = checkCommand(line, env);
       return problem === undefined ? [] : [`${line}\n  → ${problem}`];
     });
     expect(problems).toEqual([]);

@@ -94,13 +94,22 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
   });
 
   it('fails request/reply interactions it does not check instead of passing without them', async () => {
+    const [quotes] = await loadContracts([path.join(__dirname, '../../../contracts/quote-client-quote-service.json')]);
+    expect(quotes?.synchronous?.length).toBeGreaterThan(0);
+    await using transport = new InMemoryTransport();
+    const report = await verifyProviderOnBroker([quotes as Contract], providerTriggers('quote-service', { triggers: {} }), { transport });
+    const requests = new Set(quotes?.synchronous?.map((s) => s.description));
+    expect(report.results.filter((r) => requests.has(r.description)).map((r) => [r.status, r.error?.code])).toEqual(quotes?.synchronous?.map(() => ['failed', 'HERALD_REPLY_NOT_CHECKED']));
+    expect(report.summary.ok).toBe(false);
+  });
+
+  it('fails the steps of a flow, request/reply steps included: only verifyFlowsOnBroker checks them with their bound values', async () => {
     const [push] = await loadContracts([path.join(__dirname, '../../../contracts/push-client-push-server.json')]);
     expect(push?.synchronous?.length).toBeGreaterThan(0);
     await using transport = new InMemoryTransport();
     const report = await verifyProviderOnBroker([push as Contract], providerTriggers('push-server', { triggers: {} }), { transport });
-    // The contract's one-way interactions are steps of a flow (examples/push), failed as HERALD_FLOW_NOT_CHECKED (src/verify/flow.test.ts).
-    const requests = new Set(push?.synchronous?.map((s) => s.description));
-    expect(report.results.filter((r) => requests.has(r.description)).map((r) => [r.status, r.error?.code])).toEqual(push?.synchronous?.map(() => ['failed', 'HERALD_REPLY_NOT_CHECKED']));
+    const steps = [...(push?.synchronous ?? []), ...(push?.interactions ?? [])].map((i) => i.description);
+    expect(report.results.filter((r) => steps.includes(r.description)).map((r) => [r.status, r.error?.code])).toEqual(steps.map(() => ['failed', 'HERALD_FLOW_NOT_CHECKED']));
     expect(report.summary.ok).toBe(false);
   });
 
