@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 bash scripts/brokers/ensure-docker.sh
 # Builds only what is missing; prints the HERALD_*_IMAGE exports for the images it checked.
 eval "$(bash scripts/brokers/build-images.sh)"
+# The contract-test example's provider images (orders at two versions, its store), from herald/debian-base; cached.
+bash examples/contract-test/build-images.sh
 
 # Point Herald at the images built here (no registry is reachable on these machines).
 export HERALD_KAFKA_IMAGE="${HERALD_KAFKA_IMAGE:-herald/kafka:3.9.2}"

@@ -144,9 +144,10 @@ describe('herald contract-test on real containers and the Herald broker', () => 
     expect(no.stdout).toContain('Reason: The verification of the pact between shipping 8 and orders 1.1.0 failed');
   });
 
-  it('triggered by the consumer: each new shipping contract against the orders version deployed in production', async () => {
+  // On @platformatic/kafka, so the example runs on both Kafka clients (the provider-triggered runs use kafkajs, the default).
+  it('triggered by the consumer: each new shipping contract against the orders version deployed in production (platformatic client)', async () => {
     await publishShipping('9');
-    const good = await contractTest('--triggered-by', 'consumer', '--pacticipant', 'shipping', '--version', '9');
+    const good = await contractTest('--triggered-by', 'consumer', '--pacticipant', 'shipping', '--version', '9', '--kafka-client', 'platformatic');
     expect(good.stdout).toContain('orders 1.0.0 against shipping 9');
     expect(good.status).toBe(0);
     expect(await leftovers(good)).toBe('');
@@ -154,7 +155,7 @@ describe('herald contract-test on real containers and the Herald broker', () => 
 
     // shipping 10 reads `id`, which only orders 1.1.0 sends: production's 1.0.0 breaks it.
     await publishShipping('10', 'id');
-    const bad = await contractTest('--triggered-by', 'consumer', '--pacticipant', 'shipping', '--version', '10');
+    const bad = await contractTest('--triggered-by', 'consumer', '--pacticipant', 'shipping', '--version', '10', '--kafka-client', 'platformatic');
     expect(bad.stdout).toContain('orders 1.0.0 against shipping 10');
     expect(bad.stdout).toMatch(/\bid\b/);
     expect(bad.status).toBe(1);
