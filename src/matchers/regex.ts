@@ -1,5 +1,6 @@
 import { RE2JS } from 're2js';
 import { HeraldError } from '../errors/herald-error';
+import { remembered } from './remembered';
 
 /** A compiled regular expression that runs in linear time (RE2 semantics). */
 export interface CompiledRegex {
@@ -30,7 +31,7 @@ export function compileRegex(source: string, where = 'a matcher'): CompiledRegex
       { cause: error },
     );
   }
-  const compiled: CompiledRegex = { source, test: (input) => pattern.matcher(input).find() };
+  const compiled: CompiledRegex = { source, test: remembered((input) => pattern.matcher(input).find()) };
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(source, compiled);
   return compiled;
