@@ -293,7 +293,7 @@ async function main(): Promise<void> {
       );
     }
     const cpuOf = (m: ReadonlyMap<number, WorkerResult>): string => [...m].map(([n, r]) => `N=${n} ${fmtMs(r.cpuMs)}`).join(', ');
-    process.stdout.write(`CPU time (user+sys) of the same runs: Herald ${cpuOf(herald)}; pact-js ${cpuOf(pactjs)}.\n`);
+    process.stdout.write(`CPU time (user+sys, all threads) of the same runs: Herald ${cpuOf(herald)}${HERALD_ONLY ? '' : `; pact-js ${cpuOf(pactjs)}`}.\n`);
     const loadAfter = os.loadavg()[0] ?? 0;
     if (Math.max(loadBefore, loadAfter) > cpus) {
       process.stdout.write(`Warning: the machine was busy (1-min load ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} on ${cpus} CPUs); wall times are noisy, compare CPU times.\n`);
@@ -301,7 +301,7 @@ async function main(): Promise<void> {
     const herald1000 = herald.get(1_000);
     process.stdout.write(
       `Herald medians of ${HERALD_REPEATS} runs (all runs, ms: ${HERALD_POINTS.map((n) => `N=${n} [${(herald.get(n)?.runs ?? []).map((x) => x.toFixed(0)).join(', ')}]`).join(' ')}); pact-js single runs, cap ${CAP_MS / 1000} s.\n` +
-        `Files checked: Herald Pact spec ${herald1000?.spec ?? '?'} (interactions), pact-js MessageConsumerPact spec ${p1000?.spec ?? p200?.spec ?? '?'} (messages); each holds exactly the interactions written.\n`,
+        `Files checked: Herald Pact spec ${herald1000?.spec ?? '?'} (interactions), ${HERALD_ONLY ? '' : `pact-js MessageConsumerPact spec ${p1000?.spec ?? p200?.spec ?? '?'} (messages); `}each holds exactly the interactions written.\n`,
     );
   } finally {
     cleanup();
