@@ -154,6 +154,30 @@ describe('self-consistency', () => {
       .withPayload({ stock: m.eachKey(m.regex(/^[A-Z]+$/, 'ABC'), { abc: 1 }) });
     expect(() => declaration.toInteraction()).toThrow(/example does not satisfy its own matchers[\s\S]*\$\.stock/);
   });
+
+  it('still refuses a breaking example after a passing declaration with the same rules (no verdict is shared)', () => {
+    const pair = consumer('a').expectsFrom('b');
+    const keys = (example: Record<string, number>): Template => ({ stock: m.eachKey(m.regex(/^[A-Z]+$/, 'ABC'), example) });
+    for (let i = 0; i < 3; i += 1)
+      expect(() =>
+        pair
+          .message(`good ${i}`)
+          .withPayload(keys({ ABC: i }))
+          .toInteraction(),
+      ).not.toThrow();
+    expect(() =>
+      pair
+        .message('bad')
+        .withPayload(keys({ abc: 1 }))
+        .toInteraction(),
+    ).toThrow(/example does not satisfy its own matchers[\s\S]*\$\.stock/);
+    expect(() =>
+      pair
+        .message('good again')
+        .withPayload(keys({ XYZ: 1 }))
+        .toInteraction(),
+    ).not.toThrow();
+  });
 });
 
 describe('the example a handler receives', () => {

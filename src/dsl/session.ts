@@ -38,8 +38,13 @@ export function currentOwner(): string {
   const scope = globalThis as { expect?: TestExpect; [VITEST_EXPECT]?: TestExpect };
   const state = (scope.expect ?? scope[VITEST_EXPECT])?.getState?.();
   const file = state?.testPath ?? process.argv[1] ?? 'unknown';
-  return path.relative(process.cwd(), file).split(path.sep).join('/');
+  const cwd = process.cwd();
+  // A test file declares many interactions in a row: resolve its name once.
+  if (lastOwner.file !== file || lastOwner.cwd !== cwd) lastOwner = { file, cwd, owner: path.relative(cwd, file).split(path.sep).join('/') };
+  return lastOwner.owner;
 }
+
+let lastOwner = { file: '', cwd: '', owner: '' };
 
 const sameContent = (a: AnyInteraction, b: AnyInteraction): boolean => JSON.stringify(anyInteractionJson(a)) === JSON.stringify(anyInteractionJson(b));
 

@@ -34,6 +34,7 @@
  */
 import { HeraldError } from '../errors/herald-error';
 import { SHORT_ZONE_NAMES, isZoneId, longZoneNames } from './date-zones';
+import { remembered } from './remembered';
 
 // ---------------------------------------------------------------------------------------------
 // Fields and their ranges
@@ -923,10 +924,11 @@ export function dateFormat(pattern: string): DateFormat {
   const cached = formats.get(pattern);
   if (cached !== undefined) return cached;
   const nodes = compile(pattern);
+  const explain = remembered((value: string) => parseValue(nodes, value).problem);
   const parsed: DateFormat = {
     pattern,
-    explain: (value) => parseValue(nodes, value).problem,
-    matches: (value) => parseValue(nodes, value).problem === undefined,
+    explain,
+    matches: (value) => explain(value) === undefined,
     format: (date) => formatNodes(nodes, { date }),
   };
   if (formats.size >= 4096) {

@@ -1,5 +1,6 @@
 import type { RE2JS } from 're2js';
 import { HeraldError } from '../errors/herald-error';
+import { remembered } from './remembered';
 
 /** re2js, loaded by the first regex compiled: a contract without regex rules never loads it. */
 let engine: typeof RE2JS | undefined;
@@ -38,7 +39,7 @@ export function compileRegex(source: string, where = 'a matcher'): CompiledRegex
       { cause: error },
     );
   }
-  const compiled: CompiledRegex = { source, test: (input) => pattern.matcher(input).find() };
+  const compiled: CompiledRegex = { source, test: remembered((input) => pattern.matcher(input).find()) };
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(source, compiled);
   return compiled;

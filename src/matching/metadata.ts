@@ -21,6 +21,13 @@ const metadataCache = new WeakMap<object, MetadataRules>();
 function metadataRules(rules: RuleMap): MetadataRules {
   const cached = metadataCache.get(rules);
   if (cached !== undefined) return cached;
+  // Declarations repeat the same metadata rules as separate objects: read each text once.
+  const text = jsonText(rules);
+  const same = text === undefined ? undefined : metadataByText.get(text);
+  if (same !== undefined) {
+    metadataCache.set(rules, same);
+    return same;
+  }
   const byKey = new Map<string, CompiledRule>();
   const problems: RuleProblem[] = [];
   let order = 0;
@@ -35,7 +42,22 @@ function metadataRules(rules: RuleMap): MetadataRules {
   }
   const result: MetadataRules = { byKey, problems };
   metadataCache.set(rules, result);
+  if (text !== undefined) {
+    if (metadataByText.size >= 10_000) metadataByText.clear();
+    metadataByText.set(text, result);
+  }
   return result;
+}
+
+/** Metadata rule maps by their JSON text (bounded). */
+const metadataByText = new Map<string, MetadataRules>();
+
+function jsonText(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined; // not JSON (a cycle, a BigInt): read on its own
+  }
 }
 
 export interface MetadataOptions {

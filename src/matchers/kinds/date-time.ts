@@ -4,6 +4,7 @@ import { ISO_DATE, ISO_DATETIME, ISO_TIME, dateFormat, type DateFormat } from '.
 import { failure, familyOf, show, stringOption, type MatcherKind } from '../kind';
 import type { RuleJson } from '../../contract/model';
 import { matcherNode, type Matcher } from '../node';
+import { remembered } from '../remembered';
 
 type Flavour = 'date' | 'time' | 'datetime';
 const DEFAULTS: Record<Flavour, string> = { date: ISO_DATE, time: ISO_TIME, datetime: ISO_DATETIME };
@@ -60,10 +61,13 @@ export const dateKind = kindFor('date', ['date']);
 export const timeKind = kindFor('time', ['time']);
 export const datetimeKind = kindFor('datetime', ['datetime', 'timestamp']);
 
+/** The fixed example instant in each pattern, formatted once per pattern. */
+const defaultExample = remembered((pattern: string) => dateFormat(pattern).format(new Date(Date.UTC(2024, 0, 15, 9, 30, 0, 0))));
+
 function build(flavour: Flavour, format: string | undefined, example: string | undefined): Matcher<string> {
   const pattern = format ?? DEFAULTS[flavour];
   const parsed = dateFormat(pattern);
-  const value = example ?? parsed.format(new Date(Date.UTC(2024, 0, 15, 9, 30, 0, 0)));
+  const value = example ?? defaultExample(pattern);
   const problem = parsed.explain(value);
   if (problem !== undefined) {
     throw new HeraldError('HERALD_MATCHER_INVALID', `Failed to build m.${flavour}(): the example ${JSON.stringify(value)} is not in the format "${pattern}": ${problem}.`);
