@@ -98,9 +98,9 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
     expect(push?.synchronous?.length).toBeGreaterThan(0);
     await using transport = new InMemoryTransport();
     const report = await verifyProviderOnBroker([push as Contract], providerTriggers('push-server', { triggers: {} }), { transport });
-    // The contract's one-way interactions are steps of a flow (examples/push), failed as HERALD_FLOW_NOT_CHECKED (src/verify/flow.test.ts).
+    // Its request/reply interactions are steps of a flow (examples/push): without a request/reply client they fail as HERALD_FLOW_NOT_CHECKED (flow-run.test.ts).
     const requests = new Set(push?.synchronous?.map((s) => s.description));
-    expect(report.results.filter((r) => requests.has(r.description)).map((r) => [r.status, r.error?.code])).toEqual(push?.synchronous?.map(() => ['failed', 'HERALD_REPLY_NOT_CHECKED']));
+    expect(report.results.filter((r) => requests.has(r.description)).map((r) => [r.status, r.error?.code])).toEqual(push?.synchronous?.map(() => ['failed', 'HERALD_FLOW_NOT_CHECKED']));
     expect(report.summary.ok).toBe(false);
   });
 
