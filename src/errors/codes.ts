@@ -356,8 +356,8 @@ export const errorCatalogue = {
     fix: 'Fix the earlier failing step named in the message.',
   },
   HERALD_FLOW_NOT_CHECKED: {
-    what: 'A step of a flow was part of a run that checks interactions one at a time (verifyProviderOnBroker, verifyRepliesOnBroker); its bound values cannot be checked there, so it fails rather than pass unseen.',
-    fix: 'Verify flows with verifyFlowsOnBroker on a broker, or with factories in process (verifyProvider), which run every step of a flow in order; or select the other interactions with --description.',
+    what: 'A step of a flow was part of a run that checks interactions one at a time (verifyRepliesOnBroker, or verifyProviderOnBroker / herald verify --transport memory without a request/reply client); its bound values cannot be checked there, so it fails rather than pass unseen.',
+    fix: 'Verify flows with herald verify --transport kafka|amqp or verifyFlowsOnBroker on a broker, or with factories in process (verifyProvider), which run every step of a flow in order; or select the other interactions with --description.',
   },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

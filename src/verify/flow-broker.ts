@@ -7,7 +7,7 @@
  * publish it. Each step must carry its bound values unchanged. States are set up per step and torn
  * down when the flow ends; each capture is stopped when its step ends, in every outcome.
  */
-import { partWithValue, viewOfPart, flowsOf, type FlowStep, type MessageView } from '../contract/flow';
+import { FLOW_COMMENT_KEY, partWithValue, viewOfPart, flowsOf, type FlowStep, type MessageView } from '../contract/flow';
 import type { JsonObject, JsonValue } from '../contract/json';
 import { isSyncInteraction, type Contract, type MessageInteraction, type SyncMessageInteraction } from '../contract/model';
 import { parseJsonKeepingNumbers } from '../contract/number-literals';
@@ -16,7 +16,7 @@ import type { Mismatch } from '../matchers/mismatch';
 import { matchCaptured, toActualMessage } from '../transport/decode';
 import { describeChannel } from '../transport/describe';
 import type { CapturedMessage, TransportAdapter } from '../transport/types';
-import { contractChannel } from './broker/verify-on-broker';
+import { contractChannel } from './broker/contract-channel';
 import { verifyFlow, withoutStates, type RunStep, type StepRun } from './flow';
 import { verifyRepliesOnBroker, type BrokerReply, type RequestReplyClient } from './reply-broker';
 import { summarise, type InteractionResult, type VerificationReport } from './result';
@@ -79,8 +79,10 @@ async function exchangeStep(contract: Contract, step: FlowStep, sync: SyncMessag
     describeReplyAddress: (r) => options.client.describeReplyAddress(r),
     request: async (r) => (reply = await options.client.request(r)),
   };
-  // The step without its flow block and states: here it is verified on its own, once.
-  const { comments: _flowBlock, ...plain } = withoutStates({ ...sync, request });
+  // The step without its flow block (in comments when declared, in the herald block when read from a file) and states: here it is verified on its own, once.
+  const { comments: _flowBlock, herald, ...rest } = withoutStates({ ...sync, request });
+  const { [FLOW_COMMENT_KEY]: _flow, ...heraldRest } = herald ?? {};
+  const plain: SyncMessageInteraction = herald === undefined ? rest : { ...rest, herald: heraldRest };
   const report = await verifyRepliesOnBroker(
     [{ ...contract, interactions: [], synchronous: [plain] }],
     { name: contract.provider },

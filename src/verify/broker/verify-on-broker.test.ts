@@ -108,6 +108,7 @@ describe('verifyProviderOnBroker (in-memory transport)', () => {
     expect(push?.synchronous?.length).toBeGreaterThan(0);
     await using transport = new InMemoryTransport();
     const report = await verifyProviderOnBroker([push as Contract], providerTriggers('push-server', { triggers: {} }), { transport });
+    // Without a request/reply client (in-memory transport) every step fails (flow-run.test.ts).
     const steps = [...(push?.synchronous ?? []), ...(push?.interactions ?? [])].map((i) => i.description);
     expect(report.results.filter((r) => steps.includes(r.description)).map((r) => [r.status, r.error?.code])).toEqual(steps.map(() => ['failed', 'HERALD_FLOW_NOT_CHECKED']));
     expect(report.summary.ok).toBe(false);

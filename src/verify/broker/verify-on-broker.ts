@@ -23,7 +23,7 @@
  * HERALD_TRANSPORT_DISCONNECTED; the run ends.
  */
 import type { RunProgress } from '../progress';
-import { channelFromMetadata, isAmqpChannel, isKafkaChannel } from '../../contract/channel';
+import { isAmqpChannel, isKafkaChannel } from '../../contract/channel';
 import type { Channel, Contract, MessageInteraction } from '../../contract/model';
 import { HeraldError, isHeraldError } from '../../errors/herald-error';
 import type { Mismatch } from '../../matchers/mismatch';
@@ -42,7 +42,7 @@ import { connectionDetails, isAmqpConnection, isKafkaConnection, type BrokerConn
 import type { BrokerProviderDefinition, Trigger, TriggerContext } from './definition';
 import { syncNotChecked } from '../reply';
 import { isFlowStep } from '../../contract/flow';
-import { flowStepNotChecked } from '../flow';
+import { verifyContractFlows } from './flow-run';
 import { verifyReplyOnBroker, type RequestReplyClient } from '../reply-broker';
 import { runNamespace, type RunNamespace } from './namespace';
 import { DEFAULT_CLEANUP_TIMEOUT_MS, RunResources, type BrokerResources } from './resources';
@@ -113,10 +113,9 @@ export interface BrokerVerificationReport extends VerificationReport {
 
 const LOST_CODES = new Set(['HERALD_TRANSPORT_DISCONNECTED', 'HERALD_TRANSPORT_CONNECT_FAILED']);
 
-/** The contract's channel: the herald block's, else the one its metadata describes. */
-export function contractChannel(interaction: MessageInteraction): Channel | undefined {
-  return interaction.herald?.channel ?? channelFromMetadata(interaction.metadata);
-}
+import { contractChannel } from './contract-channel';
+
+export { contractChannel };
 
 function retriableOf(code: string): boolean | undefined {
   return Object.prototype.hasOwnProperty.call(TRANSPORT_RETRIABLE, code) ? TRANSPORT_RETRIABLE[code as keyof typeof TRANSPORT_RETRIABLE] : undefined;
@@ -382,6 +381,7 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
   const run: RunState = { options, definition, ns, resources, pool: new CapturePool(transport, resources), lost: undefined, lostSignal, abortTrigger: undefined };
   const runNotes: string[] = [];
   let repliesNoted = false;
+  let flowsNoted = false;
   if (ns.id === undefined) runNotes.push("Namespacing was off: the contract's own topic / exchange names were used, so messages other producers publish there are candidates too.");
   if (options.connection !== undefined && !isKafkaConnection(options.connection) && !isAmqpConnection(options.connection)) runNotes.push('The connection given is neither { brokers } nor { url }.');
 
@@ -406,12 +406,11 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
       }
       // Request/reply interactions: checked with options.replies; without it each fails, never passes unseen.
       for (const sync of contract.synchronous ?? []) {
-        if (options.description !== undefined && !options.description.test(sync.description)) continue;
+        // Flow steps run with their flow, below.
+        if (isFlowStep(sync) || (options.description !== undefined && !options.description.test(sync.description))) continue;
         const replies = options.replies;
-        // A request/reply flow step needs its earlier steps' values: only verifyFlowsOnBroker checks it.
-        const result = isFlowStep(sync)
-          ? flowStepNotChecked(contract, sync, 'a one-way broker run')
-          : replies === undefined || run.lost !== undefined
+        const result =
+          replies === undefined || run.lost !== undefined
             ? syncNotChecked(
                 contract,
                 sync,
@@ -429,11 +428,24 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
         if (result.status === 'passed') progress.passed += 1;
         else if (result.status !== 'pending') progress.failed += 1;
       }
-      // One-way flow steps run only with their flow (verifyFlowsOnBroker): each fails here, never passes unseen.
-      for (const interaction of contract.interactions) {
-        if (!isFlowStep(interaction) || (options.description !== undefined && !options.description.test(interaction.description))) continue;
-        pairResults.push(flowStepNotChecked(contract, interaction, 'a one-way broker run'));
-        progress.failed += interaction.pending ? 0 : 1;
+      // Flows: their steps in order (verifyFlowsOnBroker), with the request/reply client; without it each step fails, never passes unseen.
+      const flowResults = await verifyContractFlows(contract, definition, {
+        transport,
+        connection: options.connection,
+        client: options.replies?.client,
+        description: options.description,
+        timeoutMs: options.replies?.timeoutMs ?? options.timeoutMs ?? DEFAULT_BROKER_TIMEOUT_MS,
+        lost: run.lost?.error,
+      });
+      if (flowResults.length > 0 && options.replies !== undefined && !flowsNoted && ns.id !== undefined) {
+        flowsNoted = true;
+        runNotes.push("Flow steps were published and captured on the contracts' own channels (the provider's running service uses them), not on run-scoped names.");
+      }
+      for (const result of flowResults) {
+        used.add(result.description);
+        pairResults.push(result);
+        if (result.status === 'passed') progress.passed += 1;
+        else if (result.status !== 'pending') progress.failed += 1;
       }
       results.push(...pairResults);
       options.onPair?.({ consumer: contract.consumer, provider: contract.provider, ...(contract.source === undefined ? {} : { contractFile: contract.source }), results: pairResults });

@@ -1,0 +1,131 @@
+import {
+  InMemoryTransport,
+  amqpExchange,
+  amqpQueue,
+  consumer,
+  m,
+  parseContract,
+  providerTriggers,
+  serializeContract,
+  verifyProviderOnBroker,
+  type Contract,
+  type TriggerDefinition,
+} from '../../index';
+import { isSyncInteraction, type MessageInteraction, type SyncMessageInteraction } from '../../contract/model';
+import { parseJsonText } from '../../contract/safe-json';
+import type { BrokerReply, RequestReplyClient } from '../reply-broker';
+
+const SESSION = '6f1c2f2e-1b1a-4c1e-9a4e-1c2b3a4d5e6f';
+const pair = consumer('push-client').expectsFrom('push-server');
+const flow = pair.flow('authorised push', (f) =>
+  f
+    .step('authorise', () =>
+      pair
+        .request('an authorise request')
+        .given('a device is registered', { deviceId: 'dev-1' })
+        .on(amqpQueue('push.auth'))
+        .withPayload({ deviceId: m.string('dev-1') })
+        .withReply({ sessionId: m.uuid(SESSION) }),
+    )
+    .step('push', (from) =>
+      pair
+        .message('a push for the session')
+        .on(amqpExchange('push.out', 'device.dev-1'))
+        .withHeaders({ 'session-id': from((s) => s.authorise.reply.payload.sessionId) })
+        .withPayload({ text: m.string('hello') }),
+    ),
+);
+
+function contract(): Contract {
+  const all = flow.toInteractions();
+  const text = serializeContract({
+    consumer: 'push-client',
+    provider: 'push-server',
+    specVersion: '4.0',
+    metadata: {},
+    interactions: all.filter((i): i is MessageInteraction => !isSyncInteraction(i)),
+    synchronous: all.filter((i): i is SyncMessageInteraction => isSyncInteraction(i)),
+  });
+  return parseContract(parseJsonText(text, 'flow.json'), 'flow.json');
+}
+
+/** A running auth service as the broker run sees it: it answers with `sessionId`, echoing the correlation id unless told not to. */
+function authService(sessionId: string, echo = true): RequestReplyClient & { readonly requests: string[] } {
+  const requests: string[] = [];
+  return {
+    requests,
+    describeReplyAddress: () => 'a test reply queue',
+    request: async (r): Promise<BrokerReply> => {
+      requests.push(r.body.toString('utf8'));
+      return {
+        body: Buffer.from(JSON.stringify({ sessionId })),
+        contentType: 'application/json',
+        headers: {},
+        properties: {},
+        correlationId: echo ? r.correlationId : undefined,
+        address: 'a test reply queue',
+      };
+    },
+  };
+}
+
+/** The push trigger publishes on the channel its context names, with the session it is given (or another). */
+function triggers(log: string[], session?: string): TriggerDefinition {
+  return providerTriggers('push-server', {
+    states: { 'a device is registered': { setup: () => void log.push('setup'), teardown: () => void log.push('teardown') } },
+    triggers: {
+      'a push for the session': async ({ sessionId }, ctx) => {
+        log.push(`push to ${String(ctx.exchange)} ${String(ctx.routingKey)}`);
+        await ctx.transport.publish({ channel: ctx.channel, headers: { 'session-id': session ?? String(sessionId) }, contentType: 'application/json', body: Buffer.from('{"text":"hi"}') });
+      },
+    },
+  });
+}
+
+describe('verifyProviderOnBroker: flows with a request/reply client', () => {
+  it('runs the flow in order: the request, then the push triggered with the session of the reply', async () => {
+    await using transport = new InMemoryTransport();
+    const log: string[] = [];
+    const client = authService(SESSION.replace('6f', '7a'));
+    const report = await verifyProviderOnBroker([contract()], triggers(log), { transport, replies: { client }, timeoutMs: 2_000 });
+    expect(report.results.map((r) => [r.description, r.status, r.error?.code])).toEqual([
+      ['an authorise request', 'passed', undefined],
+      ['a push for the session', 'passed', undefined],
+    ]);
+    expect(client.requests).toEqual(['{"deviceId":"dev-1"}']);
+    // The push is captured on the contract's own exchange, not a run-scoped one.
+    expect(log).toEqual(['setup', 'push to push.out device.dev-1', 'teardown']);
+    expect(report.summary).toMatchObject({ ok: true, passed: 2, unusedFactories: [] });
+  });
+
+  it('fails the push step naming the flow and step when it goes to another session', async () => {
+    await using transport = new InMemoryTransport();
+    const report = await verifyProviderOnBroker([contract()], triggers([], '0b1f7b4e-6d0c-4f8a-9d2e-0a4c7b9f1e11'), { transport, replies: { client: authService(SESSION) }, timeoutMs: 2_000 });
+    expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
+      ['passed', undefined],
+      ['failed', 'HERALD_FLOW_STEP_FAILED'],
+    ]);
+    expect(report.results[1]?.error?.message).toContain('flow "authorised push", step 2 of 2 "push"');
+    expect(report.summary.ok).toBe(false);
+  });
+
+  it('fails a reply without the correlation id at step 1 and does not run the push', async () => {
+    await using transport = new InMemoryTransport();
+    const log: string[] = [];
+    const report = await verifyProviderOnBroker([contract()], triggers(log), { transport, replies: { client: authService(SESSION, false) }, timeoutMs: 2_000 });
+    expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
+      ['failed', 'HERALD_REPLY_UNCORRELATED'],
+      ['failed', 'HERALD_FLOW_STEP_NOT_RUN'],
+    ]);
+    expect(log).toEqual(['setup', 'teardown']);
+  });
+
+  it('fails every step without a request/reply client, rather than pass them unseen', async () => {
+    await using transport = new InMemoryTransport();
+    const report = await verifyProviderOnBroker([contract()], triggers([]), { transport });
+    expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
+      ['failed', 'HERALD_FLOW_NOT_CHECKED'],
+      ['failed', 'HERALD_FLOW_NOT_CHECKED'],
+    ]);
+  });
+});
