@@ -49,14 +49,14 @@ const sources: readonly { readonly label: string; readonly dir: () => string }[]
   },
 ];
 
-/** The interactions in a contract file as written: description, V4 key and Herald owner. */
+/** The interactions in a contract file as written: description, V4 key and Herald owner (in `comments.herald`). */
 async function interactionsIn(file: string): Promise<{ description: string; key: string | undefined; owner: string | undefined }[]> {
   const json: unknown = JSON.parse(await readFile(file, 'utf8'));
   const interactions = typeof json === 'object' && json !== null && 'interactions' in json && Array.isArray(json.interactions) ? json.interactions : [];
   const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const field = (o: unknown, name: string): unknown => (isRecord(o) ? o[name] : undefined);
   const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-  return interactions.map((i: unknown) => ({ description: String(field(i, 'description')), key: text(field(i, 'key')), owner: text(field(field(i, 'herald'), 'owner')) }));
+  return interactions.map((i: unknown) => ({ description: String(field(i, 'description')), key: text(field(i, 'key')), owner: text(field(field(field(i, 'comments'), 'herald'), 'owner')) }));
 }
 
 /** description → V4 interaction key. */
