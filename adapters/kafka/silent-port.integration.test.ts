@@ -5,30 +5,24 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startSilentPort, type SilentPort } from './__fixtures__/silent-port';
 import { KAFKA_CLIENTS } from './client';
 
 jest.setTimeout(60_000);
 
 const ROOT = path.resolve(__dirname, '../..');
-let server: Server;
+let silent: SilentPort;
 let port: number;
-const sockets = new Set<Socket>();
 
 beforeAll(async () => {
-  server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  ({ port } = server.address() as { port: number });
+  silent = await startSilentPort();
+  ({ port } = silent);
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise((resolve) => server.close(resolve));
+  await silent.close();
 });
 
 it.each(KAFKA_CLIENTS)(

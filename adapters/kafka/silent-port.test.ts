@@ -3,28 +3,22 @@
  * fails with HERALD_TRANSPORT_CONNECT_FAILED within the connect timeout, not a request timeout
  * reported as a lost connection, (silent-port.integration.test.ts: the CLI exits 2). No broker needed.
  */
-import { createServer, type Server, type Socket } from 'node:net';
+import { startSilentPort, type SilentPort } from './__fixtures__/silent-port';
 import { KAFKA_CLIENTS, createKafkaTransport } from './client';
 import { AmqpTransport } from '../amqp/transport';
 
 jest.setTimeout(60_000);
 
-let server: Server;
+let silent: SilentPort;
 let port: number;
-const sockets = new Set<Socket>();
 
 beforeAll(async () => {
-  server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  ({ port } = server.address() as { port: number });
+  silent = await startSilentPort();
+  ({ port } = silent);
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise((resolve) => server.close(resolve));
+  await silent.close();
 });
 
 it.each(KAFKA_CLIENTS)('Kafka on the %s client: rejects with a retriable HERALD_TRANSPORT_CONNECT_FAILED within connectTimeoutMs × (retries + 1)', async (client) => {

@@ -39,6 +39,7 @@ import { withTimeout } from '../timeout';
 import { CONSUMER_SIDE_KEYS, contractsToVerify, withoutKeys, type VerifyOptions } from '../verify-provider';
 import { captureChannelFor, CapturePool, collect, TriggerWindow, type Evaluation } from './captures';
 import { connectionDetails, isAmqpConnection, isKafkaConnection, type BrokerConnection } from './connection';
+import { contractChannel } from './contract-channel';
 import type { BrokerProviderDefinition, Trigger, TriggerContext } from './definition';
 import { syncNotChecked } from '../reply';
 import { isFlowStep } from '../../contract/flow';
@@ -111,11 +112,10 @@ export interface BrokerVerificationReport extends VerificationReport {
   readonly broker: BrokerRunDetails;
 }
 
-const LOST_CODES = new Set(['HERALD_TRANSPORT_DISCONNECTED', 'HERALD_TRANSPORT_CONNECT_FAILED']);
-
-import { contractChannel } from './contract-channel';
-
+/** The contract's channel (moved to contract-channel.ts so flow-run.ts can use it without a cycle). */
 export { contractChannel };
+
+const LOST_CODES = new Set(['HERALD_TRANSPORT_DISCONNECTED', 'HERALD_TRANSPORT_CONNECT_FAILED']);
 
 function retriableOf(code: string): boolean | undefined {
   return Object.prototype.hasOwnProperty.call(TRANSPORT_RETRIABLE, code) ? TRANSPORT_RETRIABLE[code as keyof typeof TRANSPORT_RETRIABLE] : undefined;
