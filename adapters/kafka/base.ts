@@ -172,6 +172,20 @@ class KafkaSubscription extends HandlerSubscription implements KafkaStartedSubsc
 }
 
 /** The base class of Herald's Kafka transports (see the file comment). */
+/** The answer of a broker whose partitions are electing a leader (kafkajs and @platformatic/kafka wordings). */
+const LEADER_ELECTION = /leadership election|LEADER_NOT_AVAILABLE|no leader for this topic-partition/i;
+
+/** An error's message with those of its causes, for matching a broker answer wrapped by the client. */
+function describeCauses(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    parts.push(e.message, String((e as { type?: unknown }).type ?? ''));
+    const originalError = (e as { originalError?: unknown }).originalError;
+    if (originalError instanceof Error) parts.push(originalError.message, String((originalError as { type?: unknown }).type ?? ''));
+  }
+  return parts.join('\n');
+}
+
 export abstract class KafkaBrokerTransport<Admin extends KafkaAdmin = KafkaAdmin> extends BrokerTransport {
   readonly #options: KafkaCommonOptions;
   readonly #admin = new OpenOnce<Admin>(() => this.#openAdmin());
@@ -288,7 +302,7 @@ export abstract class KafkaBrokerTransport<Admin extends KafkaAdmin = KafkaAdmin
     this.ensureOpen(`create Kafka topic ${JSON.stringify(topic)}`);
     try {
       const admin = await this.adminClient();
-      await admin.createTopic(topic, options);
+      await this.#throughLeaderElection(() => admin.createTopic(topic, options));
       await this.#partitionCount(admin, topic);
     } catch (error) {
       throw this.error(error, 'create the topic', { transport: 'kafka', topic });
@@ -300,7 +314,8 @@ export abstract class KafkaBrokerTransport<Admin extends KafkaAdmin = KafkaAdmin
     this.ensureOpen(`delete Kafka topic ${JSON.stringify(topic)}`);
     this.#topics.delete(topic);
     try {
-      await (await this.adminClient()).deleteTopic(topic);
+      const admin = await this.adminClient();
+      await this.#throughLeaderElection(() => admin.deleteTopic(topic));
     } catch (error) {
       const e = this.error(error, 'delete the topic', { transport: 'kafka', topic });
       if (e.code !== 'HERALD_TRANSPORT_TOPIC_MISSING') throw e;
@@ -324,6 +339,23 @@ export abstract class KafkaBrokerTransport<Admin extends KafkaAdmin = KafkaAdmin
       return (await (await this.adminClient()).listGroups()).includes(groupId);
     } catch (error) {
       throw this.error(error, 'list consumer groups');
+    }
+  }
+
+  /**
+   * Runs a topic admin request again while the broker answers that a leader election is under way
+   * (a broker just resumed or restarted, LEADER_NOT_AVAILABLE), within requestTimeoutMs; any other
+   * error, or the same one past the deadline, is thrown as it is.
+   */
+  async #throughLeaderElection<T>(request: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + (this.#options.requestTimeoutMs ?? 30_000);
+    for (;;) {
+      try {
+        return await request();
+      } catch (error) {
+        if (!LEADER_ELECTION.test(describeCauses(error)) || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
     }
   }
 
