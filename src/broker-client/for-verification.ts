@@ -3,7 +3,7 @@
  * with consumer version selectors, pending and WIP), and publish one verification result per pact
  * (`pb:publish-verification-results`, with testResults per interaction `_id`).
  */
-import type { Contract, MessageInteraction } from '../contract/model';
+import type { AnyInteraction, Contract } from '../contract/model';
 import { parseContract } from '../contract/reader';
 import { parseJsonText } from '../contract/safe-json';
 import { HeraldError } from '../errors/herald-error';
@@ -47,8 +47,8 @@ export interface PactForVerification {
   readonly notices: readonly string[];
   /** Where to POST the verification result (absent if the broker offers none). */
   readonly publishResultsUrl: string | undefined;
-  /** The broker's interaction `_id`s, by interaction (the same objects as in `contract.interactions`). */
-  readonly interactionIds: ReadonlyMap<MessageInteraction, string>;
+  /** The broker's interaction `_id`s, by interaction (the same objects as in `contract.interactions` and `contract.synchronous`). */
+  readonly interactionIds: ReadonlyMap<AnyInteraction, string>;
 }
 
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -67,22 +67,33 @@ export function forVerificationBody(options: ForVerificationOptions): JsonObject
 const stateKey = (description: string, states: unknown): string => `${description}\u0000${JSON.stringify(Array.isArray(states) ? states.map((s) => (isObject(s) ? s['name'] : s)) : [])}`;
 
 /** Reads a pact document the broker served; pending pacts have every interaction pending (reported, not failing). */
-export function readBrokerPact(document: JsonObject, url: string, pending: boolean): { contract: Contract; interactionIds: Map<MessageInteraction, string>; publishResultsUrl: string | undefined } {
+export function readBrokerPact(document: JsonObject, url: string, pending: boolean): { contract: Contract; interactionIds: Map<AnyInteraction, string>; publishResultsUrl: string | undefined } {
   // parseContract reads the same JSON Herald writes; the broker's _links and _id are extra fields.
   const text = JSON.stringify(document);
   const parsed = parseContract(parseJsonText(text, url), url);
-  const contract: Contract = pending ? { ...parsed, interactions: parsed.interactions.map((i) => ({ ...i, pending: true })) } : parsed;
+  const contract: Contract = pending
+    ? {
+        ...parsed,
+        interactions: parsed.interactions.map((i) => ({ ...i, pending: true })),
+        ...(parsed.synchronous === undefined ? {} : { synchronous: parsed.synchronous.map((i) => ({ ...i, pending: true })) }),
+      }
+    : parsed;
   const raw = Array.isArray(document['interactions']) ? document['interactions'] : Array.isArray(document['messages']) ? document['messages'] : [];
   const ids = new Map<string, string>();
   for (const entry of raw) {
     if (isObject(entry) && typeof entry['_id'] === 'string' && typeof entry['description'] === 'string') ids.set(stateKey(entry['description'], entry['providerStates']), entry['_id']);
   }
-  const interactionIds = new Map<MessageInteraction, string>();
-  for (const interaction of contract.interactions) {
+  const interactionIds = new Map<AnyInteraction, string>();
+  for (const interaction of allInteractions(contract)) {
     const id = ids.get(stateKey(interaction.description, interaction.providerStates));
     if (id !== undefined) interactionIds.set(interaction, id);
   }
   return { contract: { ...contract, source: url }, interactionIds, publishResultsUrl: linksOf(document, 'pb:publish-verification-results')[0]?.href };
+}
+
+/** Every interaction of a contract: the asynchronous messages, then the request/reply ones. */
+function allInteractions(contract: Contract): readonly AnyInteraction[] {
+  return [...contract.interactions, ...(contract.synchronous ?? [])];
 }
 
 /** A pact for verification as the broker served it: plain JSON, so it can cross a process boundary. */
@@ -138,7 +149,7 @@ export async function fetchPactsForVerification(client: BrokerClient, options: F
 
 /** The verification result body for one pact (`testResults` per interaction `_id`). */
 export function verificationResultBody(pact: PactForVerification, results: readonly InteractionResult[], providerVersion: string, heraldVersion: string): JsonObject {
-  const testResults = pact.contract.interactions.flatMap((interaction) => {
+  const testResults = allInteractions(pact.contract).flatMap((interaction) => {
     const id = pact.interactionIds.get(interaction);
     const result = results.find((r) => r.consumer === pact.contract.consumer && r.provider === pact.contract.provider && r.description === interaction.description && r.contractFile === pact.url);
     if (id === undefined || result === undefined) return [];

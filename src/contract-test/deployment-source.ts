@@ -12,7 +12,7 @@
  * when the broker gives one (Pact Broker and Herald's broker do), else the path above.
  */
 import type { JsonValue } from '../contract/json';
-import type { Contract, MessageInteraction } from '../contract/model';
+import type { AnyInteraction, Contract } from '../contract/model';
 import { readBrokerPact } from '../broker-client/for-verification';
 import { HeraldError } from '../errors/herald-error';
 
@@ -30,7 +30,7 @@ export interface DeployedPact {
   /** Where to POST the verification result (the pact's pb:publish-verification-results link). */
   readonly publishResultsUrl: string | undefined;
   /** The broker's interaction `_id`s, by interaction (the objects in `contract.interactions`). */
-  readonly interactionIds: ReadonlyMap<MessageInteraction, string>;
+  readonly interactionIds: ReadonlyMap<AnyInteraction, string>;
 }
 
 /** Where deployed versions and pacts come from (a Pact Broker, Herald's broker, a stub in tests). */
