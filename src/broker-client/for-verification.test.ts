@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { JsonObject } from '../contract/model';
+import type { JsonObject } from '../contract/json';
 import type { InteractionResult } from '../verify/result';
 import { readBrokerPact, verificationResultBody, type PactForVerification } from './for-verification';
 

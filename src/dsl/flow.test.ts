@@ -7,25 +7,15 @@ import { parseJsonText } from '../contract/safe-json';
 import { contractFilePath } from '../contract/store';
 import { hasErrorCode } from '../errors/herald-error';
 import { defaultContractsDir } from './session';
-
-const SESSION = '6f1c2f2e-1b1a-4c1e-9a4e-1c2b3a4d5e6f';
+import { SESSION, authoriseStep, pushPair, pushStep } from '../__fixtures__/push-flow';
 
 function declare(consumerName: string) {
-  const pair = consumer(consumerName).expectsFrom('push-server');
+  const pair = pushPair(consumerName);
   return pair.flow('authorised push', (f) =>
     f
-      .step('authorise', () =>
-        pair
-          .request('an authorise request')
-          .given('a device is registered', { deviceId: 'dev-1' })
-          .on(amqpQueue('push.auth'))
-          .withPayload({ deviceId: m.string('dev-1') })
-          .withReply({ sessionId: m.uuid(SESSION), ok: m.boolean(true) }),
-      )
+      .step('authorise', () => authoriseStep(pair))
       .step('push', (from) =>
-        pair
-          .message('a push for the session')
-          .on(amqpExchange('push.out', 'device.dev-1'))
+        pushStep(pair)
           .withHeaders({ 'session-id': from((s) => s.authorise.reply.payload.sessionId) })
           .withPayload({ device: from((s) => s.authorise.request.payload.deviceId), text: m.string('hello') }),
       ),

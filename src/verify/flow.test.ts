@@ -1,41 +1,17 @@
-import {
-  InMemoryTransport,
-  amqpExchange,
-  amqpQueue,
-  consumer,
-  m,
-  message,
-  parseContract,
-  serializeContract,
-  verifyProvider,
-  verifyProviderOnBroker,
-  verifyRepliesOnBroker,
-  type Contract,
-  type ProviderDefinition,
-} from '../index';
-import { isSyncInteraction, type AnyInteraction, type MessageInteraction, type SyncMessageInteraction } from '../contract/model';
-import { parseJsonText } from '../contract/safe-json';
+import { InMemoryTransport, amqpExchange, amqpQueue, m, message, verifyProvider, verifyProviderOnBroker, verifyRepliesOnBroker, type ProviderDefinition } from '../index';
+import { authoriseStep, pushContract, pushPair, pushStep } from '../__fixtures__/push-flow';
 import { flowsOf } from '../contract/flow';
 import { verifyFlow } from './flow';
 import { factoryStepRunner } from './flow-factories';
 import { verifyInteraction } from './verify-provider';
 
-const pair = consumer('push-client').expectsFrom('push-server');
+const pair = pushPair();
 const flow = pair.flow('authorised push', (f) =>
   f
-    .step('authorise', () =>
-      pair
-        .request('an authorise request')
-        .given('a device is registered', { deviceId: 'dev-1' })
-        .on(amqpQueue('push.auth'))
-        .withPayload({ deviceId: m.string('dev-1') })
-        .withReply({ sessionId: m.uuid('6f1c2f2e-1b1a-4c1e-9a4e-1c2b3a4d5e6f'), ok: m.boolean(true) }),
-    )
+    .step('authorise', () => authoriseStep(pair))
     .step('push', (from) =>
-      pair
-        .message('a push for the session')
+      pushStep(pair)
         .given('a push is queued', { text: 'hello' })
-        .on(amqpExchange('push.out', 'device.dev-1'))
         .withHeaders({ 'session-id': from((s) => s.authorise.reply.payload.sessionId) })
         .withPayload({ text: m.string('hello') }),
     )
@@ -47,19 +23,7 @@ const flow = pair.flow('authorised push', (f) =>
         .withReply({ acked: m.boolean(true) }),
     ),
 );
-
-/** The contract as a provider reads it: written by Herald's serializer, read back by its reader. */
-function contractOf(interactions: readonly AnyInteraction[]): Contract {
-  const text = serializeContract({
-    consumer: 'push-client',
-    provider: 'push-server',
-    specVersion: '4.0',
-    metadata: {},
-    interactions: interactions.filter((i): i is MessageInteraction => !isSyncInteraction(i)),
-    synchronous: interactions.filter((i): i is SyncMessageInteraction => isSyncInteraction(i)),
-  });
-  return parseContract(parseJsonText(text, 'flow.json'), 'flow.json');
-}
+const contractOf = pushContract;
 
 /** The push server: opens sessions, pushes to them, acks pushes; `defect` breaks one step. */
 function server(defect?: 'push-session' | 'ack-throws') {

@@ -8,8 +8,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { providerWithMetadata } from '@pact-foundation/pact/src/messageProviderPact';
-import { amqpExchange, amqpQueue, consumer, m, serializeContract, type MessageInteraction } from 'herald';
-import { isSyncInteraction, type SyncMessageInteraction } from '../../src/contract/model';
+import { m } from 'herald';
+import { authoriseStep, pushContractText, pushPair, pushStep } from '../../src/__fixtures__/push-flow';
 import { parseReport, verifyWithPactJs } from '../interop/pact-js';
 
 const SESSION = '0b1f7b4e-6d0c-4f8a-9d2e-0a4c7b9f1e11';
@@ -19,38 +19,18 @@ let file = '';
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'herald-flow-interop-'));
-  const pair = consumer('push-client').expectsFrom('push-server');
+  const pair = pushPair();
   const flow = pair.flow('authorised push', (f) =>
     f
-      .step('authorise', () =>
-        pair
-          .request('an authorise request')
-          .given('a device is registered', { deviceId: 'dev-1' })
-          .on(amqpQueue('push.auth'))
-          .withPayload({ deviceId: m.string('dev-1') })
-          .withReply({ sessionId: m.uuid(SESSION), ok: m.boolean(true) }),
-      )
+      .step('authorise', () => authoriseStep(pair, SESSION))
       .step('push', (from) =>
-        pair
-          .message('a push for the session')
-          .on(amqpExchange('push.out', 'device.dev-1'))
+        pushStep(pair)
           .withHeaders({ 'session-id': from((s) => s.authorise.reply.payload.sessionId) })
           .withPayload({ text: m.string('hello') }),
       ),
   );
-  const steps = flow.toInteractions();
   file = path.join(dir, 'push-client-push-server.json');
-  await writeFile(
-    file,
-    serializeContract({
-      consumer: 'push-client',
-      provider: 'push-server',
-      specVersion: '4.0',
-      metadata: {},
-      interactions: steps.filter((i): i is MessageInteraction => !isSyncInteraction(i)),
-      synchronous: steps.filter((i): i is SyncMessageInteraction => isSyncInteraction(i)),
-    }),
-  );
+  await writeFile(file, pushContractText(flow.toInteractions()));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -1,53 +1,18 @@
-import {
-  InMemoryTransport,
-  amqpExchange,
-  amqpQueue,
-  consumer,
-  m,
-  parseContract,
-  providerTriggers,
-  serializeContract,
-  verifyProviderOnBroker,
-  type Contract,
-  type TriggerDefinition,
-} from '../../index';
-import { isSyncInteraction, type MessageInteraction, type SyncMessageInteraction } from '../../contract/model';
-import { parseJsonText } from '../../contract/safe-json';
+import { InMemoryTransport, m, providerTriggers, verifyProviderOnBroker, type Contract, type TriggerDefinition } from '../../index';
+import { SESSION, authoriseStep, pushContract, pushPair, pushStep } from '../../__fixtures__/push-flow';
 import type { BrokerReply, RequestReplyClient } from '../reply-broker';
 
-const SESSION = '6f1c2f2e-1b1a-4c1e-9a4e-1c2b3a4d5e6f';
-const pair = consumer('push-client').expectsFrom('push-server');
+const pair = pushPair();
 const flow = pair.flow('authorised push', (f) =>
   f
-    .step('authorise', () =>
-      pair
-        .request('an authorise request')
-        .given('a device is registered', { deviceId: 'dev-1' })
-        .on(amqpQueue('push.auth'))
-        .withPayload({ deviceId: m.string('dev-1') })
-        .withReply({ sessionId: m.uuid(SESSION) }),
-    )
+    .step('authorise', () => authoriseStep(pair))
     .step('push', (from) =>
-      pair
-        .message('a push for the session')
-        .on(amqpExchange('push.out', 'device.dev-1'))
+      pushStep(pair)
         .withHeaders({ 'session-id': from((s) => s.authorise.reply.payload.sessionId) })
         .withPayload({ text: m.string('hello') }),
     ),
 );
-
-function contract(): Contract {
-  const all = flow.toInteractions();
-  const text = serializeContract({
-    consumer: 'push-client',
-    provider: 'push-server',
-    specVersion: '4.0',
-    metadata: {},
-    interactions: all.filter((i): i is MessageInteraction => !isSyncInteraction(i)),
-    synchronous: all.filter((i): i is SyncMessageInteraction => isSyncInteraction(i)),
-  });
-  return parseContract(parseJsonText(text, 'flow.json'), 'flow.json');
-}
+const contract = (): Contract => pushContract(flow.toInteractions());
 
 /** A running auth service as the broker run sees it: it answers with `sessionId`, echoing the correlation id unless told not to. */
 function authService(sessionId: string, echo = true): RequestReplyClient & { readonly requests: string[] } {
@@ -58,7 +23,7 @@ function authService(sessionId: string, echo = true): RequestReplyClient & { rea
     request: async (r): Promise<BrokerReply> => {
       requests.push(r.body.toString('utf8'));
       return {
-        body: Buffer.from(JSON.stringify({ sessionId })),
+        body: Buffer.from(JSON.stringify({ sessionId, ok: true })),
         contentType: 'application/json',
         headers: {},
         properties: {},
