@@ -19,6 +19,7 @@ import type { CapturedMessage, TransportAdapter } from '../transport/types';
 import { contractChannel } from './broker/contract-channel';
 import { verifyFlow, withoutStates, type RunStep, type StepRun } from './flow';
 import { verifyRepliesOnBroker, type BrokerReply, type RequestReplyClient } from './reply-broker';
+import type { RunProgress } from './progress';
 import { summarise, type InteractionResult, type VerificationReport } from './result';
 import { closest, errorInfo, type StatesDefinition } from './states';
 import { withTimeout } from './timeout';
@@ -45,6 +46,41 @@ export interface VerifyFlowsOnBrokerOptions {
   readonly description?: DescriptionFilter;
   /** Wait for each reply and each captured message, and bound on each trigger (default 10 000 ms). */
   readonly timeoutMs?: number;
+  /**
+   * Ends the run when aborted: the step in progress fails at once with the abort reason (a
+   * HeraldError keeps its code, anything else is HERALD_INTERRUPTED), its flow stops there with
+   * its states torn down, and every later step is not run.
+   */
+  readonly signal?: AbortSignal;
+  /** Called when a step starts and when a flow ends (its steps counted then, not-run ones included), for progress output. */
+  readonly onProgress?: (progress: RunProgress) => void;
+}
+
+/** Whether `signal` was aborted (a function, so that a check after an await is not narrowed away). */
+function isAborted(signal: AbortSignal | undefined): signal is AbortSignal {
+  return signal?.aborted === true;
+}
+
+/** What an abort of `signal` makes of the step in progress and of every later one. */
+function abortedInfo(signal: AbortSignal): { code: string; message: string } {
+  const info = errorInfo(signal.reason, 'HERALD_INTERRUPTED');
+  return { code: info.code, message: `The run ended before this step finished: ${info.message}` };
+}
+
+/**
+ * `work`, or a rejection as soon as `signal` aborts. The abandoned work goes on until its own
+ * bound (a capture is stopped by its step's finally, a reply wait by its timeout); its outcome is
+ * dropped.
+ */
+function unlessAborted<T>(signal: AbortSignal | undefined, work: Promise<T>): Promise<T> {
+  if (signal === undefined) return work;
+  work.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(signal.reason as unknown);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as unknown);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function viewOfReply(reply: BrokerReply, contentType: string): MessageView {
@@ -83,10 +119,13 @@ async function exchangeStep(contract: Contract, step: FlowStep, sync: SyncMessag
   const { comments: _flowBlock, herald, ...rest } = withoutStates({ ...sync, request });
   const { [FLOW_COMMENT_KEY]: _flow, ...heraldRest } = herald ?? {};
   const plain: SyncMessageInteraction = herald === undefined ? rest : { ...rest, herald: heraldRest };
-  const report = await verifyRepliesOnBroker(
-    [{ ...contract, interactions: [], synchronous: [plain] }],
-    { name: contract.provider },
-    { client, ...(options.timeoutMs === undefined ? {} : { replyTimeoutMs: options.timeoutMs }) },
+  const report = await unlessAborted(
+    options.signal,
+    verifyRepliesOnBroker(
+      [{ ...contract, interactions: [], synchronous: [plain] }],
+      { name: contract.provider },
+      { client, ...(options.timeoutMs === undefined ? {} : { replyTimeoutMs: options.timeoutMs }) },
+    ),
   );
   const result = report.results[0];
   if (result === undefined) throw new HeraldError('HERALD_FLOW_INVALID', `Failed to verify "${sync.description}": the step was not run.`);
@@ -139,18 +178,23 @@ async function messageStep(contract: Contract, interaction: MessageInteraction, 
   const capture = await options.transport.startCapture(channel);
   try {
     try {
-      await withTimeout(
-        () => trigger(params),
-        timeoutMs,
-        () => new HeraldError('HERALD_TRIGGER_FAILED', `The trigger for ${where} did not finish within ${timeoutMs} ms.`, { interaction: interaction.description }),
+      await unlessAborted(
+        options.signal,
+        withTimeout(
+          () => trigger(params),
+          timeoutMs,
+          () => new HeraldError('HERALD_TRIGGER_FAILED', `The trigger for ${where} did not finish within ${timeoutMs} ms.`, { interaction: interaction.description }),
+        ),
       );
     } catch (error) {
+      if (isAborted(options.signal)) return { result: finish('failed', [], abortedInfo(options.signal)), produced: undefined };
       return { result: finish('failed', [], errorInfo(error, 'HERALD_TRIGGER_FAILED')), produced: undefined };
     }
     let captured: CapturedMessage;
     try {
-      captured = await capture.next({ timeoutMs });
+      captured = await unlessAborted(options.signal, capture.next({ timeoutMs }));
     } catch (error) {
+      if (isAborted(options.signal)) return { result: finish('failed', [], abortedInfo(options.signal)), produced: undefined };
       const info = errorInfo(error, 'HERALD_TRANSPORT_TIMEOUT');
       return {
         result: finish('failed', [], { ...info, message: `No message for ${where} arrived on ${describeChannel(channel)} after its trigger: ${info.message}`, retriable: true }),
@@ -162,6 +206,22 @@ async function messageStep(contract: Contract, interaction: MessageInteraction, 
   } finally {
     await capture.stop();
   }
+}
+
+/** The result of a step the abort of `signal` ended (or kept from starting). */
+function abortedStep(contract: Contract, interaction: MessageInteraction | SyncMessageInteraction, signal: AbortSignal): InteractionResult {
+  return {
+    consumer: contract.consumer,
+    provider: contract.provider,
+    description: interaction.description,
+    ...(contract.source === undefined ? {} : { contractFile: contract.source }),
+    status: 'failed',
+    mismatches: [],
+    notes: [],
+    error: abortedInfo(signal),
+    pending: interaction.pending,
+    durationMs: 0,
+  };
 }
 
 /**
@@ -176,12 +236,29 @@ export async function verifyFlowsOnBroker(contracts: readonly Contract[], defini
   const selected = contractsToVerify(contracts, options.provider ?? definition.name, options.consumers);
   const matches = descriptionTest(options.description);
   const results: InteractionResult[] = [];
-  for (const contract of selected) {
-    const runStep: RunStep = (step, params) =>
-      isSyncInteraction(step.interaction) ? exchangeStep(contract, step, step.interaction, params, options) : messageStep(contract, step.interaction, definition, params, options);
-    for (const flow of flowsOf(contract)) {
-      if (matches !== undefined && !flow.steps.some((s) => matches(s.interaction.description))) continue;
-      results.push(...(await verifyFlow(contract, flow, definition, runStep)));
+  const chosen = selected.map((contract) => ({ contract, flows: flowsOf(contract).filter((flow) => matches === undefined || flow.steps.some((s) => matches(s.interaction.description))) }));
+  const counts = { done: 0, total: chosen.reduce((n, c) => n + c.flows.reduce((k, f) => k + f.steps.length, 0), 0), passed: 0, failed: 0 };
+  for (const { contract, flows } of chosen) {
+    const runStep: RunStep = async (step, params) => {
+      options.onProgress?.({ ...counts, current: { description: step.interaction.description, consumer: contract.consumer, startedAt: Date.now() } });
+      const signal = options.signal;
+      if (isAborted(signal)) return { result: abortedStep(contract, step.interaction, signal), produced: undefined };
+      try {
+        return await (isSyncInteraction(step.interaction) ? exchangeStep(contract, step, step.interaction, params, options) : messageStep(contract, step.interaction, definition, params, options));
+      } catch (error) {
+        if (isAborted(signal)) return { result: abortedStep(contract, step.interaction, signal), produced: undefined };
+        throw error;
+      }
+    };
+    for (const flow of flows) {
+      const flowResults = await verifyFlow(contract, flow, definition, runStep);
+      results.push(...flowResults);
+      for (const result of flowResults) {
+        counts.done += 1;
+        if (result.status === 'passed') counts.passed += 1;
+        else if (result.status !== 'pending') counts.failed += 1;
+      }
+      options.onProgress?.({ ...counts, current: undefined });
     }
   }
   return { summary: summarise(results, [], performance.now() - started, 'triggers'), results };

@@ -1,6 +1,7 @@
 import { InMemoryTransport, m, providerTriggers, verifyProviderOnBroker, type Contract, type TriggerDefinition } from '../../index';
 import { SESSION, authoriseStep, pushContract, pushPair, pushStep } from '../../__fixtures__/push-flow';
 import type { BrokerReply, RequestReplyClient } from '../reply-broker';
+import { HeraldError } from '../../errors/herald-error';
 
 const pair = pushPair();
 const flow = pair.flow('authorised push', (f) =>
@@ -92,5 +93,64 @@ describe('verifyProviderOnBroker: flows with a request/reply client', () => {
       ['failed', 'HERALD_FLOW_NOT_CHECKED'],
       ['failed', 'HERALD_FLOW_NOT_CHECKED'],
     ]);
+  });
+
+  it('ends the flow at once when the run is interrupted while a step waits for its trigger, tearing its states down', async () => {
+    await using transport = new InMemoryTransport();
+    const log: string[] = [];
+    const interrupt = new AbortController();
+    const definition = providerTriggers('push-server', {
+      states: { 'a device is registered': { setup: () => void log.push('setup'), teardown: () => void log.push('teardown') } },
+      triggers: {
+        // A trigger that hangs until the run tells it to stop (its context's signal).
+        'a push for the session': (_params, ctx) =>
+          new Promise<void>((resolve) => {
+            ctx.signal.addEventListener('abort', () => {
+              log.push('trigger aborted');
+              resolve();
+            });
+            interrupt.abort(new HeraldError('HERALD_INTERRUPTED', 'SIGTERM'));
+          }),
+      },
+    });
+    // Far beyond jest's own test timeout: only the interrupt can end this run in time.
+    const report = await verifyProviderOnBroker([contract()], definition, { transport, replies: { client: authService(SESSION), timeoutMs: 60_000 }, timeoutMs: 60_000, signal: interrupt.signal });
+    expect(report.results.map((r) => [r.description, r.status, r.error?.code])).toEqual([
+      ['an authorise request', 'passed', undefined],
+      ['a push for the session', 'failed', 'HERALD_INTERRUPTED'],
+    ]);
+    expect(report.results[1]?.error?.message).toContain('SIGTERM');
+    expect(log).toEqual(['setup', 'trigger aborted', 'teardown']);
+  });
+
+  it('ends the flow at once when the run is interrupted while a request waits for its reply; later steps are not run', async () => {
+    await using transport = new InMemoryTransport();
+    const log: string[] = [];
+    const interrupt = new AbortController();
+    const silent: RequestReplyClient = {
+      describeReplyAddress: () => 'a test reply queue',
+      request: () => {
+        interrupt.abort(new HeraldError('HERALD_INTERRUPTED', 'SIGINT'));
+        return new Promise<BrokerReply>(() => undefined);
+      },
+    };
+    const report = await verifyProviderOnBroker([contract()], triggers(log), { transport, replies: { client: silent, timeoutMs: 60_000 }, timeoutMs: 60_000, signal: interrupt.signal });
+    expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
+      ['failed', 'HERALD_INTERRUPTED'],
+      ['failed', 'HERALD_FLOW_STEP_NOT_RUN'],
+    ]);
+    expect(log).toEqual(['setup', 'teardown']);
+  });
+
+  it("counts flow steps in the run's progress: each step as it starts, the flow's steps when it ends", async () => {
+    await using transport = new InMemoryTransport();
+    const progress: string[] = [];
+    await verifyProviderOnBroker([contract()], triggers([]), {
+      transport,
+      replies: { client: authService(SESSION) },
+      timeoutMs: 2_000,
+      onProgress: (p) => progress.push(`${p.done}/${p.total} ${p.passed} passed${p.current === undefined ? '' : ` ${p.current.description}`}`),
+    });
+    expect(progress).toEqual(['0/2 0 passed an authorise request', '0/2 0 passed a push for the session', '2/2 2 passed']);
   });
 });

@@ -4,7 +4,8 @@
  * triggers. A flow step captures on the contract's own channel (the provider's running service
  * answers and publishes there, not on run-scoped names), and its trigger gets a context naming
  * that channel. Without a request/reply client (the in-memory transport), or once the connection
- * is lost, every step fails instead of passing unseen.
+ * is lost, every step fails instead of passing unseen; when the run is interrupted or loses its
+ * connection while a flow runs, the step in progress fails at once and the rest are not run.
  */
 import { isFlowStep } from '../../contract/flow';
 import { isAmqpChannel, isKafkaChannel } from '../../contract/channel';
@@ -13,6 +14,7 @@ import type { TransportAdapter } from '../../transport/types';
 import { flowStepNotChecked } from '../flow';
 import { verifyFlowsOnBroker, type FlowTrigger } from '../flow-broker';
 import type { RequestReplyClient } from '../reply-broker';
+import type { RunProgress } from '../progress';
 import type { InteractionResult } from '../result';
 import type { ErrorInfo } from '../states';
 import type { DescriptionFilter } from '../verify-provider';
@@ -29,6 +31,10 @@ export interface FlowRunOptions {
   readonly timeoutMs: number;
   /** The run lost its connection (or was interrupted): every step fails with this error. */
   readonly lost: ErrorInfo | undefined;
+  /** Aborted when the run loses its connection or is interrupted while a flow runs: the step in progress fails, the rest are not run. */
+  readonly signal?: AbortSignal;
+  /** Progress of the flows' steps (counted from 0: the caller adds what ran before). */
+  readonly onProgress?: (progress: RunProgress) => void;
 }
 
 /** The contract's flow steps (one-way and request/reply) that the description filter selects. */
@@ -52,7 +58,7 @@ function asFlowTrigger(trigger: Trigger, interaction: MessageInteraction, option
       namespace: undefined,
       name: (base) => base,
       transport: options.transport,
-      signal: new AbortController().signal,
+      signal: options.signal ?? new AbortController().signal,
     };
     return trigger(params, context);
   };
@@ -85,7 +91,15 @@ export async function verifyContractFlows(contract: Contract, definition: Broker
       ...(definition.stateTimeoutMs === undefined ? {} : { stateTimeoutMs: definition.stateTimeoutMs }),
       triggers,
     },
-    { client, transport: options.transport, provider: contract.provider, ...(options.description === undefined ? {} : { description: options.description }), timeoutMs: options.timeoutMs },
+    {
+      client,
+      transport: options.transport,
+      provider: contract.provider,
+      ...(options.description === undefined ? {} : { description: options.description }),
+      timeoutMs: options.timeoutMs,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    },
   );
   return report.results;
 }

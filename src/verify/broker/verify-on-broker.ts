@@ -24,7 +24,8 @@
  */
 import type { RunProgress } from '../progress';
 import { isAmqpChannel, isKafkaChannel } from '../../contract/channel';
-import type { Channel, Contract, MessageInteraction } from '../../contract/model';
+import type { Channel, Contract, MessageInteraction, SyncMessageInteraction } from '../../contract/model';
+import type { ErrorCode } from '../../errors/codes';
 import { HeraldError, isHeraldError } from '../../errors/herald-error';
 import type { Mismatch } from '../../matchers/mismatch';
 import { isAvroInteraction } from '../../avro/contract';
@@ -43,7 +44,7 @@ import { contractChannel } from './contract-channel';
 import type { BrokerProviderDefinition, Trigger, TriggerContext } from './definition';
 import { syncNotChecked } from '../reply';
 import { isFlowStep } from '../../contract/flow';
-import { verifyContractFlows } from './flow-run';
+import { flowStepsOf, verifyContractFlows } from './flow-run';
 import { verifyReplyOnBroker, type RequestReplyClient } from '../reply-broker';
 import { runNamespace, type RunNamespace } from './namespace';
 import { DEFAULT_CLEANUP_TIMEOUT_MS, RunResources, type BrokerResources } from './resources';
@@ -166,6 +167,12 @@ function resultOf(
     pending: interaction.pending,
     durationMs: performance.now() - started,
   };
+}
+
+/** The flows' own progress (counted from 0) as the run's: what ran before them added. */
+function flowProgress(before: Omit<RunProgress, 'current'>, report: (progress: RunProgress) => void): (flows: RunProgress) => void {
+  const base = { ...before };
+  return (flows) => report({ done: base.done + flows.done, total: base.total, passed: base.passed + flows.passed, failed: base.failed + flows.failed, current: flows.current });
 }
 
 /** Whether the error that ended a run (run.lost) is a lost connection, not an interrupt or a trigger's failure. */
@@ -379,6 +386,9 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
   const cleanupMs = options.cleanupTimeoutMs ?? DEFAULT_CLEANUP_TIMEOUT_MS;
   const resources = new RunResources(transport, ns.id !== undefined, cleanupMs);
   const run: RunState = { options, definition, ns, resources, pool: new CapturePool(transport, resources), lost: undefined, lostSignal, abortTrigger: undefined };
+  // Flows run through verifyFlowsOnBroker, which ends on an abort: the run's interrupt or lost connection is one.
+  const flowsAbort = new AbortController();
+  void lostSignal.then((error) => flowsAbort.abort(new HeraldError(error.code as ErrorCode, error.message)));
   const runNotes: string[] = [];
   let repliesNoted = false;
   let flowsNoted = false;
@@ -388,7 +398,18 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
   const results: InteractionResult[] = [];
   const used = new Set<string>();
   const chosen = (interaction: MessageInteraction): boolean => !isFlowStep(interaction) && (options.description === undefined || options.description.test(interaction.description));
-  const progress = { done: 0, total: selected.reduce((n, c) => n + c.interactions.filter(chosen).length, 0), passed: 0, failed: 0 };
+  const chosenSync = (sync: SyncMessageInteraction): boolean => !isFlowStep(sync) && (options.description === undefined || options.description.test(sync.description));
+  const progress = {
+    done: 0,
+    total: selected.reduce((n, c) => n + c.interactions.filter(chosen).length + (c.synchronous ?? []).filter(chosenSync).length + flowStepsOf(c, options.description).length, 0),
+    passed: 0,
+    failed: 0,
+  };
+  const count = (result: InteractionResult): void => {
+    progress.done += 1;
+    if (result.status === 'passed') progress.passed += 1;
+    else if (result.status !== 'pending') progress.failed += 1;
+  };
   try {
     for (const contract of selected) {
       const pairResults: InteractionResult[] = [];
@@ -399,16 +420,15 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
         const result = await verifyGuarded(run, contract, interaction);
         run.abortTrigger = undefined;
         pairResults.push(result);
-        progress.done += 1;
-        if (result.status === 'passed') progress.passed += 1;
-        else if (result.status !== 'pending') progress.failed += 1;
+        count(result);
         options.onProgress?.({ ...progress, current: undefined });
       }
       // Request/reply interactions: checked with options.replies; without it each fails, never passes unseen.
       for (const sync of contract.synchronous ?? []) {
         // Flow steps run with their flow, below.
-        if (isFlowStep(sync) || (options.description !== undefined && !options.description.test(sync.description))) continue;
+        if (!chosenSync(sync)) continue;
         const replies = options.replies;
+        if (replies !== undefined && run.lost === undefined) options.onProgress?.({ ...progress, current: { description: sync.description, consumer: contract.consumer, startedAt: Date.now() } });
         const result =
           replies === undefined || run.lost !== undefined
             ? syncNotChecked(
@@ -425,8 +445,8 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
           runNotes.push("Request/reply interactions were published on the contracts' own request channels (the provider's service listens there), not on run-scoped names.");
         }
         pairResults.push(result);
-        if (result.status === 'passed') progress.passed += 1;
-        else if (result.status !== 'pending') progress.failed += 1;
+        count(result);
+        options.onProgress?.({ ...progress, current: undefined });
       }
       // Flows: their steps in order (verifyFlowsOnBroker), with the request/reply client; without it each step fails, never passes unseen.
       const flowResults = await verifyContractFlows(contract, definition, {
@@ -436,6 +456,8 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
         description: options.description,
         timeoutMs: options.replies?.timeoutMs ?? options.timeoutMs ?? DEFAULT_BROKER_TIMEOUT_MS,
         lost: run.lost?.error,
+        signal: flowsAbort.signal,
+        ...(options.onProgress === undefined ? {} : { onProgress: flowProgress(progress, options.onProgress) }),
       });
       if (flowResults.length > 0 && options.replies !== undefined && !flowsNoted && ns.id !== undefined) {
         flowsNoted = true;
@@ -444,8 +466,7 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
       for (const result of flowResults) {
         used.add(result.description);
         pairResults.push(result);
-        if (result.status === 'passed') progress.passed += 1;
-        else if (result.status !== 'pending') progress.failed += 1;
+        count(result);
       }
       results.push(...pairResults);
       options.onPair?.({ consumer: contract.consumer, provider: contract.provider, ...(contract.source === undefined ? {} : { contractFile: contract.source }), results: pairResults });
