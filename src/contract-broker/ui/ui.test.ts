@@ -6,7 +6,8 @@ import { prefersHtml } from './accept';
 import { escapeHtml, html } from './html';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { webhooksSection, type WebhookExecutionView } from './webhooks';
+import type { Repository } from '../storage/repository';
+import { repositoryWebhookLog, webhooksSection, type WebhookExecutionView } from './webhooks';
 
 jest.setTimeout(60_000);
 
@@ -204,6 +205,33 @@ describe('the webhooks section', () => {
     error: 'target busy',
     at: '2026-01-01T00:00:00Z',
   };
+
+  it("reads the broker's webhooks once per section, whether or not any was triggered", async () => {
+    const reads: string[] = [];
+    const webhook = { uuid: 'w1', description: 'notify ci', request: { url: 'http://ci.example/hook' } };
+    const triggered = {
+      uuid: 't1',
+      webhookUuid: 'w1',
+      eventName: 'contract_published',
+      variables: {},
+      status: 'failure',
+      attemptsMade: 1,
+      consumerName: 'c',
+      providerName: 'p',
+      createdAt: '2026-01-01T00:00:00Z',
+    };
+    const repository = (fired: boolean): Repository =>
+      ({
+        listWebhooks: () => (reads.push('webhooks'), Promise.resolve([webhook])),
+        listTriggeredWebhooks: () => (reads.push('triggered'), Promise.resolve(fired ? [triggered] : [])),
+        listWebhookExecutions: () => (reads.push('executions'), Promise.resolve([])),
+      }) as unknown as Repository;
+    expect((await webhooksSection(repositoryWebhookLog(repository(false)))).text).toContain('No webhook executions yet.');
+    expect(reads).toEqual(['triggered', 'webhooks']);
+    reads.length = 0;
+    expect((await webhooksSection(repositoryWebhookLog(repository(true)))).text).toContain('notify ci');
+    expect(reads).toEqual(['triggered', 'webhooks', 'executions']);
+  });
 
   it('says none are configured when there is no webhook log', async () => {
     expect((await webhooksSection(undefined)).text).toContain('No webhooks configured on this broker.');

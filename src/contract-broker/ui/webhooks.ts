@@ -42,14 +42,13 @@ export function repositoryWebhookLog(repository: Repository): WebhookExecutionLo
   return {
     hasWebhooks: async () => (await repository.listWebhooks()).length > 0,
     async listWebhookExecutions(filter) {
-      const [webhooks, triggered] = await Promise.all([
-        repository.listWebhooks(),
-        repository.listTriggeredWebhooks({
-          ...(filter.consumer === undefined ? {} : { consumerName: filter.consumer }),
-          ...(filter.provider === undefined ? {} : { providerName: filter.provider }),
-        }),
-      ]);
-      const byUuid = new Map(webhooks.map((w) => [w.uuid, w]));
+      const triggered = await repository.listTriggeredWebhooks({
+        ...(filter.consumer === undefined ? {} : { consumerName: filter.consumer }),
+        ...(filter.provider === undefined ? {} : { providerName: filter.provider }),
+      });
+      // Nothing triggered: the section asks hasWebhooks, so the webhooks are read once either way.
+      if (triggered.length === 0) return [];
+      const byUuid = new Map((await repository.listWebhooks()).map((w) => [w.uuid, w]));
       const newest = triggered.reverse().slice(0, filter.limit);
       return Promise.all(
         newest.map(async (t): Promise<WebhookExecutionView> => {
