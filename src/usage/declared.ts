@@ -67,6 +67,14 @@ export function declaredPayload(interaction: MessageInteraction): DeclaredNode {
   return node;
 }
 
+/**
+ * Lets `to`, whose payload has the same shape and rules as `from`'s (dsl/shape.ts), use the
+ * declared tree of `from` instead of building its own.
+ */
+export function shareDeclaredPayload(from: MessageInteraction, to: MessageInteraction): void {
+  declaredByContents.set(to.contents, { rules: to.matchingRules.body, content: to.contents.content, node: declaredPayload(from) });
+}
+
 const declaredByContents = new WeakMap<object, { readonly rules: RuleMap; readonly content: JsonValue | undefined; readonly node: DeclaredNode }>();
 
 /** Every declared path below the root, parents before children, in declaration order. */
