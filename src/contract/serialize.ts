@@ -52,8 +52,22 @@ function sortedRecord<T>(record: Readonly<Record<string, T>>, map: (v: T) => Jso
   return out;
 }
 
-const rulesJson = (rules: RuleMap): JsonObject => sortedRecord(rules, (list) => ({ combine: list.combine, matchers: list.matchers.map((r) => sortKeys(r as unknown as JsonValue)) }));
-const generatorsJson = (generators: GeneratorMap): JsonObject => sortedRecord(generators, (g) => sortKeys(g as unknown as JsonValue));
+/**
+ * Declarations of one shape share their rule and generator maps (dsl/shape.ts): each map is laid
+ * out once and its layout shared by every interaction that holds it. Callers must not modify what
+ * interactionJson returns below `matchingRules` and `generators`.
+ */
+const layouts = new WeakMap<object, JsonObject>();
+
+function layoutOnce<T extends object>(map: T, layout: (map: T) => JsonObject): JsonObject {
+  let out = layouts.get(map);
+  if (out === undefined) layouts.set(map, (out = layout(map)));
+  return out;
+}
+
+const rulesJson = (rules: RuleMap): JsonObject =>
+  layoutOnce(rules, (r) => sortedRecord(r, (list) => ({ combine: list.combine, matchers: list.matchers.map((m) => sortKeys(m as unknown as JsonValue)) })));
+const generatorsJson = (generators: GeneratorMap): JsonObject => layoutOnce(generators, (g) => sortedRecord(g, (one) => sortKeys(one as unknown as JsonValue)));
 
 /**
  * Metadata rules are keyed by the metadata key itself; a key starting with "$" would read as a
