@@ -54,6 +54,9 @@ describe('template shapes', () => {
     expect(hasShape({ n: new Date() } as unknown as Template, shape)).toBe(false);
     expect(shapeOf({ n: undefined } as unknown as Template)).toBeUndefined();
     expect(shapeOf(m.arrayContains([{ a: 1 }]))).toBeUndefined();
+    const malformed = { a: { ...m.like({ q: 1 }), array: {} } } as unknown as Template;
+    expect(shapeOf(malformed)).toBeUndefined();
+    expect(hasShape(malformed, shapeOf({ a: m.like({ q: 1 }) })!)).toBe(false);
   });
 });
 

@@ -29,7 +29,8 @@ interface MatcherShape {
   readonly rules: JsonValue;
   readonly combine: string;
   readonly generator: JsonValue | undefined;
-  readonly examples: number | undefined;
+  /** Copies of the item an array matcher's example holds; null for other matchers. */
+  readonly examples: number | null;
   readonly anyKey: boolean;
   readonly example: Shape;
 }
@@ -83,10 +84,17 @@ function sameJson(value: unknown, copy: JsonValue | undefined): boolean {
   return true;
 }
 
+/** An array matcher's example count, null for other matchers, undefined when malformed. */
+function examplesOf(node: AnyMatcher): number | null | undefined {
+  if (node.array === undefined) return null;
+  const examples = typeof node.array === 'object' && node.array !== null ? node.array.examples : undefined;
+  return typeof examples === 'number' && Number.isSafeInteger(examples) && examples >= 0 ? examples : undefined;
+}
+
 function matcherShape(node: AnyMatcher, depth: number): MatcherShape | undefined {
   if (node.variants !== undefined || !Array.isArray(node.rules)) return undefined;
-  const examples = node.array === undefined ? undefined : node.array.examples;
-  if (examples !== undefined && !(Number.isSafeInteger(examples) && examples >= 0)) return undefined;
+  const examples = examplesOf(node);
+  if (examples === undefined) return undefined;
   const rules = copyOfJson(node.rules, depth);
   const generator = node.generator === undefined ? undefined : copyOfJson(node.generator, depth);
   if (rules === undefined || (node.generator !== undefined && generator === undefined)) return undefined;
@@ -142,7 +150,7 @@ export function hasShape(template: Template | undefined, shape: Shape, depth = 0
   if (typeof template !== 'object' || template === null || depth > MAX_TEMPLATE_DEPTH) return false;
   if ('example' in shape) {
     if (!isMatcher(template) || template.variants !== undefined || template.combine !== shape.combine || (template.anyKey === true) !== shape.anyKey) return false;
-    if ((template.array === undefined ? undefined : template.array.examples) !== shape.examples) return false;
+    if (examplesOf(template) !== shape.examples) return false;
     if (!sameJson(template.rules, shape.rules) || (template.generator === undefined ? shape.generator !== undefined : !sameJson(template.generator, shape.generator))) return false;
     return hasShape(template.example, shape.example, depth + 1);
   }
