@@ -3,7 +3,7 @@
  * description then provider states, rule/generator paths and metadata keys sorted, fixed key order,
  * two-space indentation and a final newline. The same contract always gives the same bytes.
  */
-import { createHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
 import { formatKey } from './path';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import {
@@ -22,8 +22,13 @@ export const HERALD_VERSION = '0.1.0';
 
 /** Stable V4 interaction key: a hash of what identifies the interaction. */
 export function interactionKey(description: string, providerStates: readonly ProviderState[]): string {
-  return createHash('sha256').update(identityOf(description, providerStates)).digest('hex').slice(0, 16);
+  const identity = identityOf(description, providerStates);
+  // crypto.hash (Node ≥ 20.12) is the one-shot form, several times cheaper than a Hash object; same digest.
+  return (typeof oneShotHash === 'function' ? oneShotHash('sha256', identity, 'hex') : nodeCrypto.createHash('sha256').update(identity).digest('hex')).slice(0, 16);
 }
+
+// Looked up, not imported by name: an ESM named import of a missing export fails on older Node 20.
+const oneShotHash = (nodeCrypto as { readonly hash?: typeof nodeCrypto.hash }).hash;
 
 /** Identity of an interaction inside a contract: description plus provider states. */
 export function identityOf(description: string, providerStates: readonly ProviderState[]): string {
@@ -47,8 +52,22 @@ function sortedRecord<T>(record: Readonly<Record<string, T>>, map: (v: T) => Jso
   return out;
 }
 
-const rulesJson = (rules: RuleMap): JsonObject => sortedRecord(rules, (list) => ({ combine: list.combine, matchers: list.matchers.map((r) => sortKeys(r as unknown as JsonValue)) }));
-const generatorsJson = (generators: GeneratorMap): JsonObject => sortedRecord(generators, (g) => sortKeys(g as unknown as JsonValue));
+/**
+ * Declarations of one shape share their rule and generator maps (dsl/shape.ts): each map is laid
+ * out once and its layout shared by every interaction that holds it. Callers must not modify what
+ * interactionJson returns below `matchingRules` and `generators`.
+ */
+const layouts = new WeakMap<object, JsonObject>();
+
+function layoutOnce<T extends object>(map: T, layout: (map: T) => JsonObject): JsonObject {
+  let out = layouts.get(map);
+  if (out === undefined) layouts.set(map, (out = layout(map)));
+  return out;
+}
+
+const rulesJson = (rules: RuleMap): JsonObject =>
+  layoutOnce(rules, (r) => sortedRecord(r, (list) => ({ combine: list.combine, matchers: list.matchers.map((m) => sortKeys(m as unknown as JsonValue)) })));
+const generatorsJson = (generators: GeneratorMap): JsonObject => layoutOnce(generators, (g) => sortedRecord(g, (one) => sortKeys(one as unknown as JsonValue)));
 
 /**
  * Metadata rules are keyed by the metadata key itself; a key starting with "$" would read as a

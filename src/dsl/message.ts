@@ -16,9 +16,9 @@ import type { Channel, GeneratorJson, MessageInteraction, ProviderState, RuleLis
 import { AMQP_PROPERTY_KEYS, META, channelMetadata, headersOf, isReservedMetadataKey, type AmqpPropertyName } from '../contract/channel';
 import { interactionKey } from '../contract/serialize';
 import { HeraldError } from '../errors/herald-error';
-import { compileTemplate, leafRules, type CompiledGenerator } from '../matchers/compile';
+import { compileTemplate, leafRules } from '../matchers/compile';
 import { applyGenerators, generateValue } from '../matchers/generate';
-import type { Infer, Template } from '../matchers/node';
+import { exampleOf, type Infer, type Template } from '../matchers/node';
 import { matchMessage } from '../matching/engine';
 import { formatMismatches } from '../matching/format';
 import { matchAvroMessage, AVRO_CONTENT_TYPE } from '../avro/contract';
@@ -26,6 +26,8 @@ import { avroExample, compileAvroPayload, declareAvroPayload, resolveAvroSchemaI
 import type { AvroSchemaSource } from '../avro/schema';
 import { stableGenerator, startUsage, type VerifyHandlerOptions } from '../usage/hook';
 import type { MessageHandler, ReceivedMessage } from '../contract/received';
+import { shareDeclaredPayload } from '../usage/declared';
+import { findCompiledShape, rememberCompiledShape, type CompiledParts } from './shape';
 import { currentOwner, defaultContractsDir, recordInteraction, registerAfterAllHook } from './session';
 
 registerAfterAllHook();
@@ -108,7 +110,7 @@ export interface MessageExpectation<P, H, K, Props> extends Steps<MessageExpecta
 
 interface CompiledMessage {
   readonly interaction: MessageInteraction;
-  readonly bodyGenerators: readonly CompiledGenerator[];
+  readonly bodyGenerators: CompiledParts['compiledGenerators'];
   readonly metadataGenerators: Readonly<Record<string, GeneratorJson>>;
 }
 
@@ -176,41 +178,63 @@ class Declaration {
     });
   }
 
+  private checkContentType(contentType: string, content: JsonValue): void {
+    if (this.state.avro === undefined && !/json/i.test(contentType) && typeof content !== 'string') {
+      throw this.invalid(`the content type ${contentType} needs a string payload (or use application/json)`);
+    }
+  }
+
   private compile(): CompiledMessage {
     if (this.#compiled !== undefined) return this.#compiled;
     const s = this.state;
     if (s.payload === undefined) throw this.invalid('no payload was declared; call withPayload()');
     const contentType = s.avro === undefined ? (s.contentType ?? 'application/json') : AVRO_CONTENT_TYPE;
-    const where = `the payload of "${s.description}"`;
-    const body = compileTemplate(s.payload, where);
-    const avroBlock = s.avro === undefined ? undefined : compileAvroPayload(s.avro, body.content, this.avroDeclared(), s.contentType).block;
-    if (s.avro === undefined && !/json/i.test(contentType) && typeof body.content !== 'string') {
-      throw this.invalid(`the content type ${contentType} needs a string payload (or use application/json)`);
-    }
     const metadata: Record<string, JsonValue> = { [META.contentType]: contentType };
-    const metadataRules: Record<string, RuleList> = {};
-    const metadataGenerators: Record<string, GeneratorJson> = {};
-    const addLeaf = (name: string, template: Template): void => {
-      const leaf = leafRules(template);
-      metadata[name] = leaf.value;
-      if (leaf.rules !== undefined) metadataRules[name] = leaf.rules;
-      if (leaf.generator !== undefined) metadataGenerators[name] = leaf.generator;
-    };
     if (s.channel !== undefined) Object.assign(metadata, channelMetadata(s.channel));
-    if (s.key !== undefined) addLeaf(META.kafkaKey, s.key);
-    for (const [name, template] of Object.entries(s.headers)) addLeaf(name, template);
-    for (const [name, template] of Object.entries(s.properties)) {
-      if (template !== undefined) addLeaf(AMQP_PROPERTY_KEYS[name as AmqpPropertyName], template);
+    // A declaration of a shape compiled before (same structure and matchers, other example values)
+    // reuses its rules and generators: only the example values are read from the templates.
+    const reused = s.avro === undefined ? findCompiledShape(s, contentType) : undefined;
+    let content: JsonValue;
+    let parts: CompiledParts;
+    let avroBlock: JsonValue | undefined;
+    if (reused !== undefined) {
+      content = exampleOf(s.payload);
+      this.checkContentType(contentType, content);
+      parts = reused;
+      if (s.key !== undefined) metadata[META.kafkaKey] = exampleOf(s.key);
+      for (const [name, template] of Object.entries(s.headers)) metadata[name] = exampleOf(template);
+      for (const [name, template] of Object.entries(s.properties)) {
+        if (template !== undefined) metadata[AMQP_PROPERTY_KEYS[name as AmqpPropertyName]] = exampleOf(template);
+      }
+    } else {
+      const body = compileTemplate(s.payload, `the payload of "${s.description}"`);
+      content = body.content;
+      avroBlock = s.avro === undefined ? undefined : compileAvroPayload(s.avro, body.content, this.avroDeclared(), s.contentType).block;
+      this.checkContentType(contentType, content);
+      const metadataRules: Record<string, RuleList> = {};
+      const metadataGenerators: Record<string, GeneratorJson> = {};
+      const addLeaf = (name: string, template: Template): void => {
+        const leaf = leafRules(template);
+        metadata[name] = leaf.value;
+        if (leaf.rules !== undefined) metadataRules[name] = leaf.rules;
+        if (leaf.generator !== undefined) metadataGenerators[name] = leaf.generator;
+      };
+      if (s.key !== undefined) addLeaf(META.kafkaKey, s.key);
+      for (const [name, template] of Object.entries(s.headers)) addLeaf(name, template);
+      for (const [name, template] of Object.entries(s.properties)) {
+        if (template !== undefined) addLeaf(AMQP_PROPERTY_KEYS[name as AmqpPropertyName], template);
+      }
+      const bodyGenerators: Record<string, GeneratorJson> = {};
+      for (const g of body.generators) bodyGenerators[g.path] = g.generator;
+      parts = { bodyRules: body.rules, bodyGenerators, compiledGenerators: body.generators, metadataRules, metadataGenerators };
     }
-    const bodyGenerators: Record<string, GeneratorJson> = {};
-    for (const g of body.generators) bodyGenerators[g.path] = g.generator;
     const interaction: MessageInteraction = {
       description: s.description,
       providerStates: s.states,
-      contents: { content: body.content, contentType, encoded: false },
+      contents: { content, contentType, encoded: false },
       metadata,
-      matchingRules: { body: body.rules, metadata: metadataRules },
-      generators: { body: bodyGenerators, metadata: metadataGenerators },
+      matchingRules: { body: parts.bodyRules, metadata: parts.metadataRules },
+      generators: { body: parts.bodyGenerators, metadata: parts.metadataGenerators },
       pending: s.pending,
       key: interactionKey(s.description, s.states),
       ...(s.comments === undefined ? {} : { comments: s.comments }),
@@ -221,7 +245,9 @@ class Declaration {
     if (problems.length > 0) {
       throw this.invalid(`its example does not satisfy its own matchers:\n${formatMismatches(problems, { interaction: s.description })}\nFix the example values`);
     }
-    this.#compiled = { interaction, bodyGenerators: body.generators, metadataGenerators };
+    if (reused === undefined && s.avro === undefined) rememberCompiledShape(s, contentType, parts, interaction);
+    else if (reused !== undefined) shareDeclaredPayload(reused.first, interaction);
+    this.#compiled = { interaction, bodyGenerators: parts.compiledGenerators, metadataGenerators: parts.metadataGenerators };
     return this.#compiled;
   }
 

@@ -53,11 +53,29 @@ function walk(value: JsonValue, segments: Segment[], rules: RuleMap, into: Mutab
   return node;
 }
 
-/** The declared payload of an interaction (its example content under its body rules). */
+/**
+ * The declared payload of an interaction (its example content under its body rules). Computed once
+ * per contents and rule-map objects: a verify() run and its usage report share one tree.
+ */
 export function declaredPayload(interaction: MessageInteraction): DeclaredNode {
+  const rules = interaction.matchingRules.body;
+  const hit = declaredByContents.get(interaction.contents);
+  if (hit !== undefined && hit.rules === rules && hit.content === interaction.contents.content) return hit.node;
   const content = interaction.contents.content;
-  return walk(content === undefined ? null : content, [], interaction.matchingRules.body, undefined, 0);
+  const node = walk(content === undefined ? null : content, [], rules, undefined, 0);
+  declaredByContents.set(interaction.contents, { rules, content, node });
+  return node;
 }
+
+/**
+ * Lets `to`, whose payload has the same shape and rules as `from`'s (dsl/shape.ts), use the
+ * declared tree of `from` instead of building its own.
+ */
+export function shareDeclaredPayload(from: MessageInteraction, to: MessageInteraction): void {
+  declaredByContents.set(to.contents, { rules: to.matchingRules.body, content: to.contents.content, node: declaredPayload(from) });
+}
+
+const declaredByContents = new WeakMap<object, { readonly rules: RuleMap; readonly content: JsonValue | undefined; readonly node: DeclaredNode }>();
 
 /** Every declared path below the root, parents before children, in declaration order. */
 export function declaredPaths(root: DeclaredNode): string[] {

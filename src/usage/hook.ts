@@ -93,22 +93,25 @@ export function startUsage(interaction: MessageInteraction, consumer: string, pr
       const recorded = tracker.finish();
       const hasKey = declaresKey(interaction);
       const run: FieldUsage = { payload: recorded.payload, headers: recorded.headers, key: hasKey && recorded.key };
-      const report: UsageReport = {
-        consumer,
-        provider,
-        interaction: interaction.description,
-        usage: usageJson(run),
-        unused: unusedFields(interaction, run),
-        undeclared: { payload: recorded.undeclaredPayload, headers: recorded.undeclaredHeaders, key: !hasKey && recorded.key },
-      };
-      options.onUsage?.(report);
+      const strict = options.strictUsage ?? on(process.env[USAGE_ENV.strict]);
+      // The unread fields are only needed by onUsage and strict mode: most runs skip computing them.
+      const unused = options.onUsage !== undefined || strict ? unusedFields(interaction, run) : undefined;
+      if (options.onUsage !== undefined && unused !== undefined) {
+        options.onUsage({
+          consumer,
+          provider,
+          interaction: interaction.description,
+          usage: usageJson(run),
+          unused,
+          undeclared: { payload: recorded.undeclaredPayload, headers: recorded.undeclaredHeaders, key: !hasKey && recorded.key },
+        });
+      }
       const shared = accumulate(interaction, consumer, provider, run);
       const withUsage: MessageInteraction = { ...interaction, herald: { ...interaction.herald, usage: shared } };
-      const strict = options.strictUsage ?? on(process.env[USAGE_ENV.strict]);
-      if (!strict || noneUnused(report.unused)) return { interaction: withUsage };
+      if (!strict || unused === undefined || noneUnused(unused)) return { interaction: withUsage };
       const failure = new HeraldError(
         'HERALD_USAGE_UNREAD_FIELDS',
-        `The ${consumer} handler for "${interaction.description}" from ${provider} never read these declared fields: ${describeFields(report.unused)}. ` +
+        `The ${consumer} handler for "${interaction.description}" from ${provider} never read these declared fields: ${describeFields(unused)}. ` +
           'Remove them from the declaration (a contract should say what the consumer needs), or read them in the handler; strict usage is on (strictUsage / HERALD_STRICT_USAGE).',
         { interaction: interaction.description },
       );

@@ -54,9 +54,10 @@ export class UsageTracker {
   readonly #referenced = new Map<string, DeclaredNode>();
   readonly #inspected = new Set<string>();
   readonly #whole = new Set<string>();
-  readonly #written = new WeakMap<object, Set<PropertyKey>>();
+  /** Created on the first write or enumeration: most handlers only read. */
+  #written: WeakMap<object, Set<PropertyKey>> | undefined;
   /** Keys an `ownKeys` trap announced: the descriptor lookups that follow are enumeration. */
-  readonly #enumerating = new WeakMap<object, Set<PropertyKey>>();
+  #enumerating: WeakMap<object, Set<PropertyKey>> | undefined;
   readonly #headers = new Set<string>();
   readonly #undeclaredHeaders = new Set<string>();
   #key = false;
@@ -193,15 +194,16 @@ export class UsageTracker {
   #handler(path: string, node: DeclaredNode | undefined): ProxyHandler<object> {
     const self = this;
     const written = (t: object): Set<PropertyKey> => {
-      let set = self.#written.get(t);
-      if (set === undefined) self.#written.set(t, (set = new Set()));
+      const byTarget = (self.#written ??= new WeakMap());
+      let set = byTarget.get(t);
+      if (set === undefined) byTarget.set(t, (set = new Set()));
       return set;
     };
     /** Records a read of `key` in `t`; returns the child's declared node. */
     const read = (t: object, key: string): DeclaredNode | undefined => {
       self.#inspected.add(path);
       const child = self.#childNode(node, key, Array.isArray(t));
-      if (self.#written.get(t)?.has(key) === true) return child.node;
+      if (self.#written?.get(t)?.has(key) === true) return child.node;
       if (child.declared) self.#reads.add(child.path);
       else self.#undeclared.add(child.path);
       return child.node;
@@ -236,13 +238,14 @@ export class UsageTracker {
       ownKeys(t) {
         const keys = Reflect.ownKeys(t);
         if (self.#active) self.#inspected.add(path);
-        let pending = self.#enumerating.get(t);
-        if (pending === undefined) self.#enumerating.set(t, (pending = new Set()));
+        const byTarget = (self.#enumerating ??= new WeakMap());
+        let pending = byTarget.get(t);
+        if (pending === undefined) byTarget.set(t, (pending = new Set()));
         for (const k of keys) pending.add(k);
         return keys;
       },
       getOwnPropertyDescriptor(t, prop) {
-        const enumeration = self.#enumerating.get(t)?.delete(prop) === true;
+        const enumeration = self.#enumerating?.get(t)?.delete(prop) === true;
         if (!enumeration && self.#active && typeof prop === 'string' && !(Array.isArray(t) && prop === 'length')) read(t, prop);
         return Reflect.getOwnPropertyDescriptor(t, prop);
       },

@@ -8,7 +8,7 @@
 import type { JsonValue } from '../contract/json';
 import { headersOf, META } from '../contract/channel';
 import type { MessageInteraction } from '../contract/model';
-import { declaredPayload, declaredPaths } from './declared';
+import { declaredPayload, declaredPaths, type DeclaredNode } from './declared';
 import type { Mismatch } from '../matchers/mismatch';
 import { parsePath, type PathToken } from '../contract/path';
 
@@ -69,9 +69,8 @@ export function declaresKey(interaction: MessageInteraction): boolean {
 export function unusedFields(interaction: MessageInteraction, usage: FieldUsage): UnusedFields {
   const read = usage.payload.map(tokensOf).filter((t): t is readonly PathToken[] => t !== undefined);
   const unused: string[] = [];
-  for (const path of declaredPaths(declaredPayload(interaction))) {
+  for (const { path, tokens } of declaredTokens(declaredPayload(interaction))) {
     // A field counts as read when it or anything below it was read (reading `$.a.b` reads `$.a`).
-    const tokens = tokensOf(path);
     if (tokens === undefined || read.some((r) => covers(tokens, r))) continue;
     if (unused.some((parent) => path.startsWith(parent) && /^[.[]/.test(path.slice(parent.length)))) continue;
     unused.push(path);
@@ -92,9 +91,25 @@ export function describeFields(fields: { readonly payload: readonly string[]; re
   return [...fields.payload, ...fields.headers.map((h) => `header ${h}`), ...(fields.key === true ? ['the key'] : [])].join(', ');
 }
 
+/** Declared paths below the root with their tokens, once per declared tree. */
+function declaredTokens(root: DeclaredNode): readonly { readonly path: string; readonly tokens: readonly PathToken[] | undefined }[] {
+  let list = tokensByTree.get(root);
+  if (list === undefined) tokensByTree.set(root, (list = declaredPaths(root).map((path) => ({ path, tokens: tokensOf(path) }))));
+  return list;
+}
+
+const tokensByTree = new WeakMap<DeclaredNode, readonly { readonly path: string; readonly tokens: readonly PathToken[] | undefined }[]>();
+
+/** Usage lists repeat the same paths across interactions: parse each once (bounded). */
+const parsedTokens = new Map<string, readonly PathToken[] | undefined>();
+
 function tokensOf(path: string): readonly PathToken[] | undefined {
+  if (parsedTokens.has(path)) return parsedTokens.get(path);
   const parsed = parsePath(path);
-  return parsed.ok ? parsed.tokens : undefined;
+  const tokens = parsed.ok ? parsed.tokens : undefined;
+  if (parsedTokens.size >= 10_000) parsedTokens.clear();
+  parsedTokens.set(path, tokens);
+  return tokens;
 }
 
 /** Whether the declared path `outer` is `inner` or one of its ancestors (wildcards match any key or index). */
