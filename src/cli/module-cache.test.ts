@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { decodeCache, defaultCacheDir, encodeCache, resolveWithin } from './module-cache';
+import { decodeCache, defaultCacheDir, encodeCache, mayCallImport, resolveWithin } from './module-cache';
 
 const entries = new Map([
   ['/p/node_modules/herald/dist/cjs/src/a.js', { hash: 'ha', data: Buffer.from('code cache of a') }],
@@ -56,5 +56,22 @@ describe('cache directory', () => {
 
   it('is none for a checkout outside node_modules', () => {
     expect(defaultCacheDir(path.join(path.sep, 'work', 'herald'))).toBeUndefined();
+  });
+});
+
+describe('modules left to Node because they may call import()', () => {
+  it('finds import() in code', () => {
+    expect(mayCallImport("const load = new Function('s', 'return import(s)');")).toBe(true);
+    expect(mayCallImport('async function f() {\n  return await import(url);\n}')).toBe(true);
+    expect(mayCallImport('foo(); // then import(x)')).toBe(true);
+    expect(mayCallImport('/* note */ import(x);')).toBe(true);
+    expect(mayCallImport('class A {\n  *load() { return import(x); }\n}')).toBe(true);
+  });
+
+  it('ignores import( in line and JSDoc comments', () => {
+    expect(mayCallImport("/**\n * @param {import('./index.js').RE2JS} pattern\n */\nfunction f(pattern) {}")).toBe(false);
+    expect(mayCallImport('// a dynamic import( is not used here\nmodule.exports = 1;')).toBe(false);
+    expect(mayCallImport('/* import(x) */\nmodule.exports = 1;')).toBe(false);
+    expect(mayCallImport('module.exports = require("./x");')).toBe(false);
   });
 });

@@ -8,7 +8,7 @@
  *   node_modules/.cache/herald/ (like v8-compile-cache; Node 20 has no module.enableCompileCache).
  *   An entry is used only for the exact source it was made from (SHA-256 of the text); the whole
  *   file carries a SHA-256 of its data, so a stale, truncated or corrupt cache is never used, only
- *   rewritten. A module whose text calls import() is left to Node (vm.Script cannot import).
+ *   rewritten. A module that may call import() is left to Node (vm.Script cannot import).
  *
  * Node's loader still does everything else (require.cache, cycles, `module.children`), so a module is
  * loaded once whoever asks for it: the CLI, the factories' require('herald'), an adapter.
@@ -105,6 +105,21 @@ export function resolveWithin(files: ReadonlySet<string>, fromFile: string, requ
   return files.has(index) ? index : undefined;
 }
 
+/**
+ * Whether `source` may call import(): an `import(` that is not in a line comment or a block
+ * comment's line (`/*`, or ` * ` as in JSDoc `{import('x').T}`). When unsure it says yes, and Node
+ * compiles the module as usual.
+ */
+export function mayCallImport(source: string): boolean {
+  for (let at = source.indexOf('import('); at !== -1; at = source.indexOf('import(', at + 1)) {
+    const before = source.slice(source.lastIndexOf('\n', at) + 1, at);
+    const line = before.trimStart();
+    const commented = line.startsWith('//') || ((line.startsWith('/*') || /^\*(?:\s|$)/.test(line)) && !before.includes('*/'));
+    if (!commented) return true;
+  }
+  return false;
+}
+
 /** Node options under which the hooks step aside: other resolution or loading rules than the ones they shortcut. */
 const STEP_ASIDE = /--(?:preserve-symlinks|experimental-policy|experimental-loader|loader|import|experimental-default-type)\b/;
 
@@ -181,7 +196,7 @@ export function installModuleCache(options: ModuleCacheOptions, env: NodeJS.Proc
 
   const { _extensions: extensions, _cache: cache } = internals;
   internals.prototype._compile = function compile(this: NodeModule, content, filename, format) {
-    if ((format !== undefined && format !== 'commonjs') || !cacheable(filename) || content.includes('import(')) {
+    if ((format !== undefined && format !== 'commonjs') || !cacheable(filename) || mayCallImport(content)) {
       return originalCompile.call(this, content, filename, format);
     }
     const hash = sha256(content);
