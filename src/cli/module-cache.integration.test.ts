@@ -38,7 +38,7 @@ beforeAll(() => {
   writeFileSync(
     runner,
     `const cache = require('./module-cache.js');
-const installed = cache.installModuleCache({ distDir: ${JSON.stringify(dist)}, cacheDir: ${JSON.stringify(cacheDir)} });
+const installed = cache.installModuleCache({ distDir: ${JSON.stringify(dist)}, cacheDir: process.env.HERALD_TEST_CACHE_DIR || ${JSON.stringify(cacheDir)} });
 const a = require(${JSON.stringify(path.join(dist, 'src', 'a.js'))});
 const b = require(${JSON.stringify(path.join(dist, 'src', 'b.js'))});
 require(${JSON.stringify(path.join(dist, 'src', 'dynamic.js'))}).load(${JSON.stringify(path.join(dist, 'src', 'b.js'))}).then((ns) => {
@@ -91,6 +91,15 @@ describe('module cache of the installed CLI', () => {
     writeFileSync(cacheFile(), buffer);
     expect(run()).toMatchObject({ value: 'one', stats: { fromCache: 0, compiled: 2 } });
     expect(run()).toMatchObject({ value: 'one', stats: { fromCache: 2, compiled: 0 } });
+  });
+
+  it('runs without a cache where none can be written, and says nothing', () => {
+    const blocked = path.join(dir, 'not-a-directory');
+    writeFileSync(blocked, '');
+    const result = spawnSync(process.execPath, [runner], { encoding: 'utf8', env: { ...process.env, HERALD_DISABLE_COMPILE_CACHE: '', HERALD_TEST_CACHE_DIR: path.join(blocked, 'herald') } });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ installed: true, value: 'one', shared: true, stats: { fromCache: 0, compiled: 2 } });
   });
 
   it('steps aside when turned off', () => {

@@ -15,7 +15,7 @@
  * HERALD_DISABLE_COMPILE_CACHE=1 (or NODE_DISABLE_COMPILE_CACHE) turns it off.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -225,20 +225,27 @@ export function installModuleCache(options: ModuleCacheOptions, env: NodeJS.Proc
   if (cacheFile !== undefined) {
     process.on('exit', () => {
       if (!missed) return;
+      const temporary = `${cacheFile}.${process.pid}.tmp`;
+      let fd: number | undefined;
       try {
+        mkdirSync(path.dirname(cacheFile), { recursive: true });
+        // Opened before anything is serialised: a read-only node_modules costs one failed open per run.
+        fd = openSync(temporary, 'w');
         const next = new Map<string, { hash: string; data: Uint8Array }>();
         for (const [file, entry] of cached) if (!compiled.has(file)) next.set(file, entry);
         for (const [file, { hash, script }] of compiled) next.set(file, { hash, data: script.createCachedData() });
-        mkdirSync(path.dirname(cacheFile), { recursive: true });
-        const temporary = `${cacheFile}.${process.pid}.tmp`;
-        try {
-          writeFileSync(temporary, encodeCache(next));
-          renameSync(temporary, cacheFile);
-        } finally {
-          rmSync(temporary, { force: true });
-        }
+        writeSync(fd, encodeCache(next));
+        closeSync(fd);
+        fd = undefined;
+        renameSync(temporary, cacheFile);
       } catch {
         // A read-only node_modules, a full disk: the next run compiles as Node would.
+        try {
+          if (fd !== undefined) closeSync(fd);
+          rmSync(temporary, { force: true });
+        } catch {
+          // Nothing more to undo.
+        }
       }
     });
   }
