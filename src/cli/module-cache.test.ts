@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { decodeCache, defaultCacheDir, encodeCache, mayCallImport, resolveWithin } from './module-cache';
+import { decodeCache, defaultCacheDir, encodeCache, mayCallImport, resolveWithin, wellFormed } from './module-cache';
 
 const entries = new Map([
   ['/p/node_modules/herald/dist/cjs/src/a.js', { hash: 'ha', data: Buffer.from('code cache of a') }],
@@ -73,5 +73,13 @@ describe('modules left to Node because they may call import()', () => {
     expect(mayCallImport('// a dynamic import( is not used here\nmodule.exports = 1;')).toBe(false);
     expect(mayCallImport('/* import(x) */\nmodule.exports = 1;')).toBe(false);
     expect(mayCallImport('module.exports = require("./x");')).toBe(false);
+  });
+});
+
+describe('sources the cache may key by their UTF-8 hash', () => {
+  it('takes text with paired surrogates and refuses a lone one (it would hash like U+FFFD)', () => {
+    expect(wellFormed("module.exports = '→ 😀';")).toBe(true);
+    expect(wellFormed("module.exports = '\uD83D';")).toBe(false);
+    expect(wellFormed("module.exports = '\uFFFD';")).toBe(true);
   });
 });

@@ -120,6 +120,16 @@ export function mayCallImport(source: string): boolean {
   return false;
 }
 
+/**
+ * Whether `text` has no lone surrogate: then its UTF-8 bytes, which the hash reads, tell it apart from
+ * any other text (a lone surrogate becomes U+FFFD). Text Node read from a file always is.
+ */
+export function wellFormed(text: string): boolean {
+  const native = (text as { isWellFormed?: () => boolean }).isWellFormed;
+  // Without String.prototype.isWellFormed, any surrogate at all counts as doubtful.
+  return typeof native === 'function' ? native.call(text) : !/[\uD800-\uDFFF]/.test(text);
+}
+
 /** Node options under which the hooks step aside: other resolution or loading rules than the ones they shortcut. */
 const STEP_ASIDE = /--(?:preserve-symlinks|experimental-policy|experimental-loader|loader|import|experimental-default-type)\b/;
 
@@ -196,7 +206,7 @@ export function installModuleCache(options: ModuleCacheOptions, env: NodeJS.Proc
 
   const { _extensions: extensions, _cache: cache } = internals;
   internals.prototype._compile = function compile(this: NodeModule, content, filename, format) {
-    if ((format !== undefined && format !== 'commonjs') || !cacheable(filename) || mayCallImport(content)) {
+    if ((format !== undefined && format !== 'commonjs') || !cacheable(filename) || mayCallImport(content) || !wellFormed(content)) {
       return originalCompile.call(this, content, filename, format);
     }
     const hash = sha256(content);
