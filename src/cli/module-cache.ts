@@ -39,7 +39,7 @@ interface CacheHeader {
   readonly entries: Readonly<Record<string, CacheEntry>>;
 }
 
-/** Node's loader internals this file hooks (present in Node 20–24; checked before use). */
+/** Node's loader internals this file hooks (Node 20's; each is checked before use, and without one nothing is hooked). */
 interface NodeModule {
   filename: string;
   exports: unknown;
