@@ -21,17 +21,21 @@
  *    every rule in plain JS) in the same process: the floor a verifier can reach on this machine.
  * 5. Whole process, cold: Herald's worker and pact-js' worker (this file, `--worker`) as fresh
  *    processes, paired runs, wall time from spawn to exit; the median of the pairs is reported.
+ *    In the same pairs, the installed CLI as a provider runs it: `herald verify` from dist/ (built
+ *    when missing, or with BENCH_BUILD=1) in a scratch project with a JavaScript factories module
+ *    requiring 'herald'; once with its module cache filled by an unmeasured first run (any run
+ *    after the first), once with HERALD_DISABLE_COMPILE_CACHE=1.
  * 6. Memory per interaction: heapUsed after a full GC (`--expose-gc`, a fresh child each), holding
  *    the loaded contracts and the report, for Herald and the checker, at each of BENCH_MEM_NS.
  *
  * Every figure is printed with os.loadavg() beside it: on a busy machine the µs are inflated.
  *
  * Environment: BENCH_N (default 1000), BENCH_LARGE_N (default 10000), BENCH_PAIRS (default 3),
- * BENCH_MEM_NS (default 10000,100000; empty to skip), BENCH_SKIP_PACTJS=1.
+ * BENCH_MEM_NS (default 10000,100000; empty to skip), BENCH_SKIP_PACTJS=1, BENCH_BUILD=1.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -416,6 +420,81 @@ async function worker(tool: string, file: string, n: number): Promise<void> {
   process.stdout.write(`\n${RESULT}${JSON.stringify(result)}\n`);
 }
 
+// ---- the installed CLI ---------------------------------------------------------------------------------
+
+const ROOT = path.resolve(__dirname, '..');
+
+/**
+ * A scratch project in `dir` with this repository's dist/ installed as node_modules/herald (as
+ * scripts/measure-startup.js does) and factories.js: heraldFactories in plain JavaScript.
+ */
+function installCli(dir: string, n: number): string {
+  if (process.env['BENCH_BUILD'] === '1' || !existsSync(path.join(ROOT, 'dist/cjs/src/cli/main.js'))) {
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.js')], { stdio: 'inherit' });
+  }
+  const project = path.join(dir, 'cli-project');
+  const herald = path.join(project, 'node_modules', 'herald');
+  mkdirSync(herald, { recursive: true });
+  for (const part of ['package.json', 'bin', 'dist']) cpSync(path.join(ROOT, part), path.join(herald, part), { recursive: true });
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(herald, 'node_modules'));
+  writeFileSync(
+    path.join(project, 'factories.js'),
+    `// heraldFactories of bench/verify.ts, in JavaScript.
+const { randomUUID } = require('node:crypto');
+const { message, provider } = require('herald');
+const EVENTS = ${JSON.stringify(EVENTS)};
+const orders = new Map();
+function seed(orderNumber) {
+  const lines = Array.from({ length: 1 + (orderNumber % 3) }, (_, k) => ({ sku: 'SKU-' + (100 + k), qty: 2 + k, unitPrice: 3.25 + k }));
+  orders.set(orderNumber, { id: randomUUID(), placedAt: new Date(Date.UTC(2025, 5, 1, 12, 0, orderNumber % 60)), lines });
+}
+function record(orderNumber) {
+  const order = orders.get(orderNumber);
+  if (order === undefined) throw new Error('order ' + orderNumber + ' was not seeded: the provider state did not run');
+  const event = EVENTS[orderNumber % EVENTS.length];
+  const value = {
+    orderId: order.id,
+    orderNumber,
+    customerId: 'customer-' + orderNumber * 7,
+    placedAt: order.placedAt.toISOString(),
+    total: order.lines.reduce((sum, l) => sum + l.qty * l.unitPrice, 0) + 0.01,
+    currency: 'GBP',
+    status: event,
+    items: order.lines,
+    shippingAddress: { street: '22 Station Rd', city: 'York', postcode: 'YO1 7HH', country: 'GB' },
+  };
+  return message(value, { key: order.id, headers: { 'event-type': event } });
+}
+const messages = {};
+for (let i = 0; i < ${n}; i++) messages['an ' + EVENTS[i % EVENTS.length] + ' event for order ' + i] = () => record(i);
+module.exports = provider('orders', { states: { 'an order exists': ({ orderId }) => seed(Number(orderId)) }, messages });
+`,
+  );
+  return project;
+}
+
+/** `herald verify` of `file` by the CLI installed in `project`: wall time from spawn to exit; throws unless all `n` passed. */
+function runCli(project: string, file: string, n: number, env: NodeJS.ProcessEnv = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const spawned = performance.now();
+    const bin = path.join(project, 'node_modules/herald/bin/herald.js');
+    const child = spawn(process.execPath, [bin, 'verify', '--contracts', file, '--factories', 'factories.js', '--allow-unchecked-channel', '--quiet'], {
+      cwd: project,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallMs = performance.now() - spawned;
+      if (code !== 0 || !out.includes(`${n} passed, 0 failed`)) reject(new Error(`herald verify (${n} interactions) exited with ${String(code)}:\n${out.slice(-4000)}`));
+      else resolve(wallMs);
+    });
+  });
+}
+
 // ---- report ----------------------------------------------------------------------------------------
 
 function table(rows: readonly (readonly string[])[]): string {
@@ -445,11 +524,18 @@ async function mainBench(): Promise<void> {
 
     // Whole process, cold: paired fresh processes, Herald then pact-js, median of the pairs.
     const coldHerald: number[] = [];
+    const coldCli: number[] = [];
+    const coldCliNoCache: number[] = [];
     const coldPactJs: number[] = [];
     const inPactJs: number[] = [];
     const coldLoad: string[] = [];
+    const project = installCli(dir, N);
+    const noCache = { HERALD_DISABLE_COMPILE_CACHE: '1' };
+    await runCli(project, file, N); // fills the module cache, as the first run after installing does
     for (let pair = 0; pair < PAIRS; pair++) {
       coldHerald.push((await runWorker<LargeResult>('herald', file, N)).wallMs);
+      coldCli.push(await runCli(project, file, N));
+      coldCliNoCache.push(await runCli(project, file, N, noCache));
       if (!skipPactJs) {
         const run = await runWorker<{ ms: number; passed: number }>('pactjs', file, N);
         coldPactJs.push(run.wallMs);
@@ -460,6 +546,9 @@ async function mainBench(): Promise<void> {
     const coldRatio = skipPactJs ? '-' : `${(median(coldPactJs) / median(coldHerald)).toFixed(1)}× faster (goal ≥ ${GOAL}×)`;
     if (!skipPactJs) rows.push([`pact-js 16, whole process (median of ${PAIRS})`, String(N), fmtMs(median(coldPactJs)), us(median(coldPactJs), N), '1×', coldLoad.join(' ')]);
     rows.push([`Herald, whole process (median of ${PAIRS})`, String(N), fmtMs(median(coldHerald)), us(median(coldHerald), N), coldRatio, coldLoad.join(' ')]);
+    const vsPactJs = (ms: number): string => (skipPactJs ? '-' : `${(median(coldPactJs) / ms).toFixed(1)}× faster (goal ≥ ${GOAL}×)`);
+    rows.push([`herald verify CLI, whole process (median of ${PAIRS})`, String(N), fmtMs(median(coldCli)), us(median(coldCli), N), vsPactJs(median(coldCli)), coldLoad.join(' ')]);
+    rows.push([`  same, no module cache (median of ${PAIRS})`, String(N), fmtMs(median(coldCliNoCache)), us(median(coldCliNoCache), N), vsPactJs(median(coldCliNoCache)), coldLoad.join(' ')]);
 
     // In process, warm: Herald (load + states + factory + match + result) and the checker.
     const first = await runHerald(file, N);
@@ -522,6 +611,8 @@ async function mainBench(): Promise<void> {
     if (!skipPactJs) {
       const ratio = median(coldPactJs) / median(coldHerald);
       console.log(`Whole process, cold: Herald is ${ratio.toFixed(1)}× faster than pact-js (goal ≥ ${GOAL}×${ratio >= GOAL ? ', met' : ', NOT met'}).`);
+      const cliRatio = median(coldPactJs) / median(coldCli);
+      console.log(`Whole process, cold, herald verify CLI: ${cliRatio.toFixed(1)}× faster than pact-js (goal ≥ ${GOAL}×${cliRatio >= GOAL ? ', met' : ', NOT met'}).`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -14,7 +14,15 @@ function loadCli() {
     require('tsx/cjs/api').register();
     return { main: require(path.join(source, 'main.ts')).main, lifecycle: require(path.join(source, 'lifecycle.ts')) };
   }
-  const built = path.join(__dirname, '..', 'dist', 'cjs', 'src', 'cli');
+  const dist = path.join(__dirname, '..', 'dist', 'cjs');
+  const built = path.join(dist, 'src', 'cli');
+  // Herald's modules (and its dependencies') resolve from a manifest and compile with a V8 code cache;
+  // not for the top-level help and version, which load a handful of small modules.
+  const [first] = process.argv.slice(2);
+  if (first !== undefined && !['--help', '-h', 'help', '--version', '-v', '-V'].includes(first)) {
+    const cache = require(path.join(built, 'module-cache.js'));
+    cache.installModuleCache({ distDir: dist, cacheDir: cache.defaultCacheDir(path.join(__dirname, '..')) });
+  }
   return { main: require(path.join(built, 'main.js')).main, lifecycle: require(path.join(built, 'lifecycle.js')) };
 }
 

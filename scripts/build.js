@@ -6,7 +6,7 @@
 // load commands and peers lazily stay lazy.
 'use strict';
 const { spawnSync } = require('node:child_process');
-const { copyFileSync, mkdirSync, rmSync, writeFileSync } = require('node:fs');
+const { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -48,6 +48,16 @@ writeFileSync(
     '',
   ].join('\n'),
 );
+
+// The manifest src/cli/module-cache.ts reads: Herald's modules (their relative require()s resolve
+// from it) and the dependencies whose modules the installed CLI compiles with its V8 code cache
+// (not tsx: it is loaded only for TypeScript, and brings its own loaders).
+const modules = readdirSync(path.join(dist, 'cjs'), { recursive: true, encoding: 'utf8' })
+  .filter((file) => file.endsWith('.js'))
+  .map((file) => file.split(path.sep).join('/'))
+  .sort();
+const dependencies = Object.keys(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).dependencies ?? {}).filter((name) => name !== 'tsx');
+writeFileSync(path.join(dist, 'cjs', 'modules.json'), `${JSON.stringify({ files: modules, dependencies })}\n`);
 
 for (const [entry, source] of Object.entries(ENTRIES)) {
   const file = path.join(dist, 'esm', `${entry}.mjs`);

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Start-up of the compiled CLI against `node -e 0`, self-contained (npm run bench:startup):
 // installs this repository's dist/ (built first when missing, or with --build) into a scratch
-// project in a temporary directory, beside a small plain JSON contract and a JavaScript factories
-// module, then prints the median wall time of N runs of each command, interleaved (run i of every
+// project in a temporary directory, beside a small plain JSON contract and JavaScript factories
+// modules (plain objects; message() and provider() from 'herald'), then prints the median wall time of N runs of each command, interleaved (run i of every
 // command before run i+1, so load changes hit them alike), its ratio to `node -e 0`, and the load.
+// The CLI's module cache fills on the first round; one row runs with it off (HERALD_DISABLE_COMPILE_CACHE).
 // With --baseline <dir> (another checkout of Herald, built), its CLI runs in the same rounds as a peer.
 //   node scripts/measure-startup.js [runs=15] [--build] [--keep] [--baseline <dir>]
 'use strict';
@@ -63,6 +64,15 @@ function scratchProject() {
     mkdirSync(path.join(dir, name));
     writeFileSync(path.join(dir, name, 'shipping-orders.json'), JSON.stringify(contract(n), null, 2));
   }
+  // The same factories written as a provider team does: message() and provider() from 'herald'.
+  writeFileSync(
+    path.join(dir, 'herald-factories.js'),
+    `const { message, provider } = require('herald');
+const messages = {};
+for (let i = 0; i < ${INTERACTIONS}; i++) messages['an OrderPlaced event ' + i] = () => message({ orderId: 'o-' + i, total: 12.25, items: [{ sku: 'XYZ-42', qty: 3 }] });
+module.exports = provider('orders', { messages });
+`,
+  );
   writeFileSync(
     path.join(dir, 'factories.js'),
     `const order = (i) => ({ orderId: 'o-' + i, total: 12.25, items: [{ sku: 'XYZ-42', qty: 3 }] });
@@ -77,12 +87,17 @@ module.exports = { name: 'orders', messages };
 const dir = scratchProject();
 const bin = path.join(dir, 'node_modules/herald/bin/herald.js');
 const baseBin = path.join(dir, 'baseline/herald/bin/herald.js');
-const verify = (contracts, cli = bin) => [cli, 'verify', '--contracts', `${contracts}/`, '--factories', 'factories.js', '--allow-unchecked-channel', '--quiet'];
+const verify = (contracts, cli = bin, factories = 'factories.js') => [cli, 'verify', '--contracts', `${contracts}/`, '--factories', factories, '--allow-unchecked-channel', '--quiet'];
+/** The CLI's module cache (node_modules/.cache/herald) off: what the first run after installing pays. */
+const noCache = { HERALD_DISABLE_COMPILE_CACHE: '1' };
+/** [name, node arguments, extra environment] */
 const rows = [
   ['node -e 0', ['-e', '0']],
   ['herald --help', [bin, '--help']],
   ['herald verify (1 interaction, .js factories)', verify('one')],
   [`herald verify (${INTERACTIONS} interactions, .js factories)`, verify('many')],
+  [`herald verify (${INTERACTIONS}, factories require('herald'))`, verify('many', bin, 'herald-factories.js')],
+  [`herald verify (${INTERACTIONS}, .js factories), no module cache`, verify('many'), noCache],
   ...(baseline === undefined
     ? []
     : [
@@ -101,9 +116,9 @@ const load = () =>
 const loadBefore = load();
 try {
   for (let i = 0; i < runs; i++) {
-    rows.forEach(([name, argv], row) => {
+    rows.forEach(([name, argv, env], row) => {
       const start = process.hrtime.bigint();
-      const result = spawnSync(process.execPath, argv, { cwd: dir, encoding: 'utf8' });
+      const result = spawnSync(process.execPath, argv, { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
       times[row].push(Number(process.hrtime.bigint() - start) / 1e6);
       if (result.status !== 0) throw new Error(`${name} exited ${result.status}:\n${result.stdout}\n${result.stderr}`);
     });

@@ -5,7 +5,7 @@
  * option needs it. The contract schema is checked by validators compiled at build time, so ajv
  * never loads, and a bad contract is still reported with its file, place and fix.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { removeScratchProjects, run, scratchProject, type Run } from './scratch';
 
@@ -154,6 +154,29 @@ describe('modules `herald verify` loads (compiled CLI from the packed tarball)',
       expect(result.stderr).toContain('(interaction "an OrderPlaced event")');
       expect(result.stderr).toContain('Fix the value at /interactions/0/contents/contentType');
       expect(loaded).toEqual([]);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'keeps the compiled modules in node_modules/.cache/herald and gives the same verdicts from them',
+    async () => {
+      const cacheDir = path.join(dir, 'node_modules', '.cache', 'herald');
+      const cacheFile = path.join(cacheDir, `v8-${process.version}-${process.arch}.bin`);
+      const bin = path.join(dir, 'node_modules/herald/bin/herald.js');
+      const cli = (contracts: string): Promise<Run> => run(process.execPath, [bin, 'verify', '--contracts', `${contracts}/`, '--factories', 'plain-factories.js', '--allow-unchecked-channel'], dir);
+      rmSync(cacheDir, { recursive: true, force: true });
+      const uncached = { regex: await cli('regex'), invalid: await cli('invalid') };
+      expect(uncached.regex.code).toBe(0);
+      expect(uncached.invalid.code).toBe(2);
+      // The first runs wrote the cache (the tarball ships dist/cjs/modules.json); later runs load every module from it, so nothing is rewritten.
+      expect(existsSync(cacheFile)).toBe(true);
+      const written = statSync(cacheFile).mtimeMs;
+      for (const contracts of ['regex', 'invalid'] as const) {
+        const cached = await cli(contracts);
+        expect({ ...cached, stdout: cached.stdout.replace(/\(\d+ ms\)/g, '') }).toEqual({ ...uncached[contracts], stdout: uncached[contracts].stdout.replace(/\(\d+ ms\)/g, '') });
+      }
+      expect(statSync(cacheFile).mtimeMs).toBe(written);
     },
     TIMEOUT,
   );
