@@ -83,3 +83,29 @@ describe('sources the cache may key by their UTF-8 hash', () => {
     expect(wellFormed("module.exports = '\uFFFD';")).toBe(true);
   });
 });
+
+describe('installModuleCache on a Node with its own compile cache (22.1 and later)', () => {
+  it("calls module.enableCompileCache with Herald's cache directory and hooks nothing", () => {
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the real node:module, patched for this test only
+      const Module = require('node:module') as { enableCompileCache?: unknown; _resolveFilename: unknown; prototype: { _compile: unknown } };
+      const resolve = Module._resolveFilename;
+      const compile = Module.prototype._compile;
+      const calls: unknown[] = [];
+      const had = Object.hasOwn(Module, 'enableCompileCache');
+      const before = Module.enableCompileCache;
+      Module.enableCompileCache = (directory: unknown) => void calls.push(directory);
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy: `installed` starts false
+        const { installModuleCache } = require('./module-cache') as typeof import('./module-cache');
+        expect(installModuleCache({ distDir: '/nowhere', cacheDir: '/p/node_modules/.cache/herald' }, {})).toBe(true);
+        expect(calls).toEqual(['/p/node_modules/.cache/herald']);
+        expect(Module._resolveFilename).toBe(resolve);
+        expect(Module.prototype._compile).toBe(compile);
+      } finally {
+        if (had) Module.enableCompileCache = before;
+        else delete Module.enableCompileCache;
+      }
+    });
+  });
+});

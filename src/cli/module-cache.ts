@@ -13,6 +13,9 @@
  * Node's loader still does everything else (require.cache, cycles, `module.children`), so a module is
  * loaded once whoever asks for it: the CLI, the factories' require('herald'), an adapter.
  * HERALD_DISABLE_COMPILE_CACHE=1 (or NODE_DISABLE_COMPILE_CACHE) turns it off.
+ *
+ * The hooks are for Node 20 only (its loader no longer changes); on Node 22.1 and later, Node's own
+ * `module.enableCompileCache(dir)` is used instead, with the same directory.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
@@ -166,6 +169,14 @@ export function installModuleCache(options: ModuleCacheOptions, env: NodeJS.Proc
   if (installed) return true;
   const off = (value: string | undefined): boolean => value !== undefined && value !== '' && value !== '0';
   if (off(env['HERALD_DISABLE_COMPILE_CACHE']) || off(env['NODE_DISABLE_COMPILE_CACHE'])) return false;
+  // Node 22.1 and later have a compile cache of their own (which checks each module's source, too): use it, with no hook.
+  const enable = (Module as unknown as { enableCompileCache?: (directory?: string) => unknown }).enableCompileCache;
+  if (typeof enable === 'function') {
+    if (options.cacheDir === undefined) return false;
+    enable(options.cacheDir);
+    installed = true;
+    return true;
+  }
   if (STEP_ASIDE.test(`${process.execArgv.join(' ')} ${env['NODE_OPTIONS'] ?? ''}`)) return false;
   const internals = Module as unknown as Partial<ModuleInternals>;
   const originalResolve = internals._resolveFilename;
