@@ -9,7 +9,8 @@ import { kindFor, knownMatcherNames } from '../matchers/registry';
 import { parsePath } from './path';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import type { Contract, GeneratorJson, GeneratorMap, HeraldInteractionBlock, MessageInteraction, MessagePart, ProviderState, RuleList, RuleMap, SyncMessageInteraction } from './model';
-import { assertSafeJson, MAX_JSON_DEPTH, pointerSegment } from './safe-json';
+import { assertSafeJson, jsonTextIsSafe, MAX_JSON_DEPTH, pointerSegment } from './safe-json';
+import type { TextFacts } from './number-literals';
 import {
   checkContractShape,
   type ContractIssue,
@@ -66,7 +67,18 @@ export function isContractInvalidError(value: unknown): value is ContractInvalid
  * @example parseContract(parseJsonText(text, 'pacts/billing-orders.json'), 'pacts/billing-orders.json')
  */
 export function parseContract(json: JsonValue, file: string): Contract {
-  assertSafeJson(json, { file }, { maxDepth: MAX_JSON_DEPTH + ENVELOPE_DEPTH, interactionAt: (pointer) => descriptionAt(json, pointer) });
+  return parseReadContract({ json, facts: undefined }, file);
+}
+
+/**
+ * {@link parseContract} for what `readJsonText` returned: when its scan of the text shows that
+ * `assertSafeJson` cannot fail on the value (depth, keys, numbers), the value is not walked again.
+ */
+export function parseReadContract(text: { readonly json: JsonValue; readonly facts: TextFacts | undefined }, file: string): Contract {
+  const { json, facts } = text;
+  if (facts === undefined || !jsonTextIsSafe(facts, MAX_JSON_DEPTH + ENVELOPE_DEPTH)) {
+    assertSafeJson(json, { file }, { maxDepth: MAX_JSON_DEPTH + ENVELOPE_DEPTH, interactionAt: (pointer) => descriptionAt(json, pointer) });
+  }
   if (!isJsonObject(json)) {
     throw new ContractInvalidError(file, [{ pointer: '', keyword: 'type', message: `must be a JSON object (found ${Array.isArray(json) ? 'array' : typeof json})` }]);
   }

@@ -5,7 +5,7 @@
 import { rejectDuplicateKeys } from './json-text';
 import { HeraldError } from '../errors/herald-error';
 import type { JsonValue } from './json';
-import { parseJsonKeepingNumbers } from './number-literals';
+import { scanContractText, type TextFacts } from './number-literals';
 
 /** Deepest nesting Herald accepts; the root array or object is level 1. */
 export const MAX_JSON_DEPTH = 256;
@@ -42,11 +42,18 @@ export function pointerSegment(key: string | number): string {
  * @example parseJsonText(await readFile(path, 'utf8'), path)
  */
 export function parseJsonText(text: string, file: string): JsonValue {
+  return readJsonText(text, file).json;
+}
+
+/**
+ * {@link parseJsonText}, with what its pass over the text found (depth, unsafe keys, non-finite
+ * numbers): {@link jsonTextIsSafe} tells from them whether `assertSafeJson` could fail on the value.
+ */
+export function readJsonText(text: string, file: string): { readonly json: JsonValue; readonly facts: TextFacts } {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let parsed: JsonValue;
   try {
-    // Numbers as written (number-literals.ts): `9007199254740993` and `3.0` keep their text.
-    parsed = parseJsonKeepingNumbers(source);
+    parsed = JSON.parse(source) as JsonValue;
   } catch (error) {
     if (error instanceof RangeError) {
       // V8's parser is iterative today; keep a coded error should an engine overflow anyway.
@@ -65,8 +72,28 @@ export function parseJsonText(text: string, file: string): JsonValue {
       { contractFile: file, cause: error },
     );
   }
-  rejectDuplicateKeys(source, file); // JSON.parse keeps the last of repeated keys: refuse instead
-  return parsed;
+  // Numbers as written (number-literals.ts): `9007199254740993` and `3.0` keep their text.
+  const facts = scanContractText(source, parsed);
+  if (facts.repeatsKey) {
+    rejectDuplicateKeys(source, file); // JSON.parse keeps the last of repeated keys: refuse instead
+    throw new HeraldError(
+      'HERALD_CONTRACT_DUPLICATE_KEY',
+      `Failed to parse contract file ${file}: an object repeats a key; JSON readers would keep only one of them. Regenerate the file from the consumer tests.`,
+      {
+        contractFile: file,
+      },
+    );
+  }
+  return { json: parsed, facts };
+}
+
+/**
+ * Whether the value of a text whose scan found `facts` passes {@link assertSafeJson} at `maxDepth`:
+ * JSON.parse builds only plain objects, arrays, strings, booleans and null, so what is left to fail
+ * is depth, an unsafe key or a number it read as Infinity.
+ */
+export function jsonTextIsSafe(facts: TextFacts, maxDepth: number): boolean {
+  return facts.depth <= maxDepth && !facts.unsafeKey && !facts.nonFinite;
 }
 
 /**
