@@ -89,6 +89,19 @@ describe('checks a contract file in one pass over its text', () => {
     expect(() => readContractFileSync(file)).toThrow(expect.objectContaining({ code, message, pointer }));
   });
 
+  it('shares the rules of interactions that spell them alike, and only those', () => {
+    const file = path.join(dir, 'rules.json');
+    const item = (description: string, rules: string): string =>
+      `{"type": "Asynchronous/Messages", "description": "${description}", "contents": {"content": {"n": 1.5}, "contentType": "application/json", "encoded": false}, "matchingRules": ${rules}}`;
+    const rules = '{"body": {"$.n": {"matchers": [{"match": "number", "min": 1.50}]}}}';
+    const other = '{"body": {"$.n": {"matchers": [{"match": "number", "min": 1.5}]}}}'; // equal as numbers, not as written
+    writeFileSync(file, valid(`  "interactions": [${item('a', rules)}, ${item('b', rules)}, ${item('c', other)}]`));
+    const [a, b, c] = readContractFileSync(file).interactions;
+    expect(a?.matchingRules).toBe(b?.matchingRules);
+    expect(c?.matchingRules).not.toBe(a?.matchingRules);
+    expect(c?.matchingRules).toEqual(a?.matchingRules);
+  });
+
   it('reads the same contract as parseContract over JSON.parse when nothing is unsafe', () => {
     const file = path.join(dir, 'ok.json');
     const text = contract('{"price": 3.0, "id": 9007199254740993, "nested": [[{"k": "v"}]], "constructors": 1}');

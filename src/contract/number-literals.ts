@@ -107,6 +107,23 @@ const indexes: number[] = [];
 const keyStarts: number[] = [];
 const keyEnds: number[] = [];
 const keyCounts: number[] = [];
+/** Text offset of an open container whose text is kept ({@link TEXT_KEPT}), else -1. */
+const keptStarts: number[] = [];
+
+/**
+ * The maps a contract file's interactions usually repeat: their text, kept by a full scan, names
+ * them for interning (reader.ts) without serialising each parsed copy again.
+ */
+const TEXT_KEPT: ReadonlySet<string> = new Set(['matchingRules', 'generators']);
+const keptTexts = new WeakMap<object, string>();
+
+/**
+ * The exact text a full scan ({@link scanContractText}) parsed `node` from, when `node` is the
+ * value of a "matchingRules" or "generators" key; else undefined. Equal texts parse to equal values.
+ */
+export function keptText(node: object): string | undefined {
+  return keptTexts.get(node);
+}
 
 function scanParsedText(text: string, root: JsonValue, full: boolean): TextFacts {
   let repeatsKey = false;
@@ -143,11 +160,14 @@ function scanParsedText(text: string, root: JsonValue, full: boolean): TextFacts
       } else if (c === 0x7b || c === 0x5b) {
         const isArray = c === 0x5b;
         let node: unknown;
+        let kept = -1;
         if (!rootSeen) {
           node = root;
           rootSeen = true;
         } else if (depth > 0) {
-          node = (nodes[depth - 1] as Record<string, unknown>)[slotKey()];
+          const key = slotKey();
+          node = (nodes[depth - 1] as Record<string, unknown>)[key];
+          if (full && !isArray && isArrays[depth - 1] === false && TEXT_KEPT.has(key)) kept = i;
         }
         // A shadowed duplicate key: scan into a throw-away container so nothing is recorded for it.
         if (typeof node !== 'object' || node === null || Array.isArray(node) !== isArray) node = isArray ? [] : {};
@@ -155,15 +175,20 @@ function scanParsedText(text: string, root: JsonValue, full: boolean): TextFacts
         isArrays[depth] = isArray;
         indexes[depth] = 0;
         keyCounts[depth] = 0;
+        keptStarts[depth] = kept;
         depth += 1;
         if (depth > maxDepth) maxDepth = depth;
         expectKey = !isArray;
         i += 1;
       } else if (c === 0x7d || c === 0x5d) {
         depth -= 1;
-        if (full && c === 0x7d && keyCounts[depth] !== Object.keys(nodes[depth] as object).length) {
-          repeatsKey = true;
-          break;
+        if (full && c === 0x7d) {
+          if (keyCounts[depth] !== Object.keys(nodes[depth] as object).length) {
+            repeatsKey = true;
+            break;
+          }
+          const kept = keptStarts[depth] as number;
+          if (kept >= 0) keptTexts.set(nodes[depth] as object, text.slice(kept, i + 1));
         }
         expectKey = false;
         i += 1;

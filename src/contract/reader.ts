@@ -10,7 +10,7 @@ import { parsePath } from './path';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import type { Contract, GeneratorJson, GeneratorMap, HeraldInteractionBlock, MessageInteraction, MessagePart, ProviderState, RuleList, RuleMap, SyncMessageInteraction } from './model';
 import { assertSafeJson, jsonTextIsSafe, MAX_JSON_DEPTH, pointerSegment } from './safe-json';
-import type { TextFacts } from './number-literals';
+import { keptText, type TextFacts } from './number-literals';
 import {
   checkContractShape,
   type ContractIssue,
@@ -294,7 +294,9 @@ class Reader {
   private readonly interned = new Map<string, { body: RuleMap; metadata: RuleMap } | { body: GeneratorMap; metadata: GeneratorMap }>();
 
   private intern<T extends { body: RuleMap; metadata: RuleMap } | { body: GeneratorMap; metadata: GeneratorMap }>(kind: string, raw: unknown, read: () => T): T {
-    const key = `${kind}\u0000${raw === undefined ? '' : JSON.stringify(raw)}`;
+    // The text the file spelled the map with, when the scan kept it: equal texts are equal maps.
+    const text = typeof raw === 'object' && raw !== null ? keptText(raw) : undefined;
+    const key = `${kind}\u0000${raw === undefined ? '' : (text ?? JSON.stringify(raw))}`;
     const hit = this.interned.get(key);
     if (hit !== undefined) return hit as T;
     const value = read();
