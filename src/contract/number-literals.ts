@@ -91,11 +91,13 @@ function escapedQuote(text: string, at: number): boolean {
   return (at - 1 - k) % 2 === 1;
 }
 
-/** Could the key `text.slice(start, end)` (quotes included) read as an unsafe key? Decodes only the candidates. */
+/** Could the key `text.slice(start, end)` (quotes included) read as an unsafe key? Decodes only escaped candidates. */
 function unsafeKeyAt(text: string, start: number, end: number): boolean {
   const length = end - start - 2;
-  if (length === 9 || length === 11) return UNSAFE_KEYS.has(stringAt(text, start, end));
   if (length < 9) return false;
+  if (length === 9) return text.startsWith('__proto__', start + 1) || text.startsWith('prototype', start + 1);
+  if (length === 11 && text.startsWith('constructor', start + 1)) return true;
+  // Longer keys can spell one with escapes (`\u005f_proto__`): decode those that have one.
   for (let k = start + 1; k < end - 1; k++) if (text.charCodeAt(k) === 0x5c) return UNSAFE_KEYS.has(stringAt(text, start, end));
   return false;
 }
@@ -183,7 +185,9 @@ function scanParsedText(text: string, root: JsonValue, full: boolean): TextFacts
       } else if (c === 0x7d || c === 0x5d) {
         depth -= 1;
         if (full && c === 0x7d) {
-          if (keyCounts[depth] !== Object.keys(nodes[depth] as object).length) {
+          // One key cannot repeat; more are counted against the parsed object's.
+          const keys = keyCounts[depth] as number;
+          if (keys > 1 && keys !== Object.keys(nodes[depth] as object).length) {
             repeatsKey = true;
             break;
           }
