@@ -120,14 +120,14 @@ export function assertSafeJson(value: unknown, where: JsonWhere = {}, options: S
       checkScalar(current, stack, walk);
     }
     // Advance to the next unvisited child, closing finished containers.
-    let next: { readonly child: unknown } | undefined;
-    while (next === undefined) {
+    let next: unknown = NO_CHILD;
+    while (next === NO_CHILD) {
       const top = stack[stack.length - 1];
       if (top === undefined) return;
       next = nextChild(top, stack, walk);
-      if (next === undefined) stack.pop();
+      if (next === NO_CHILD) stack.pop();
     }
-    current = next.child;
+    current = next;
   }
 }
 
@@ -161,11 +161,15 @@ function openContainer(node: object, stack: readonly Frame[], walk: Walk): Frame
   return { node, keys, length: keys.length, index: 0 };
 }
 
-function nextChild(frame: Frame, stack: readonly Frame[], walk: Walk): { readonly child: unknown } | undefined {
-  if (frame.index >= frame.length) return undefined;
+/** What {@link nextChild} returns for a finished container (no value a caller can pass is this symbol). */
+const NO_CHILD: unique symbol = Symbol('no child');
+
+/** The next child of the container (undefined is a child: a missing array item), or NO_CHILD when done. */
+function nextChild(frame: Frame, stack: readonly Frame[], walk: Walk): unknown {
+  if (frame.index >= frame.length) return NO_CHILD;
   const index = frame.index;
   frame.index += 1;
-  if (frame.keys === undefined) return { child: (frame.node as readonly unknown[])[index] };
+  if (frame.keys === undefined) return (frame.node as readonly unknown[])[index];
   const key = frame.keys[index] as string;
   if (UNSAFE_KEYS.has(key)) {
     const pointer = pointerOf(stack, walk.where);
@@ -176,7 +180,7 @@ function nextChild(frame: Frame, stack: readonly Frame[], walk: Walk): { readonl
       context(walk, pointer),
     );
   }
-  return { child: (frame.node as Readonly<Record<string, unknown>>)[key] };
+  return (frame.node as Readonly<Record<string, unknown>>)[key];
 }
 
 function checkScalar(value: unknown, stack: readonly Frame[], walk: Walk): void {
