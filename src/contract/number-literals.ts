@@ -102,6 +102,22 @@ function unsafeKeyAt(text: string, start: number, end: number): boolean {
   return false;
 }
 
+// Keys decoded lately, by a hash of their text: a file repeats a few keys ("matchers", "match")
+// thousands of times, and the same string is found again without slicing the text.
+const recentKeys: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
+
+/** The text of the key `text.slice(start, end)` (quotes included), from `recentKeys` when it was seen lately. */
+function keyAt(text: string, start: number, end: number): string {
+  const length = end - start - 2;
+  const slot = (length * 31 + text.charCodeAt(start + 1) * 7 + text.charCodeAt(end - 2)) & 0xff;
+  const recent = recentKeys[slot];
+  // Only keys written without escapes are kept, so equal raw text means an equal key.
+  if (recent !== undefined && recent.length === length && text.startsWith(recent, start + 1)) return recent;
+  const key = stringAt(text, start, end);
+  if (key.length === length) recentKeys[slot] = key;
+  return key;
+}
+
 // The open containers of a scan, by depth (parallel arrays, reused: no object per container).
 const nodes: object[] = [];
 const isArrays: boolean[] = [];
@@ -166,10 +182,12 @@ function scanParsedText(text: string, root: JsonValue, full: boolean): TextFacts
         if (!rootSeen) {
           node = root;
           rootSeen = true;
+        } else if (depth > 0 && isArrays[depth - 1] === true) {
+          node = (nodes[depth - 1] as unknown[])[indexes[depth - 1] as number];
         } else if (depth > 0) {
-          const key = slotKey();
+          const key = keyAt(text, keyStarts[depth - 1] as number, keyEnds[depth - 1] as number);
           node = (nodes[depth - 1] as Record<string, unknown>)[key];
-          if (full && !isArray && isArrays[depth - 1] === false && TEXT_KEPT.has(key)) kept = i;
+          if (full && !isArray && TEXT_KEPT.has(key)) kept = i;
         }
         // A shadowed duplicate key: scan into a throw-away container so nothing is recorded for it.
         if (typeof node !== 'object' || node === null || Array.isArray(node) !== isArray) node = isArray ? [] : {};
@@ -236,8 +254,9 @@ function scanParsedText(text: string, root: JsonValue, full: boolean): TextFacts
       }
     }
   } finally {
-    // Let go of the parsed containers (the arrays are reused by the next scan).
+    // Let go of the parsed containers and of the keys (slices can hold the whole text); the arrays are reused.
     nodes.length = 0;
+    recentKeys.fill(undefined);
   }
   return { repeatsKey, depth: maxDepth, unsafeKey, nonFinite };
 }
