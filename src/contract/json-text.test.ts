@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { decodeContractBytes, findDuplicateKey, invalidUtf8Offset } from './json-text';
 import { readContractFile, readContractFileSync } from './load';
-import { scanContractText } from './number-literals';
+import { numberLiteral, scanContractText } from './number-literals';
 import { parseContract } from './reader';
 import { readExisting } from './store';
 import { parseJsonText } from './safe-json';
@@ -60,6 +60,42 @@ describe('repeated keys', () => {
       expect({ text, repeats: scanContractText(text, JSON.parse(text)).repeatsKey }).toEqual({ text, repeats: expected });
     }
     expect(repeats).toBeGreaterThan(100); // the generator does produce repeated keys
+  });
+});
+
+describe('number literals recorded by the one-pass scan', () => {
+  it('records every non-canonical literal at its holder and key, and nothing else, on random JSON', () => {
+    const literals = ['1', '1.0', '3.50', '12.5', '9007199254740993', '1e3', '1E+2', '-0', '-0.0', '0.1', '-7', '123456789012345', '1234567890123456'];
+    // Distinct once decoded; some spelled with escapes.
+    const keys = ['"a"', '"b\\u0062"', '"matchers"', '"match"', '"k\\"q"', '"\\u00e9t\\u00e9"', '"n"'];
+    let seed = 5;
+    const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 8) % n;
+    type Expect = { holder: string[]; key: string | number; literal: string };
+    const value = (depth: number, at: string[], key: string | number, out: Expect[]): string => {
+      const pick = next(depth > 3 ? 2 : 5);
+      if (pick <= 1) {
+        const literal = literals[next(literals.length)] ?? '1';
+        out.push({ holder: at, key, literal });
+        return literal;
+      }
+      if (pick === 2) return '"1.50 \\" ]"';
+      const path = [...at, String(key)];
+      if (pick === 3) return `[${Array.from({ length: next(4) }, (_, i) => value(depth + 1, path, i, out)).join(', ')}]`;
+      const chosen = keys.filter(() => next(2) === 0);
+      return `{${chosen.map((k) => `${k}: ${value(depth + 1, path, JSON.parse(k) as string, out)}`).join(', ')}}`;
+    };
+    for (let n = 0; n < 500; n++) {
+      const out: Expect[] = [];
+      const text = `{"root": ${value(0, [], 'root', out)}}`;
+      const parsed = JSON.parse(text) as Record<string, unknown>;
+      scanContractText(text, parsed);
+      for (const { holder, key, literal } of out) {
+        let node: unknown = parsed;
+        for (const segment of holder) node = (node as Record<string, unknown>)[segment];
+        const canonical = JSON.stringify(Number(literal)) === literal;
+        expect({ text, key, literal, recorded: numberLiteral(node, key) }).toEqual({ text, key, literal, recorded: canonical ? undefined : literal });
+      }
+    }
   });
 });
 
