@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { JsonValue } from './json';
 import { decodeContractBytes, findDuplicateKey, invalidUtf8Offset } from './json-text';
 import { readContractFile, readContractFileSync } from './load';
 import { numberLiteral, scanContractText } from './number-literals';
@@ -87,7 +88,7 @@ describe('number literals recorded by the one-pass scan', () => {
     for (let n = 0; n < 500; n++) {
       const out: Expect[] = [];
       const text = `{"root": ${value(0, [], 'root', out)}}`;
-      const parsed = JSON.parse(text) as Record<string, unknown>;
+      const parsed = JSON.parse(text) as JsonValue;
       scanContractText(text, parsed);
       for (const { holder, key, literal } of out) {
         let node: unknown = parsed;

@@ -37,7 +37,17 @@ export interface StatesSetUp {
 
 /** Copies own enumerable entries as data properties: a `__proto__` key stays a key, not a prototype. */
 function assignOwn(target: Record<string, unknown>, source: Readonly<Record<string, unknown>>): void {
-  for (const key of Object.keys(source)) Object.defineProperty(target, key, { value: source[key], enumerable: true, writable: true, configurable: true });
+  for (const key of Object.keys(source)) defineOwn(target, key, source[key]);
+}
+
+/**
+ * `target[key] = value` as a data property. Plain assignment does that for every key but
+ * `__proto__`, the one accessor Object.prototype has (it would set the prototype); that key is
+ * defined instead (assignment is the fast path: this runs for every state of every interaction).
+ */
+function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** Code and message of an unknown thrown value. */
@@ -123,7 +133,7 @@ export async function setUpStates(interaction: MessageInteraction, definition: S
                 }),
             );
       const value: unknown = isThenable(result) ? await result : result;
-      Object.defineProperty(values, state.name, { value, enumerable: true, writable: true, configurable: true });
+      defineOwn(values, state.name, value);
       if (typeof value === 'object' && value !== null && !Array.isArray(value)) assignOwn(params, value as JsonObject);
     } catch (error) {
       return settled(
