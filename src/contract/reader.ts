@@ -291,16 +291,18 @@ class Reader {
    * Rule and generator maps by their JSON text: the interactions of a file usually repeat the same
    * maps, so they are read and checked once and shared (less memory; the engine compiles each once).
    */
-  private readonly interned = new Map<string, { body: RuleMap; metadata: RuleMap } | { body: GeneratorMap; metadata: GeneratorMap }>();
+  private readonly interned = new Map<string, Map<string, { body: RuleMap; metadata: RuleMap } | { body: GeneratorMap; metadata: GeneratorMap }>>();
 
   private intern<T extends { body: RuleMap; metadata: RuleMap } | { body: GeneratorMap; metadata: GeneratorMap }>(kind: string, raw: unknown, read: () => T): T {
     // The text the file spelled the map with, when the scan kept it: equal texts are equal maps.
     const text = typeof raw === 'object' && raw !== null ? keptText(raw) : undefined;
-    const key = `${kind}\u0000${raw === undefined ? '' : (text ?? JSON.stringify(raw))}`;
-    const hit = this.interned.get(key);
+    const key = raw === undefined ? '' : (text ?? JSON.stringify(raw));
+    let ofKind = this.interned.get(kind);
+    if (ofKind === undefined) this.interned.set(kind, (ofKind = new Map()));
+    const hit = ofKind.get(key);
     if (hit !== undefined) return hit as T;
     const value = read();
-    this.interned.set(key, value);
+    ofKind.set(key, value);
     return value;
   }
 
