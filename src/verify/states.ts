@@ -66,8 +66,8 @@ interface SetUpState {
   readonly params: JsonObject;
 }
 
-/** The teardown of states none of which has a teardown handler. */
-async function nothingToTearDown(): Promise<void> {}
+/** The teardown of states none of which has a teardown handler: callers may skip awaiting it. */
+export async function nothingToTearDown(): Promise<void> {}
 
 /**
  * The outcome of setting up states. Built by a plain function, not closures per interaction: the

@@ -16,7 +16,7 @@ import type { ProviderDefinition } from './provider';
 import type { RunProgress } from './progress';
 import { summarise, type InteractionResult, type VerificationReport } from './result';
 import { callWithTimeout, isThenable } from './timeout';
-import { closest, describeInteraction, errorInfo, setUpStates } from './states';
+import { closest, describeInteraction, errorInfo, nothingToTearDown, setUpStates } from './states';
 import { isAvroInteraction } from '../avro/detect';
 import type { SchemaRegistryOption } from '../avro/registry/client';
 import { compileRegex, regexSource } from '../matchers/regex';
@@ -276,7 +276,7 @@ export async function verifyInteraction(
     }
     return interactionResult(contract, interaction, started, mismatches.length === 0 ? 'passed' : 'failed', mismatches, notes);
   } finally {
-    await states.teardown();
+    if (states.teardown !== nothingToTearDown) await states.teardown();
   }
 }
 
