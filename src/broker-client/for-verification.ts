@@ -4,8 +4,8 @@
  * (`pb:publish-verification-results`, with testResults per interaction `_id`).
  */
 import type { AnyInteraction, Contract } from '../contract/model';
-import { parseContract } from '../contract/reader';
-import { parseJsonText } from '../contract/safe-json';
+import { parseReadContract } from '../contract/reader';
+import { readJsonText } from '../contract/safe-json';
 import { HeraldError } from '../errors/herald-error';
 import type { InteractionResult } from '../verify/result';
 import { linksOf, type BrokerClient, type JsonObject } from './hal-client';
@@ -70,7 +70,7 @@ const stateKey = (description: string, states: unknown): string => `${descriptio
 export function readBrokerPact(document: JsonObject, url: string, pending: boolean): { contract: Contract; interactionIds: Map<AnyInteraction, string>; publishResultsUrl: string | undefined } {
   // parseContract reads the same JSON Herald writes; the broker's _links and _id are extra fields.
   const text = JSON.stringify(document);
-  const parsed = parseContract(parseJsonText(text, url), url);
+  const parsed = parseReadContract(readJsonText(text, url), url);
   const contract: Contract = pending
     ? {
         ...parsed,

@@ -1,8 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { findDuplicateKey, invalidUtf8Offset } from './json-text';
+import type { JsonValue } from './json';
+import { decodeContractBytes, findDuplicateKey, invalidUtf8Offset } from './json-text';
 import { readContractFile, readContractFileSync } from './load';
+import { numberLiteral, scanContractText } from './number-literals';
+import { parseContract } from './reader';
 import { readExisting } from './store';
 import { parseJsonText } from './safe-json';
 
@@ -34,6 +37,113 @@ describe('repeated keys', () => {
     expect(findDuplicateKey('{"a": "a", "b": {"a": 1}, "c": ["a", "a"]}')).toBeUndefined();
     expect(findDuplicateKey('{"a\\"b": 1, "a\\u0022b": 2}')).toMatchObject({ key: 'a"b', parent: [] });
     expect(findDuplicateKey('{"x/y~": {}, "z": [{}, {"x/y~": 1, "x/y~": 1}]}')).toMatchObject({ key: 'x/y~', parent: ['z', 1] });
+  });
+
+  it('the one-pass scan finds a repeated key exactly where findDuplicateKey does, on random JSON', () => {
+    // Keys that collide only once decoded ("a" and "\u0061"), escaped quotes, and shadowed containers.
+    const keys = ['"a"', '"\\u0061"', '"b"', '"a\\"b"', '"a\\u0022b"', '"\\\\"', '"__proto__"'];
+    let seed = 11;
+    const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 8) % n;
+    const value = (depth: number): string => {
+      const pick = next(depth > 3 ? 4 : 7);
+      if (pick === 0) return String(next(100));
+      if (pick === 1) return '"a\\"}{"';
+      if (pick === 2) return '1.50';
+      if (pick === 3) return 'null';
+      if (pick === 4) return `[${Array.from({ length: next(3) }, () => value(depth + 1)).join(', ')}]`;
+      return `{${Array.from({ length: next(4) }, () => `${keys[next(keys.length)] ?? '"k"'}: ${value(depth + 1)}`).join(', ')}}`;
+    };
+    let repeats = 0;
+    for (let n = 0; n < 3000; n++) {
+      const text = `{"root": ${value(0)}}`;
+      const expected = findDuplicateKey(text) !== undefined;
+      if (expected) repeats += 1;
+      expect({ text, repeats: scanContractText(text, JSON.parse(text)).repeatsKey }).toEqual({ text, repeats: expected });
+    }
+    expect(repeats).toBeGreaterThan(100); // the generator does produce repeated keys
+  });
+});
+
+describe('number literals recorded by the one-pass scan', () => {
+  it('records every non-canonical literal at its holder and key, and nothing else, on random JSON', () => {
+    const literals = ['1', '1.0', '3.50', '12.5', '9007199254740993', '1e3', '1E+2', '-0', '-0.0', '0.1', '-7', '123456789012345', '1234567890123456'];
+    // Distinct once decoded; some spelled with escapes.
+    const keys = ['"a"', '"b\\u0062"', '"matchers"', '"match"', '"k\\"q"', '"\\u00e9t\\u00e9"', '"n"'];
+    let seed = 5;
+    const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 8) % n;
+    type Expect = { holder: string[]; key: string | number; literal: string };
+    const value = (depth: number, at: string[], key: string | number, out: Expect[]): string => {
+      const pick = next(depth > 3 ? 2 : 5);
+      if (pick <= 1) {
+        const literal = literals[next(literals.length)] ?? '1';
+        out.push({ holder: at, key, literal });
+        return literal;
+      }
+      if (pick === 2) return '"1.50 \\" ]"';
+      const path = [...at, String(key)];
+      if (pick === 3) return `[${Array.from({ length: next(4) }, (_, i) => value(depth + 1, path, i, out)).join(', ')}]`;
+      const chosen = keys.filter(() => next(2) === 0);
+      return `{${chosen.map((k) => `${k}: ${value(depth + 1, path, JSON.parse(k) as string, out)}`).join(', ')}}`;
+    };
+    for (let n = 0; n < 500; n++) {
+      const out: Expect[] = [];
+      const text = `{"root": ${value(0, [], 'root', out)}}`;
+      const parsed = JSON.parse(text) as JsonValue;
+      scanContractText(text, parsed);
+      for (const { holder, key, literal } of out) {
+        let node: unknown = parsed;
+        for (const segment of holder) node = (node as Record<string, unknown>)[segment];
+        const canonical = JSON.stringify(Number(literal)) === literal;
+        expect({ text, key, literal, recorded: numberLiteral(node, key) }).toEqual({ text, key, literal, recorded: canonical ? undefined : literal });
+      }
+    }
+  });
+});
+
+describe('checks a contract file in one pass over its text', () => {
+  const contract = (content: string): string =>
+    valid(`  "interactions": [{"type": "Asynchronous/Messages", "description": "one", "contents": {"content": ${content}, "contentType": "application/json", "encoded": false}}]`);
+
+  it.each([
+    ['an escaped "__proto__" key', '{"\\u005f_proto__": {}}'],
+    ['a "constructor" key', '{"a": [{"constructor": 1}]}'],
+    ['a "prototype" key', '{"prototype": 1}'],
+    ['a number JSON.parse reads as Infinity', '{"big": 1e400}'],
+    ['nesting deeper than Herald accepts', `${'['.repeat(300)}${']'.repeat(300)}`],
+  ])('refuses %s with the error the full walk gives', async (_name, content) => {
+    const file = path.join(dir, 'unsafe.json');
+    const text = contract(content);
+    writeFileSync(file, text);
+    let walked: unknown;
+    try {
+      parseContract(JSON.parse(text), file); // parseContract always walks the value
+    } catch (error) {
+      walked = error;
+    }
+    expect(walked).toMatchObject({ code: expect.stringMatching(/^HERALD_(UNSAFE_KEY|NOT_JSON|PAYLOAD_TOO_DEEP)$/) });
+    const { code, message, pointer } = walked as { code: string; message: string; pointer: string };
+    await expect(readContractFile(file)).rejects.toMatchObject({ code, message, pointer });
+    expect(() => readContractFileSync(file)).toThrow(expect.objectContaining({ code, message, pointer }));
+  });
+
+  it('shares the rules of interactions that spell them alike, and only those', () => {
+    const file = path.join(dir, 'rules.json');
+    const item = (description: string, rules: string): string =>
+      `{"type": "Asynchronous/Messages", "description": "${description}", "contents": {"content": {"n": 1.5}, "contentType": "application/json", "encoded": false}, "matchingRules": ${rules}}`;
+    const rules = '{"body": {"$.n": {"matchers": [{"match": "number", "min": 1.50}]}}}';
+    const other = '{"body": {"$.n": {"matchers": [{"match": "number", "min": 1.5}]}}}'; // equal as numbers, not as written
+    writeFileSync(file, valid(`  "interactions": [${item('a', rules)}, ${item('b', rules)}, ${item('c', other)}]`));
+    const [a, b, c] = readContractFileSync(file).interactions;
+    expect(a?.matchingRules).toBe(b?.matchingRules);
+    expect(c?.matchingRules).not.toBe(a?.matchingRules);
+    expect(c?.matchingRules).toEqual(a?.matchingRules);
+  });
+
+  it('reads the same contract as parseContract over JSON.parse when nothing is unsafe', () => {
+    const file = path.join(dir, 'ok.json');
+    const text = contract('{"price": 3.0, "id": 9007199254740993, "nested": [[{"k": "v"}]], "constructors": 1}');
+    writeFileSync(file, text);
+    expect(readContractFileSync(file)).toEqual({ ...parseContract(JSON.parse(text), file), source: file });
   });
 });
 
@@ -74,6 +184,8 @@ describe('invalid UTF-8', () => {
         ok = false;
       }
       expect(invalidUtf8Offset(bytes) === -1).toBe(ok);
+      if (ok) expect(decodeContractBytes(bytes, 'f.json')).toBe(fatal.decode(bytes));
+      else expect(() => decodeContractBytes(bytes, 'f.json')).toThrow(expect.objectContaining({ code: 'HERALD_CONTRACT_ENCODING' }));
     }
   });
 });

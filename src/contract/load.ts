@@ -6,9 +6,9 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { HeraldError } from '../errors/herald-error';
 import type { Contract } from './model';
-import { parseContract } from './reader';
+import { parseReadContract } from './reader';
 import { decodeContractBytes } from './json-text';
-import { parseJsonText } from './safe-json';
+import { readJsonText } from './safe-json';
 
 /**
  * Reads, validates and normalises one contract file; the result carries `source: file`.
@@ -37,7 +37,7 @@ export function readContractFileSync(file: string): Contract {
 }
 
 function parseContractText(text: string, file: string): Contract {
-  return { ...parseContract(parseJsonText(text, file), file), source: file };
+  return { ...parseReadContract(readJsonText(text, file), file), source: file };
 }
 
 /** What loading does with a JSON file found in a directory that is not a Pact file. */
@@ -63,13 +63,13 @@ export function notPactReason(json: unknown): string | undefined {
 
 /** A directory's file: the contract, or undefined (reported to onSkip) when it is not a Pact file. */
 function contractOrSkip(text: string, file: string, options: LoadContractsOptions): Contract | undefined {
-  const json = parseJsonText(text, file);
-  const reason = notPactReason(json);
+  const read = readJsonText(text, file);
+  const reason = notPactReason(read.json);
   if (reason !== undefined) {
     options.onSkip?.(file, reason);
     return undefined;
   }
-  return { ...parseContract(json, file), source: file };
+  return { ...parseReadContract(read, file), source: file };
 }
 
 async function readFound(found: FoundFile, options: LoadContractsOptions): Promise<Contract | undefined> {

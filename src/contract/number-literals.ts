@@ -50,15 +50,6 @@ export function parseJsonKeepingNumbers(text: string): JsonValue {
 const SUSPECT = /\d[.eE]|\d{16}|-0/;
 const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
-interface Frame {
-  readonly node: object;
-  readonly isArray: boolean;
-  index: number;
-  key: string | undefined;
-  /** Objects: the next string is a key. */
-  expectKey: boolean;
-}
-
 /**
  * Records the non-canonical number literals of `text` against `root`, the value JSON.parse returned
  * for it. A linear scan that follows the parsed containers; where the text and the value disagree
@@ -66,73 +57,206 @@ interface Frame {
  */
 export function recordNumberLiterals(text: string, root: JsonValue): void {
   if (typeof root !== 'object' || root === null || !SUSPECT.test(text)) return;
-  const stack: Frame[] = [];
+  scanParsedText(text, root, false);
+}
+
+/** What one pass over a contract file's text found, besides recording its number literals. */
+export interface TextFacts {
+  /** Some object of the text has more keys than its parsed value: a key repeats (JSON.parse kept the last). */
+  readonly repeatsKey: boolean;
+  /** Deepest nesting of containers; the root container is level 1, a scalar document 0. */
+  readonly depth: number;
+  /** A key reads `__proto__`, `constructor` or `prototype` (escaped or not). */
+  readonly unsafeKey: boolean;
+  /** A number literal that JSON.parse read as ±Infinity (`1e400`). */
+  readonly nonFinite: boolean;
+}
+
+/**
+ * {@link recordNumberLiterals} for a whole contract file, in the same pass: also counts each object's
+ * keys against its parsed value (a repeated key, which JSON.parse silently drops), the nesting depth,
+ * unsafe keys and non-finite numbers, so that the file's text and value are each walked once.
+ * Stops at the first repeated key. Expects text that JSON.parse accepted, and its value.
+ */
+export function scanContractText(text: string, root: JsonValue): TextFacts {
+  return scanParsedText(text, root, true);
+}
+
+const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** True when the quote at `at` is escaped (preceded by an odd run of backslashes). */
+function escapedQuote(text: string, at: number): boolean {
+  let k = at - 1;
+  while (text.charCodeAt(k) === 0x5c) k -= 1;
+  return (at - 1 - k) % 2 === 1;
+}
+
+/** Could the key `text.slice(start, end)` (quotes included) read as an unsafe key? Decodes only escaped candidates. */
+function unsafeKeyAt(text: string, start: number, end: number): boolean {
+  const length = end - start - 2;
+  if (length < 9) return false;
+  if (length === 9) return text.startsWith('__proto__', start + 1) || text.startsWith('prototype', start + 1);
+  if (length === 11 && text.startsWith('constructor', start + 1)) return true;
+  // Longer keys can spell one with escapes (`\u005f_proto__`): decode those that have one.
+  for (let k = start + 1; k < end - 1; k++) if (text.charCodeAt(k) === 0x5c) return UNSAFE_KEYS.has(stringAt(text, start, end));
+  return false;
+}
+
+// Keys decoded lately, by a hash of their text: a file repeats a few keys ("matchers", "match")
+// thousands of times, and the same string is found again without slicing the text.
+const recentKeys: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
+
+/** The text of the key `text.slice(start, end)` (quotes included), from `recentKeys` when it was seen lately. */
+function keyAt(text: string, start: number, end: number): string {
+  const length = end - start - 2;
+  const slot = (length * 31 + text.charCodeAt(start + 1) * 7 + text.charCodeAt(end - 2)) & 0xff;
+  const recent = recentKeys[slot];
+  // Only keys written without escapes are kept, so equal raw text means an equal key.
+  if (recent !== undefined && recent.length === length && text.startsWith(recent, start + 1)) return recent;
+  const key = stringAt(text, start, end);
+  if (key.length === length) recentKeys[slot] = key;
+  return key;
+}
+
+// The open containers of a scan, by depth (parallel arrays, reused: no object per container).
+const nodes: object[] = [];
+const isArrays: boolean[] = [];
+const indexes: number[] = [];
+const keyStarts: number[] = [];
+const keyEnds: number[] = [];
+const keyCounts: number[] = [];
+/** Text offset of an open container whose text is kept ({@link TEXT_KEPT}), else -1. */
+const keptStarts: number[] = [];
+
+/**
+ * The maps a contract file's interactions usually repeat: their text, kept by a full scan, names
+ * them for interning (reader.ts) without serialising each parsed copy again.
+ */
+const TEXT_KEPT: ReadonlySet<string> = new Set(['matchingRules', 'generators']);
+const keptTexts = new WeakMap<object, string>();
+
+/**
+ * The exact text a full scan ({@link scanContractText}) parsed `node` from, when `node` is the
+ * value of a "matchingRules" or "generators" key; else undefined. Equal texts parse to equal values.
+ */
+export function keptText(node: object): string | undefined {
+  return keptTexts.get(node);
+}
+
+function scanParsedText(text: string, root: JsonValue, full: boolean): TextFacts {
+  let repeatsKey = false;
+  let maxDepth = 0;
+  let unsafeKey = false;
+  let nonFinite = false;
+  let depth = 0;
+  let expectKey = false;
   let rootSeen = false;
   let i = 0;
   const n = text.length;
-  const slot = (): { holder: object | undefined; key: string | undefined } => {
-    const top = stack[stack.length - 1];
-    if (top === undefined) return { holder: undefined, key: undefined };
-    return { holder: top.node, key: top.isArray ? String(top.index) : top.key };
+  // The key (or index) under which the value being read sits in the innermost container.
+  const slotKey = (): string => {
+    const top = depth - 1;
+    return isArrays[top] === true ? String(indexes[top]) : stringAt(text, keyStarts[top] as number, keyEnds[top] as number);
   };
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // A string: find its end, honouring escapes.
-      let j = i + 1;
-      while (j < n) {
-        const d = text.charCodeAt(j);
-        if (d === 0x5c) j += 2;
-        else if (d === 0x22) break;
-        else j += 1;
-      }
-      const top = stack[stack.length - 1];
-      if (top !== undefined && !top.isArray && top.expectKey) {
-        top.key = stringAt(text, i, j + 1);
-        top.expectKey = false;
-      }
-      i = j + 1;
-    } else if (c === 0x7b || c === 0x5b) {
-      const isArray = c === 0x5b;
-      let node: unknown;
-      if (!rootSeen) {
-        node = root;
-        rootSeen = true;
-      } else {
-        const { holder, key } = slot();
-        node = holder !== undefined && key !== undefined ? (holder as Record<string, unknown>)[key] : undefined;
-      }
-      // A shadowed duplicate key: scan into a throw-away container so nothing is recorded for it.
-      if (typeof node !== 'object' || node === null || Array.isArray(node) !== isArray) node = isArray ? [] : {};
-      stack.push({ node: node as object, isArray, index: 0, key: undefined, expectKey: !isArray });
-      i += 1;
-    } else if (c === 0x7d || c === 0x5d) {
-      stack.pop();
-      i += 1;
-    } else if (c === 0x2c) {
-      const top = stack[stack.length - 1];
-      if (top !== undefined) {
-        if (top.isArray) top.index += 1;
-        else top.expectKey = true;
-      }
-      i += 1;
-    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
-      NUMBER.lastIndex = i;
-      const m = NUMBER.exec(text);
-      const literal = m === null ? text.charAt(i) : m[0];
-      const value = Number(literal);
-      // Integers of up to 15 digits other than -0 are canonical (JSON has no leading zeros).
-      if (!isShortInteger(literal) && JSON.stringify(value) !== literal) {
-        const { holder, key } = slot();
-        if (holder !== undefined && key !== undefined && (holder as Record<string, unknown>)[key] === value) {
-          let table = literals.get(holder);
-          if (table === undefined) literals.set(holder, (table = new Map()));
-          table.set(key, literal);
+  try {
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        // A string: its closing quote is the first one not escaped.
+        let j = text.indexOf('"', i + 1);
+        while (j > 0 && escapedQuote(text, j)) j = text.indexOf('"', j + 1);
+        if (j < 0) j = n - 1;
+        if (expectKey) {
+          const top = depth - 1;
+          keyStarts[top] = i;
+          keyEnds[top] = j + 1;
+          keyCounts[top] = (keyCounts[top] as number) + 1;
+          expectKey = false;
+          if (full && !unsafeKey && unsafeKeyAt(text, i, j + 1)) unsafeKey = true;
         }
+        i = j + 1;
+      } else if (c === 0x7b || c === 0x5b) {
+        const isArray = c === 0x5b;
+        let node: unknown;
+        let kept = -1;
+        if (!rootSeen) {
+          node = root;
+          rootSeen = true;
+        } else if (depth > 0 && isArrays[depth - 1] === true) {
+          node = (nodes[depth - 1] as unknown[])[indexes[depth - 1] as number];
+        } else if (depth > 0) {
+          const key = keyAt(text, keyStarts[depth - 1] as number, keyEnds[depth - 1] as number);
+          node = (nodes[depth - 1] as Record<string, unknown>)[key];
+          if (full && !isArray && TEXT_KEPT.has(key)) kept = i;
+        }
+        // A shadowed duplicate key: scan into a throw-away container so nothing is recorded for it.
+        if (typeof node !== 'object' || node === null || Array.isArray(node) !== isArray) node = isArray ? [] : {};
+        nodes[depth] = node as object;
+        isArrays[depth] = isArray;
+        indexes[depth] = 0;
+        keyCounts[depth] = 0;
+        keptStarts[depth] = kept;
+        depth += 1;
+        if (depth > maxDepth) maxDepth = depth;
+        expectKey = !isArray;
+        i += 1;
+      } else if (c === 0x7d || c === 0x5d) {
+        depth -= 1;
+        if (full && c === 0x7d) {
+          // One key cannot repeat; more are counted against the parsed object's.
+          const keys = keyCounts[depth] as number;
+          if (keys > 1 && keys !== Object.keys(nodes[depth] as object).length) {
+            repeatsKey = true;
+            break;
+          }
+          const kept = keptStarts[depth] as number;
+          if (kept >= 0) keptTexts.set(nodes[depth] as object, text.slice(kept, i + 1));
+        }
+        expectKey = false;
+        i += 1;
+      } else if (c === 0x2c) {
+        if (depth > 0) {
+          if (isArrays[depth - 1] === true) indexes[depth - 1] = (indexes[depth - 1] as number) + 1;
+          else expectKey = true;
+        }
+        i += 1;
+      } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+        // Integers of up to 15 digits other than -0 are canonical (JSON has no leading zeros): skipped.
+        const digits = c === 0x2d ? i + 1 : i;
+        let j = digits;
+        while (j < n) {
+          const d = text.charCodeAt(j);
+          if (d < 0x30 || d > 0x39) break;
+          j += 1;
+        }
+        const next = j < n ? text.charCodeAt(j) : 0;
+        if (next !== 0x2e && next !== 0x65 && next !== 0x45 && j - digits <= 15 && !(c === 0x2d && j - digits === 1 && text.charCodeAt(digits) === 0x30)) {
+          i = j;
+          continue;
+        }
+        NUMBER.lastIndex = i;
+        const m = NUMBER.exec(text);
+        const literal = m === null ? text.charAt(i) : m[0];
+        const value = Number(literal);
+        if (!Number.isFinite(value)) nonFinite = true;
+        if (depth > 0 && !isShortInteger(literal) && JSON.stringify(value) !== literal) {
+          const holder = nodes[depth - 1] as Record<string, unknown>;
+          const key = slotKey();
+          if (holder[key] === value) {
+            let table = literals.get(holder);
+            if (table === undefined) literals.set(holder, (table = new Map()));
+            table.set(key, literal);
+          }
+        }
+        i += literal.length;
+      } else {
+        i += 1;
       }
-      i += literal.length;
-    } else {
-      i += 1;
     }
+  } finally {
+    // Let go of the parsed containers and of the keys (slices can hold the whole text); the arrays are reused.
+    nodes.length = 0;
+    recentKeys.fill(undefined);
   }
+  return { repeatsKey, depth: maxDepth, unsafeKey, nonFinite };
 }

@@ -9,7 +9,8 @@ import { kindFor, knownMatcherNames } from '../matchers/registry';
 import { parsePath } from './path';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import type { Contract, GeneratorJson, GeneratorMap, HeraldInteractionBlock, MessageInteraction, MessagePart, ProviderState, RuleList, RuleMap, SyncMessageInteraction } from './model';
-import { assertSafeJson, MAX_JSON_DEPTH, pointerSegment } from './safe-json';
+import { assertSafeJson, jsonTextIsSafe, MAX_JSON_DEPTH, pointerSegment } from './safe-json';
+import { keptText, type TextFacts } from './number-literals';
 import {
   checkContractShape,
   type ContractIssue,
@@ -66,7 +67,18 @@ export function isContractInvalidError(value: unknown): value is ContractInvalid
  * @example parseContract(parseJsonText(text, 'pacts/billing-orders.json'), 'pacts/billing-orders.json')
  */
 export function parseContract(json: JsonValue, file: string): Contract {
-  assertSafeJson(json, { file }, { maxDepth: MAX_JSON_DEPTH + ENVELOPE_DEPTH, interactionAt: (pointer) => descriptionAt(json, pointer) });
+  return parseReadContract({ json, facts: undefined }, file);
+}
+
+/**
+ * {@link parseContract} for what `readJsonText` returned: when its scan of the text shows that
+ * `assertSafeJson` cannot fail on the value (depth, keys, numbers), the value is not walked again.
+ */
+export function parseReadContract(text: { readonly json: JsonValue; readonly facts: TextFacts | undefined }, file: string): Contract {
+  const { json, facts } = text;
+  if (facts === undefined || !jsonTextIsSafe(facts, MAX_JSON_DEPTH + ENVELOPE_DEPTH)) {
+    assertSafeJson(json, { file }, { maxDepth: MAX_JSON_DEPTH + ENVELOPE_DEPTH, interactionAt: (pointer) => descriptionAt(json, pointer) });
+  }
   if (!isJsonObject(json)) {
     throw new ContractInvalidError(file, [{ pointer: '', keyword: 'type', message: `must be a JSON object (found ${Array.isArray(json) ? 'array' : typeof json})` }]);
   }
@@ -279,14 +291,18 @@ class Reader {
    * Rule and generator maps by their JSON text: the interactions of a file usually repeat the same
    * maps, so they are read and checked once and shared (less memory; the engine compiles each once).
    */
-  private readonly interned = new Map<string, { body: RuleMap; metadata: RuleMap } | { body: GeneratorMap; metadata: GeneratorMap }>();
+  private readonly interned = new Map<string, Map<string, { body: RuleMap; metadata: RuleMap } | { body: GeneratorMap; metadata: GeneratorMap }>>();
 
   private intern<T extends { body: RuleMap; metadata: RuleMap } | { body: GeneratorMap; metadata: GeneratorMap }>(kind: string, raw: unknown, read: () => T): T {
-    const key = `${kind}\u0000${raw === undefined ? '' : JSON.stringify(raw)}`;
-    const hit = this.interned.get(key);
+    // The text the file spelled the map with, when the scan kept it: equal texts are equal maps.
+    const text = typeof raw === 'object' && raw !== null ? keptText(raw) : undefined;
+    const key = raw === undefined ? '' : (text ?? JSON.stringify(raw));
+    let ofKind = this.interned.get(kind);
+    if (ofKind === undefined) this.interned.set(kind, (ofKind = new Map()));
+    const hit = ofKind.get(key);
     if (hit !== undefined) return hit as T;
     const value = read();
-    this.interned.set(key, value);
+    ofKind.set(key, value);
     return value;
   }
 

@@ -5,7 +5,7 @@
 import { rejectDuplicateKeys } from './json-text';
 import { HeraldError } from '../errors/herald-error';
 import type { JsonValue } from './json';
-import { parseJsonKeepingNumbers } from './number-literals';
+import { scanContractText, type TextFacts } from './number-literals';
 
 /** Deepest nesting Herald accepts; the root array or object is level 1. */
 export const MAX_JSON_DEPTH = 256;
@@ -42,11 +42,18 @@ export function pointerSegment(key: string | number): string {
  * @example parseJsonText(await readFile(path, 'utf8'), path)
  */
 export function parseJsonText(text: string, file: string): JsonValue {
+  return readJsonText(text, file).json;
+}
+
+/**
+ * {@link parseJsonText}, with what its pass over the text found (depth, unsafe keys, non-finite
+ * numbers): {@link jsonTextIsSafe} tells from them whether `assertSafeJson` could fail on the value.
+ */
+export function readJsonText(text: string, file: string): { readonly json: JsonValue; readonly facts: TextFacts } {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let parsed: JsonValue;
   try {
-    // Numbers as written (number-literals.ts): `9007199254740993` and `3.0` keep their text.
-    parsed = parseJsonKeepingNumbers(source);
+    parsed = JSON.parse(source) as JsonValue;
   } catch (error) {
     if (error instanceof RangeError) {
       // V8's parser is iterative today; keep a coded error should an engine overflow anyway.
@@ -65,8 +72,28 @@ export function parseJsonText(text: string, file: string): JsonValue {
       { contractFile: file, cause: error },
     );
   }
-  rejectDuplicateKeys(source, file); // JSON.parse keeps the last of repeated keys: refuse instead
-  return parsed;
+  // Numbers as written (number-literals.ts): `9007199254740993` and `3.0` keep their text.
+  const facts = scanContractText(source, parsed);
+  if (facts.repeatsKey) {
+    rejectDuplicateKeys(source, file); // JSON.parse keeps the last of repeated keys: refuse instead
+    throw new HeraldError(
+      'HERALD_CONTRACT_DUPLICATE_KEY',
+      `Failed to parse contract file ${file}: an object repeats a key; JSON readers would keep only one of them. Regenerate the file from the consumer tests.`,
+      {
+        contractFile: file,
+      },
+    );
+  }
+  return { json: parsed, facts };
+}
+
+/**
+ * Whether the value of a text whose scan found `facts` passes {@link assertSafeJson} at `maxDepth`:
+ * JSON.parse builds only plain objects, arrays, strings, booleans and null, so what is left to fail
+ * is depth, an unsafe key or a number it read as Infinity.
+ */
+export function jsonTextIsSafe(facts: TextFacts, maxDepth: number): boolean {
+  return facts.depth <= maxDepth && !facts.unsafeKey && !facts.nonFinite;
 }
 
 /**
@@ -93,14 +120,14 @@ export function assertSafeJson(value: unknown, where: JsonWhere = {}, options: S
       checkScalar(current, stack, walk);
     }
     // Advance to the next unvisited child, closing finished containers.
-    let next: { readonly child: unknown } | undefined;
-    while (next === undefined) {
+    let next: unknown = NO_CHILD;
+    while (next === NO_CHILD) {
       const top = stack[stack.length - 1];
       if (top === undefined) return;
       next = nextChild(top, stack, walk);
-      if (next === undefined) stack.pop();
+      if (next === NO_CHILD) stack.pop();
     }
-    current = next.child;
+    current = next;
   }
 }
 
@@ -134,11 +161,15 @@ function openContainer(node: object, stack: readonly Frame[], walk: Walk): Frame
   return { node, keys, length: keys.length, index: 0 };
 }
 
-function nextChild(frame: Frame, stack: readonly Frame[], walk: Walk): { readonly child: unknown } | undefined {
-  if (frame.index >= frame.length) return undefined;
+/** What {@link nextChild} returns for a finished container (no value a caller can pass is this symbol). */
+const NO_CHILD: unique symbol = Symbol('no child');
+
+/** The next child of the container (undefined is a child: a missing array item), or NO_CHILD when done. */
+function nextChild(frame: Frame, stack: readonly Frame[], walk: Walk): unknown {
+  if (frame.index >= frame.length) return NO_CHILD;
   const index = frame.index;
   frame.index += 1;
-  if (frame.keys === undefined) return { child: (frame.node as readonly unknown[])[index] };
+  if (frame.keys === undefined) return (frame.node as readonly unknown[])[index];
   const key = frame.keys[index] as string;
   if (UNSAFE_KEYS.has(key)) {
     const pointer = pointerOf(stack, walk.where);
@@ -149,7 +180,7 @@ function nextChild(frame: Frame, stack: readonly Frame[], walk: Walk): { readonl
       context(walk, pointer),
     );
   }
-  return { child: (frame.node as Readonly<Record<string, unknown>>)[key] };
+  return (frame.node as Readonly<Record<string, unknown>>)[key];
 }
 
 function checkScalar(value: unknown, stack: readonly Frame[], walk: Walk): void {

@@ -11,9 +11,9 @@ import path from 'node:path';
 import { HeraldError } from '../errors/herald-error';
 import type { JsonValue } from './json';
 import { isSyncInteraction, type AnyInteraction, type Contract, type MessageInteraction, type SyncMessageInteraction } from './model';
-import { parseContract } from './reader';
+import { parseReadContract } from './reader';
 import { decodeContractBytes } from './json-text';
-import { parseJsonText } from './safe-json';
+import { readJsonText } from './safe-json';
 import { anyInteractionJson, identityOf, serializeContract } from './serialize';
 import { withFileLock, writeFileAtomic } from './file-lock';
 
@@ -50,7 +50,7 @@ export async function readExisting(file: string): Promise<Contract | undefined> 
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new HeraldError('HERALD_CONTRACT_UNREADABLE', `Failed to read ${file}: ${(error as Error).message}.`, { contractFile: file, cause: error });
   }
-  return parseContract(parseJsonText(decodeContractBytes(bytes, file), file), file);
+  return parseReadContract(readJsonText(decodeContractBytes(bytes, file), file), file);
 }
 
 const ownerOf = (i: AnyInteraction): string | undefined => (typeof i.herald?.owner === 'string' ? i.herald.owner : undefined);

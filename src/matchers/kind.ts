@@ -156,8 +156,13 @@ export function codePointHint(expected: JsonValue | undefined, actual: JsonValue
   return ` (code points: expected ${codePoints(expected)}; got ${codePoints(actual)})`;
 }
 
+/** `String.prototype.isWellFormed` (native, ES2024) where the runtime has it; else false, and the regex decides. */
+const isWellFormed: (text: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function' ? (text) => (text as unknown as { isWellFormed(): boolean }).isWellFormed() : () => false;
+
 /** The first lone surrogate in `text` (which UTF-8 cannot encode), as `U+D800`; undefined when the text is well formed. */
 export function loneSurrogate(text: string): string | undefined {
+  if (isWellFormed(text)) return undefined;
   const found = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(text);
   return found === null ? undefined : `U+${found[0].charCodeAt(0).toString(16).toUpperCase()}`;
 }

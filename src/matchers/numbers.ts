@@ -23,8 +23,10 @@ export function isIntegerText(text: string): boolean {
 /** `integer` of a JSON value under Pact's rule; false for non-numbers. */
 export function isWireInteger(value: JsonValue | undefined, literal?: string): boolean {
   if (typeof value !== 'number') return false;
-  // Fast path: JSON.stringify writes a safe integer as plain digits.
+  // Fast paths: JSON.stringify writes a safe integer as plain digits, and any other non-integer
+  // (a fraction, 1e-7, NaN, Infinity) with a point, an exponent or as null: never plain digits.
   if (literal === undefined && Number.isSafeInteger(value)) return true;
+  if (literal === undefined && !Number.isInteger(value)) return false;
   return isIntegerText(numberText(value, literal));
 }
 

@@ -3,6 +3,7 @@ import type { JsonValue } from '../contract/json';
 import type { MessageInteraction } from '../contract/model';
 import { parseMediaType } from '../matchers/kinds/content-type';
 import type { Mismatch } from '../matchers/mismatch';
+import { pairCache } from '../matchers/pair-cache';
 import { isEmptyBody, matchBody } from './body';
 import { matchMetadata } from './metadata';
 
@@ -21,20 +22,12 @@ export interface ActualMessage {
 }
 
 /** Content types a body can be compared across: the same base type, or both JSON. */
-function compatibleContentTypes(expected: string, actual: string): boolean {
-  // Every interaction of a contract usually has the same pair: parse it once (bounded cache).
-  const key = `${expected}\u0000${actual}`;
-  const hit = compatibleCache.get(key);
-  if (hit !== undefined) return hit;
+// Every interaction of a contract usually has the same pair: parsed once.
+const compatibleContentTypes = pairCache((expected: string, actual: string): boolean => {
   const e = parseMediaType(expected).base;
   const a = parseMediaType(actual).base;
-  const compatible = e === a || (/json/.test(e) && /json/.test(a));
-  if (compatibleCache.size >= 1024) compatibleCache.clear();
-  compatibleCache.set(key, compatible);
-  return compatible;
-}
-
-const compatibleCache = new Map<string, boolean>();
+  return e === a || (/json/.test(e) && /json/.test(a));
+});
 
 /**
  * Compares a received message with a contract interaction: content type, body and metadata.

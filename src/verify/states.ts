@@ -37,7 +37,17 @@ export interface StatesSetUp {
 
 /** Copies own enumerable entries as data properties: a `__proto__` key stays a key, not a prototype. */
 function assignOwn(target: Record<string, unknown>, source: Readonly<Record<string, unknown>>): void {
-  for (const key of Object.keys(source)) Object.defineProperty(target, key, { value: source[key], enumerable: true, writable: true, configurable: true });
+  for (const key of Object.keys(source)) defineOwn(target, key, source[key]);
+}
+
+/**
+ * `target[key] = value` as a data property. Plain assignment does that for every key but
+ * `__proto__`, the one accessor Object.prototype has (it would set the prototype); that key is
+ * defined instead (assignment is the fast path: this runs for every state of every interaction).
+ */
+function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** Code and message of an unknown thrown value. */
@@ -49,24 +59,27 @@ export function errorInfo(error: unknown, fallbackCode: string): ErrorInfo {
 export const lifecycleOf = (handler: StateHandler | StateLifecycle | undefined): StateLifecycle | undefined =>
   handler === undefined ? undefined : typeof handler === 'function' ? { setup: handler } : handler;
 
+/** A state whose set-up was attempted, with what its teardown needs. */
+interface SetUpState {
+  readonly name: string;
+  readonly lifecycle: StateLifecycle;
+  readonly params: JsonObject;
+}
+
+/** The teardown of states none of which has a teardown handler: callers may skip awaiting it. */
+export async function nothingToTearDown(): Promise<void> {}
+
 /**
- * Sets up the provider states of `interaction`, stopping at the first failure. `where` names the
- * interaction in messages; `notes` receives teardown failures.
- *
- * @example
- * const states = await setUpStates(interaction, definition, where, notes);
- * try { if (states.failure) return stateFailed(states.failure); … } finally { await states.teardown(); }
+ * The outcome of setting up states. Built by a plain function, not closures per interaction: the
+ * teardown is the shared no-op unless some state has a teardown handler.
  */
-export async function setUpStates(interaction: MessageInteraction, definition: StatesDefinition, where: string, notes: string[], fixHint = "the provider's factories"): Promise<StatesSetUp> {
-  const stateTimeout = definition.stateTimeoutMs ?? 10_000;
-  const params: JsonObject = {};
-  const values: Record<string, unknown> = {};
-  const setUp: { name: string; lifecycle: StateLifecycle; params: JsonObject }[] = [];
-  const teardown = async (): Promise<void> => {
-    if (!setUp.some((state) => state.lifecycle.teardown !== undefined)) {
-      setUp.length = 0;
-      return;
-    }
+function settled(params: JsonObject, values: Record<string, unknown>, setUp: SetUpState[], stateTimeout: number, notes: string[], failure: ErrorInfo | undefined): StatesSetUp {
+  return { params, values, failure, teardown: setUp.some((state) => state.lifecycle.teardown !== undefined) ? tearDown(setUp, stateTimeout, notes) : nothingToTearDown };
+}
+
+/** Tears down, once and in reverse order, the states of `setUp` that have a teardown handler. */
+function tearDown(setUp: SetUpState[], stateTimeout: number, notes: string[]): () => Promise<void> {
+  return async () => {
     for (const state of setUp.splice(0).reverse()) {
       if (state.lifecycle.teardown === undefined) continue;
       try {
@@ -80,14 +93,28 @@ export async function setUpStates(interaction: MessageInteraction, definition: S
       }
     }
   };
-  const done = (failure?: ErrorInfo): StatesSetUp => ({ params, values, failure, teardown });
+}
+
+/**
+ * Sets up the provider states of `interaction`, stopping at the first failure. `where` names the
+ * interaction in messages; `notes` receives teardown failures.
+ *
+ * @example
+ * const states = await setUpStates(interaction, definition, where, notes);
+ * try { if (states.failure) return stateFailed(states.failure); … } finally { await states.teardown(); }
+ */
+export async function setUpStates(interaction: MessageInteraction, definition: StatesDefinition, where: string, notes: string[], fixHint = "the provider's factories"): Promise<StatesSetUp> {
+  const stateTimeout = definition.stateTimeoutMs ?? 10_000;
+  const params: JsonObject = {};
+  const values: Record<string, unknown> = {};
+  const setUp: SetUpState[] = [];
   for (const state of interaction.providerStates) {
     assignOwn(params, state.params ?? {});
     // Own properties only: a state named "constructor" or "toString" has no handler unless defined.
     const states = definition.states;
     const lifecycle = lifecycleOf(states !== undefined && Object.hasOwn(states, state.name) ? states[state.name] : undefined);
     if (lifecycle === undefined) {
-      return done({
+      return settled(params, values, setUp, stateTimeout, notes, {
         code: 'HERALD_STATE_MISSING',
         message: `No state handler for the provider state "${state.name}" needed by ${where}. Add states[${JSON.stringify(state.name)}] to ${fixHint}.`,
       });
@@ -106,17 +133,22 @@ export async function setUpStates(interaction: MessageInteraction, definition: S
                 }),
             );
       const value: unknown = isThenable(result) ? await result : result;
-      Object.defineProperty(values, state.name, { value, enumerable: true, writable: true, configurable: true });
+      defineOwn(values, state.name, value);
       if (typeof value === 'object' && value !== null && !Array.isArray(value)) assignOwn(params, value as JsonObject);
     } catch (error) {
-      return done(
+      return settled(
+        params,
+        values,
+        setUp,
+        stateTimeout,
+        notes,
         isHeraldError(error)
           ? errorInfo(error, 'HERALD_STATE_FAILED')
           : { code: 'HERALD_STATE_FAILED', message: `The state handler "${state.name}" failed for ${where}: ${errorInfo(error, '').message}` },
       );
     }
   }
-  return done();
+  return settled(params, values, setUp, stateTimeout, notes, undefined);
 }
 
 /** Edit distance, to suggest the name a user probably meant. */

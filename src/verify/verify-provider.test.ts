@@ -1,3 +1,4 @@
+import type { JsonObject } from '../contract/json';
 import type { Contract, MessageInteraction } from '../contract/model';
 import { amqpExchange, consumer, kafkaTopic, m } from '../index';
 import { message, provider } from './index';
@@ -48,6 +49,29 @@ describe('verifyProvider', () => {
     expect(report.summary).toMatchObject({ total: 1, passed: 0, failed: 1, ok: false });
     expect(seen[0]).toMatchObject({ orderId: 'ord-7', order: { id: 'ord-7' } });
     expect(report.results[0]?.notes[0]).toMatch(/channel \(kafka_topic\) was not checked/);
+  });
+
+  it('hands the factory "__proto__" keys of state params, state results and state names as keys, never as a prototype', async () => {
+    const interaction: MessageInteraction = { ...invoice, description: 'keyed', providerStates: [{ name: '__proto__', params: JSON.parse('{"__proto__": {"from": "params"}}') as JsonObject }] };
+    const result: unknown = JSON.parse('{"__proto__": {"from": "result"}}');
+    const states = {};
+    Object.defineProperty(states, '__proto__', { value: () => result, enumerable: true });
+    const seen: { params?: object; values?: object } = {};
+    const report = await verifyProvider([contract('ledger', 'billing', interaction)], {
+      name: 'billing',
+      states,
+      messages: {
+        keyed: (params, { states: values }) => {
+          Object.assign(seen, { params, values });
+          return message({ id: 3 }, { channel: amqpExchange('billing', 'invoice.created', { queue: 'ledger.invoices' }) });
+        },
+      },
+    });
+    expect(report.results[0]).toMatchObject({ status: 'passed' });
+    expect(Object.getPrototypeOf(seen.params)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(seen.params, '__proto__')?.value).toEqual({ from: 'result' });
+    expect(Object.getPrototypeOf(seen.values)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(seen.values, '__proto__')?.value).toBe(result);
   });
 
   it('fails an interaction whose factory does not say where it publishes, naming the channel and the fix', async () => {

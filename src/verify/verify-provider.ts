@@ -16,7 +16,7 @@ import type { ProviderDefinition } from './provider';
 import type { RunProgress } from './progress';
 import { summarise, type InteractionResult, type VerificationReport } from './result';
 import { callWithTimeout, isThenable } from './timeout';
-import { closest, describeInteraction, errorInfo, setUpStates } from './states';
+import { closest, describeInteraction, errorInfo, nothingToTearDown, setUpStates } from './states';
 import { isAvroInteraction } from '../avro/detect';
 import type { SchemaRegistryOption } from '../avro/registry/client';
 import { compileRegex, regexSource } from '../matchers/regex';
@@ -148,6 +148,36 @@ export function withoutKeys(interaction: MessageInteraction, keys: ReadonlySet<s
   return { ...interaction, metadata };
 }
 
+/**
+ * One interaction's result, built as a literal in the report's key order (no spreads, no closure:
+ * this runs once per interaction); a failing pending interaction is reported as pending.
+ */
+function interactionResult(
+  contract: Contract,
+  interaction: MessageInteraction,
+  started: number,
+  status: InteractionResult['status'],
+  mismatches: readonly Mismatch[],
+  notes: string[],
+  error?: { code: string; message: string },
+): InteractionResult {
+  const failing = status === 'failed' || status === 'state-failed' || status === 'no-factory';
+  const pending = interaction.pending;
+  const final = failing && pending ? 'pending' : status;
+  // Keys added in the report's order; the shapes repeat, so V8 keeps them fast.
+  const result: Partial<{ -readonly [K in keyof InteractionResult]: InteractionResult[K] }> =
+    contract.source === undefined
+      ? { consumer: contract.consumer, provider: contract.provider, description: interaction.description }
+      : { consumer: contract.consumer, provider: contract.provider, description: interaction.description, contractFile: contract.source };
+  result.pending = pending;
+  result.status = final;
+  result.mismatches = mismatches;
+  result.notes = notes;
+  if (error !== undefined) result.error = error;
+  result.durationMs = performance.now() - started;
+  return result as InteractionResult;
+}
+
 export async function verifyInteraction(
   contract: Contract,
   interaction: MessageInteraction,
@@ -156,30 +186,11 @@ export async function verifyInteraction(
 ): Promise<InteractionResult> {
   const started = performance.now();
   const where = describeInteraction(contract, interaction);
-  // Built as literals in the report's key order (no spreads: this runs once per interaction).
-  const finish = (status: InteractionResult['status'], mismatches: readonly Mismatch[], notes: string[], error?: { code: string; message: string }): InteractionResult => {
-    const failing = status === 'failed' || status === 'state-failed' || status === 'no-factory';
-    const pending = interaction.pending;
-    const final = failing && pending ? 'pending' : status;
-    // Keys added in the report's order; the shapes repeat, so V8 keeps them fast.
-    const result: Partial<{ -readonly [K in keyof InteractionResult]: InteractionResult[K] }> =
-      contract.source === undefined
-        ? { consumer: contract.consumer, provider: contract.provider, description: interaction.description }
-        : { consumer: contract.consumer, provider: contract.provider, description: interaction.description, contractFile: contract.source };
-    result.pending = pending;
-    result.status = final;
-    result.mismatches = mismatches;
-    result.notes = notes;
-    if (error !== undefined) result.error = error;
-    result.durationMs = performance.now() - started;
-    return result as InteractionResult;
-  };
-
   // Own properties only: "constructor" or "toString" must not find Object.prototype's members.
   const factory = Object.hasOwn(definition.messages, interaction.description) ? definition.messages[interaction.description] : undefined;
   if (factory === undefined) {
     const guess = closest(interaction.description, Object.keys(definition.messages));
-    return finish('no-factory', [], [], {
+    return interactionResult(contract, interaction, started, 'no-factory', [], [], {
       code: 'HERALD_NO_FACTORY',
       message: `No message factory for ${where}.${guess === undefined ? '' : ` Did you mean "${guess}"?`} Add messages[${JSON.stringify(interaction.description)}] to the provider's factories.`,
     });
@@ -188,7 +199,7 @@ export async function verifyInteraction(
   const notes: string[] = [];
   const states = await setUpStates(interaction, definition, where, notes);
   try {
-    if (states.failure !== undefined) return finish('state-failed', [], notes, states.failure);
+    if (states.failure !== undefined) return interactionResult(contract, interaction, started, 'state-failed', [], notes, states.failure);
     const params = states.params;
     const stateValues = states.values;
 
@@ -203,7 +214,10 @@ export async function verifyInteraction(
       );
       produced = isThenable(value) ? await value : value;
     } catch (error) {
-      return finish(
+      return interactionResult(
+        contract,
+        interaction,
+        started,
         'failed',
         [],
         notes,
@@ -217,10 +231,10 @@ export async function verifyInteraction(
       if (avro !== undefined) notes.push(...avro.notes);
       actual = toActual(avro === undefined ? produced : avro.produced, interaction, where);
     } catch (error) {
-      return finish('failed', [], notes, errorInfo(error, 'HERALD_FACTORY_RESULT_INVALID'));
+      return interactionResult(contract, interaction, started, 'failed', [], notes, errorInfo(error, 'HERALD_FACTORY_RESULT_INVALID'));
     }
     if ('code' in actual) {
-      return finish('failed', [actual], notes);
+      return interactionResult(contract, interaction, started, 'failed', [actual], notes);
     }
     let expected = withoutKeys(interaction, CONSUMER_SIDE_KEYS);
     // A green run must not check less than the contract states: an unchecked channel is unverified.
@@ -253,16 +267,16 @@ export async function verifyInteraction(
       );
     }
     if (unchecked.length > 0 && options.allowUncheckedChannel !== true) {
-      return finish('failed', mismatches, notes, {
+      return interactionResult(contract, interaction, started, 'failed', mismatches, notes, {
         code: 'HERALD_CHANNEL_UNCHECKED',
         message:
           `Failed to verify where ${where} is published: the contract names ${unchecked.map((k) => `${k} ${JSON.stringify(interaction.metadata[k])}`).join(', ')}, but the factory does not say where it publishes. ` +
           'Pass `channel` to message() (e.g. message(payload, { channel: kafkaTopic(...) })), or verify on a broker (--transport); --allow-unchecked-channel accepts it for one run.',
       });
     }
-    return finish(mismatches.length === 0 ? 'passed' : 'failed', mismatches, notes);
+    return interactionResult(contract, interaction, started, mismatches.length === 0 ? 'passed' : 'failed', mismatches, notes);
   } finally {
-    await states.teardown();
+    if (states.teardown !== nothingToTearDown) await states.teardown();
   }
 }
 

@@ -11,6 +11,7 @@
  */
 import type { JsonValue } from '../../contract/json';
 import { failure, show, stringOption, type MatcherKind } from '../kind';
+import { pairCache } from '../pair-cache';
 
 export const contentTypeKind: MatcherKind = {
   names: ['contentType'],
@@ -71,6 +72,10 @@ export function parseMediaType(value: string): MediaType {
 
 /** Same media type, and every expected parameter (charset…) present with the same value. */
 export function sameMediaType(expected: string, actual: string): boolean {
+  return sameMediaTypeOnce(expected, actual);
+}
+
+function compareMediaTypes(expected: string, actual: string): boolean {
   const e = parseMediaType(expected);
   const a = parseMediaType(actual);
   if (e.base !== a.base) return false;
@@ -80,3 +85,6 @@ export function sameMediaType(expected: string, actual: string): boolean {
   }
   return true;
 }
+
+// Every message of a contract usually carries the same pair: decided once.
+const sameMediaTypeOnce = pairCache(compareMediaTypes);

@@ -7,6 +7,7 @@ import { failure, familyOf, show, showTyped, stringOption, textOf, type MatcherK
 import { matcherNode, type Matcher } from '../node';
 import { boundedTest, isJavaScriptRegex, REGEX_BUDGET_MS } from '../bounded-regex';
 import { compileRegex, regexSource, type CompiledRegex } from '../regex';
+import { linearNativeRegex } from '../linear-regex';
 
 export const regexKind: MatcherKind = {
   names: ['regex'],
@@ -83,7 +84,9 @@ function matchesWhole(source: string, text: string, where?: string, bounded = fa
     if (anchored.size >= 4096) anchored.clear();
     anchored.set(source, whole);
   }
-  return whole.test(text);
+  // RE2 has read the expression (errors as before); a simple one is decided natively, same verdict.
+  const native = linearNativeRegex(source);
+  return native === undefined ? whole.test(text) : native.test(text);
 }
 
 /** A string matching `pattern` (the whole string); `example` must match too. */
