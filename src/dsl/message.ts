@@ -21,8 +21,9 @@ import { applyGenerators, generateValue } from '../matchers/generate';
 import { exampleOf, type Infer, type Template } from '../matchers/node';
 import { matchMessage } from '../matching/engine';
 import { formatMismatches } from '../matching/format';
-import { matchAvroMessage, AVRO_CONTENT_TYPE } from '../avro/contract';
-import { avroExample, compileAvroPayload, declareAvroPayload, resolveAvroSchemaId, type AvroDeclared, type AvroPayloadOptions, type AvroPayloadState } from '../avro/dsl';
+import { AVRO_CONTENT_TYPE } from '../avro/detect';
+import { avroContract, avroDsl } from '../avro/lazy';
+import type { AvroDeclared, AvroPayloadOptions, AvroPayloadState } from '../avro/dsl';
 import type { AvroSchemaSource } from '../avro/schema';
 import { stableGenerator, startUsage, type VerifyHandlerOptions } from '../usage/hook';
 import type { MessageHandler, ReceivedMessage } from '../contract/received';
@@ -164,7 +165,7 @@ class Declaration {
     return this.next({ payload });
   }
   withAvroPayload(schema: AvroSchemaSource, payload: Template, options: AvroPayloadOptions = {}): Declaration {
-    return this.next({ payload, avro: declareAvroPayload(schema, options, this.avroDeclared()) });
+    return this.next({ payload, avro: avroDsl().declareAvroPayload(schema, options, this.avroDeclared()) });
   }
 
   private avroDeclared(): AvroDeclared {
@@ -209,7 +210,7 @@ class Declaration {
     } else {
       const body = compileTemplate(s.payload, `the payload of "${s.description}"`);
       content = body.content;
-      avroBlock = s.avro === undefined ? undefined : compileAvroPayload(s.avro, body.content, this.avroDeclared(), s.contentType).block;
+      avroBlock = s.avro === undefined ? undefined : avroDsl().compileAvroPayload(s.avro, body.content, this.avroDeclared(), s.contentType).block;
       this.checkContentType(contentType, content);
       const metadataRules: Record<string, RuleList> = {};
       const metadataGenerators: Record<string, GeneratorJson> = {};
@@ -241,7 +242,7 @@ class Declaration {
       herald: { ...(s.channel === undefined ? {} : { channel: s.channel }), owner: currentOwner(), ...(avroBlock === undefined ? {} : { avro: avroBlock }) },
     };
     // The declared example must satisfy its own rules (e.g. eachKey over the example's keys).
-    const problems = (s.avro === undefined ? matchMessage : matchAvroMessage)(interaction, { content: interaction.contents.content, contentType, metadata });
+    const problems = (s.avro === undefined ? matchMessage : avroContract().matchAvroMessage)(interaction, { content: interaction.contents.content, contentType, metadata });
     if (problems.length > 0) {
       throw this.invalid(`its example does not satisfy its own matchers:\n${formatMismatches(problems, { interaction: s.description })}\nFix the example values`);
     }
@@ -265,7 +266,7 @@ class Declaration {
     const properties: JsonObject = {};
     for (const [name, key] of Object.entries(AMQP_PROPERTY_KEYS)) if (metadata[key] !== undefined) properties[name] = metadata[key] as JsonValue;
     const contentType = interaction.contents.contentType;
-    const avro = this.state.avro === undefined ? undefined : avroExample(this.state.avro, payload, this.#avroSchemaId, this.avroDeclared());
+    const avro = this.state.avro === undefined ? undefined : avroDsl().avroExample(this.state.avro, payload, this.#avroSchemaId, this.avroDeclared());
     return {
       description: interaction.description,
       payload: avro === undefined ? payload : avro.payload,
@@ -283,7 +284,7 @@ class Declaration {
   async verify(handler: (message: ReceivedMessage<unknown, unknown, unknown, unknown>) => unknown, options?: VerifyHandlerOptions): Promise<ReceivedMessage<unknown, unknown, unknown, unknown>> {
     const { interaction } = this.compile();
     const usage = startUsage(interaction, this.state.consumer, this.state.provider, options);
-    if (this.state.avro !== undefined && this.#avroSchemaId === undefined) this.#avroSchemaId = await resolveAvroSchemaId(this.state.avro, this.avroDeclared());
+    if (this.state.avro !== undefined && this.#avroSchemaId === undefined) this.#avroSchemaId = await avroDsl().resolveAvroSchemaId(this.state.avro, this.avroDeclared());
     const message = this.example(usage.enabled);
     const dir = this.state.contractsDir ?? defaultContractsDir();
     try {

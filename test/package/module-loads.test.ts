@@ -3,7 +3,9 @@
  * JavaScript factories module loads no dependency (no re2js, ajv, avsc, tsx) and none of the
  * compare / diff / AsyncAPI / Avro / registry / broker code; each loads once a contract or an
  * option needs it. The contract schema is checked by validators compiled at build time, so ajv
- * never loads, and a bad contract is still reported with its file, place and fix.
+ * never loads, and a bad contract is still reported with its file, place and fix. The same for a
+ * factories module or a test file: `require('herald')` / `import('herald')` load no Avro code until
+ * an Avro payload is declared.
  */
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -79,10 +81,22 @@ const HEAVY = {
   compare: /dist\/cjs\/src\/(compare|bidirectional)\b/,
   diff: /dist\/cjs\/src\/(cli\/diff-command|compare\/diff)/,
   asyncapi: /dist\/cjs\/src\/asyncapi\//,
-  avro: /dist\/cjs\/src\/avro\/(?!detect\.js)/,
+  avro: /dist\/cjs\/src\/avro\/(?!detect\.js|lazy\.js)/,
   broker: /dist\/cjs\/src\/(contract-broker|broker-client|verify\/broker|cli\/broker-source)/,
 } as const;
 type Heavy = keyof typeof HEAVY;
+
+/** Scripts a user's code runs: load the entries (CommonJS and ESM), or declare an Avro message through the root entry. */
+const SCRIPTS: Record<string, string> = {
+  'load-cjs.js': "const herald = require('herald'); require('herald/jest'); console.log(typeof herald.consumer);\n",
+  'load-esm.js': "Promise.all([import('herald'), import('herald/jest')]).then(([herald]) => console.log(typeof herald.consumer));\n",
+  'declare-avro.js': `const { consumer, kafkaTopic, m } = require('herald');
+const schema = { type: 'record', name: 'OrderPlaced', fields: [{ name: 'id', type: 'int' }, { name: 'total', type: 'double' }] };
+const declared = consumer('shop').expectsFrom('orders').message('an OrderPlaced event').on(kafkaTopic('orders.v1')).withAvroPayload(schema, { id: m.integer(7), total: 9.5 });
+const example = declared.example();
+console.log(JSON.stringify({ contentType: declared.toInteraction().contents.contentType, payload: example.payload, body: example.body.toString('hex') }));
+`,
+};
 
 let dir: string;
 
@@ -93,11 +107,22 @@ beforeAll(async () => {
     writeFileSync(path.join(dir, name, 'shop-orders.json'), JSON.stringify(contract, null, 2));
   }
   writeFileSync(path.join(dir, 'plain-factories.js'), FACTORIES);
+  for (const [name, source] of Object.entries(SCRIPTS)) writeFileSync(path.join(dir, name), source);
 }, TIMEOUT);
 
 afterAll(() => {
   if (process.env['HERALD_KEEP_SCRATCH'] === undefined) removeScratchProjects();
 });
+
+/** Runs one of SCRIPTS under TRACE: its run, which HEAVY groups it loaded, and every file it loaded. */
+async function script(name: string): Promise<{ run: Run; loaded: Heavy[]; files: string[] }> {
+  const result = await run(process.execPath, ['-e', TRACE, path.join(dir, name)], dir);
+  const marker = result.stderr.lastIndexOf('--- loaded\n');
+  if (marker < 0) throw new Error(`no module list: exit ${result.code}\n${result.stdout}\n${result.stderr}`);
+  const files = result.stderr.slice(marker).split('\n');
+  const loaded = (Object.keys(HEAVY) as Heavy[]).filter((group) => files.some((file) => HEAVY[group].test(file)));
+  return { run: { ...result, stderr: result.stderr.slice(0, marker) }, loaded, files };
+}
 
 /** `herald verify` on one of CONTRACTS with the plain factories: its run, and which HEAVY groups it loaded. */
 async function verify(contracts: string): Promise<{ run: Run; loaded: Heavy[] }> {
@@ -177,6 +202,31 @@ describe('modules `herald verify` loads (compiled CLI from the packed tarball)',
         expect({ ...cached, stdout: cached.stdout.replace(/\(\d+ ms\)/g, '') }).toEqual({ ...uncached[contracts], stdout: uncached[contracts].stdout.replace(/\(\d+ ms\)/g, '') });
       }
       expect(statSync(cacheFile).mtimeMs).toBe(written);
+    },
+    TIMEOUT,
+  );
+
+  it.each(['load-cjs.js', 'load-esm.js'])(
+    '%s: the root entry and herald/jest load neither avsc nor the Avro code',
+    async (name) => {
+      const { run: result, loaded, files } = await script(name);
+      expect(result).toMatchObject({ code: 0, stdout: 'function\n' });
+      // The entries were loaded from the package (not vacuous): the consumer DSL is among the files.
+      expect(files.some((file) => /node_modules\/herald\/dist\/cjs\/src\/dsl\/message\.js$/.test(file))).toBe(true);
+      expect(loaded).not.toContain('avsc');
+      expect(loaded).not.toContain('avro');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'loads avsc and the Avro code once an Avro payload is declared through the root entry, and encodes the example',
+    async () => {
+      const { run: result, loaded } = await script('declare-avro.js');
+      expect(result.code).toBe(0);
+      // Avro binary of { id: 7, total: 9.5 }: zig-zag int 7 (0e), then the double 9.5 little-endian.
+      expect(JSON.parse(result.stdout)).toEqual({ contentType: 'avro/binary', payload: { id: 7, total: 9.5 }, body: '0e0000000000002340' });
+      expect(loaded).toEqual(expect.arrayContaining(['avsc', 'avro']));
     },
     TIMEOUT,
   );

@@ -28,8 +28,8 @@ import type { Channel, Contract, MessageInteraction, SyncMessageInteraction } fr
 import type { ErrorCode } from '../../errors/codes';
 import { HeraldError, isHeraldError } from '../../errors/herald-error';
 import type { Mismatch } from '../../matchers/mismatch';
-import { isAvroInteraction } from '../../avro/contract';
-import { matchCapturedAvro } from '../../avro/captured';
+import { isAvroInteraction } from '../../avro/detect';
+import { avroCaptured } from '../../avro/lazy';
 import { matchCaptured } from '../../transport/decode';
 import { describeChannel } from '../../transport/describe';
 import { isTransportError, reasonOf, TRANSPORT_RETRIABLE } from '../../transport/errors';
@@ -310,7 +310,7 @@ async function verifyOnBroker(run: RunState, contract: Contract, interaction: Me
     const evaluate = async (message: CapturedMessage): Promise<Evaluation> => {
       const seen = { ...message, channel: ns.strip(message.channel) };
       if (isAvroInteraction(expected)) {
-        const result = await matchCapturedAvro(expected, seen, options.schemaRegistry === undefined ? {} : { registry: options.schemaRegistry });
+        const result = await avroCaptured().matchCapturedAvro(expected, seen, options.schemaRegistry === undefined ? {} : { registry: options.schemaRegistry });
         return { mismatches: result.mismatches, notes: result.notes };
       }
       return { mismatches: matchCaptured(expected, seen), notes: [] };

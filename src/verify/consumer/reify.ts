@@ -8,8 +8,8 @@ import { AMQP_PROPERTY_KEYS, META, headersOf } from '../../contract/channel';
 import type { JsonObject, JsonValue } from '../../contract/json';
 import type { GeneratorJson, MessageInteraction } from '../../contract/model';
 import { HeraldError } from '../../errors/herald-error';
-import { avroBlockOf, isAvroInteraction, readerTypeOf } from '../../avro/contract';
-import { encodeAvro } from '../../avro/codec';
+import { avroBlockOf, isAvroInteraction } from '../../avro/detect';
+import { avroCodec, avroContract } from '../../avro/lazy';
 import type { Segment } from '../../matchers/compile';
 import { applyGenerators, generateValue } from '../../matchers/generate';
 import { parsePath } from '../../contract/path';
@@ -91,7 +91,11 @@ export function reifyExample(interaction: MessageInteraction, options: { readonl
         { interaction: interaction.description },
       );
     }
-    body = encodeAvro(readerTypeOf(interaction, block), payload, { strict: true, where: `the example of "${interaction.description}"`, ...(schemaId === undefined ? {} : { schemaId }) });
+    body = avroCodec().encodeAvro(avroContract().readerTypeOf(interaction, block), payload, {
+      strict: true,
+      where: `the example of "${interaction.description}"`,
+      ...(schemaId === undefined ? {} : { schemaId }),
+    });
   } else body = Buffer.from(/json/i.test(contentType) ? JSON.stringify(payload) : asText(payload), 'utf8');
 
   const headers: Record<string, HeaderValue> = {};

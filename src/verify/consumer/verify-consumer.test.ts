@@ -236,6 +236,36 @@ describe('verifyConsumerOnBroker with Avro', () => {
       await registry.stop();
     }
   });
+  it('takes the registry from HERALD_SCHEMA_REGISTRY_URL when no option names one', async () => {
+    const [avroContract] = await loadContracts([path.resolve(__dirname, '../../../examples/avro-orders/contracts/shipping-orders.json')]);
+    if (avroContract === undefined) throw new Error('the avro-orders contract is missing');
+    const interaction = avroContract.interactions[0] as MessageInteraction;
+    const registry = await startSchemaRegistry();
+    const before = process.env['HERALD_SCHEMA_REGISTRY_URL'];
+    process.env['HERALD_SCHEMA_REGISTRY_URL'] = registry.url;
+    try {
+      await using transport = new InMemoryTransport();
+      const bodies: Buffer[] = [];
+      const report = await verifyConsumerOnBroker(avroContract, {
+        transport,
+        consumer: (ctx) =>
+          ctx.transport.subscribe(
+            kafkaTopic(ctx.topic('orders.v1')),
+            ctx.probe.wrap(
+              (message: CapturedMessage) => void bodies.push(message.body),
+              (message) => message.headers,
+            ),
+          ),
+      });
+      expect(report.results.map((r) => [r.status, r.error?.message])).toEqual([['handled', undefined]]);
+      const id = await schemaRegistryClient(registry).idOf('orders.v1-value', avroBlockOf(interaction)?.schema ?? null);
+      expect([...(bodies[0]?.subarray(0, 5) ?? [])]).toEqual([0, 0, 0, 0, id]);
+    } finally {
+      if (before === undefined) delete process.env['HERALD_SCHEMA_REGISTRY_URL'];
+      else process.env['HERALD_SCHEMA_REGISTRY_URL'] = before;
+      await registry.stop();
+    }
+  });
 });
 
 describe('reifyExample', () => {

@@ -25,8 +25,9 @@ import { errorInfo, type ErrorInfo } from '../states';
 import { withTimeout } from '../timeout';
 import { poll, ProbeRecorder, PROBE_HEADER, type Probe, type ProbeOption, type PublishedExample } from './probe';
 import { reifyExample } from './reify';
-import { avroBlockOf, isAvroInteraction } from '../../avro/contract';
-import { schemaRegistryClient, schemaRegistryFromEnv, type SchemaRegistryOption } from '../../avro/registry/client';
+import { avroBlockOf, isAvroInteraction } from '../../avro/detect';
+import { avroRegistryClient } from '../../avro/lazy';
+import type { SchemaRegistryOption } from '../../avro/registry/client';
 import { summariseConsumer, type ConsumerInteractionResult, type ConsumerInteractionStatus, type ConsumerVerificationReport } from './result';
 
 /** What the consumer's start function gets: where the broker is, the run's names, the probe. */
@@ -93,14 +94,20 @@ export interface ConsumerVerifyOptions {
   readonly schemaRegistry?: SchemaRegistryOption;
 }
 
-/** The schema id a Confluent-framed Avro example is framed with, when the contract does not name one. */
-async function schemaIdFor(interaction: MessageInteraction, original: Channel, registry: SchemaRegistryOption | undefined): Promise<number | undefined> {
+/**
+ * The schema id a Confluent-framed Avro example is framed with, when the contract does not name one;
+ * the registry is the option given, else the environment's.
+ */
+async function schemaIdFor(interaction: MessageInteraction, original: Channel, option: SchemaRegistryOption | undefined): Promise<number | undefined> {
   if (!isAvroInteraction(interaction)) return undefined;
   const block = avroBlockOf(interaction);
-  if (block === undefined || block.framing !== 'confluent' || block.schemaId !== undefined || registry === undefined) return undefined;
+  if (block === undefined || block.framing !== 'confluent' || block.schemaId !== undefined) return undefined;
+  const client = avroRegistryClient();
+  const registry = option ?? client.schemaRegistryFromEnv();
+  if (registry === undefined) return undefined;
   const subject = block.subject ?? (isKafkaChannel(original) ? `${original.topic}-value` : undefined);
   if (subject === undefined) return undefined;
-  return schemaRegistryClient(registry).register(subject, block.schema);
+  return client.schemaRegistryClient(registry).register(subject, block.schema);
 }
 
 const LOST_CODES = new Set(['HERALD_TRANSPORT_DISCONNECTED', 'HERALD_TRANSPORT_CONNECT_FAILED']);
@@ -279,7 +286,7 @@ export async function verifyConsumerOnBroker(contracts: Contract | readonly Cont
     const channel = ns.channel(original);
     let example;
     try {
-      const schemaId = await schemaIdFor(interaction, original, options.schemaRegistry ?? schemaRegistryFromEnv());
+      const schemaId = await schemaIdFor(interaction, original, options.schemaRegistry);
       example = reifyExample(interaction, schemaId === undefined ? {} : { schemaId });
     } catch (error) {
       return finish('error', errorInfo(error, 'HERALD_AVRO_ENCODE_FAILED'));
