@@ -11,6 +11,7 @@ type AvroDsl = typeof import('./dsl');
 type AvroCodec = typeof import('./codec');
 type AvroCaptured = typeof import('./captured');
 type AvroRegistryClient = typeof import('./registry/client');
+type AvroProduced = typeof import('./produced');
 
 /** ./contract: reader types, the match view, matchAvroMessage. */
 export function avroContract(): AvroContract {
@@ -31,4 +32,8 @@ export function avroCaptured(): AvroCaptured {
 /** ./registry/client: the schema registry client (it parses schemas with avsc). */
 export function avroRegistryClient(): AvroRegistryClient {
   return require('./registry/client') as AvroRegistryClient;
+}
+/** ./produced: decoding what a provider's factory produced for an Avro interaction. */
+export function avroProduced(): AvroProduced {
+  return require('./produced') as AvroProduced;
 }

@@ -18,6 +18,7 @@ import { summarise, type InteractionResult, type VerificationReport } from './re
 import { callWithTimeout, isThenable } from './timeout';
 import { closest, describeInteraction, errorInfo, nothingToTearDown, setUpStates } from './states';
 import { isAvroInteraction } from '../avro/detect';
+import { avroContract, avroProduced } from '../avro/lazy';
 import type { SchemaRegistryOption } from '../avro/registry/client';
 import { compileRegex, regexSource } from '../matchers/regex';
 import { splitByUsage } from '../usage/usage';
@@ -83,15 +84,6 @@ interface Actual {
   readonly contentType: string;
   readonly metadata: Record<string, JsonValue | undefined>;
   readonly channelGiven: boolean;
-}
-
-/** The Avro code (and avsc), loaded by the first Avro interaction: a run with none never loads it. */
-function avroCode(): Pick<typeof import('../avro/contract'), 'matchAvroMessage'> & Pick<typeof import('../avro/produced'), 'decodeProducedAvro'> {
-  /* eslint-disable @typescript-eslint/no-require-imports -- lazy: most contracts have no Avro */
-  const { matchAvroMessage } = require('../avro/contract') as typeof import('../avro/contract');
-  const { decodeProducedAvro } = require('../avro/produced') as typeof import('../avro/produced');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  return { matchAvroMessage, decodeProducedAvro };
 }
 
 /** Turns a factory's return value into the message to match, or explains why it cannot. */
@@ -227,7 +219,7 @@ export async function verifyInteraction(
     let actual: Actual | Mismatch;
     try {
       // Avro interactions: decode the factory's bytes (or check its record) first; the record is matched.
-      const avro = isAvroInteraction(interaction) ? await avroCode().decodeProducedAvro(produced, interaction, where, options.schemaRegistry) : undefined;
+      const avro = isAvroInteraction(interaction) ? await avroProduced().decodeProducedAvro(produced, interaction, where, options.schemaRegistry) : undefined;
       if (avro !== undefined) notes.push(...avro.notes);
       actual = toActual(avro === undefined ? produced : avro.produced, interaction, where);
     } catch (error) {
@@ -252,7 +244,7 @@ export async function verifyInteraction(
     // Only Kafka's metadata is bytes on the wire, where the text "3" stands for 3; elsewhere (AMQP's
     // typed headers, a channel the contract does not name) the factory's JSON types are compared as they are.
     const typed = !isKafkaChannel(channelFromMetadata(interaction.metadata));
-    const all = (isAvroInteraction(interaction) ? avroCode().matchAvroMessage : matchMessage)(expected, {
+    const all = (isAvroInteraction(interaction) ? avroContract().matchAvroMessage : matchMessage)(expected, {
       content: actual.content,
       contentType: actual.contentType,
       metadata: actual.metadata,
