@@ -256,9 +256,9 @@ async function verifyOnBroker(run: RunState, contract: Contract, interaction: Me
     } catch (error) {
       return transportFailure(error, 'HERALD_TRANSPORT_OPERATION_FAILED');
     }
-    // From here on, what arrives is this interaction's, unless it copies an earlier one's message.
+    // Once the capture is drained, what arrives is this interaction's, unless it copies an earlier one's message.
     const window = new TriggerWindow(interaction.description, notes, onChannel);
-    const isOwn = run.pool.open(capture, window);
+    const isOwn = await run.pool.open(capture, window);
 
     const timeoutMs = options.timeoutMs ?? DEFAULT_BROKER_TIMEOUT_MS;
     const triggerTimeoutMs = definition.triggerTimeoutMs ?? timeoutMs;
@@ -378,7 +378,8 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
   const ns = runNamespace(options.namespace);
   const cleanupMs = options.cleanupTimeoutMs ?? DEFAULT_CLEANUP_TIMEOUT_MS;
   const resources = new RunResources(transport, ns.id !== undefined, cleanupMs);
-  const run: RunState = { options, definition, ns, resources, pool: new CapturePool(transport, resources), lost: undefined, lostSignal, abortTrigger: undefined };
+  const pool = new CapturePool(transport, resources, { settleMs: options.settleMs ?? DEFAULT_SETTLE_MS, drainTimeoutMs: options.timeoutMs ?? DEFAULT_BROKER_TIMEOUT_MS });
+  const run: RunState = { options, definition, ns, resources, pool, lost: undefined, lostSignal, abortTrigger: undefined };
   const runNotes: string[] = [];
   let repliesNoted = false;
   let flowsNoted = false;
@@ -448,6 +449,8 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
         else if (result.status !== 'pending') progress.failed += 1;
       }
       results.push(...pairResults);
+      // Late duplicates of this pair's last messages reach its results before they are handed on.
+      if (options.onPair !== undefined && run.lost === undefined) await run.pool.settle();
       options.onPair?.({ consumer: contract.consumer, provider: contract.provider, ...(contract.source === undefined ? {} : { contractFile: contract.source }), results: pairResults });
     }
   } finally {
