@@ -579,9 +579,11 @@ export abstract class KafkaBrokerTransport<Admin extends KafkaAdmin = KafkaAdmin
         c,
         groupId,
         {
-          onMessage: async (m) => {
-            if (c.partition === undefined || m.partition === c.partition) await onMessage(m);
-            positions?.delivered(m.partition, m.offset);
+          onMessage: (m) => {
+            const handled = c.partition === undefined || m.partition === c.partition ? onMessage(m) : undefined;
+            // A capture's push is synchronous: the position moves at once (no promise per record).
+            if (handled === undefined) return positions?.delivered(m.partition, m.offset);
+            return handled.then(() => positions?.delivered(m.partition, m.offset));
           },
           onFailure: (cause) => {
             if (stopping || target.ended) return;

@@ -103,7 +103,7 @@ describe('attribution on the broker: a message is the interaction whose trigger 
   const both: Contract = { consumer: 'ledger', provider: 'billing', interactions: [created, paid], specVersion: '4.0', metadata: {}, source: 'contracts/ledger-billing.json' };
 
   // Both publishes are confirmed before the trigger resolves: however late the second reaches
-  // Herald's capture, it is invoice.created's, and settleMs 0 leaves only the drain to say so.
+  // Herald's capture, it is invoice.created's, and with triggersAwaitPublish only the drain says so.
   // The burst: 2 000 other messages (8 KiB each) between the two, so the capture is still receiving when the match is read.
   it.each([
     ['right after its match', 0, 0],
@@ -131,7 +131,7 @@ describe('attribution on the broker: a message is the interaction whose trigger 
           'an invoice.paid event': async () => undefined,
         },
       }),
-      { transport, connection: broker, timeoutMs: 3_000, settleMs: 0 },
+      { transport, connection: broker, timeoutMs: 3_000, triggersAwaitPublish: true },
     );
     await connection.close();
     const [createdResult, paidResult] = report.results;

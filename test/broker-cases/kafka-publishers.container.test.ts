@@ -145,7 +145,7 @@ describe.each(KAFKA_CLIENTS)('on the %s client', (clientName) => {
     });
 
     // The trigger awaits both sends (the broker accepted them): however late the second reaches
-    // Herald's capture, it is OrderPlaced's, and settleMs 0 leaves only the drain to say so.
+    // Herald's capture, it is OrderPlaced's, and with triggersAwaitPublish only the drain says so.
     it.each([
       ['right after its match', 0],
       ['300 ms after its match, before the trigger resolves', 300],
@@ -162,7 +162,7 @@ describe.each(KAFKA_CLIENTS)('on the %s client', (clientName) => {
           'an OrderConfirmed event': async () => undefined,
         },
       });
-      const report = await verifyProviderOnBroker([contract(placed, confirmed)], leaky, { transport, connection: broker, timeoutMs: 3_000, settleMs: 0 });
+      const report = await verifyProviderOnBroker([contract(placed, confirmed)], leaky, { transport, connection: broker, timeoutMs: 3_000, triggersAwaitPublish: true });
       const [placedResult, confirmedResult] = report.results;
       expect(placedResult?.status).toBe('passed');
       expect(placedResult?.notes).toEqual([expect.stringMatching(/^1 other message\(s\) arrived on Kafka topic .* after the match, before the next interaction on this channel began/)]);

@@ -9,6 +9,7 @@ import { isKafkaChannel } from '../../contract/channel';
 import type { Contract, MessageInteraction } from '../../contract/model';
 import { consumer, kafkaTopic, m } from '../../index';
 import type { Channel } from '../../index';
+import { InMemoryTransport } from '../../transport/memory';
 import { BufferedCapture } from '../../transport/started';
 import type { CapturedMessage, OutgoingMessage, StartedCapture, StartedSubscription, TransportAdapter } from '../../transport/types';
 import { providerTriggers, type TriggerContext } from './definition';
@@ -131,8 +132,8 @@ describe('attribution on a broker that delivers late (drain before the next wind
         'an OrderCancelled event': async () => undefined,
       },
     });
-    // settleMs 10: a quiet period alone would not cover the 150 ms; the drain must.
-    const report = await verifyProviderOnBroker([contract('shipping', placed, cancelled)], definition, { transport, settleMs: 10, timeoutMs: 400 });
+    // The triggers await their publishes: no quiet period, the drain alone must keep the late message the first interaction's.
+    const report = await verifyProviderOnBroker([contract('shipping', placed, cancelled)], definition, { transport, settleMs: 10, triggersAwaitPublish: true, timeoutMs: 400 });
     const [placedResult, cancelledResult] = report.results;
     expect(placedResult?.status).toBe('passed');
     expect(placedResult?.notes).toEqual([expect.stringMatching(/^1 other message\(s\) arrived on Kafka topic .* after the match, before the next interaction on this channel began/)]);
@@ -152,7 +153,7 @@ describe('attribution on a broker that delivers late (drain before the next wind
         'an OrderCancelled event': (_, ctx) => publish(ctx, 'o-2', 'cancelled'),
       },
     });
-    const report = await verifyProviderOnBroker([contract('shipping', placed, cancelled)], definition, { transport, settleMs: 10, timeoutMs: 2000 });
+    const report = await verifyProviderOnBroker([contract('shipping', placed, cancelled)], definition, { transport, settleMs: 10, triggersAwaitPublish: true, timeoutMs: 2000 });
     expect(report.results.map((r) => r.status)).toEqual(['passed', 'passed']);
     expect(report.results[1]?.notes).toEqual([]);
   });
@@ -174,6 +175,7 @@ describe('attribution on a broker that delivers late (drain before the next wind
     const report = await verifyProviderOnBroker([contract('shipping', placed), contract('tracking', shipped)], definition, {
       transport,
       settleMs: 10,
+      triggersAwaitPublish: true,
       timeoutMs: 2000,
       onPair: (pair) => handedOn.push(...pair.results.map((r) => [...r.notes])),
     });
@@ -196,8 +198,8 @@ describe('attribution on a broker that delivers late (drain before the next wind
         'an OrderCancelled event': async () => undefined,
       },
     });
-    // 300 ms of quiet after the match cover the 150 ms: the late cancellation stays the first interaction's.
-    const report = await verifyProviderOnBroker([contract('shipping', placed, cancelled)], definition, { transport, settleMs: 300, timeoutMs: 400 });
+    // 300 ms of quiet after the match cover the 150 ms: the late cancellation stays the first interaction's, even when the triggers await their publishes.
+    const report = await verifyProviderOnBroker([contract('shipping', placed, cancelled)], definition, { transport, settleMs: 300, triggersAwaitPublish: true, timeoutMs: 400 });
     expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
       ['passed', undefined],
       ['failed', 'HERALD_TRANSPORT_TIMEOUT'],
@@ -217,10 +219,33 @@ describe('attribution on a broker that delivers late (drain before the next wind
         'an OrderCancelled event': async () => undefined,
       },
     });
-    const report = await verifyProviderOnBroker([contract('shipping', placed, cancelled)], definition, { transport, settleMs: 10, timeoutMs: 400 });
+    const report = await verifyProviderOnBroker([contract('shipping', placed, cancelled)], definition, { transport, settleMs: 10, triggersAwaitPublish: true, timeoutMs: 400 });
     expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
       ['failed', undefined],
       ['failed', 'HERALD_TRANSPORT_TIMEOUT'],
     ]);
+  });
+
+  it("by default also waits settleMs after a verdict: an extra message published fire-and-forget, accepted after the trigger resolved, stays the previous interaction's", async () => {
+    // In memory the broker delivers at once: the drain alone would not see a publish that has not happened yet.
+    await using transport = new InMemoryTransport();
+    const pending: Promise<void>[] = [];
+    const definition = providerTriggers('orders', {
+      triggers: {
+        'an OrderPlaced event': async (_, ctx) => {
+          await publish(ctx, 'o-1', 'placed');
+          // Not awaited: the broker accepts it 50 ms after the trigger resolved.
+          pending.push(new Promise<void>((resolve) => setTimeout(() => void publish(ctx, 'o-1', 'cancelled').then(resolve), 50)));
+        },
+        'an OrderCancelled event': async () => undefined,
+      },
+    });
+    const report = await verifyProviderOnBroker([contract('shipping', placed, cancelled)], definition, { transport, timeoutMs: 400 });
+    await Promise.all(pending);
+    expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
+      ['passed', undefined],
+      ['failed', 'HERALD_TRANSPORT_TIMEOUT'],
+    ]);
+    expect(report.results[0]?.notes).toEqual([expect.stringContaining('1 other message(s) arrived')]);
   });
 });

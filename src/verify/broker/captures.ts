@@ -9,11 +9,16 @@
  * Direct exchanges cannot be bound wider: a wrong routing key there is a timeout.
  *
  * Which interaction a message belongs to: a capture is shared by the run, so every message is
- * attributed to one trigger window (from the moment an interaction's trigger is called until the
- * next interaction's trigger is called on the same capture). A message that is an exact copy
- * (channel, key, headers, properties, content type, body) of one that arrived in an earlier
- * window is that earlier interaction's late duplicate: it is reported there and can never satisfy
- * the interaction whose window it happens to arrive in (issue 9.10).
+ * attributed to one trigger window. A message is an interaction's when the broker accepted it
+ * after its trigger was called and before the next trigger on the same channel was: before
+ * calling the next trigger, the pool drains the capture (the broker confirms everything it
+ * accepted has reached it) and sweeps what arrived into the window still current; unless the
+ * run's triggers await their publishes (`triggersAwaitPublish`), it first also waits until
+ * `settleMs` passed with nothing new since that window's verdict, for a publish the broker
+ * accepts after its trigger resolved. A capture without drain always gets that quiet period.
+ * A message that is an exact copy (channel, key, headers, properties, content type, body) of one
+ * that arrived in an earlier window is that earlier interaction's late duplicate: it is reported
+ * there and can never satisfy the interaction whose window it happens to arrive in (issue 9.10).
  */
 import { createHash } from 'node:crypto';
 import { isAmqpChannel, isKafkaChannel } from '../../contract/channel';
@@ -216,12 +221,18 @@ class Ledger {
   }
 }
 
-/** How a pool waits before a new window: the run's settleMs (captures without drain) and the bound on a drain. */
+/** How a pool waits before a new window: the run's settleMs, the bound on a drain, and whether the drain alone is enough. */
 export interface CapturePoolOptions {
   /** A capture without `drain`: the quiet period (nothing new) that must pass after the previous window's verdict. */
   readonly settleMs: number;
   /** Bound on one drain; past it (or on any drain failure) the pool waits for the quiet period instead. */
   readonly drainTimeoutMs: number;
+  /**
+   * Wait for the quiet period before the drain too (default runs): covers a publish the broker
+   * accepts after its trigger resolved. False when the run was told its triggers await their
+   * publishes (`triggersAwaitPublish`): the drain alone then.
+   */
+  readonly quietAfterVerdict: boolean;
 }
 
 /** One capture per channel, for the length of a run. */
@@ -273,13 +284,20 @@ export class CapturePool {
   }
 
   /**
-   * Waits until what the broker accepted on `capture` so far has reached it, then sweeps it into
-   * the current window. A capture without `drain` (or whose drain failed): until `settleMs`
-   * passed with nothing new since the current window's verdict (today's protection for
-   * third-party adapters).
+   * Waits until whatever the current window's trigger caused has reached `capture`, then sweeps
+   * it into that window. Unless the run was told its triggers await their publishes
+   * (`quietAfterVerdict` false), first until `settleMs` passed with nothing new since the
+   * window's verdict (a publish the broker accepts after the trigger resolved); then the drain:
+   * everything the broker accepted so far has reached the capture. A capture without `drain`
+   * (third-party adapters), or whose drain failed, gets the quiet period in any case.
    */
   private async barrier(capture: StartedCapture, ledger: Ledger): Promise<void> {
     const drain = capture.drain?.bind(capture);
+    let quiet = false;
+    if (drain === undefined || this.options.quietAfterVerdict) {
+      await this.quiet(capture, ledger.window);
+      quiet = true;
+    }
     if (drain !== undefined) {
       try {
         const timeoutMs = this.options.drainTimeoutMs;
@@ -289,27 +307,29 @@ export class CapturePool {
           timeoutMs + 1_000,
           () => new Error('the drain did not finish'),
         );
-        ledger.sweep();
-        return;
       } catch {
-        // Fall back to the quiet period below; a failed capture shows in the next read.
+        // A failed capture shows in the next read; otherwise the quiet period stands in for the drain.
+        if (!quiet) await this.quiet(capture, ledger.window);
       }
     }
-    const window = ledger.window;
+    ledger.sweep();
+  }
+
+  /** Until `settleMs` passed with nothing new on `capture` since `window`'s verdict (or since now, before it has one). */
+  private async quiet(capture: StartedCapture, window: TriggerWindow | undefined): Promise<void> {
     if (window === undefined) return;
     let quietFrom = window.endedAt ?? Date.now();
     for (;;) {
       const wait = quietFrom + this.options.settleMs - Date.now();
-      if (wait <= 0) break;
+      if (wait <= 0) return;
       try {
         // Everything read here belongs to the current window or earlier ones: none is the next window's.
         await capture.next({ timeoutMs: wait });
       } catch {
-        break;
+        return;
       }
       quietFrom = Date.now();
     }
-    ledger.sweep();
   }
 
   /**
