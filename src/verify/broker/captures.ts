@@ -87,9 +87,9 @@ export class TriggerWindow {
   private endedTime: number | undefined;
   private readonly duplicates = new Map<string, number>();
   private noteAt: number | undefined;
-  /** This window's own messages, by arrival, until the match (those after it are read then). */
+  /** This window's own messages, by arrival, until the match or the verdict (those after the match are settled then). */
   private readonly own: { readonly message: CapturedMessage; readonly print: string }[] = [];
-  /** Fingerprints of the window's own messages up to and after the match. */
+  /** Fingerprints of the window's own messages once settled (up to the match, or all at the verdict). */
   private readonly prints = new Set<string>();
   private matchedMessage: CapturedMessage | undefined;
   private others = 0;
@@ -105,6 +105,9 @@ export class TriggerWindow {
   end(): void {
     this.ended = true;
     this.endedTime ??= Date.now();
+    if (this.matchedMessage !== undefined) return;
+    for (const entry of this.own) this.prints.add(entry.print);
+    this.own.length = 0;
   }
 
   /** When the verdict was reached, if it was. */
@@ -137,8 +140,8 @@ export class TriggerWindow {
       this.afterMatch(print);
       return;
     }
-    // Ended without a match: a copy of one of its candidates is a duplicate; anything else is just this window's.
-    if (this.prints.has(print) || this.own.some((entry) => entry.print === print)) this.duplicate(undefined);
+    // Ended without a match: a copy of one of its messages is a duplicate; anything else is just this window's.
+    if (this.prints.has(print)) this.duplicate(undefined);
     else this.prints.add(print);
   }
 
@@ -163,10 +166,6 @@ export class TriggerWindow {
     const text = `${count} duplicate(s) of a message this interaction's trigger caused arrived again on ${this.onChannel} (${where}): the producer published it more than once (a repeated send, or a retry without idempotence); consumers receive it twice. Duplicates are attributed to this interaction, never to a later one.`;
     if (this.noteAt === undefined) this.noteAt = this.notes.push(text) - 1;
     else this.notes[this.noteAt] = text;
-  }
-
-  get isEnded(): boolean {
-    return this.ended;
   }
 }
 
