@@ -53,7 +53,11 @@ export interface KafkaCommonOptions {
   readonly requestTimeoutMs?: number;
   /** Retries of a failed request or connection (default 3, from 200 ms apart). */
   readonly retries?: number;
-  /** Longest wait of a capture's fetch: the capture's latency when idle (default 100 ms). */
+  /**
+   * Longest wait of a capture's fetch: the capture's latency when idle (default 100 ms). A
+   * capture's drain takes max(500 ms, 5 × this) without a new record as a gap no record fills
+   * (transaction markers) and ends there.
+   */
   readonly captureMaxWaitMs?: number;
   /** How long a capture may take to join its group and get positioned (default 30 000 ms). */
   readonly captureReadyTimeoutMs?: number;
