@@ -119,6 +119,10 @@ const publish = (ctx: TriggerContext, orderId: string, event: string): Promise<v
 const lagging = (lateMs: number) => (body: string) => (body.includes('late') ? lateMs : 5);
 
 describe('attribution on a broker that delivers late (drain before the next window)', () => {
+  /** Another producer's heartbeats (one test): stopped after the test, passed or timed out. */
+  let busy: NodeJS.Timeout | undefined;
+  afterEach(() => clearInterval(busy));
+
   it("fails the next interaction, whose trigger published nothing, when the previous trigger's extra message matching its contract arrives late", async () => {
     await using transport = new LaggingTransport(lagging(150));
     const definition = providerTriggers('orders', {
@@ -247,5 +251,27 @@ describe('attribution on a broker that delivers late (drain before the next wind
       ['failed', 'HERALD_TRANSPORT_TIMEOUT'],
     ]);
     expect(report.results[0]?.notes).toEqual([expect.stringContaining('1 other message(s) arrived')]);
+  });
+
+  it('bounds the quiet period by timeoutMs on a channel that is never quiet (another producer keeps publishing)', async () => {
+    await using transport = new LaggingTransport(() => 5, false);
+    let busyTopic = '';
+    busy = setInterval(() => void transport.publish({ channel: kafkaTopic(busyTopic), body: Buffer.from('{"heartbeat":true}') }), 20);
+    try {
+      const definition = providerTriggers('orders', {
+        triggers: {
+          'an OrderPlaced event': async (_, ctx) => {
+            busyTopic = ctx.topic ?? '';
+            await publish(ctx, 'o-1', 'placed');
+          },
+          'an OrderCancelled event': (_, ctx) => publish(ctx, 'o-2', 'cancelled'),
+        },
+      });
+      // Without the bound the quiet period before the second trigger never comes, and jest's 5 s timeout fails the test.
+      const report = await verifyProviderOnBroker([contract('shipping', placed, cancelled)], definition, { transport, settleMs: 100, timeoutMs: 500 });
+      expect(report.results.map((r) => r.status)).toEqual(['passed', 'passed']);
+    } finally {
+      clearInterval(busy);
+    }
   });
 });

@@ -314,12 +314,16 @@ export class CapturePool {
     ledger.sweep();
   }
 
-  /** Until `settleMs` passed with nothing new on `capture` since `window`'s verdict (or since now, before it has one). */
+  /**
+   * Until `settleMs` passed with nothing new on `capture` since `window`'s verdict (or since now,
+   * before it has one); at most `drainTimeoutMs` (a channel other producers keep busy is never quiet).
+   */
   private async quiet(capture: StartedCapture, window: TriggerWindow | undefined): Promise<void> {
     if (window === undefined) return;
     let quietFrom = window.endedAt ?? Date.now();
+    const giveUpAt = Date.now() + this.options.drainTimeoutMs;
     for (;;) {
-      const wait = quietFrom + this.options.settleMs - Date.now();
+      const wait = Math.min(quietFrom + this.options.settleMs, giveUpAt) - Date.now();
       if (wait <= 0) return;
       try {
         // Everything read here belongs to the current window or earlier ones: none is the next window's.
