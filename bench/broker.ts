@@ -32,13 +32,16 @@ import { performance } from 'node:perf_hooks';
 import amqp from 'amqplib';
 import { Kafka, logLevel, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import { amqpExchange, consumer, kafkaTopic, m, providerTriggers, verifyProviderOnBroker, type Contract, type MessageInteraction, type TriggerContext } from '../src/index';
+import type { TransportAdapter } from '../src/transport/types';
 import { DEFAULT_SETTLE_MS } from '../src/verify/broker/verify-on-broker';
 import { KAFKA_CLIENTS, createKafkaTransport, startKafkaBroker, type AnyKafkaTransport, type StartedKafkaBroker } from '../adapters/kafka/index';
 import { AmqpTransport, startRabbitMqBroker, type StartedRabbitMqBroker } from '../adapters/amqp/index';
 
 const N = Number(process.env['BENCH_N'] ?? 50);
-/** Herald's wait after a match for a duplicate of it (captures.ts); BENCH_SETTLE_MS=0 leaves the transport's own cost. */
+/** The run's settleMs: without triggersAwaitPublish, the quiet period after each verdict before the next trigger on the channel. */
 const SETTLE_MS = process.env['BENCH_SETTLE_MS'] === undefined ? undefined : Number(process.env['BENCH_SETTLE_MS']);
+/** The bench's triggers await their sends (acks=all / confirms), so they may say so (default); BENCH_TRIGGERS_AWAIT_PUBLISH=0 measures the default run. */
+const AWAITED = process.env['BENCH_TRIGGERS_AWAIT_PUBLISH'] !== '0';
 const GOAL = 1.5;
 const KAFKA_IMAGE = process.env['HERALD_KAFKA_IMAGE'] ?? 'herald/kafka:3.9.2';
 const RABBITMQ_IMAGE = process.env['HERALD_RABBITMQ_IMAGE'] ?? 'herald/rabbitmq:3.10-debian';
@@ -85,6 +88,30 @@ interface Measured {
   readonly totalMs: number;
   /** Mean of the steady-state per-interaction (or per-round-trip) times. */
   readonly steadyMs: number;
+  /** Herald only: mean time of a capture's drain (the barrier before each next trigger) and how many ran. */
+  readonly drain?: { readonly meanMs: number; readonly count: number };
+}
+
+/** Times every drain of the captures `transport` starts from now on. */
+function timeDrains(transport: TransportAdapter): number[] {
+  const times: number[] = [];
+  const start = transport.startCapture.bind(transport);
+  transport.startCapture = async (channel) => {
+    const capture = await start(channel);
+    const drain = capture.drain?.bind(capture);
+    if (drain !== undefined) {
+      capture.drain = async (options) => {
+        const began = performance.now();
+        try {
+          await drain(options);
+        } finally {
+          times.push(performance.now() - began);
+        }
+      };
+    }
+    return capture;
+  };
+  return times;
 }
 
 async function heraldOn(
@@ -95,8 +122,15 @@ async function heraldOn(
 ): Promise<Measured> {
   // Connected beforehand, as the raw clients are.
   await transport.connect();
+  const drains = timeDrains(transport);
   const started = performance.now();
-  const report = await verifyProviderOnBroker([contract], triggersFor(publish), { transport, connection, timeoutMs: 30_000, ...(SETTLE_MS === undefined ? {} : { settleMs: SETTLE_MS }) });
+  const report = await verifyProviderOnBroker([contract], triggersFor(publish), {
+    transport,
+    connection,
+    timeoutMs: 30_000,
+    triggersAwaitPublish: AWAITED,
+    ...(SETTLE_MS === undefined ? {} : { settleMs: SETTLE_MS }),
+  });
   const totalMs = performance.now() - started;
   if (report.summary.passed !== N) {
     const first = report.results.find((r) => r.status !== 'passed');
@@ -104,7 +138,8 @@ async function heraldOn(
   }
   // The first interaction also starts the capture: steady state is the others.
   const steady = report.results.slice(1).map((r) => r.durationMs);
-  return { totalMs, steadyMs: steady.reduce((a, b) => a + b, 0) / steady.length };
+  const drain = drains.length === 0 ? undefined : { meanMs: drains.reduce((a, b) => a + b, 0) / drains.length, count: drains.length };
+  return { totalMs, steadyMs: steady.reduce((a, b) => a + b, 0) / steady.length, ...(drain === undefined ? {} : { drain }) };
 }
 
 async function rawKafka(brokers: readonly string[], producer: Producer): Promise<Measured> {
@@ -291,9 +326,9 @@ async function main(): Promise<void> {
     }
 
     console.log(
-      `\nReal-broker verification, ${N} interactions per broker, settleMs ${SETTLE_MS ?? DEFAULT_SETTLE_MS} (Herald waits that long after a match for a duplicate; BENCH_SETTLE_MS) (per interaction; whole run incl. set-up and cleanup):\n`,
+      `\nReal-broker verification, ${N} interactions per broker, triggersAwaitPublish ${AWAITED} (BENCH_TRIGGERS_AWAIT_PUBLISH), settleMs ${SETTLE_MS ?? DEFAULT_SETTLE_MS}${AWAITED ? ' (only after a non-matching message)' : ' (also the quiet period before each next trigger)'} (BENCH_SETTLE_MS) (per interaction; whole run incl. set-up and cleanup):\n`,
     );
-    const header = ['broker', 'Herald verify', 'raw produce→consume', 'ratio', `goal ≤ ${GOAL}×`, 'Herald steady', 'raw steady', 'steady ratio'];
+    const header = ['broker', 'Herald verify', 'raw produce→consume', 'ratio', `goal ≤ ${GOAL}×`, 'Herald steady', 'raw steady', 'steady ratio', 'drain (mean, count)'];
     const lines = rows.map((r) => {
       const ratio = r.herald.totalMs / r.raw.totalMs;
       const steady = r.herald.steadyMs / r.raw.steadyMs;
@@ -306,6 +341,7 @@ async function main(): Promise<void> {
         fmt(r.herald.steadyMs),
         fmt(r.raw.steadyMs),
         `${steady.toFixed(2)}×`,
+        r.herald.drain === undefined ? '-' : `${fmt(r.herald.drain.meanMs)} (${r.herald.drain.count})`,
       ];
     });
     const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));

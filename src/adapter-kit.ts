@@ -3,7 +3,7 @@
  * adapters): the transport contract, the capture / subscription lifecycle, connection state,
  * transport errors, routing and wire helpers. The compliance suite is `herald/compliance`.
  */
-export type { HeaderValue, OutgoingMessage, CapturedMessage, NextOptions, StartedCapture, Delivery, StartedSubscription, DeliveryHandler, TransportAdapter } from './transport/types';
+export type { HeaderValue, OutgoingMessage, CapturedMessage, NextOptions, DrainOptions, StartedCapture, Delivery, StartedSubscription, DeliveryHandler, TransportAdapter } from './transport/types';
 export { BufferedCapture, HandlerSubscription, DEFAULT_NEXT_TIMEOUT_MS } from './transport/started';
 export type { StartedOptions } from './transport/started';
 export { OpenOnce } from './transport/open-once';

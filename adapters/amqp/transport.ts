@@ -18,6 +18,7 @@ import {
   OpenOnce,
   AMQP_PROPERTY_KEYS,
   BufferedCapture,
+  DEFAULT_NEXT_TIMEOUT_MS,
   HandlerSubscription,
   amqpPropertiesOf,
   amqpQueueName,
@@ -30,6 +31,7 @@ import {
   transportError,
   type CapturedMessage,
   type DeliveryHandler,
+  type DrainOptions,
   type HeaderValue,
   type OutgoingMessage,
   type StartedCapture,
@@ -132,6 +134,34 @@ export interface AmqpStartedSubscription extends StartedSubscription {
 
 class AmqpCapture extends BufferedCapture implements AmqpStartedCapture {
   queue = '';
+  /** Set once consuming: asks the broker, on the consuming channel, how many messages wait in the queue. */
+  waiting: (() => Promise<number>) | undefined;
+
+  /**
+   * A passive declare of the capture's queue on its own consuming channel, until the queue holds
+   * no message. Frames on one channel are ordered, so every delivery the queue sent before its
+   * declare-ok has been pushed by the time the answer arrives; a message the broker confirmed to
+   * its publisher is in the queue by then. Repeated while the queue still holds messages.
+   */
+  async drain(options: DrainOptions = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_NEXT_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const waiting = this.waiting;
+      if (this.ended || waiting === undefined) return;
+      if ((await waiting()) === 0) return;
+      if (Date.now() >= deadline) {
+        throw transportError(
+          'HERALD_TRANSPORT_TIMEOUT',
+          `Failed to drain the capture on ${describeChannel(this.channel)} within ${timeoutMs} ms: its queue ${JSON.stringify(this.queue)} still held messages. Raise the timeout, or check the broker's load.`,
+          {
+            channel: this.channel,
+          },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
 }
 
 class AmqpSubscription extends HandlerSubscription implements AmqpStartedSubscription {
@@ -426,7 +456,7 @@ export class AmqpTransport extends BrokerTransport {
     ack: boolean,
     target: StartedLifecycle,
     onMessage: (message: Amqp.ConsumeMessage, ch: Amqp.Channel) => void,
-  ): Promise<{ queue: string; stop: () => Promise<void> }> {
+  ): Promise<{ queue: string; waiting: () => Promise<number>; stop: () => Promise<void> }> {
     const model = await this.conn();
     let ch: Amqp.Channel;
     try {
@@ -476,6 +506,7 @@ export class AmqpTransport extends BrokerTransport {
       const q = queue;
       return {
         queue,
+        waiting: async () => (await ch.checkQueue(q)).messageCount,
         stop: async () => {
           stopping = true;
           await bounded(async () => {
@@ -506,6 +537,7 @@ export class AmqpTransport extends BrokerTransport {
         // Created before consuming: a message delivered right after consume-ok is never lost.
         const consumer = await this.consume(c, operation, ack, started, (m, ch) => onMessage(started, m, ch));
         started.queue = consumer.queue;
+        if (started instanceof AmqpCapture) started.waiting = consumer.waiting;
         return consumer.stop;
       },
       classify: (error) => operationError(error, operation, c),

@@ -19,6 +19,10 @@ class FakeKafkaTransport extends KafkaBrokerTransport {
   settingReads = 0;
   consumersClosed = 0;
   hooks: KafkaConsumerHooks | undefined;
+  /** End offsets by topic, by partition (what a read_committed consumer would see). */
+  readonly ends = new Map<string, Map<number, string>>();
+  /** Where the last consumer was told to start. */
+  startedAt: ReadonlyMap<number, string> | undefined;
   /** What the next consumer's `ready` is (default: ready at once). */
   ready: () => Promise<void> = async () => undefined;
 
@@ -42,6 +46,7 @@ class FakeKafkaTransport extends KafkaBrokerTransport {
         }
         return this.topics.get(topic) ?? 0;
       },
+      endOffsets: async (topic, partitions) => new Map(Array.from({ length: partitions }, (_, p) => [p, this.ends.get(topic)?.get(p) ?? '0'])),
       deleteTopic: async (topic) => void this.topics.delete(topic),
       listGroups: async () => [...this.groups],
       deleteGroup: async (groupId) => void this.groups.delete(groupId),
@@ -57,21 +62,22 @@ class FakeKafkaTransport extends KafkaBrokerTransport {
     return { send: async (record) => void this.sent.push(record), close: async () => undefined };
   }
 
-  protected openConsumer(_c: KafkaChannel, groupId: string, hooks: KafkaConsumerHooks): KafkaConsumerHandle {
+  protected openConsumer(_c: KafkaChannel, groupId: string, hooks: KafkaConsumerHooks, ends: ReadonlyMap<number, string>): KafkaConsumerHandle {
+    this.startedAt = ends;
     this.groups.add(groupId);
     this.hooks = hooks;
     return { ready: this.ready(), close: async () => void (this.consumersClosed += 1) };
   }
 }
 
-const record = (topic: string, partition: number, body: string): CapturedMessage => ({
+const record = (topic: string, partition: number, body: string, offset = '0'): CapturedMessage => ({
   channel: { transport: 'kafka', topic, partition },
   key: null,
   headers: {},
   properties: {},
   body: Buffer.from(body),
   partition,
-  offset: '0',
+  offset,
 });
 
 describe('KafkaBrokerTransport', () => {
@@ -153,5 +159,98 @@ describe('KafkaBrokerTransport', () => {
     await expect(capture.next({ timeoutMs: 1_000 })).rejects.toMatchObject({ code: 'HERALD_TRANSPORT_DISCONNECTED', retriable: true });
     expect(lost.map((e) => e.code)).toEqual(['HERALD_TRANSPORT_DISCONNECTED']);
     unwatch();
+  });
+
+  describe("a capture's drain (everything the broker accepted has reached the capture)", () => {
+    /** Resolves to whether `p` settled within a few event-loop turns. */
+    const settledSoon = async (p: Promise<unknown>): Promise<boolean> => {
+      let settled = false;
+      void p.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      return settled;
+    };
+
+    it('starts the consumer at the end offsets it read, and resolves once the records before the end offsets read at the call arrived on every partition', async () => {
+      await using transport = new FakeKafkaTransport();
+      transport.topics.set('orders', 2);
+      transport.ends.set(
+        'orders',
+        new Map([
+          [0, '3'],
+          [1, '5'],
+        ]),
+      );
+      const capture = await transport.startCapture(kafkaTopic('orders'));
+      expect(transport.startedAt).toEqual(
+        new Map([
+          [0, '3'],
+          [1, '5'],
+        ]),
+      );
+      // Nothing accepted since the start: nothing to wait for.
+      expect(await settledSoon(capture.drain?.({ timeoutMs: 5_000 }) ?? Promise.reject(new Error('no drain')))).toBe(true);
+
+      transport.ends.set(
+        'orders',
+        new Map([
+          [0, '5'],
+          [1, '6'],
+        ]),
+      );
+      const drained = capture.drain?.({ timeoutMs: 5_000 }) ?? Promise.reject(new Error('no drain'));
+      await transport.hooks?.onMessage(record('orders', 0, 'a', '3'));
+      await transport.hooks?.onMessage(record('orders', 1, 'b', '5'));
+      expect(await settledSoon(drained)).toBe(false);
+      await transport.hooks?.onMessage(record('orders', 0, 'c', '4'));
+      expect(await settledSoon(drained)).toBe(true);
+      await drained;
+      expect(capture.captured().map((m) => m.body.toString())).toEqual(['a', 'b', 'c']);
+    });
+
+    it('counts records of other partitions on a capture pinned to one (they are read, not kept)', async () => {
+      await using transport = new FakeKafkaTransport();
+      transport.topics.set('orders', 2);
+      const capture = await transport.startCapture(kafkaTopic('orders', { partition: 1 }));
+      transport.ends.set(
+        'orders',
+        new Map([
+          [0, '1'],
+          [1, '1'],
+        ]),
+      );
+      const drained = capture.drain?.({ timeoutMs: 5_000 }) ?? Promise.reject(new Error('no drain'));
+      await transport.hooks?.onMessage(record('orders', 1, 'one', '0'));
+      expect(await settledSoon(drained)).toBe(false);
+      await transport.hooks?.onMessage(record('orders', 0, 'zero', '0'));
+      expect(await settledSoon(drained)).toBe(true);
+      expect(capture.captured().map((m) => m.body.toString())).toEqual(['one']);
+    });
+
+    it('ends on a gap no record fills (a transaction marker) once nothing new arrived for the quiet period, instead of waiting for the timeout', async () => {
+      await using transport = new FakeKafkaTransport({ captureMaxWaitMs: 20 });
+      transport.topics.set('orders', 1);
+      const capture = await transport.startCapture(kafkaTopic('orders'));
+      // A committed transaction: its record at 0, its commit marker at 1 (never delivered).
+      transport.ends.set('orders', new Map([[0, '2']]));
+      const started = Date.now();
+      const drained = capture.drain?.({ timeoutMs: 30_000 }) ?? Promise.reject(new Error('no drain'));
+      await transport.hooks?.onMessage(record('orders', 0, 'tx', '0'));
+      expect(await settledSoon(drained)).toBe(false);
+      await drained;
+      // The quiet period (at least 500 ms), not the 30 s timeout.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(490);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    });
+
+    it('rejects with HERALD_TRANSPORT_TIMEOUT when the records do not arrive within its timeout', async () => {
+      await using transport = new FakeKafkaTransport();
+      transport.topics.set('orders', 1);
+      const capture = await transport.startCapture(kafkaTopic('orders'));
+      transport.ends.set('orders', new Map([[0, '1']]));
+      await expect(capture.drain?.({ timeoutMs: 50 })).rejects.toMatchObject({ code: 'HERALD_TRANSPORT_TIMEOUT' });
+    });
   });
 });

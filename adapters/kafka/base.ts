@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import {
   BrokerTransport,
   BufferedCapture,
+  DEFAULT_NEXT_TIMEOUT_MS,
   HandlerSubscription,
   OpenOnce,
   bounded,
@@ -22,6 +23,7 @@ import {
   transportError,
   type CapturedMessage,
   type DeliveryHandler,
+  type DrainOptions,
   type OutgoingMessage,
   type StartedCapture,
   type StartedLifecycle,
@@ -51,7 +53,11 @@ export interface KafkaCommonOptions {
   readonly requestTimeoutMs?: number;
   /** Retries of a failed request or connection (default 3, from 200 ms apart). */
   readonly retries?: number;
-  /** Longest wait of a capture's fetch: the capture's latency when idle (default 100 ms). */
+  /**
+   * Longest wait of a capture's fetch: the capture's latency when idle (default 100 ms). A
+   * capture's drain takes max(500 ms, 5 × this) without a new record as a gap no record fills
+   * (transaction markers) and ends there.
+   */
   readonly captureMaxWaitMs?: number;
   /** How long a capture may take to join its group and get positioned (default 30 000 ms). */
   readonly captureReadyTimeoutMs?: number;
@@ -99,6 +105,11 @@ export interface KafkaAdmin {
   createTopic(topic: string, settings: KafkaTopicSettings): Promise<void>;
   /** The topic's partition count when every partition has a leader; 0 when not yet (or the broker does not know the topic yet). */
   partitionCount(topic: string): Promise<number>;
+  /**
+   * The end offset of every partition of `topic` as a read_committed consumer sees it (the last
+   * stable offset): the offset the next record will take, records of open transactions excluded.
+   */
+  endOffsets(topic: string, partitionCount: number): Promise<ReadonlyMap<number, string>>;
   deleteTopic(topic: string): Promise<void>;
   listGroups(): Promise<readonly string[]>;
   deleteGroup(groupId: string): Promise<void>;
@@ -133,11 +144,17 @@ export interface KafkaConsumerHooks {
   readonly onFailure: (cause: unknown) => void;
 }
 
-/** A consumer being opened: `ready` resolves once it reads from the end offsets read before it joined. */
+/** A consumer being opened: `ready` resolves once it reads from the end offsets it was given. */
 export interface KafkaConsumerHandle {
   readonly ready: Promise<void>;
   /** Leaves the group and closes (called once, ready or not). */
   close(): Promise<void>;
+}
+
+/** Where a consumer starts and which records it received: what a capture's drain compares with end offsets. */
+interface KafkaPositions {
+  readonly startsAt: (ends: ReadonlyMap<number, string>) => void;
+  readonly delivered: (partition: number | undefined, offset: string | undefined) => void;
 }
 
 /** A Kafka capture: `groupId` is its consumer group (deleted on stop). */
@@ -150,13 +167,87 @@ export interface KafkaStartedSubscription extends StartedSubscription {
   readonly groupId: string;
 }
 
+/**
+ * A Kafka capture that can drain: it knows, per partition, the offset after the last record it
+ * received (from the end offsets it started at), so "has everything the broker accepted reached
+ * me" is a comparison with end offsets read now.
+ */
 class KafkaCapture extends BufferedCapture implements KafkaStartedCapture {
+  /** Per partition: the offset of the next record this capture expects. */
+  readonly #next = new Map<number, bigint>();
+  readonly #waiters = new Set<() => void>();
+  #lastAt = 0;
+
   constructor(
     channel: KafkaChannel,
     readonly groupId: string,
     onStop: () => Promise<void>,
+    private readonly endOffsets: () => Promise<ReadonlyMap<number, string>>,
+    private readonly quietMs: number,
   ) {
     super(channel, { onStop });
+  }
+
+  /** The consumer starts at these offsets (each start attempt reads them anew). */
+  startsAt(ends: ReadonlyMap<number, string>): void {
+    this.#next.clear();
+    for (const [partition, offset] of ends) this.#next.set(partition, BigInt(offset));
+  }
+
+  /** Records a delivered record (after pushing it when it is the channel's): its partition's position moves past it. */
+  delivered(partition: number | undefined, offset: string | undefined): void {
+    if (partition === undefined || offset === undefined) return;
+    const next = BigInt(offset) + 1n;
+    if (next > (this.#next.get(partition) ?? 0n)) this.#next.set(partition, next);
+    this.#lastAt = Date.now();
+    for (const wake of [...this.#waiters]) wake();
+  }
+
+  #reached(ends: ReadonlyMap<number, string>): boolean {
+    for (const [partition, end] of ends) if (BigInt(end) > (this.#next.get(partition) ?? 0n)) return false;
+    return true;
+  }
+
+  /**
+   * Reads the end offsets now and waits until this capture received the records before them on
+   * every partition. Offsets a read_committed consumer never receives (transaction markers,
+   * aborted records) leave a gap the comparison cannot tell from a record still on its way: once
+   * nothing new arrived for `quietMs` (since the drain began or the last record), the drain ends
+   * as reached. Resolves at once when the capture has ended (its failure shows in `next()`).
+   */
+  async drain(options: DrainOptions = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_NEXT_TIMEOUT_MS;
+    const began = Date.now();
+    const deadline = began + timeoutMs;
+    const ends = await this.endOffsets();
+    await new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = (error?: HeraldError): void => {
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const check = (): void => {
+        if (this.ended || this.#reached(ends)) return done();
+        const now = Date.now();
+        const quietAt = Math.max(this.#lastAt, began) + this.quietMs;
+        if (now >= quietAt) return done();
+        if (now >= deadline) {
+          return done(
+            transportError(
+              'HERALD_TRANSPORT_TIMEOUT',
+              `Failed to drain the capture on ${describeChannel(this.channel)} within ${timeoutMs} ms: the records before the end offsets did not all arrive. Raise the timeout, or check the broker's load.`,
+              { channel: this.channel },
+            ),
+          );
+        }
+        clearTimeout(timer);
+        timer = setTimeout(check, Math.min(quietAt, deadline) - now);
+      };
+      this.#waiters.add(check);
+      check();
+    });
   }
 }
 
@@ -228,10 +319,10 @@ export abstract class KafkaBrokerTransport<Admin extends KafkaAdmin = KafkaAdmin
   /** A new producer of this client, connected. */
   protected abstract openProducer(): Promise<KafkaProducer>;
   /**
-   * Opens a consumer in group `groupId` on `c`'s topic, positioned at the end offsets read before
-   * it joins, feeding `hooks`.
+   * Opens a consumer in group `groupId` on `c`'s topic, positioned at `ends` (the end offsets the
+   * base read before it joins, by partition), feeding `hooks`.
    */
-  protected abstract openConsumer(c: KafkaChannel, groupId: string, hooks: KafkaConsumerHooks): KafkaConsumerHandle;
+  protected abstract openConsumer(c: KafkaChannel, groupId: string, hooks: KafkaConsumerHooks, ends: ReadonlyMap<number, string>): KafkaConsumerHandle;
 
   // ----------------------------------------------------------------------------- connection
 
@@ -449,15 +540,32 @@ export abstract class KafkaBrokerTransport<Admin extends KafkaAdmin = KafkaAdmin
 
   // ------------------------------------------------------------------- capture and subscribe
 
+  /** The end offsets of `c`'s topic now (a capture's drain). */
+  async #endOffsets(c: KafkaChannel): Promise<ReadonlyMap<number, string>> {
+    this.ensureOpen(`drain the capture on ${describeChannel(c)}`, c);
+    try {
+      return await (await this.adminClient()).endOffsets(c.topic, this.#topics.get(c.topic) ?? (await this.ensureTopic(c, 'drain the capture')));
+    } catch (error) {
+      throw this.error(error, 'drain the capture', c);
+    }
+  }
+
   /**
    * Runs a consumer in group `groupId` positioned at the end of `c`'s topic and feeds `target`;
    * resolves once it is ready (within captureReadyTimeoutMs), with the cleanup: close the
    * consumer, delete the group (each bounded).
    */
-  async #consume(c: KafkaChannel, groupId: string, operation: string, target: StartedLifecycle, onMessage: (m: CapturedMessage) => Promise<void> | void): Promise<() => Promise<void>> {
+  async #consume(
+    c: KafkaChannel,
+    groupId: string,
+    operation: string,
+    target: StartedLifecycle,
+    onMessage: (m: CapturedMessage) => Promise<void> | void,
+    positions?: KafkaPositions,
+  ): Promise<() => Promise<void>> {
     const readyTimeoutMs = this.#options.captureReadyTimeoutMs ?? 30_000;
     const deadline = Date.now() + readyTimeoutMs;
-    await this.ensureTopic(c, operation);
+    const partitionCount = await this.ensureTopic(c, operation);
     let stopping = false;
     let handle: KafkaConsumerHandle | undefined;
     const cleanup = async (): Promise<void> => {
@@ -468,15 +576,28 @@ export abstract class KafkaBrokerTransport<Admin extends KafkaAdmin = KafkaAdmin
     };
     let timer: NodeJS.Timeout | undefined;
     try {
-      handle = this.openConsumer(c, groupId, {
-        onMessage: (m) => (c.partition !== undefined && m.partition !== c.partition ? undefined : onMessage(m)),
-        onFailure: (cause) => {
-          if (stopping || target.ended) return;
-          const lost = this.#failures.isConnectionFailure(cause) || this.#failures.isRequestTimeout(cause);
-          if (lost) this.lose(cause, `keep receiving from ${describeChannel(c)}`);
-          target.fail(lost ? this.lostError(cause, `keep receiving from ${describeChannel(c)}`, c) : this.error(cause, 'keep receiving', c));
+      // The end of every partition, read before joining: the consumer starts exactly there.
+      const ends = await (await this.adminClient()).endOffsets(c.topic, partitionCount);
+      positions?.startsAt(ends);
+      handle = this.openConsumer(
+        c,
+        groupId,
+        {
+          onMessage: (m) => {
+            const handled = c.partition === undefined || m.partition === c.partition ? onMessage(m) : undefined;
+            // A capture's push is synchronous: the position moves at once (no promise per record).
+            if (handled === undefined) return positions?.delivered(m.partition, m.offset);
+            return handled.then(() => positions?.delivered(m.partition, m.offset));
+          },
+          onFailure: (cause) => {
+            if (stopping || target.ended) return;
+            const lost = this.#failures.isConnectionFailure(cause) || this.#failures.isRequestTimeout(cause);
+            if (lost) this.lose(cause, `keep receiving from ${describeChannel(c)}`);
+            target.fail(lost ? this.lostError(cause, `keep receiving from ${describeChannel(c)}`, c) : this.error(cause, 'keep receiving', c));
+          },
         },
-      });
+        ends,
+      );
       await Promise.race([
         handle.ready,
         new Promise<never>((_, reject) => {
@@ -500,11 +621,12 @@ export abstract class KafkaBrokerTransport<Admin extends KafkaAdmin = KafkaAdmin
     prefix: string,
     make: (groupId: string, onStop: () => Promise<void>) => T,
     onMessage: (started: T, m: CapturedMessage) => Promise<void> | void,
+    positions?: (started: T) => KafkaPositions,
   ): Promise<T> {
     const groupId = `${prefix}-${randomUUID()}`;
     return this.begin({
       make: (onStop) => make(groupId, onStop),
-      start: (started) => this.#consume(c, groupId, operation, started, (m) => onMessage(started, m)),
+      start: (started) => this.#consume(c, groupId, operation, started, (m) => onMessage(started, m), positions?.(started)),
       classify: (error) => this.error(error, operation, c),
       // A fresh broker may still be loading its group coordinator: retry retriable start failures.
       retryForMs: this.#options.captureReadyTimeoutMs ?? 30_000,
@@ -518,8 +640,9 @@ export abstract class KafkaBrokerTransport<Admin extends KafkaAdmin = KafkaAdmin
       c,
       'start a capture',
       'herald-capture',
-      (groupId, onStop) => new KafkaCapture(c, groupId, onStop),
+      (groupId, onStop) => new KafkaCapture(c, groupId, onStop, () => this.#endOffsets(c), Math.max(500, 5 * (this.#options.captureMaxWaitMs ?? 100))),
       (capture, m) => capture.push(m),
+      (capture) => capture,
     );
   }
 

@@ -63,12 +63,6 @@ export function capturedFromKafka(topic: string, partition: number, message: Kaf
 
 const LOG_LEVELS = { nothing: 0, error: 1, warn: 2, info: 4, debug: 5 } as const;
 
-/** The admin, with what only this client's consumers need. */
-interface KafkaJsAdmin extends KafkaAdmin {
-  /** The end offset of every partition of `topic`. */
-  endOffsets(topic: string): Promise<ReadonlyMap<number, string>>;
-}
-
 const isRequestTimeout = (error: unknown): boolean => /Request .* timed out/i.test(reasonOf(error)) || /RequestTimeout/.test(String((error as { name?: unknown }).name));
 
 /**
@@ -82,7 +76,7 @@ const isRequestTimeout = (error: unknown): boolean => /Request .* timed out/i.te
  * await triggerTheProvider();
  * const message = await capture.next({ timeoutMs: 5000 });
  */
-export class KafkaTransport extends KafkaBrokerTransport<KafkaJsAdmin> {
+export class KafkaTransport extends KafkaBrokerTransport {
   /** Which Kafka client this transport uses. */
   readonly client = 'kafkajs' as const;
   readonly #options: KafkaTransportOptions;
@@ -113,7 +107,7 @@ export class KafkaTransport extends KafkaBrokerTransport<KafkaJsAdmin> {
     return this.#kafka;
   }
 
-  protected newAdmin(): KafkaJsAdmin {
+  protected newAdmin(): KafkaAdmin {
     const admin = this.#client().admin();
     const lib = this.#library();
     return {
@@ -192,11 +186,11 @@ export class KafkaTransport extends KafkaBrokerTransport<KafkaJsAdmin> {
   }
 
   /**
-   * A consumer in a fresh group positioned at the end of `c`'s topic: the end offsets are read
-   * first (admin), the consumer joins, seeks every assigned partition to them on GROUP_JOIN
-   * (before its first fetch), and is ready when the fetch loop runs.
+   * A consumer in a fresh group positioned at the end of `c`'s topic: the end offsets were read
+   * first (the base, admin), the consumer joins, seeks every assigned partition to them on
+   * GROUP_JOIN (before its first fetch), and is ready when the fetch loop runs.
    */
-  protected openConsumer(c: KafkaChannel, groupId: string, hooks: KafkaConsumerHooks): KafkaConsumerHandle {
+  protected openConsumer(c: KafkaChannel, groupId: string, hooks: KafkaConsumerHooks, ends: ReadonlyMap<number, string>): KafkaConsumerHandle {
     const consumer = this.#client().consumer({
       groupId,
       allowAutoTopicCreation: false,
@@ -208,7 +202,6 @@ export class KafkaTransport extends KafkaBrokerTransport<KafkaJsAdmin> {
       retry: { retries: 4, initialRetryTime: 200, maxRetryTime: 2_000, restartOnFailure: async () => false },
     });
     const { GROUP_JOIN, FETCH_START, CRASH } = consumer.events;
-    let ends: ReadonlyMap<number, string> = new Map();
     let joined = false;
     let ready = false;
     let signalReady: () => void = () => undefined;
@@ -237,8 +230,6 @@ export class KafkaTransport extends KafkaBrokerTransport<KafkaJsAdmin> {
       }),
     ];
     const start = async (): Promise<void> => {
-      const admin = await this.adminClient();
-      ends = await admin.endOffsets(c.topic);
       await consumer.connect();
       await consumer.subscribe({ topics: [c.topic], fromBeginning: false });
       await consumer.run({

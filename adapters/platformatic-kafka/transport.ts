@@ -111,6 +111,13 @@ export class PlatformaticKafkaTransport extends KafkaBrokerTransport {
         }
       },
       partitionCount: (topic) => partitionCount(admin, topic),
+      endOffsets: async (topic, partitions) => {
+        const [listed] = await admin.listOffsets({
+          topics: [{ name: topic, partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })) }],
+          isolationLevel: lib.FetchIsolationLevels.READ_COMMITTED,
+        });
+        return new Map((listed?.partitions ?? []).map((p) => [p.partitionIndex, String(p.offset)]));
+      },
       deleteTopic: (topic) => admin.deleteTopics({ topics: [topic] }),
       listGroups: async () => [...(await admin.listGroups()).keys()],
       deleteGroup: (groupId) => admin.deleteGroups({ groups: [groupId] }),
@@ -155,7 +162,7 @@ export class PlatformaticKafkaTransport extends KafkaBrokerTransport {
    * A consumer in a fresh group reading `c`'s topic from the end offsets read before it joined
    * (manual mode); ready once the group is joined and the stream created.
    */
-  protected openConsumer(c: KafkaChannel, groupId: string, hooks: KafkaConsumerHooks): KafkaConsumerHandle {
+  protected openConsumer(c: KafkaChannel, groupId: string, hooks: KafkaConsumerHooks, ends: ReadonlyMap<number, string>): KafkaConsumerHandle {
     const maxWaitTime = this.#options.captureMaxWaitMs ?? 100;
     const consumer = new (this.#library().Consumer)<Buffer, Buffer, string, Buffer>({
       ...this.#base(),
@@ -169,9 +176,8 @@ export class PlatformaticKafkaTransport extends KafkaBrokerTransport {
     });
     let stream: Stream | undefined;
     const start = async (): Promise<void> => {
-      // The end of every partition, read before joining: the stream starts exactly there.
-      const ends = (await consumer.listOffsets({ topics: [c.topic] })).get(c.topic) ?? [];
-      const offsets = ends.map((offset, partition) => ({ topic: c.topic, partition, offset }));
+      // The end of every partition, read by the base before joining: the stream starts exactly there.
+      const offsets = [...ends].map(([partition, offset]) => ({ topic: c.topic, partition, offset: BigInt(offset) }));
       const s = await consumer.consume({ topics: [c.topic], mode: 'manual', offsets, autocommit: false, maxWaitTime });
       stream = s;
       s.on('data', (message: Message) => void hooks.onMessage(capturedFromPlatformatic(message)));

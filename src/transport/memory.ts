@@ -290,6 +290,13 @@ export interface InMemoryTransportOptions extends InMemoryBrokerOptions {
   readonly name?: string;
 }
 
+/** An in-memory capture: the broker delivers inside publish(), so whatever it accepted is already captured when drain is called. */
+class MemoryCapture extends BufferedCapture {
+  drain(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
 /**
  * The in-memory transport adapter.
  *
@@ -367,7 +374,7 @@ export class InMemoryTransport implements TransportAdapter {
     let capture: BufferedCapture | undefined;
     const unlisten = this.listen(c, (m) => capture?.push(m), 'start a capture');
     capture = this.track(
-      new BufferedCapture(c, {
+      new MemoryCapture(c, {
         onStop: async () => {
           unlisten();
           this.open.delete(capture as BufferedCapture);

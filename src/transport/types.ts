@@ -52,6 +52,11 @@ export interface NextOptions {
   readonly where?: (message: CapturedMessage) => boolean;
 }
 
+export interface DrainOptions {
+  /** Give up after this long, with HERALD_TRANSPORT_TIMEOUT (default 10 000 ms). */
+  readonly timeoutMs?: number;
+}
+
 /**
  * A capture that is ready: for Kafka, its unique consumer group is assigned and positioned at the
  * end of the topic; for AMQP, its exclusive queue is bound. Anything published after
@@ -63,6 +68,14 @@ export interface StartedCapture extends AsyncDisposable {
   next(options?: NextOptions): Promise<CapturedMessage>;
   /** Everything captured so far, in arrival order. */
   captured(): readonly CapturedMessage[];
+  /**
+   * Resolves once every message the broker had accepted on this capture's channel when `drain`
+   * was called has been delivered to the capture (is in `captured()`): a barrier confirmed by the
+   * broker instead of a fixed wait. Rejects with HERALD_TRANSPORT_TIMEOUT after `timeoutMs`
+   * (default 10 000 ms), or with the capture's failure. Optional: a broker run on a capture
+   * without it waits for a quiet period instead (`settleMs`).
+   */
+  drain?(options?: DrainOptions): Promise<void>;
   /** Stops capturing and removes the consumer group / queue. Idempotent. */
   stop(): Promise<void>;
 }

@@ -85,3 +85,60 @@ describe('AMQP publishers with one bug each', () => {
     expect(report.results.map((r) => [r.status, r.mismatches, r.error])).toEqual([['passed', [], undefined]]);
   });
 });
+
+describe('attribution on the broker: a message is the interaction whose trigger caused it', () => {
+  const created = consumer('ledger')
+    .expectsFrom('billing')
+    .message('an invoice.created event')
+    .on(amqpExchange('billing', 'invoice.created', { type: 'topic' }))
+    .withPayload({ invoiceId: m.regex(/^INV-\d{6}$/, 'INV-000042') })
+    .toInteraction();
+  /** Needs less than invoice.created carries on its routing key: an invoice.created message would satisfy it, were it counted. */
+  const paid = consumer('ledger')
+    .expectsFrom('billing')
+    .message('an invoice.paid event')
+    .on(amqpExchange('billing', 'invoice.paid', { type: 'topic' }))
+    .withPayload({ invoiceId: m.regex(/^INV-\d{6}$/, 'INV-000042') })
+    .toInteraction();
+  const both: Contract = { consumer: 'ledger', provider: 'billing', interactions: [created, paid], specVersion: '4.0', metadata: {}, source: 'contracts/ledger-billing.json' };
+
+  // Both publishes are confirmed before the trigger resolves: however late the second reaches
+  // Herald's capture, it is invoice.created's, and with triggersAwaitPublish only the drain says so.
+  // The burst: 2 000 other messages (8 KiB each) between the two, so the capture is still receiving when the match is read.
+  it.each([
+    ['right after its match', 0, 0],
+    ['300 ms after its match, before the trigger resolves', 300, 0],
+    ['behind a burst of other messages', 0, 2_000],
+  ])('an invoice.paid message the invoice.created trigger also publishes (%s) never satisfies invoice.paid, whose trigger published nothing', async (_when, delayMs, burst) => {
+    // The billing service's channel, open for the run: the trigger resolves right after the broker's confirm.
+    const connection = await amqp.connect(broker.url);
+    const channel = await connection.createConfirmChannel();
+    const filler = Buffer.alloc(8_192, 'x');
+    const report = await verifyProviderOnBroker(
+      [both],
+      providerTriggers('billing', {
+        triggers: {
+          'an invoice.created event': async (_params, ctx: TriggerContext) => {
+            const body = Buffer.from(JSON.stringify({ invoiceId: 'INV-000777' }));
+            channel.publish(ctx.exchange ?? '', 'invoice.created', body, { contentType: 'application/json' });
+            await channel.waitForConfirms();
+            if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+            for (let i = 0; i < burst; i += 1) channel.publish(ctx.exchange ?? '', 'invoice.audit', Buffer.concat([Buffer.from(`${i}`), filler]), { contentType: 'text/plain' });
+            // Bug: the handler also marks the invoice paid.
+            channel.publish(ctx.exchange ?? '', 'invoice.paid', body, { contentType: 'application/json' });
+            await channel.waitForConfirms();
+          },
+          'an invoice.paid event': async () => undefined,
+        },
+      }),
+      { transport, connection: broker, timeoutMs: 3_000, triggersAwaitPublish: true },
+    );
+    await connection.close();
+    const [createdResult, paidResult] = report.results;
+    expect(createdResult?.status).toBe('passed');
+    expect(createdResult?.notes).toEqual([expect.stringMatching(new RegExp(`^${1 + burst} other message\\(s\\) arrived on AMQP topic exchange`))]);
+    expect(createdResult?.notes[0]).toMatch(/arrived on AMQP topic exchange .* after the match, before the next interaction on this channel began/);
+    expect(paidResult).toMatchObject({ status: 'failed', error: { code: 'HERALD_TRANSPORT_TIMEOUT' } });
+    expect(paidResult?.error?.message).toContain('nothing arrived');
+  });
+});

@@ -144,6 +144,32 @@ describe.each(KAFKA_CLIENTS)('on the %s client', (clientName) => {
       ]);
     });
 
+    // The trigger awaits both sends (the broker accepted them): however late the second reaches
+    // Herald's capture, it is OrderPlaced's, and with triggersAwaitPublish only the drain says so.
+    it.each([
+      ['right after its match', 0],
+      ['300 ms after its match, before the trigger resolves', 300],
+    ])('an OrderConfirmed record the OrderPlaced trigger also sends (%s) never satisfies OrderConfirmed, whose trigger published nothing', async (_when, delayMs) => {
+      const leaky = providerTriggers('orders', {
+        triggers: {
+          'an OrderPlaced event': async (_params, ctx) => {
+            const e = events(ctx);
+            await e.orderPlaced('ord-7', 2);
+            if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+            // Bug: the handler also emits the confirmation (it would satisfy OrderConfirmed's contract).
+            await e.orderConfirmed('ord-7');
+          },
+          'an OrderConfirmed event': async () => undefined,
+        },
+      });
+      const report = await verifyProviderOnBroker([contract(placed, confirmed)], leaky, { transport, connection: broker, timeoutMs: 3_000, triggersAwaitPublish: true });
+      const [placedResult, confirmedResult] = report.results;
+      expect(placedResult?.status).toBe('passed');
+      expect(placedResult?.notes).toEqual([expect.stringMatching(/^1 other message\(s\) arrived on Kafka topic .* after the match, before the next interaction on this channel began/)]);
+      expect(confirmedResult).toMatchObject({ status: 'failed', error: { code: 'HERALD_TRANSPORT_TIMEOUT' } });
+      expect(confirmedResult?.error?.message).toContain('nothing arrived');
+    });
+
     describe('Avro through a schema registry', () => {
       let registry: StartedSchemaRegistry;
       /** The producer's refactoring renamed orderId to id: by position the bytes are the same. */

@@ -179,6 +179,32 @@ export function describeTransportCompliance<T extends TransportAdapter>(name: st
     );
 
     it(
+      'a capture that can drain holds every message published before the drain once it resolves, without reading',
+      () =>
+        withAdapter(async (t, c) => {
+          await using capture = await t.startCapture(c);
+          // drain is optional (a run without it waits for a quiet period): nothing to check then.
+          if (capture.drain === undefined) return;
+          for (let round = 0; round < 3; round += 1) {
+            const sent = Array.from({ length: 5 }, (_, i) => `drain-${round}-${i}`);
+            for (const b of sent) await t.publish(text(c, b, supportsKey(c) ? { key: `k-${round}-${b}` } : {}));
+            await capture.drain({ timeoutMs });
+            expect(
+              capture
+                .captured()
+                .map(bodyText)
+                .filter((b) => b.startsWith(`drain-${round}-`))
+                .sort(),
+            ).toEqual(sent);
+          }
+          // Nothing published since: resolves too.
+          await capture.drain({ timeoutMs });
+          expect(capture.captured()).toHaveLength(15);
+        }),
+      testTimeout,
+    );
+
+    it(
       'delivers a message to every capture on the channel',
       () =>
         withAdapter(async (t, c) => {

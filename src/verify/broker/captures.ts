@@ -9,11 +9,16 @@
  * Direct exchanges cannot be bound wider: a wrong routing key there is a timeout.
  *
  * Which interaction a message belongs to: a capture is shared by the run, so every message is
- * attributed to one trigger window (from the moment an interaction's trigger is called until the
- * next interaction's trigger is called on the same capture). A message that is an exact copy
- * (channel, key, headers, properties, content type, body) of one that arrived in an earlier
- * window is that earlier interaction's late duplicate: it is reported there and can never satisfy
- * the interaction whose window it happens to arrive in (issue 9.10).
+ * attributed to one trigger window. A message is an interaction's when the broker accepted it
+ * after its trigger was called and before the next trigger on the same channel was: before
+ * calling the next trigger, the pool drains the capture (the broker confirms everything it
+ * accepted has reached it) and sweeps what arrived into the window still current; unless the
+ * run's triggers await their publishes (`triggersAwaitPublish`), it first also waits until
+ * `settleMs` passed with nothing new since that window's verdict, for a publish the broker
+ * accepts after its trigger resolved. A capture without drain always gets that quiet period.
+ * A message that is an exact copy (channel, key, headers, properties, content type, body) of one
+ * that arrived in an earlier window is that earlier interaction's late duplicate: it is reported
+ * there and can never satisfy the interaction whose window it happens to arrive in (issue 9.10).
  */
 import { createHash } from 'node:crypto';
 import { isAmqpChannel, isKafkaChannel } from '../../contract/channel';
@@ -21,6 +26,7 @@ import type { Channel } from '../../contract/model';
 import type { Mismatch } from '../../matchers/mismatch';
 import { isTransportError } from '../../transport/errors';
 import type { CapturedMessage, StartedCapture, TransportAdapter } from '../../transport/types';
+import { withTimeout } from '../timeout';
 import type { RunResources } from './resources';
 
 /** The channel a capture listens on for a (namespaced) contract channel. */
@@ -66,17 +72,28 @@ export function fingerprint(message: CapturedMessage): string {
 }
 
 /**
- * One interaction's share of a capture: the messages that arrived from the moment its trigger
- * was called until the next interaction's trigger was. Late duplicates of them, arriving after it
- * ended, are reported here as a note.
+ * One interaction's share of a capture: the messages the broker accepted from the moment its
+ * trigger was called until the next interaction's trigger on the same capture was (the pool
+ * drains the capture before opening the next window). Late duplicates of them, arriving after
+ * the match or in a later window, are reported here as a note; other messages arriving after the
+ * match are counted in a note.
  */
 export class TriggerWindow {
   /** Copies of what earlier interactions' triggers caused that arrived in this window, by interaction. */
   readonly copiesOfEarlier = new Map<string, number>();
   /** Set once the interaction has its verdict: later arrivals are late. */
   private ended = false;
+  /** When the verdict was reached (Date.now()), for the quiet wait of captures that cannot drain. */
+  private endedTime: number | undefined;
   private readonly duplicates = new Map<string, number>();
   private noteAt: number | undefined;
+  /** This window's own messages, by arrival, until the match or the verdict (those after the match are settled then). */
+  private readonly own: { readonly message: CapturedMessage; readonly print: string }[] = [];
+  /** Fingerprints of the window's own messages once settled (up to the match, or all at the verdict). */
+  private readonly prints = new Set<string>();
+  private matchedMessage: CapturedMessage | undefined;
+  private others = 0;
+  private othersNoteAt: number | undefined;
 
   constructor(
     readonly description: string,
@@ -87,21 +104,68 @@ export class TriggerWindow {
   /** The interaction has its verdict. */
   end(): void {
     this.ended = true;
+    this.endedTime ??= Date.now();
+    if (this.matchedMessage !== undefined) return;
+    for (const entry of this.own) this.prints.add(entry.print);
+    this.own.length = 0;
+  }
+
+  /** When the verdict was reached, if it was. */
+  get endedAt(): number | undefined {
+    return this.endedTime;
+  }
+
+  /**
+   * `message` (one of this window's own) matched: the own messages that arrived after it are
+   * settled now (copies of the window's messages are duplicates, others are counted), and so are
+   * those arriving later.
+   */
+  matched(message: CapturedMessage): void {
+    if (this.matchedMessage !== undefined) return;
+    this.matchedMessage = message;
+    const at = this.own.findIndex((entry) => entry.message === message);
+    const before = at < 0 ? this.own : this.own.slice(0, at + 1);
+    for (const entry of before) this.prints.add(entry.print);
+    if (at >= 0) for (const entry of this.own.slice(at + 1)) this.afterMatch(entry.print);
+    this.own.length = 0;
+  }
+
+  /** A message attributed to this window that is not a copy of an earlier window's. */
+  take(message: CapturedMessage, print: string): void {
+    if (this.matchedMessage === undefined && !this.ended) {
+      this.own.push({ message, print });
+      return;
+    }
+    if (this.matchedMessage !== undefined) {
+      this.afterMatch(print);
+      return;
+    }
+    // Ended without a match: a copy of one of its messages is a duplicate; anything else is just this window's.
+    if (this.prints.has(print)) this.duplicate(undefined);
+    else this.prints.add(print);
+  }
+
+  private afterMatch(print: string): void {
+    if (this.prints.has(print)) {
+      this.duplicate(undefined);
+      return;
+    }
+    this.prints.add(print);
+    this.others += 1;
+    const text = `${this.others} other message(s) arrived on ${this.onChannel} after the match, before the next interaction on this channel began: they are this interaction's (its trigger's, as far as Herald can tell) and were ignored.`;
+    if (this.othersNoteAt === undefined) this.othersNoteAt = this.notes.push(text) - 1;
+    else this.notes[this.othersNoteAt] = text;
   }
 
   /** A copy of a message this window owns arrived again, after the match or during a later window. */
   duplicate(during: TriggerWindow | undefined): void {
-    const when = during === undefined || during === this ? (this.ended ? 'after this interaction ended' : 'after the match') : `during "${during.description}"`;
+    const when = during === undefined || during === this ? (this.matchedMessage !== undefined ? 'after the match' : 'after this interaction ended') : `during "${during.description}"`;
     this.duplicates.set(when, (this.duplicates.get(when) ?? 0) + 1);
     const count = [...this.duplicates.values()].reduce((a, b) => a + b, 0);
     const where = [...this.duplicates].map(([w, n]) => `${n} ${w}`).join(', ');
     const text = `${count} duplicate(s) of a message this interaction's trigger caused arrived again on ${this.onChannel} (${where}): the producer published it more than once (a repeated send, or a retry without idempotence); consumers receive it twice. Duplicates are attributed to this interaction, never to a later one.`;
     if (this.noteAt === undefined) this.noteAt = this.notes.push(text) - 1;
     else this.notes[this.noteAt] = text;
-  }
-
-  get isEnded(): boolean {
-    return this.ended;
   }
 }
 
@@ -130,7 +194,12 @@ class Ledger {
     this.owner.set(message, current ?? null);
     if (current === undefined) return;
     if (first === undefined) this.firstSeen.set(print, current);
-    else if (current.isEnded) current.duplicate(undefined);
+    current.take(message, print);
+  }
+
+  /** The window current on this capture (the last one opened), if any. */
+  get window(): TriggerWindow | undefined {
+    return this.current;
   }
 
   /** Attributes every message captured so far. */
@@ -151,6 +220,20 @@ class Ledger {
   }
 }
 
+/** How a pool waits before a new window: the run's settleMs, the bound on a drain, and whether the drain alone is enough. */
+export interface CapturePoolOptions {
+  /** A capture without `drain`: the quiet period (nothing new) that must pass after the previous window's verdict. */
+  readonly settleMs: number;
+  /** Bound on one drain; past it (or on any drain failure) the pool waits for the quiet period instead. */
+  readonly drainTimeoutMs: number;
+  /**
+   * Wait for the quiet period before the drain too (default runs): covers a publish the broker
+   * accepts after its trigger resolved. False when the run was told its triggers await their
+   * publishes (`triggersAwaitPublish`): the drain alone then.
+   */
+  readonly quietAfterVerdict: boolean;
+}
+
 /** One capture per channel, for the length of a run. */
 export class CapturePool {
   private readonly captures = new Map<string, Promise<StartedCapture>>();
@@ -160,6 +243,7 @@ export class CapturePool {
   constructor(
     private readonly transport: TransportAdapter,
     private readonly resources: RunResources,
+    private readonly options: CapturePoolOptions,
   ) {}
 
   /** The ready capture for `c` (a capture channel), started on first use. */
@@ -181,17 +265,87 @@ export class CapturePool {
   }
 
   /**
-   * Opens `window` on `capture` just before its trigger is called: everything that arrived before
-   * belongs to earlier windows. Returns the test for "caused by this window's trigger": arrived
-   * from now on, and not a copy of a message an earlier window holds.
+   * Opens `window` on `capture` just before its trigger is called. First the barrier: the capture
+   * is drained (everything the broker accepted so far has reached it) and what arrived is swept
+   * into the previous window, which stays current until then; so whatever the previous trigger
+   * caused is the previous interaction's, however late it arrives. Returns the test for "caused
+   * by this window's trigger": arrived from now on, and not a copy of a message an earlier window
+   * holds.
    */
-  open(capture: StartedCapture, window: TriggerWindow): (message: CapturedMessage) => boolean {
+  async open(capture: StartedCapture, window: TriggerWindow): Promise<(message: CapturedMessage) => boolean> {
     let ledger = this.ledgers.get(capture);
     if (ledger === undefined) {
       ledger = new Ledger(capture);
       this.ledgers.set(capture, ledger);
     }
+    await this.barrier(capture, ledger);
     return ledger.open(window);
+  }
+
+  /**
+   * Waits until whatever the current window's trigger caused has reached `capture`, then sweeps
+   * it into that window. Unless the run was told its triggers await their publishes
+   * (`quietAfterVerdict` false), first until `settleMs` passed with nothing new since the
+   * window's verdict (a publish the broker accepts after the trigger resolved); then the drain:
+   * everything the broker accepted so far has reached the capture. A capture without `drain`
+   * (third-party adapters), or whose drain failed, gets the quiet period in any case.
+   */
+  private async barrier(capture: StartedCapture, ledger: Ledger): Promise<void> {
+    const drain = capture.drain?.bind(capture);
+    let quiet = false;
+    if (drain === undefined || this.options.quietAfterVerdict) {
+      await this.quiet(capture, ledger.window);
+      quiet = true;
+    }
+    if (drain !== undefined) {
+      try {
+        const timeoutMs = this.options.drainTimeoutMs;
+        // Bounded here too: an adapter's drain that ignores its timeout (a request to a stalled broker) cannot hang the run.
+        await withTimeout(
+          () => drain({ timeoutMs }),
+          timeoutMs + 1_000,
+          () => new Error('the drain did not finish'),
+        );
+      } catch {
+        // A failed capture shows in the next read; otherwise the quiet period stands in for the drain.
+        if (!quiet) await this.quiet(capture, ledger.window);
+      }
+    }
+    ledger.sweep();
+  }
+
+  /**
+   * Until `settleMs` passed with nothing new on `capture` since `window`'s verdict (or since now,
+   * before it has one); at most `drainTimeoutMs` (a channel other producers keep busy is never quiet).
+   */
+  private async quiet(capture: StartedCapture, window: TriggerWindow | undefined): Promise<void> {
+    if (window === undefined) return;
+    let quietFrom = window.endedAt ?? Date.now();
+    const giveUpAt = Date.now() + this.options.drainTimeoutMs;
+    for (;;) {
+      const wait = Math.min(quietFrom + this.options.settleMs, giveUpAt) - Date.now();
+      if (wait <= 0) return;
+      try {
+        // Everything read here belongs to the current window or earlier ones: none is the next window's.
+        await capture.next({ timeoutMs: wait });
+      } catch {
+        return;
+      }
+      quietFrom = Date.now();
+    }
+  }
+
+  /**
+   * Runs the barrier on every capture now (the current windows stay open), so that late
+   * duplicates reach the results before they are handed on (onPair).
+   */
+  async settle(): Promise<void> {
+    await Promise.all(
+      [...this.started].map(async (capture) => {
+        const ledger = this.ledgers.get(capture);
+        if (ledger?.window !== undefined) await this.barrier(capture, ledger);
+      }),
+    );
   }
 
   /** Drops a capture that failed (a later interaction starts a new one). */
@@ -206,7 +360,7 @@ export class CapturePool {
 
   /** Stops every capture (their consumer groups and queues are deleted by the adapter), reporting the late duplicates they hold. */
   async stopAll(): Promise<void> {
-    for (const capture of this.started) this.ledgers.get(capture)?.sweep();
+    await this.settle();
     this.started.clear();
     const all = [...this.captures.values()];
     this.captures.clear();
@@ -229,9 +383,10 @@ export interface Collected {
 
 /**
  * Reads this window's messages (`isOwn`, see CapturePool#open) on `capture` until one matches, the
- * deadline passes, or `settleMs` passes after a non-matching one with nothing new. After a match
- * it reads on until `settleMs` passes with nothing new, so that a duplicate of the match is
- * reported on `window`. Transport failures other than the timeout propagate.
+ * deadline passes, or `settleMs` passes after a non-matching one with nothing new. Returns at the
+ * match: what arrives after it (a duplicate, another message) stays this window's until the pool
+ * opens the next window on the capture, after draining it (CapturePool#open), and is reported on
+ * `window`. Transport failures other than the timeout propagate.
  */
 export async function collect(
   capture: StartedCapture,
@@ -242,33 +397,24 @@ export async function collect(
   evaluate: (message: CapturedMessage) => Promise<Evaluation>,
 ): Promise<Collected> {
   let best: Collected['best'];
-  let matched: string | undefined;
   let arrived = 0;
   let settleUntil = Infinity;
   for (;;) {
-    const wait = (matched === undefined ? Math.min(deadline, settleUntil) : settleUntil) - Date.now();
+    const wait = Math.min(deadline, settleUntil) - Date.now();
     if (wait <= 0) break;
     let message: CapturedMessage;
     try {
       message = await capture.next({ timeoutMs: wait, where: isOwn });
     } catch (error) {
       if (isTransportError(error) && error.code === 'HERALD_TRANSPORT_TIMEOUT') break;
-      // After the match, the verdict stands: the lost connection shows in the next interaction.
-      if (matched !== undefined) break;
       throw error;
     }
     settleUntil = Date.now() + settleMs;
-    if (matched !== undefined) {
-      if (fingerprint(message) === matched) window.duplicate(undefined);
-      else arrived += 1;
-      continue;
-    }
     arrived += 1;
     const evaluation = await evaluate(message);
     if (evaluation.mismatches.length === 0) {
-      best = { message, evaluation };
-      matched = fingerprint(message);
-      continue;
+      window.matched(message);
+      return { best: { message, evaluation }, arrived };
     }
     if (best === undefined || evaluation.mismatches.length < best.evaluation.mismatches.length) best = { message, evaluation };
   }

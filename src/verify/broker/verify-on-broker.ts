@@ -6,14 +6,20 @@
  * routing key, properties), tear the states down. The report has the same shape as factory
  * verification's, plus what the run used on the broker.
  *
- * Which message is the interaction's: every message arriving on the channel after the trigger
- * was called is a candidate, except late duplicates of what an earlier interaction's trigger
- * caused (captures.ts, "trigger windows"): those are reported on that interaction and never
- * satisfy this one. The first candidate that matches passes the interaction; the others are
- * ignored (a note counts them), and duplicates of the match arriving within `settleMs` after it
- * (or later in the run) are reported in a note. When none matches, the closest one (fewest mismatches) is reported,
- * once `settleMs` passed after the last candidate or the timeout ran out. Nothing at all within
- * `timeoutMs` is a failure with HERALD_TRANSPORT_TIMEOUT naming the channel and the trigger.
+ * Which message is the interaction's: a message the broker accepted after its trigger was called
+ * and before the next trigger on the same channel was (captures.ts, "trigger windows"): before
+ * the next trigger on a channel Herald waits for the broker to confirm that everything it
+ * accepted has reached the capture (and, unless `triggersAwaitPublish`, for `settleMs` of quiet
+ * after the verdict). A trigger must resolve only once the broker accepted what it published
+ * (await send / a confirm channel); with `triggersAwaitPublish`, a fire-and-forget publish that
+ * the broker accepts after the trigger resolved may be attributed to the next interaction on
+ * that channel. Late duplicates of what an earlier interaction's trigger caused are reported on
+ * that interaction and never satisfy this one. The first candidate that matches passes the
+ * interaction (at once: no wait after the match); the others are ignored (a note counts them),
+ * and duplicates of the match are reported in a note. When none matches, the closest one (fewest
+ * mismatches) is reported, once `settleMs` passed after the last candidate or the timeout ran
+ * out. Nothing at all within `timeoutMs` is a failure with HERALD_TRANSPORT_TIMEOUT naming the
+ * channel and the trigger.
  *
  * Faults: an unreachable broker or refused credentials reject the whole call before anything is
  * verified (HERALD_TRANSPORT_CONNECT_FAILED / _AUTH_FAILED; the CLI exits 2). A connection lost
@@ -61,8 +67,25 @@ export interface BrokerVerifyOptions extends VerifyOptions {
   readonly connection?: BrokerConnection;
   /** Wait for an interaction's message, from the moment its trigger is called (default 10 000 ms). */
   readonly timeoutMs?: number;
-  /** After a message that does not match, wait this long for another before failing (default 250 ms). */
+  /**
+   * After a message that does not match, wait this long for another before failing (default
+   * 250 ms). Unless `triggersAwaitPublish`, also the quiet period (nothing new on the channel)
+   * that must pass after an interaction's verdict before the next trigger on the same channel is
+   * called, so that what the previous trigger caused is not counted for the next one.
+   */
   readonly settleMs?: number;
+  /**
+   * Your triggers resolve only once the broker accepted everything they published (they await the
+   * producer's send with acks; AMQP: a confirm channel and waitForConfirms). Herald then needs no
+   * quiet period between interactions: before the next trigger on a channel it waits only for the
+   * broker to confirm that everything it accepted has reached Herald's capture (a drain), which
+   * makes a run on a real broker about as fast as raw round trips. Default false.
+   *
+   * Breaking the promise can pass an interaction falsely: a message published fire-and-forget,
+   * that the broker accepts after its trigger resolved, is attributed to the next interaction on
+   * the channel and can satisfy it even if that interaction's trigger published nothing.
+   */
+  readonly triggersAwaitPublish?: boolean;
   /**
    * Run-scoped names (docs/transports.md, "Isolation"): a random namespace (default), a given id,
    * or false to use the contract's names as they are (only on a broker nothing else publishes to).
@@ -263,9 +286,9 @@ async function verifyOnBroker(run: RunState, contract: Contract, interaction: Me
     } catch (error) {
       return transportFailure(error, 'HERALD_TRANSPORT_OPERATION_FAILED');
     }
-    // From here on, what arrives is this interaction's, unless it copies an earlier one's message.
+    // Once the capture is drained, what arrives is this interaction's, unless it copies an earlier one's message.
     const window = new TriggerWindow(interaction.description, notes, onChannel);
-    const isOwn = run.pool.open(capture, window);
+    const isOwn = await run.pool.open(capture, window);
 
     const timeoutMs = options.timeoutMs ?? DEFAULT_BROKER_TIMEOUT_MS;
     const triggerTimeoutMs = definition.triggerTimeoutMs ?? timeoutMs;
@@ -385,7 +408,12 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
   const ns = runNamespace(options.namespace);
   const cleanupMs = options.cleanupTimeoutMs ?? DEFAULT_CLEANUP_TIMEOUT_MS;
   const resources = new RunResources(transport, ns.id !== undefined, cleanupMs);
-  const run: RunState = { options, definition, ns, resources, pool: new CapturePool(transport, resources), lost: undefined, lostSignal, abortTrigger: undefined };
+  const pool = new CapturePool(transport, resources, {
+    settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
+    drainTimeoutMs: options.timeoutMs ?? DEFAULT_BROKER_TIMEOUT_MS,
+    quietAfterVerdict: options.triggersAwaitPublish !== true,
+  });
+  const run: RunState = { options, definition, ns, resources, pool, lost: undefined, lostSignal, abortTrigger: undefined };
   // Flows run through verifyFlowsOnBroker, which ends on an abort: the run's interrupt or lost connection is one.
   const flowsAbort = new AbortController();
   void lostSignal.then((error) => flowsAbort.abort(new HeraldError(error.code as ErrorCode, error.message)));
@@ -469,6 +497,8 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
         count(result);
       }
       results.push(...pairResults);
+      // Late duplicates of this pair's last messages reach its results before they are handed on.
+      if (options.onPair !== undefined && run.lost === undefined) await run.pool.settle();
       options.onPair?.({ consumer: contract.consumer, provider: contract.provider, ...(contract.source === undefined ? {} : { contractFile: contract.source }), results: pairResults });
     }
   } finally {
