@@ -12,7 +12,7 @@ import type { Channel } from '../../index';
 import { InMemoryTransport } from '../../transport/memory';
 import { BufferedCapture } from '../../transport/started';
 import type { CapturedMessage, OutgoingMessage, StartedCapture, StartedSubscription, TransportAdapter } from '../../transport/types';
-import { providerTriggers, type TriggerContext } from './definition';
+import { asTriggerDefinition, providerTriggers, type TriggerContext } from './definition';
 import { verifyProviderOnBroker } from './verify-on-broker';
 
 /** A capture the broker feeds `lag(message)` ms after accepting each message; it can drain. */
@@ -251,6 +251,42 @@ describe('attribution on a broker that delivers late (drain before the next wind
       ['failed', 'HERALD_TRANSPORT_TIMEOUT'],
     ]);
     expect(report.results[0]?.notes).toEqual([expect.stringContaining('1 other message(s) arrived')]);
+  });
+
+  it("takes triggersAwaitPublish from the triggers definition (the CLI's triggers module), the run's option overriding it", async () => {
+    const run = async (definitionSays: boolean, optionSays: boolean | undefined): Promise<(string | undefined)[][]> => {
+      await using transport = new InMemoryTransport();
+      const pending: Promise<void>[] = [];
+      const definition = providerTriggers('orders', {
+        triggersAwaitPublish: definitionSays,
+        triggers: {
+          'an OrderPlaced event': async (_, ctx) => {
+            await publish(ctx, 'o-1', 'placed');
+            // Breaks the promise triggersAwaitPublish makes: published 50 ms after the trigger resolved.
+            pending.push(new Promise<void>((resolve) => setTimeout(() => void publish(ctx, 'o-1', 'cancelled').then(resolve), 50)));
+          },
+          'an OrderCancelled event': async () => undefined,
+        },
+      });
+      const report = await verifyProviderOnBroker([contract('shipping', placed, cancelled)], definition, {
+        transport,
+        timeoutMs: 400,
+        ...(optionSays === undefined ? {} : { triggersAwaitPublish: optionSays }),
+      });
+      await Promise.all(pending);
+      return report.results.map((r) => [r.status, r.error?.code]);
+    };
+    // The drain alone: the broken promise lets the late message satisfy the next interaction (the documented risk of the opt-in).
+    expect(await run(true, undefined)).toEqual([
+      ['passed', undefined],
+      ['passed', undefined],
+    ]);
+    // The run's option wins: the quiet period keeps the late message the first interaction's.
+    expect(await run(true, false)).toEqual([
+      ['passed', undefined],
+      ['failed', 'HERALD_TRANSPORT_TIMEOUT'],
+    ]);
+    expect(() => asTriggerDefinition({ triggers: {}, triggersAwaitPublish: 'yes' }, 'triggers.ts')).toThrow('"triggersAwaitPublish" must be true or false');
   });
 
   it('bounds the quiet period by timeoutMs on a channel that is never quiet (another producer keeps publishing)', async () => {

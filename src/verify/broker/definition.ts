@@ -48,6 +48,13 @@ export interface TriggerFields {
   readonly triggerTimeoutMs?: number;
   /** Runs once after every broker verification run, pass or fail: close the clients the triggers opened. */
   readonly cleanup?: () => unknown;
+  /**
+   * These triggers resolve only once the broker accepted everything they published (await the
+   * producer's send; AMQP: a confirm channel): runs need no quiet period between interactions on
+   * a channel, only the broker's drain (verifyProviderOnBroker's `triggersAwaitPublish`, which
+   * overrides this; `herald verify --transport` reads it from the triggers module). Default false.
+   */
+  readonly triggersAwaitPublish?: boolean;
 }
 
 /** A provider definition for broker verification: states (as for factories) and triggers. */
@@ -98,5 +105,6 @@ export function asTriggerDefinition(value: unknown, source: string): TriggerDefi
     if (!ok) throw invalid(`the state handler "${name}" must be a function or { setup, teardown }`);
   }
   if (candidate['cleanup'] !== undefined && typeof candidate['cleanup'] !== 'function') throw invalid('"cleanup" must be a function');
+  if (candidate['triggersAwaitPublish'] !== undefined && typeof candidate['triggersAwaitPublish'] !== 'boolean') throw invalid('"triggersAwaitPublish" must be true or false');
   return candidate as unknown as TriggerDefinition;
 }

@@ -79,7 +79,8 @@ export interface BrokerVerifyOptions extends VerifyOptions {
    * producer's send with acks; AMQP: a confirm channel and waitForConfirms). Herald then needs no
    * quiet period between interactions: before the next trigger on a channel it waits only for the
    * broker to confirm that everything it accepted has reached Herald's capture (a drain), which
-   * makes a run on a real broker about as fast as raw round trips. Default false.
+   * makes a run on a real broker about as fast as raw round trips. Default: the definition's
+   * `triggersAwaitPublish` (a triggers module says it there), else false.
    *
    * Breaking the promise can pass an interaction falsely: a message published fire-and-forget,
    * that the broker accepts after its trigger resolved, is attributed to the next interaction on
@@ -411,7 +412,7 @@ export async function verifyProviderOnBroker(contracts: readonly Contract[], def
   const pool = new CapturePool(transport, resources, {
     settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
     drainTimeoutMs: options.timeoutMs ?? DEFAULT_BROKER_TIMEOUT_MS,
-    quietAfterVerdict: options.triggersAwaitPublish !== true,
+    quietAfterVerdict: (options.triggersAwaitPublish ?? definition.triggersAwaitPublish) !== true,
   });
   const run: RunState = { options, definition, ns, resources, pool, lost: undefined, lostSignal, abortTrigger: undefined };
   // Flows run through verifyFlowsOnBroker, which ends on an abort: the run's interrupt or lost connection is one.
