@@ -7,6 +7,9 @@ import { trackedOf } from './track';
 
 let installed = 0;
 let original: typeof structuredClone | undefined;
+/** The wrapper made for `wrapped`: installing again over the same global reuses it (no function per run). */
+let wrapper: typeof structuredClone | undefined;
+let wrapped: typeof structuredClone | undefined;
 
 /** Copies `value`, replacing tracked proxies (at any depth) by their targets. */
 function unwrap(value: unknown, seen: Map<object, unknown>): unknown {
@@ -50,15 +53,19 @@ export function installCloneSupport(): () => void {
   if (installed === 0) {
     const base = globalThis.structuredClone;
     original = base;
-    globalThis.structuredClone = function heraldStructuredClone<T>(value: T, options?: Parameters<typeof structuredClone>[1]): T {
-      try {
-        return base(value, options);
-      } catch (error) {
-        const copy = unwrap(value, new Map());
-        if (copy === value) throw error;
-        return base(copy, options) as T;
-      }
-    };
+    if (wrapper === undefined || wrapped !== base) {
+      wrapped = base;
+      wrapper = function heraldStructuredClone<T>(value: T, options?: Parameters<typeof structuredClone>[1]): T {
+        try {
+          return base(value, options);
+        } catch (error) {
+          const copy = unwrap(value, new Map());
+          if (copy === value) throw error;
+          return base(copy, options) as T;
+        }
+      };
+    }
+    globalThis.structuredClone = wrapper;
   }
   installed += 1;
   let released = false;

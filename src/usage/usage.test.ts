@@ -161,6 +161,46 @@ describe('field usage recorded by verify()', () => {
     expect(viaKey.unused.headers).toEqual(['source', 'trace-id']);
   });
 
+  it('records reads through a copy of the message, an object inheriting from it, and structuredClone of it', async () => {
+    // A copy reads every field of the message, the raw body too: the whole payload.
+    const spread = await usageOfRun((message) => ({ ...message }).payload.total);
+    expect(spread.usage).toEqual({ payload: expect.arrayContaining(['$.total', '$.address.country', '$.items[*].qty']) as unknown, headers: [], key: true });
+    const inherited = await usageOfRun((message) => (Object.create(message) as typeof message).payload.total);
+    expect(inherited.usage.payload).toEqual(['$.total']);
+    let cloned: unknown;
+    const whole = await usageOfRun((message) => {
+      cloned = structuredClone(message);
+    });
+    expect(whole.usage.payload).toContain('$.address.country');
+    expect(cloned).toMatchObject({ payload: { total: 12.5 }, headers: { source: 'web' } });
+  });
+
+  it('records reads through a Proxy the handler puts over the message (a getter run with that proxy as receiver)', async () => {
+    let total: unknown;
+    const wrapped = await usageOfRun((message) => {
+      const proxy = new Proxy(message, { get: (target, prop, receiver: unknown) => Reflect.get(target, prop, receiver) });
+      total = proxy.payload.total;
+    });
+    expect(total).toBe(12.5);
+    expect(wrapped.usage.payload).toEqual(['$.total']);
+  });
+
+  it('wraps the global structuredClone only while a handler runs, after a failing handler too', async () => {
+    const before = globalThis.structuredClone;
+    const during: unknown[] = [];
+    await usageOfRun(() => void during.push(globalThis.structuredClone));
+    expect(globalThis.structuredClone).toBe(before);
+    await expect(
+      order().verify(() => {
+        during.push(globalThis.structuredClone);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(globalThis.structuredClone).toBe(before);
+    expect(during).toHaveLength(2);
+    for (const wrapper of during) expect(wrapper).not.toBe(before);
+  });
+
   it('reports reads of fields and headers the declaration does not hold', async () => {
     const report = await usageOfRun((message) => {
       const loose = message.payload as unknown as Record<string, unknown>;
