@@ -5,7 +5,7 @@
  * verdict for every interaction instead: those not verified fail as HERALD_RUN_UNFINISHED.
  */
 import type { Contract } from '../contract/model';
-import { summarise, type InteractionResult, type VerificationReport } from '../verify/result';
+import { notVerifiedResult, summarise, type InteractionResult, type VerificationReport } from '../verify/result';
 import { describeInteraction } from '../verify/states';
 import { descriptionTest, selectContracts, type DescriptionFilter } from '../verify/verify-provider';
 
@@ -58,19 +58,8 @@ export function unfinishedReport(
         ? `The run stopped while verifying ${describeInteraction(contract, interaction)}: it was waiting for user code (a factory, state handler, trigger or module load) that can never settle, and nothing else was left to run. Make it resolve or return a plain value.`
         : `Not run: the run stopped earlier, waiting for user code that can never settle (see the first HERALD_RUN_UNFINISHED).`;
       first = false;
-      results.push({
-        consumer: contract.consumer,
-        provider: contract.provider,
-        description: interaction.description,
-        ...(contract.source === undefined ? {} : { contractFile: contract.source }),
-        // Not a pending pass: the interaction was never verified.
-        status: 'failed',
-        mismatches: [],
-        notes: [],
-        error: { code: 'HERALD_RUN_UNFINISHED', message },
-        pending: interaction.pending,
-        durationMs: 0,
-      });
+      // Not a pending pass: the interaction was never verified.
+      results.push(notVerifiedResult(contract, interaction, { code: 'HERALD_RUN_UNFINISHED', message }));
     }
   }
   return { summary: summarise(results, [], durationMs, producedBy), results };

@@ -20,7 +20,7 @@ import { contractChannel } from './broker/contract-channel';
 import { verifyFlow, withoutStates, type RunStep, type StepRun } from './flow';
 import { verifyRepliesOnBroker, type BrokerReply, type RequestReplyClient } from './reply-broker';
 import type { RunProgress } from './progress';
-import { summarise, type InteractionResult, type VerificationReport } from './result';
+import { notVerifiedResult, summarise, type InteractionResult, type VerificationReport } from './result';
 import { closest, errorInfo, type StatesDefinition } from './states';
 import { withTimeout } from './timeout';
 import { CONSUMER_SIDE_KEYS, contractsToVerify, descriptionTest, withoutKeys, type DescriptionFilter } from './verify-provider';
@@ -210,18 +210,7 @@ async function messageStep(contract: Contract, interaction: MessageInteraction, 
 
 /** The result of a step the abort of `signal` ended (or kept from starting). */
 function abortedStep(contract: Contract, interaction: MessageInteraction | SyncMessageInteraction, signal: AbortSignal): InteractionResult {
-  return {
-    consumer: contract.consumer,
-    provider: contract.provider,
-    description: interaction.description,
-    ...(contract.source === undefined ? {} : { contractFile: contract.source }),
-    status: 'failed',
-    mismatches: [],
-    notes: [],
-    error: abortedInfo(signal),
-    pending: interaction.pending,
-    durationMs: 0,
-  };
+  return notVerifiedResult(contract, interaction, abortedInfo(signal));
 }
 
 /**

@@ -1,4 +1,5 @@
 /** Verification results are data: reporters serialise them, formatters render them. */
+import type { Contract } from '../contract/model';
 import type { Mismatch } from '../matchers/mismatch';
 
 export type InteractionStatus = 'passed' | 'failed' | 'no-factory' | 'state-failed' | 'pending';
@@ -55,5 +56,28 @@ export function summarise(results: readonly InteractionResult[], unusedFactories
     durationMs,
     ok: failed + noFactory + stateFailed === 0,
     producedBy,
+  };
+}
+
+/**
+ * The result of an interaction that was never verified (the run ended, or stopped, before or
+ * while it ran): failed with `error`, pending or not, since nothing about it was checked.
+ */
+export function notVerifiedResult(
+  contract: Pick<Contract, 'consumer' | 'provider' | 'source'>,
+  interaction: { readonly description: string; readonly pending: boolean },
+  error: { readonly code: string; readonly message: string },
+): InteractionResult {
+  return {
+    consumer: contract.consumer,
+    provider: contract.provider,
+    description: interaction.description,
+    ...(contract.source === undefined ? {} : { contractFile: contract.source }),
+    status: 'failed',
+    mismatches: [],
+    notes: [],
+    error,
+    pending: interaction.pending,
+    durationMs: 0,
   };
 }
