@@ -297,14 +297,23 @@ class Reader {
     // The text the file spelled the map with, when the scan kept it: equal texts are equal maps.
     const text = typeof raw === 'object' && raw !== null ? keptText(raw) : undefined;
     const key = raw === undefined ? '' : (text ?? JSON.stringify(raw));
+    // Consecutive interactions often spell the same map: compared with the last one first, which
+    // spares hashing a long text (the comparison stops at the first differing character).
+    const last = this.lastInterned.get(kind);
+    if (last !== undefined && last.key === key) return last.value as T;
     let ofKind = this.interned.get(kind);
     if (ofKind === undefined) this.interned.set(kind, (ofKind = new Map()));
-    const hit = ofKind.get(key);
-    if (hit !== undefined) return hit as T;
-    const value = read();
-    ofKind.set(key, value);
+    let value = ofKind.get(key) as T | undefined;
+    if (value === undefined) {
+      value = read();
+      ofKind.set(key, value);
+    }
+    this.lastInterned.set(kind, { key, value });
     return value;
   }
+
+  /** The map {@link intern} returned last, by kind, with its text. */
+  private readonly lastInterned = new Map<string, { readonly key: string; readonly value: { body: RuleMap; metadata: RuleMap } | { body: GeneratorMap; metadata: GeneratorMap } }>();
 
   private rules(raw: RawCategories<RawRule> | undefined, at: string, interaction: string): { body: RuleMap; metadata: RuleMap } {
     return this.intern('rules', raw, () => this.readRules(raw, at, interaction));

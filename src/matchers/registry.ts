@@ -158,7 +158,7 @@ export interface NumberTexts {
 }
 
 /** Checks one value against a single rule. */
-export function checkRule(rule: RuleJson, actual: JsonValue | undefined, expected: JsonValue | undefined, texts: NumberTexts = {}): CheckFailure | undefined {
+export function checkRule(rule: RuleJson, actual: JsonValue | undefined, expected: JsonValue | undefined, texts?: NumberTexts): CheckFailure | undefined {
   const kind = kindFor(rule.match);
   if (kind === undefined) {
     const reason =
@@ -168,7 +168,7 @@ export function checkRule(rule: RuleJson, actual: JsonValue | undefined, expecte
     return { code: 'unsupported', expected: String(rule.match), actual, message: `${reason}; the value cannot be verified` };
   }
   const input: CheckInput = { rule, actual, expected };
-  if (texts.actualText !== undefined || texts.expectedText !== undefined) {
+  if (texts !== undefined && (texts.actualText !== undefined || texts.expectedText !== undefined)) {
     return kind.check({ ...input, ...(texts.actualText === undefined ? {} : { actualText: texts.actualText }), ...(texts.expectedText === undefined ? {} : { expectedText: texts.expectedText }) });
   }
   return kind.check(input);

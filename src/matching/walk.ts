@@ -24,9 +24,10 @@ export interface Walk {
   failed: boolean;
   /** Concrete path below `$`. */
   readonly segments: PathSegment[];
-  /** The walk that reports contract errors (a probe's parent), and the errors it already reported. */
+  /** The walk that reports contract errors (a probe's parent). */
   readonly owner: Walk | undefined;
-  readonly reported: Set<string>;
+  /** Contract errors already reported: held by the root walk for its probes too, made at the first one (see {@link reportedOf}). */
+  reported: Set<string> | undefined;
   /**
    * Number literals of the leaf being compared, as written (contract/number-literals.ts): set by
    * `descend` from the parents, read by the leaf checks. Undefined: the text is JSON.stringify's.
@@ -38,7 +39,14 @@ export interface Walk {
 const stop = (w: Walk): boolean => w.failFast && w.failed;
 
 export function newWalk(part: MismatchPart, owner?: Walk): Walk {
-  return { part, out: [], failFast: owner !== undefined, failed: false, segments: [], owner, reported: owner?.reported ?? new Set(), expectedText: undefined, actualText: undefined };
+  return { part, out: [], failFast: owner !== undefined, failed: false, segments: [], owner, reported: undefined, expectedText: undefined, actualText: undefined };
+}
+
+/** The contract errors the walk's root (and so every probe under it) already reported; most walks never need it. */
+function reportedOf(w: Walk): Set<string> {
+  let root = w;
+  while (root.owner !== undefined) root = root.owner;
+  return (root.reported ??= new Set());
 }
 
 export function report(w: Walk, code: MismatchCode, expected: JsonValue | undefined, actual: JsonValue | undefined, message: string, rule?: RuleJson, extra?: PathSegment): void {
@@ -346,13 +354,17 @@ type RuleFailure = CheckFailure & { readonly silent?: boolean };
  */
 function runRule(rule: RuleJson, actual: JsonValue | undefined, expected: JsonValue | undefined, w: Walk): RuleFailure | undefined {
   try {
-    return checkRule(rule, actual, expected, { expectedText: w.expectedText, actualText: w.actualText });
+    // Most values are written as JSON.stringify writes them: no texts object for those.
+    return w.expectedText === undefined && w.actualText === undefined
+      ? checkRule(rule, actual, expected)
+      : checkRule(rule, actual, expected, { expectedText: w.expectedText, actualText: w.actualText });
   } catch (error) {
     if (!isHeraldError(error)) throw error;
     const message = `${error.message} (${error.code})`;
     const failure: CheckFailure = { code: 'unsupported', expected: rule.match, actual, message };
-    if (w.reported.has(message)) return { ...failure, silent: true };
-    w.reported.add(message);
+    const reported = reportedOf(w);
+    if (reported.has(message)) return { ...failure, silent: true };
+    reported.add(message);
     if (w.owner === undefined) return failure;
     // Inside an arrayContains probe: the error belongs in the real report, at the probe's root.
     let owner = w.owner;
@@ -364,8 +376,9 @@ function runRule(rule: RuleJson, actual: JsonValue | undefined, expected: JsonVa
 }
 
 export function reportProblem(problem: RuleProblem, w: Walk): void {
-  if (w.reported.has(problem.message)) return;
-  w.reported.add(problem.message);
+  const reported = reportedOf(w);
+  if (reported.has(problem.message)) return;
+  reported.add(problem.message);
   w.failed = true;
   w.out.push({ code: 'unsupported', part: w.part, path: problem.path === '' ? '$' : problem.path, expected: undefined, actual: undefined, message: problem.message });
 }
