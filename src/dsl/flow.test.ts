@@ -8,6 +8,7 @@ import { contractFilePath } from '../contract/store';
 import { hasErrorCode } from '../errors/herald-error';
 import { defaultContractsDir } from './session';
 import { SESSION, authoriseStep, pushPair, pushStep } from '../__fixtures__/push-flow';
+import { capture } from '../__fixtures__/capture-error';
 
 function declare(consumerName: string) {
   const pair = pushPair(consumerName);
@@ -21,15 +22,6 @@ function declare(consumerName: string) {
       ),
   );
 }
-
-const capture = async (fn: () => unknown): Promise<unknown> => {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-};
 
 describe('flow declarations', () => {
   it('writes each step as a normal interaction with its flow block and bindings in comments.herald.flow', () => {

@@ -1,17 +1,9 @@
 import { amqpExchange, consumer, kafkaTopic, m } from '../index';
 import { hasErrorCode } from '../errors/herald-error';
 import type { Template } from '../matchers/node';
+import { capture } from '../__fixtures__/capture-error';
 
 const pair = consumer('shipping').expectsFrom('orders');
-const capture = async (fn: () => unknown): Promise<unknown> => {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-};
-
 describe('message declarations', () => {
   const declaration = pair
     .message('an OrderPlaced event')

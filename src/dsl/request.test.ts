@@ -6,17 +6,9 @@ import { parseJsonText } from '../contract/safe-json';
 import { contractFilePath } from '../contract/store';
 import { defaultContractsDir } from './session';
 import type { ReplyingDouble } from './request';
+import { capture } from '../__fixtures__/capture-error';
 
 const pair = consumer('push-client').expectsFrom('push-server');
-const capture = async (fn: () => unknown): Promise<unknown> => {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error');
-};
-
 const authorise = pair
   .request('an authorise request')
   .given('a device is registered', { deviceId: 'dev-1' })
