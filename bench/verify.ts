@@ -34,13 +34,13 @@
  * BENCH_MEM_NS (default 10000,100000; empty to skip), BENCH_SKIP_PACTJS=1, BENCH_BUILD=1.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { MessageProviders } from '@pact-foundation/pact';
 import { loadContracts, message, provider, verifyProvider, type ProviderDefinition, type VerificationReport } from '../src/index';
+import { description, EVENTS, ordersFactories, OrdersService, type OrderPlacedRecord } from './orders-service';
 
 const N = Number(process.env['BENCH_N'] ?? 1000);
 const LARGE_N = Number(process.env['BENCH_LARGE_N'] ?? 10_000);
@@ -58,9 +58,6 @@ const GOAL = 100;
 
 const UUID = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 const DATETIME = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
-const EVENTS = ['OrderPlaced', 'OrderPaid', 'OrderPacked', 'OrderShipped'] as const;
-
-const description = (i: number): string => `an ${EVENTS[i % EVENTS.length]} event for order ${i}`;
 const rules = (matchers: readonly object[]): { matchers: readonly object[] } => ({ matchers });
 
 /** One V3 message: what a consumer test would have written for order `i`. */
@@ -113,55 +110,8 @@ function writePact(dir: string, n: number): string {
 
 // ---- the producer --------------------------------------------------------------------------------
 
-interface OrderPlacedRecord {
-  readonly key: string;
-  readonly headers: { readonly 'event-type': string };
-  readonly value: Record<string, unknown>;
-}
-
-/** The orders service: states seed orders, events are built from them. */
-class OrdersService {
-  readonly #orders = new Map<number, { id: string; placedAt: Date; lines: { sku: string; qty: number; unitPrice: number }[] }>();
-
-  seed(orderNumber: number): void {
-    const lines = Array.from({ length: 1 + (orderNumber % 3) }, (_, k) => ({ sku: `SKU-${100 + k}`, qty: 2 + k, unitPrice: 3.25 + k }));
-    this.#orders.set(orderNumber, { id: randomUUID(), placedAt: new Date(Date.UTC(2025, 5, 1, 12, 0, orderNumber % 60)), lines });
-  }
-
-  record(orderNumber: number): OrderPlacedRecord {
-    const order = this.#orders.get(orderNumber);
-    if (order === undefined) throw new Error(`order ${orderNumber} was not seeded: the provider state did not run`);
-    const event = EVENTS[orderNumber % EVENTS.length] ?? 'OrderPlaced';
-    return {
-      key: order.id,
-      headers: { 'event-type': event },
-      value: {
-        orderId: order.id,
-        orderNumber,
-        customerId: `customer-${orderNumber * 7}`,
-        placedAt: order.placedAt.toISOString(),
-        total: order.lines.reduce((sum, l) => sum + l.qty * l.unitPrice, 0) + 0.01,
-        currency: 'GBP',
-        status: event,
-        items: order.lines,
-        shippingAddress: { street: '22 Station Rd', city: 'York', postcode: 'YO1 7HH', country: 'GB' },
-      },
-    };
-  }
-}
-
 function heraldFactories(n: number): ProviderDefinition {
-  const orders = new OrdersService();
-  const messages: ProviderDefinition['messages'] = Object.fromEntries(
-    Array.from({ length: n }, (_, i) => [
-      description(i),
-      () => {
-        const record = orders.record(i);
-        return message(record.value, { key: record.key, headers: record.headers });
-      },
-    ]),
-  );
-  return provider('orders', { states: { 'an order exists': ({ orderId }) => orders.seed(Number(orderId)) }, messages });
+  return ordersFactories({ message, provider }, n);
 }
 
 // ---- the limit: a minimal checker -----------------------------------------------------------------
@@ -426,7 +376,7 @@ const ROOT = path.resolve(__dirname, '..');
 
 /**
  * A scratch project in `dir` with this repository's dist/ installed as node_modules/herald (as
- * scripts/measure-startup.js does) and factories.js: heraldFactories in plain JavaScript.
+ * scripts/measure-startup.js does) and factories.js: ordersFactories of bench/orders-service.js over the installed Herald.
  */
 function installCli(dir: string, n: number): string {
   if (process.env['BENCH_BUILD'] === '1' || !existsSync(path.join(ROOT, 'dist/cjs/src/cli/main.js'))) {
@@ -437,39 +387,8 @@ function installCli(dir: string, n: number): string {
   mkdirSync(herald, { recursive: true });
   for (const part of ['package.json', 'bin', 'dist']) cpSync(path.join(ROOT, part), path.join(herald, part), { recursive: true });
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(herald, 'node_modules'));
-  writeFileSync(
-    path.join(project, 'factories.js'),
-    `// heraldFactories of bench/verify.ts, in JavaScript.
-const { randomUUID } = require('node:crypto');
-const { message, provider } = require('herald');
-const EVENTS = ${JSON.stringify(EVENTS)};
-const orders = new Map();
-function seed(orderNumber) {
-  const lines = Array.from({ length: 1 + (orderNumber % 3) }, (_, k) => ({ sku: 'SKU-' + (100 + k), qty: 2 + k, unitPrice: 3.25 + k }));
-  orders.set(orderNumber, { id: randomUUID(), placedAt: new Date(Date.UTC(2025, 5, 1, 12, 0, orderNumber % 60)), lines });
-}
-function record(orderNumber) {
-  const order = orders.get(orderNumber);
-  if (order === undefined) throw new Error('order ' + orderNumber + ' was not seeded: the provider state did not run');
-  const event = EVENTS[orderNumber % EVENTS.length];
-  const value = {
-    orderId: order.id,
-    orderNumber,
-    customerId: 'customer-' + orderNumber * 7,
-    placedAt: order.placedAt.toISOString(),
-    total: order.lines.reduce((sum, l) => sum + l.qty * l.unitPrice, 0) + 0.01,
-    currency: 'GBP',
-    status: event,
-    items: order.lines,
-    shippingAddress: { street: '22 Station Rd', city: 'York', postcode: 'YO1 7HH', country: 'GB' },
-  };
-  return message(value, { key: order.id, headers: { 'event-type': event } });
-}
-const messages = {};
-for (let i = 0; i < ${n}; i++) messages['an ' + EVENTS[i % EVENTS.length] + ' event for order ' + i] = () => record(i);
-module.exports = provider('orders', { states: { 'an order exists': ({ orderId }) => seed(Number(orderId)) }, messages });
-`,
-  );
+  cpSync(path.join(__dirname, 'orders-service.js'), path.join(project, 'orders-service.js'));
+  writeFileSync(path.join(project, 'factories.js'), `module.exports = require('./orders-service.js').ordersFactories(require('herald'), ${n});\n`);
   return project;
 }
 
