@@ -12,7 +12,7 @@ import type { Channel } from '../../index';
 import { InMemoryTransport } from '../../transport/memory';
 import { BufferedCapture } from '../../transport/started';
 import type { CapturedMessage, OutgoingMessage, StartedCapture, StartedSubscription, TransportAdapter } from '../../transport/types';
-import { asTriggerDefinition, providerTriggers, type TriggerContext } from './definition';
+import { asTriggerDefinition, providerTriggers, type TriggerContext, type TriggerDefinition } from './definition';
 import { verifyProviderOnBroker } from './verify-on-broker';
 
 /** A capture the broker feeds `lag(message)` ms after accepting each message; it can drain. */
@@ -118,6 +118,40 @@ const publish = (ctx: TriggerContext, orderId: string, event: string): Promise<v
 /** The broker delivers messages whose body contains "late" after `lateMs`, others after 5 ms. */
 const lagging = (lateMs: number) => (body: string) => (body.includes('late') ? lateMs : 5);
 
+/**
+ * The first trigger publishes its event (`kind`: 'placed' matches, 'shipped' does not), then,
+ * awaited (the broker accepted it), a cancellation the lagging broker delivers late; the
+ * cancellation's own trigger forgets to publish.
+ */
+function lateCancellation(kind: 'placed' | 'shipped'): TriggerDefinition {
+  return providerTriggers('orders', {
+    triggers: {
+      'an OrderPlaced event': async (_, ctx) => {
+        await publish(ctx, 'o-1', kind);
+        await publish(ctx, 'o-1-late', 'cancelled');
+      },
+      'an OrderCancelled event': async () => undefined,
+    },
+  });
+}
+
+/**
+ * The first trigger publishes its event, then a cancellation fire-and-forget: the broker accepts
+ * it 50 ms after the trigger resolved (`pending` holds it, for the test to await). The
+ * cancellation's own trigger forgets to publish.
+ */
+function fireAndForgetCancellation(pending: Promise<void>[]): TriggerDefinition {
+  return providerTriggers('orders', {
+    triggers: {
+      'an OrderPlaced event': async (_, ctx) => {
+        await publish(ctx, 'o-1', 'placed');
+        pending.push(new Promise<void>((resolve) => setTimeout(() => void publish(ctx, 'o-1', 'cancelled').then(resolve), 50)));
+      },
+      'an OrderCancelled event': async () => undefined,
+    },
+  });
+}
+
 describe('attribution on a broker that delivers late (drain before the next window)', () => {
   /** Another producer's heartbeats (one test): stopped after the test, passed or timed out. */
   let busy: NodeJS.Timeout | undefined;
@@ -125,17 +159,7 @@ describe('attribution on a broker that delivers late (drain before the next wind
 
   it("fails the next interaction, whose trigger published nothing, when the previous trigger's extra message matching its contract arrives late", async () => {
     await using transport = new LaggingTransport(lagging(150));
-    const definition = providerTriggers('orders', {
-      triggers: {
-        // Publishes its event, then (awaited: the broker accepted it) a cancellation the broker delivers 150 ms later.
-        'an OrderPlaced event': async (_, ctx) => {
-          await publish(ctx, 'o-1', 'placed');
-          await publish(ctx, 'o-1-late', 'cancelled');
-        },
-        // Forgets to publish.
-        'an OrderCancelled event': async () => undefined,
-      },
-    });
+    const definition = lateCancellation('placed');
     // The triggers await their publishes: no quiet period, the drain alone must keep the late message the first interaction's.
     const report = await verifyProviderOnBroker([contract('shipping', placed, cancelled)], definition, { transport, settleMs: 10, triggersAwaitPublish: true, timeoutMs: 400 });
     const [placedResult, cancelledResult] = report.results;
@@ -193,15 +217,7 @@ describe('attribution on a broker that delivers late (drain before the next wind
 
   it('falls back to a quiet period of settleMs on a capture without drain (third-party adapters)', async () => {
     await using transport = new LaggingTransport(lagging(150), false);
-    const definition = providerTriggers('orders', {
-      triggers: {
-        'an OrderPlaced event': async (_, ctx) => {
-          await publish(ctx, 'o-1', 'placed');
-          await publish(ctx, 'o-1-late', 'cancelled');
-        },
-        'an OrderCancelled event': async () => undefined,
-      },
-    });
+    const definition = lateCancellation('placed');
     // 300 ms of quiet after the match cover the 150 ms: the late cancellation stays the first interaction's, even when the triggers await their publishes.
     const report = await verifyProviderOnBroker([contract('shipping', placed, cancelled)], definition, { transport, settleMs: 300, triggersAwaitPublish: true, timeoutMs: 400 });
     expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
@@ -213,16 +229,7 @@ describe('attribution on a broker that delivers late (drain before the next wind
 
   it('keeps a late message in the previous window when that interaction failed (no match) too', async () => {
     await using transport = new LaggingTransport(lagging(150));
-    const definition = providerTriggers('orders', {
-      triggers: {
-        // Publishes the wrong event, then a late cancellation.
-        'an OrderPlaced event': async (_, ctx) => {
-          await publish(ctx, 'o-1', 'shipped');
-          await publish(ctx, 'o-1-late', 'cancelled');
-        },
-        'an OrderCancelled event': async () => undefined,
-      },
-    });
+    const definition = lateCancellation('shipped');
     const report = await verifyProviderOnBroker([contract('shipping', placed, cancelled)], definition, { transport, settleMs: 10, triggersAwaitPublish: true, timeoutMs: 400 });
     expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
       ['failed', undefined],
@@ -234,16 +241,7 @@ describe('attribution on a broker that delivers late (drain before the next wind
     // In memory the broker delivers at once: the drain alone would not see a publish that has not happened yet.
     await using transport = new InMemoryTransport();
     const pending: Promise<void>[] = [];
-    const definition = providerTriggers('orders', {
-      triggers: {
-        'an OrderPlaced event': async (_, ctx) => {
-          await publish(ctx, 'o-1', 'placed');
-          // Not awaited: the broker accepts it 50 ms after the trigger resolved.
-          pending.push(new Promise<void>((resolve) => setTimeout(() => void publish(ctx, 'o-1', 'cancelled').then(resolve), 50)));
-        },
-        'an OrderCancelled event': async () => undefined,
-      },
-    });
+    const definition = fireAndForgetCancellation(pending);
     const report = await verifyProviderOnBroker([contract('shipping', placed, cancelled)], definition, { transport, timeoutMs: 400 });
     await Promise.all(pending);
     expect(report.results.map((r) => [r.status, r.error?.code])).toEqual([
@@ -257,17 +255,7 @@ describe('attribution on a broker that delivers late (drain before the next wind
     const run = async (definitionSays: boolean, optionSays: boolean | undefined): Promise<(string | undefined)[][]> => {
       await using transport = new InMemoryTransport();
       const pending: Promise<void>[] = [];
-      const definition = providerTriggers('orders', {
-        triggersAwaitPublish: definitionSays,
-        triggers: {
-          'an OrderPlaced event': async (_, ctx) => {
-            await publish(ctx, 'o-1', 'placed');
-            // Breaks the promise triggersAwaitPublish makes: published 50 ms after the trigger resolved.
-            pending.push(new Promise<void>((resolve) => setTimeout(() => void publish(ctx, 'o-1', 'cancelled').then(resolve), 50)));
-          },
-          'an OrderCancelled event': async () => undefined,
-        },
-      });
+      const definition = { ...fireAndForgetCancellation(pending), triggersAwaitPublish: definitionSays };
       const report = await verifyProviderOnBroker([contract('shipping', placed, cancelled)], definition, {
         transport,
         timeoutMs: 400,
