@@ -11,6 +11,7 @@ import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import type { Contract, GeneratorJson, GeneratorMap, HeraldInteractionBlock, MessageInteraction, MessagePart, ProviderState, RuleList, RuleMap, SyncMessageInteraction } from './model';
 import { assertSafeJson, jsonTextIsSafe, MAX_JSON_DEPTH, pointerSegment } from './safe-json';
 import { keptText, type TextFacts } from './number-literals';
+import { sealRuleMap } from './sealed';
 import {
   checkContractShape,
   type ContractIssue,
@@ -316,7 +317,11 @@ class Reader {
   private readonly lastInterned = new Map<string, { readonly key: string; readonly value: { body: RuleMap; metadata: RuleMap } | { body: GeneratorMap; metadata: GeneratorMap } }>();
 
   private rules(raw: RawCategories<RawRule> | undefined, at: string, interaction: string): { body: RuleMap; metadata: RuleMap } {
-    return this.intern('rules', raw, () => this.readRules(raw, at, interaction));
+    return this.intern('rules', raw, () => {
+      // Shared by every interaction that spells it: frozen, and so known to the engine by its object.
+      const { body, metadata } = this.readRules(raw, at, interaction);
+      return { body: sealRuleMap(body), metadata: sealRuleMap(metadata) };
+    });
   }
 
   private readRules(raw: RawCategories<RawRule> | undefined, at: string, interaction: string): { body: RuleMap; metadata: RuleMap } {

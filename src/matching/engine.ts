@@ -11,7 +11,7 @@
  * - values/eachValue ignore keys, eachKey checks keys, arrayContains looks for each variant;
  * - leaves without a rule are compared for equality.
  *
- * Rule maps are compiled once (WeakMap keyed by the RuleMap object), and the rule state of a
+ * Rule maps are compiled once per JSON text (rules.ts readByText), and the rule state of a
  * path is derived from its parent's, so a comparison never parses a path or scans all rules.
  */
 import type { RuleMap } from '../contract/model';

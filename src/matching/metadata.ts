@@ -7,7 +7,7 @@ import { jsonEqual } from '../matchers/kinds/equality';
 import { sameMediaType } from '../matchers/kinds/content-type';
 import { notCanonicalHint, readHeaderText } from './header-text';
 import type { Mismatch } from '../matchers/mismatch';
-import { parseCached, readRuleList, type CompiledRule, type RuleProblem } from './rules';
+import { parseCached, readByText, readRuleList, type CompiledRule, type RuleProblem } from './rules';
 import { applyLeafRules, newWalk, reportInequality, reportProblem, unencodable } from './walk';
 
 interface MetadataRules {
@@ -15,19 +15,11 @@ interface MetadataRules {
   readonly problems: readonly RuleProblem[];
 }
 
-const metadataCache = new WeakMap<object, MetadataRules>();
-
 /** Metadata rules are keyed by plain names ("kafka_key", "trace id"); `$.key` and `$['key']` are accepted too. */
-function metadataRules(rules: RuleMap): MetadataRules {
-  const cached = metadataCache.get(rules);
-  if (cached !== undefined) return cached;
-  // Declarations repeat the same metadata rules as separate objects: read each text once.
-  const text = jsonText(rules);
-  const same = text === undefined ? undefined : metadataByText.get(text);
-  if (same !== undefined) {
-    metadataCache.set(rules, same);
-    return same;
-  }
+const metadataRules = (rules: RuleMap): MetadataRules => readByText(rules, metadataByText, readMetadataRules, metadataBySealed);
+const metadataBySealed = new WeakMap<object, MetadataRules>();
+
+function readMetadataRules(rules: object): MetadataRules {
   const byKey = new Map<string, CompiledRule>();
   const problems: RuleProblem[] = [];
   let order = 0;
@@ -40,25 +32,11 @@ function metadataRules(rules: RuleMap): MetadataRules {
     const rule: CompiledRule = { path: key, tokens: [{ kind: 'root' }, { kind: 'field', name }], ...ruleList, order: order++ };
     if (!byKey.has(name)) byKey.set(name, rule);
   }
-  const result: MetadataRules = { byKey, problems };
-  metadataCache.set(rules, result);
-  if (text !== undefined) {
-    if (metadataByText.size >= 10_000) metadataByText.clear();
-    metadataByText.set(text, result);
-  }
-  return result;
+  return { byKey, problems };
 }
 
 /** Metadata rule maps by their JSON text (bounded). */
 const metadataByText = new Map<string, MetadataRules>();
-
-function jsonText(value: unknown): string | undefined {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return undefined; // not JSON (a cycle, a BigInt): read on its own
-  }
-}
 
 export interface MetadataOptions {
   /** The values carry their wire types (AMQP, a factory's JSON): text is never read as a number or boolean. */

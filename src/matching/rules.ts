@@ -8,6 +8,7 @@ import type { RuleJson } from '../contract/model';
 import { cascadeRule, nestedRules, normaliseRule } from '../matchers/registry';
 import type { Cursor } from './cursor';
 import { parsePath, type ParsedPath, type PathToken } from '../contract/path';
+import { isSealedRuleMap } from '../contract/sealed';
 
 export interface CompiledRule {
   /** The rule path as written in the contract. */
@@ -36,26 +37,52 @@ export interface CompiledRules {
   root?: Cursor;
 }
 
-const cache = new WeakMap<object, CompiledRules>();
 const EMPTY_RULES: CompiledRules = { rules: [], problems: [] };
 
-/** Compiles a rule map (`path → { combine, matchers }`), once per rule-map object. */
-export function compile(ruleMap: unknown): CompiledRules {
-  if (typeof ruleMap !== 'object' || ruleMap === null) return EMPTY_RULES;
-  const hit = cache.get(ruleMap);
-  if (hit !== undefined) return hit;
-  // Declarations and contracts repeat the same rule maps as separate objects: compile each text once.
+/**
+ * Reads a rule map once per JSON text, from a private copy of that text. Contracts and
+ * declarations repeat the same rule maps as separate objects, so the text is the key; and the
+ * copy is what gets read, so what is checked is always what the text (and a contract file
+ * written from the map) says. Caching by the caller's object, or keeping the caller's rule
+ * objects, would check a rule map as it was first seen after the caller changed it: a rule added
+ * or a pattern edited between two calls would then be ignored, a false pass.
+ * A map JSON cannot write (a cycle, a BigInt) is read as it is, each time, and never cached.
+ */
+export function readByText<T>(ruleMap: object, byText: Map<string, T>, read: (map: object) => T, bySealed: WeakMap<object, T>): T {
+  if (isSealedRuleMap(ruleMap)) {
+    // Frozen by sealRuleMap: it cannot change, so its object is key enough.
+    let result = bySealed.get(ruleMap);
+    if (result === undefined) bySealed.set(ruleMap, (result = readText(ruleMap, byText, read)));
+    return result;
+  }
+  return readText(ruleMap, byText, read);
+}
+
+function readText<T>(ruleMap: object, byText: Map<string, T>, read: (map: object) => T): T {
   let text: string | undefined;
   try {
     text = JSON.stringify(ruleMap);
   } catch {
-    text = undefined; // not JSON (a cycle, a BigInt): compiled on its own, and its problems reported
+    return read(ruleMap);
   }
-  const same = text === undefined ? undefined : byText.get(text);
-  if (same !== undefined) {
-    cache.set(ruleMap, same);
-    return same;
-  }
+  if (text === undefined) return read(ruleMap); // a toJSON that returns nothing: read as it is
+  const same = byText.get(text);
+  if (same !== undefined) return same;
+  const result = read(JSON.parse(text) as object);
+  if (byText.size >= 10_000) byText.clear();
+  byText.set(text, result);
+  return result;
+}
+
+/** Compiles a rule map (`path → { combine, matchers }`), once per rule-map text (readByText). */
+export function compile(ruleMap: unknown): CompiledRules {
+  if (typeof ruleMap !== 'object' || ruleMap === null) return EMPTY_RULES;
+  return readByText(ruleMap, byText, compileMap, bySealed);
+}
+
+const bySealed = new WeakMap<object, CompiledRules>();
+
+function compileMap(ruleMap: object): CompiledRules {
   const rules: CompiledRule[] = [];
   const problems: RuleProblem[] = [];
   const raw = ruleMap as Record<string, unknown>;
@@ -71,13 +98,7 @@ export function compile(ruleMap: unknown): CompiledRules {
     if (ruleList === undefined) continue;
     rules.push({ path, tokens: parsed.tokens, ...ruleList, order: rules.length });
   }
-  const compiled: CompiledRules = rules.length === 0 && problems.length === 0 ? EMPTY_RULES : { rules, problems };
-  cache.set(ruleMap, compiled);
-  if (text !== undefined) {
-    if (byText.size >= 10_000) byText.clear();
-    byText.set(text, compiled);
-  }
-  return compiled;
+  return rules.length === 0 && problems.length === 0 ? EMPTY_RULES : { rules, problems };
 }
 
 /** Compiled rule maps by their JSON text (bounded). */

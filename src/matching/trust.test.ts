@@ -236,3 +236,51 @@ describe('a regex whose example is a string wants a string (SCENARIOS.md 1)', ()
     expect(matchBody({ stock: '12' }, { stock: '34' }, digits)).toEqual([]);
   });
 });
+
+describe('a rule map changed between two calls is checked as it is now', () => {
+  const rule = (matchers: RuleJson[]): RuleMap[string] => ({ combine: 'AND', matchers });
+
+  test('a body rule added to the same map object applies on the next call', () => {
+    const rules: Record<string, RuleMap[string]> = { '$.a': rule([{ match: 'type' }]) };
+    expect(matchBody({ a: 1, b: 'x' }, { a: 2, b: 'x' }, rules)).toEqual([]);
+    rules['$.b'] = rule([{ match: 'regex', regex: '^y$' }]);
+    expect(matchBody({ a: 1, b: 'x' }, { a: 2, b: 'x' }, rules).map((m) => m.path)).toEqual(['$.b']);
+  });
+
+  test('an edited matcher does not change how another map with the old text is checked', () => {
+    const regex = { match: 'regex', regex: '^1$' };
+    expect(matchBody({ a: '1' }, { a: '2' }, { '$.a': rule([regex]) })).toHaveLength(1);
+    regex.regex = '^2$';
+    expect(matchBody({ a: '1' }, { a: '2' }, { '$.a': rule([{ match: 'regex', regex: '^1$' }]) })).toHaveLength(1);
+    expect(matchBody({ a: '1' }, { a: '2' }, { '$.a': rule([regex]) })).toEqual([]);
+  });
+
+  test('a metadata rule added to the same map object applies on the next call', () => {
+    const rules: Record<string, RuleMap[string]> = {};
+    expect(matchMetadata({ key: 'a-1' }, { key: 'a-2' }, rules)).toHaveLength(1);
+    rules['key'] = rule([{ match: 'regex', regex: '^a-\\d$' }]);
+    expect(matchMetadata({ key: 'a-1' }, { key: 'a-2' }, rules)).toEqual([]);
+    rules['key'] = rule([{ match: 'regex', regex: '^b-\\d$' }]);
+    expect(matchMetadata({ key: 'a-1' }, { key: 'a-2' }, rules).map((m) => m.code)).toEqual(['regex']);
+  });
+
+  test("a contract's rule maps are frozen, so they cannot change behind the engine", () => {
+    const contract = parseContract(
+      {
+        consumer: { name: 'c' },
+        provider: { name: 'p' },
+        messages: [{ description: 'm', contents: { a: '1' }, matchingRules: { body: { '$.a': { matchers: [{ match: 'regex', regex: '^1$' }] } } } }],
+        metadata: { pactSpecification: { version: '3.0.0' } },
+      },
+      'c.json',
+    );
+    const [interaction] = contract.interactions;
+    if (interaction === undefined) throw new Error('expected one interaction');
+    expect(matchBody(interaction.contents.content, { a: '2' }, interaction.matchingRules.body)).toHaveLength(1);
+    const matcher = interaction.matchingRules.body['$.a']?.matchers[0] as Record<string, unknown>;
+    expect(() => {
+      matcher['regex'] = '^2$';
+    }).toThrow(TypeError);
+    expect(matchBody(interaction.contents.content, { a: '2' }, interaction.matchingRules.body)).toHaveLength(1);
+  });
+});
