@@ -8,6 +8,10 @@
  * - Consumer side: Herald answers the quote client's real KafkaRequester with the contract's reply
  *   and checks its request; a client sending a malformed header gets no answer and fails.
  *
+ * - A flow on Kafka: the quote request, then a confirmation event carrying the sku and total the
+ *   real service's reply gave, published by a real kafkajs producer. Herald runs the steps in
+ *   order and fails a confirmation that carries another total at step 2.
+ *
  * Each test uses its own request / reply topics (the contract's names with a unique suffix).
  * Broker: startKafkaBroker() (HERALD_KAFKA_BROKERS, else a container of HERALD_KAFKA_IMAGE).
  */
@@ -16,7 +20,24 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { answerRequestsOnBroker, defaultContractsDir, isHeraldError, KafkaRequestReplyClient, loadContracts, verifyRepliesOnBroker, type Contract } from 'herald';
+import { Kafka, logLevel } from 'kafkajs';
+import {
+  answerRequestsOnBroker,
+  consumer,
+  defaultContractsDir,
+  isHeraldError,
+  kafkaTopic,
+  KafkaRequestReplyClient,
+  loadContracts,
+  m,
+  parseContract,
+  serializeContract,
+  verifyFlowsOnBroker,
+  verifyRepliesOnBroker,
+  type Contract,
+  type FlowProvider,
+  type MessageInteraction,
+} from 'herald';
 import { KAFKA_CLIENTS, createKafkaTransport, startKafkaBroker, type StartedKafkaBroker } from 'herald/kafka';
 import { QUOTE_REPLIES, QUOTE_REQUESTS, quote } from './src/declarations';
 import { KafkaRequester, QuoteClient } from './src/quote-client';
@@ -162,5 +183,90 @@ describe('Herald answers the quote client on Kafka', () => {
     expect(price).toBeInstanceOf(Error);
     expect(isHeraldError(verdict) && verdict.code).toBe('HERALD_REQUEST_MISMATCH');
     expect(isHeraldError(verdict) && verdict.message).toContain('client-id');
+  });
+});
+
+describe.each(KAFKA_CLIENTS)('a flow on Kafka (quote, then its confirmation), Herald on the %s client', (client) => {
+  /** The flow on this test's own topics, as a provider reads its contract (written by Herald, read back). */
+  async function flowContract(): Promise<{ requests: string; confirmations: string; contract: Contract }> {
+    const suffix = randomUUID().slice(0, 8);
+    const requests = `${QUOTE_REQUESTS}.${suffix}`;
+    const replies = `${QUOTE_REPLIES}.${suffix}`;
+    const confirmations = `quotes.confirmed.${suffix}`;
+    await using admin = createKafkaTransport({ brokers: started().brokers });
+    for (const topic of [requests, replies, confirmations]) await admin.createTopic(topic);
+    const pair = consumer('quote-client').expectsFrom('quote-service');
+    const flow = pair.flow('quote then confirm', (f) =>
+      f
+        .step('quote', () =>
+          pair
+            .request('a quote request')
+            .on(kafkaTopic(requests))
+            .replyVia({ address: replies })
+            .withKey(m.string('sku-1'))
+            .withHeaders({ 'client-id': m.regex(/^[a-z-]+$/, 'web-shop') })
+            .withPayload({ sku: m.string('sku-1'), quantity: m.integer(2) })
+            .withReply({ sku: m.string('sku-1'), quantity: m.integer(2), total: m.decimal(19.9), currency: m.regex(/^[A-Z]{3}$/, 'EUR') }),
+        )
+        .step('confirm', (from) =>
+          pair
+            .message('a quote confirmation')
+            .on(kafkaTopic(confirmations))
+            .withPayload({ sku: from((s) => s.quote.reply.payload.sku), total: from((s) => s.quote.reply.payload.total), currency: m.string('EUR') }),
+        ),
+    );
+    const interactions = flow.toInteractions();
+    const text = serializeContract({
+      consumer: 'quote-client',
+      provider: 'quote-service',
+      specVersion: '4.0',
+      metadata: {},
+      interactions: interactions.filter((i): i is MessageInteraction => !('request' in i)),
+      synchronous: interactions.filter((i) => 'request' in i),
+    });
+    return { requests, confirmations, contract: parseContract(JSON.parse(text), `flow.${suffix}.json`) };
+  }
+
+  /** Runs the flow against the real quote service; the confirmation step publishes through a real kafkajs producer, its total changed by `skew`. */
+  async function verifyFlow(skew: number) {
+    const t = await flowContract();
+    const service = await serveOnKafka(new QuoteService(), { brokers: started().brokers, requests: t.requests });
+    const producer = new Kafka({ clientId: 'quote-confirmations', brokers: [...started().brokers], logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    await using transport = createKafkaTransport({ brokers: started().brokers, client });
+    try {
+      const definition: FlowProvider = {
+        name: 'quote-service',
+        triggers: {
+          // sku and total are the quote reply's actual values, bound by the flow.
+          'a quote confirmation': async ({ sku, total }) => {
+            await producer.send({
+              topic: t.confirmations,
+              messages: [{ value: JSON.stringify({ sku, total: Number(total) + skew, currency: 'EUR' }), headers: { 'content-type': 'application/json' } }],
+            });
+          },
+        },
+      };
+      return await verifyFlowsOnBroker([t.contract], definition, { client: new KafkaRequestReplyClient({ transport }), transport, timeoutMs: 20_000 });
+    } finally {
+      await producer.disconnect();
+      await service.stop();
+    }
+  }
+
+  it("passes both steps: the service's reply, then the confirmation carrying its sku and total", async () => {
+    const report = await verifyFlow(0);
+    expect(report.results.map((r) => [r.description, r.status, r.error?.code, r.mismatches])).toEqual([
+      ['a quote request', 'passed', undefined, []],
+      ['a quote confirmation', 'passed', undefined, []],
+    ]);
+  });
+
+  it('fails a confirmation whose total is not the one the reply gave, at step 2, naming the flow and step', async () => {
+    const report = await verifyFlow(1);
+    expect(report.results[0]?.status).toBe('passed');
+    expect(report.results[1]).toMatchObject({ status: 'failed', error: { code: 'HERALD_FLOW_STEP_FAILED' } });
+    expect(report.results[1]?.error?.message).toContain('flow "quote then confirm", step 2 of 2 "confirm"');
+    expect(report.results[1]?.mismatches.map((mm) => mm.path)).toEqual(['$.total']);
   });
 });
