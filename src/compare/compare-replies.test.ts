@@ -5,17 +5,11 @@ import type { JsonObject } from '../contract/json';
 import type { Contract, SyncMessageInteraction } from '../contract/model';
 import { consumer } from '../dsl/consumer';
 import { m } from '../matchers/index';
+import { quoteRequest } from '../__fixtures__/quote';
 import { contractsToAsyncApi } from './asyncapi-export';
 import { compareContracts } from './compare';
 
-const quote = consumer('quote-client')
-  .expectsFrom('quote-service')
-  .request('a quote request')
-  .on(kafkaTopic('quotes.requests'))
-  .replyVia({ address: 'quotes.replies' })
-  .withPayload({ sku: m.string('sku-1'), quantity: m.integer(2) })
-  .withReply({ sku: m.string('sku-1'), total: m.decimal(19.9) })
-  .toInteraction();
+const quote = quoteRequest().toInteraction();
 
 const authorise = consumer('push-client')
   .expectsFrom('quote-service')

@@ -5,6 +5,7 @@ import { isHeraldError } from '../../errors/herald-error';
 import { m } from '../../matchers/index';
 import { InMemoryBroker, InMemoryTransport } from '../../transport/memory';
 import { SPRING_CORRELATION_HEADER, SPRING_REPLY_TOPIC_HEADER } from '../kafka-reply';
+import { quoteRequest } from '../../__fixtures__/quote';
 import { answerRequestsOnBroker } from './answer-requests';
 
 const authorise = consumer('push-client')
@@ -15,13 +16,7 @@ const authorise = consumer('push-client')
   .withPayload({ deviceId: m.string('dev-1') })
   .withReply({ sessionId: m.uuid(), ok: m.boolean(true) }, { headers: { 'session-kind': m.regex(/^(device|user)$/, 'device') } });
 
-const quote = consumer('quote-client')
-  .expectsFrom('quote-service')
-  .request('a quote request')
-  .on(kafkaTopic('quotes.requests'))
-  .replyVia({ address: 'quotes.replies' })
-  .withPayload({ sku: m.string('sku-1'), quantity: m.integer(2) })
-  .withReply({ sku: m.string('sku-1'), total: m.decimal(19.9) });
+const quote = quoteRequest();
 
 function thrown(run: () => void): { code: string; message: string } {
   try {
