@@ -64,6 +64,7 @@ export function isContractInvalidError(value: unknown): value is ContractInvalid
  * Validates and normalises one parsed contract file. `file` names the file in errors.
  * Throws HERALD_CONTRACT_INVALID, HERALD_CONTRACT_UNSUPPORTED_VERSION, HERALD_DUPLICATE_INTERACTION,
  * HERALD_REGEX_INVALID, HERALD_UNSAFE_KEY, HERALD_NOT_JSON or HERALD_PAYLOAD_TOO_DEEP.
+ * The interactions' matching rule maps are frozen: interactions that spell the same map share it.
  *
  * @example parseContract(parseJsonText(text, 'pacts/billing-orders.json'), 'pacts/billing-orders.json')
  */
