@@ -17,6 +17,7 @@
  * Copies of parsed values (spread, structuredClone) lose the table: pass the parsed objects themselves.
  */
 import type { JsonValue } from './json';
+import { canonicalTextFacts } from './canonical-text';
 import { stringAt } from './json-text';
 
 /** `-?\d{1,15}` other than `-0`: a literal JSON.stringify writes back unchanged. */
@@ -77,8 +78,15 @@ export interface TextFacts {
  * keys against its parsed value (a repeated key, which JSON.parse silently drops), the nesting depth,
  * unsafe keys and non-finite numbers, so that the file's text and value are each walked once.
  * Stops at the first repeated key. Expects text that JSON.parse accepted, and its value.
+ * A text that is JSON.stringify's output for its value is answered by native string operations
+ * instead (canonical-text.ts): it has no literal to record, and no map text is kept ({@link keptText}).
  */
 export function scanContractText(text: string, root: JsonValue): TextFacts {
+  return canonicalTextFacts(text, root) ?? scanContractTextFully(text, root);
+}
+
+/** {@link scanContractText} without the shortcut for JSON.stringify's output: the character-by-character scan. */
+export function scanContractTextFully(text: string, root: JsonValue): TextFacts {
   return scanParsedText(text, root, true);
 }
 
@@ -136,7 +144,7 @@ const TEXT_KEPT: ReadonlySet<string> = new Set(['matchingRules', 'generators']);
 const keptTexts = new WeakMap<object, string>();
 
 /**
- * The exact text a full scan ({@link scanContractText}) parsed `node` from, when `node` is the
+ * The exact text a full scan ({@link scanContractTextFully}) parsed `node` from, when `node` is the
  * value of a "matchingRules" or "generators" key; else undefined. Equal texts parse to equal values.
  */
 export function keptText(node: object): string | undefined {
