@@ -84,7 +84,7 @@ export interface TextFacts {
  * kept for {@link keptText}), see {@link SHORTCUT_BUDGET}.
  */
 export function scanContractText(text: string, root: JsonValue): TextFacts {
-  if (shortcutBudget > 0) {
+  if (text.length <= shortcutBudget) {
     shortcutBudget -= text.length;
     const facts = canonicalTextFacts(text, root);
     if (facts !== undefined) return facts;
@@ -96,9 +96,10 @@ export function scanContractText(text: string, root: JsonValue): TextFacts {
  * Characters of contract text the native shortcut may answer for in one process. The JavaScript scan
  * runs un-optimised on its first megabytes (about 50 ns a character; the CLI reads its contracts
  * once, cold) and about 5 ns once V8 has optimised it; the shortcut costs about 15 ns whatever the
- * state. So the first texts take the shortcut and later ones (a long-lived process) the scan.
+ * state. So the first texts take the shortcut and later ones (a long-lived process) the scan. A text
+ * longer than what is left goes to the scan: the shortcut holds a second copy of the text meanwhile.
  */
-const SHORTCUT_BUDGET = 2 * 1024 * 1024;
+const SHORTCUT_BUDGET = 4 * 1024 * 1024;
 let shortcutBudget = SHORTCUT_BUDGET;
 
 /** {@link scanContractText} without the shortcut for JSON.stringify's output: the character-by-character scan. */
