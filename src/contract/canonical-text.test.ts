@@ -3,10 +3,13 @@
  * whenever it answers, its facts are the scan's and the scan records no number literal; on texts
  * that are not that output (repeated keys, other number spellings, escapes, spacing) it steps aside.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
 import { canonicalTextFacts } from './canonical-text';
 import type { JsonValue } from './json';
 import { numberLiteral, scanContractText, scanContractTextFully } from './number-literals';
+import { parseReadContract } from './reader';
 
 const SEED = Number(process.env['HERALD_PROPERTY_SEED'] ?? 20261207);
 
@@ -116,5 +119,44 @@ describe('canonicalTextFacts', () => {
     ['a lone surrogate', '{"a":"\\ud800"}'],
   ])('answers for %s, as the full scan does', (_name, text) => {
     expect(expectSameFacts(text)).toBe(true);
+  });
+});
+
+describe('contract files read with the shortcut', () => {
+  const ROOT = path.resolve(__dirname, '../..');
+  /** Every JSON file under `dir` (relative to the repository), recursively. */
+  const jsonFiles = (dir: string): string[] =>
+    readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? jsonFiles(path.join(dir, entry.name)) : entry.name.endsWith('.json') ? [path.join(dir, entry.name)] : [],
+    );
+  const files = [...jsonFiles('contracts'), ...jsonFiles('test/fixtures/contracts')];
+
+  /** The contract read from `text` with the given facts, or the error it throws (code and message). */
+  const read = (text: string, scan: (text: string, json: JsonValue) => ReturnType<typeof scanContractTextFully> | undefined): unknown => {
+    const json = JSON.parse(text) as JsonValue;
+    try {
+      return parseReadContract({ json, facts: scan(text, json) }, 'contract.json');
+    } catch (error) {
+      return { thrown: (error as { code?: string }).code, message: (error as Error).message };
+    }
+  };
+
+  it('gives the contract, or the error, that the full scan gives, for every contract file in the repository in three spellings', () => {
+    expect(files.length).toBeGreaterThan(5);
+    let answered = 0;
+    for (const file of files) {
+      const original = readFileSync(path.join(ROOT, file), 'utf8');
+      let json: JsonValue;
+      try {
+        json = JSON.parse(original) as JsonValue;
+      } catch {
+        continue; // malformed on purpose: JSON.parse refuses it before any scan
+      }
+      for (const text of [original, JSON.stringify(json), JSON.stringify(json, null, 2)]) {
+        if (canonicalTextFacts(text, JSON.parse(text) as JsonValue) !== undefined) answered += 1;
+        expect({ file, contract: read(text, canonicalTextFacts) }).toEqual({ file, contract: read(text, scanContractTextFully) });
+      }
+    }
+    expect(answered).toBeGreaterThan(files.length);
   });
 });
