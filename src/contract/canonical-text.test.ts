@@ -13,6 +13,13 @@ import { parseReadContract } from './reader';
 
 const SEED = Number(process.env['HERALD_PROPERTY_SEED'] ?? 20261207);
 
+/** Arrays nested `depth` levels deep around `inner`. */
+const nested = (depth: number, inner: JsonValue[] = []): JsonValue => {
+  let value: JsonValue = inner;
+  for (let level = 1; level < depth; level++) value = [value];
+  return value;
+};
+
 /** Every (holder, key) of a number in `value`, for asking the literal table what the scan recorded. */
 function numberSlots(value: JsonValue): { holder: object; key: string | number }[] {
   const slots: { holder: object; key: string | number }[] = [];
@@ -49,6 +56,7 @@ const SPELLINGS: readonly ((value: JsonValue) => string)[] = [
   (v) => `${JSON.stringify(v, null, 2)}\n`,
   (v) => JSON.stringify(v, null, 4),
   (v) => `${JSON.stringify(v, null, '\t')}\r\n`,
+  (v) => JSON.stringify(v, null, '\t'),
   (v) => JSON.stringify(v, null, 2).replace(/\n/g, '\r\n'),
   (v) => ` ${JSON.stringify(v)}`,
   (v) => JSON.stringify(v).replace(/":/g, '": '),
@@ -103,6 +111,8 @@ describe('canonicalTextFacts', () => {
     ['a "prototype" value', '{"a":"prototype"}'],
     ['integer-like keys out of order', '{"b":1,"1":2}'],
     ['nesting deeper than the shortcut counts', `${'['.repeat(65)}${']'.repeat(65)}`],
+    ['indented nesting deeper than the shortcut counts', JSON.stringify(nested(65), null, 2)],
+    ['indented nesting one deeper than the shortcut counts, at an empty array', JSON.stringify(nested(64, [[]]), null, 2)],
     ['nesting deeper than Herald accepts', `{"a":${'['.repeat(300)}${']'.repeat(300)}}`],
   ])('leaves %s to the full scan', (_name, text) => {
     expect(canonicalTextFacts(text, JSON.parse(text) as JsonValue)).toBeUndefined();
@@ -116,6 +126,9 @@ describe('canonicalTextFacts', () => {
     ['empty containers at the deepest level', '{"a":[[{}]],"b":{"c":[]}}'],
     ['an indented file with a trailing newline', `${JSON.stringify({ a: [1, { b: [] }], c: 'x' }, null, 2)}\n`],
     ['nesting as deep as the shortcut counts', `${'['.repeat(64)}${']'.repeat(64)}`],
+    ['indented nesting as deep as the shortcut counts', JSON.stringify(nested(64), null, 2)],
+    ['an indented file whose deepest lines hold empty containers', '{\n  "a": [\n    [],\n    {}\n  ]\n}'],
+    ['an indented file whose deepest lines hold brackets in strings', '{\n  "a": [\n    "[]",\n    "{}"\n  ],\n  "[]": 1\n}'],
     ['a lone surrogate', '{"a":"\\ud800"}'],
   ])('answers for %s, as the full scan does', (_name, text) => {
     expect(expectSameFacts(text)).toBe(true);

@@ -11,8 +11,8 @@
  *   record and none that JSON.parse read as ±Infinity (JSON.stringify writes those as `null`);
  * - a key that reads `__proto__`, `constructor` or `prototype` is written as that quoted word, which
  *   a substring search finds (any hit, a string value too, leaves the file to the scan).
- * The depth is counted on the brackets left once strings are taken out. Anything else, or any doubt,
- * returns undefined and the exact scan runs.
+ * The depth is read from the indentation of an indented text, else counted on the brackets left once
+ * strings are taken out. Anything else, or any doubt, returns undefined and the exact scan runs.
  */
 import type { JsonValue } from './json';
 import type { TextFacts } from './number-literals';
@@ -35,16 +35,16 @@ const INDENT = /^[[{]\n([ \t]{1,10})["[{\-0-9tfn]/;
  */
 export function canonicalTextFacts(text: string, root: JsonValue): TextFacts | undefined {
   if (typeof root !== 'object' || root === null) return undefined;
-  if (!isStringifyOutput(text, root)) return undefined;
+  const indent = INDENT.exec(text)?.[1];
+  if (!isStringifyOutput(text, root, indent)) return undefined;
   if (text.includes('"__proto__"') || text.includes('"constructor"') || text.includes('"prototype"')) return undefined;
-  const depth = bracketDepth(text);
-  if (depth === undefined) return undefined;
+  const depth = indent === undefined ? bracketDepth(text) : indentedDepth(text, indent);
+  if (depth === undefined || depth > MAX_COUNTED_DEPTH) return undefined;
   return { repeatsKey: false, depth, unsafeKey: false, nonFinite: false };
 }
 
-/** Whether `text` is `JSON.stringify(root, null, indent)` followed by whitespace only, for the indent the text starts with. */
-function isStringifyOutput(text: string, root: object): boolean {
-  const indent = INDENT.exec(text)?.[1];
+/** Whether `text` is `JSON.stringify(root, null, indent)` followed by whitespace only. */
+function isStringifyOutput(text: string, root: object, indent: string | undefined): boolean {
   let written: string;
   try {
     written = JSON.stringify(root, null, indent);
@@ -52,6 +52,24 @@ function isStringifyOutput(text: string, root: object): boolean {
     return false; // JSON.stringify recurses: a value nested deeply enough overflows the stack
   }
   return text.startsWith(written) && TRAILING_WHITESPACE.test(text.slice(written.length));
+}
+
+/**
+ * The nesting depth of JSON.stringify's output indented by `indent` (the root container is level 1):
+ * the items of a container at level L are written on lines L indents in, and an empty container on
+ * its parent's line. So with the deepest lines L indents in, the depth is L, or L + 1 when one of them
+ * ends with `[]` or `{}` (a string value would end with a quote). Strings hold no raw line break.
+ */
+function indentedDepth(text: string, indent: string): number | undefined {
+  let lineStart = `\n${indent}`; // INDENT matched: the root's first item is one indent in
+  let level = 1;
+  while (text.includes(lineStart + indent)) {
+    if (level === MAX_COUNTED_DEPTH) return undefined;
+    lineStart += indent;
+    level += 1;
+  }
+  // `indent` is spaces and tabs only: nothing to escape.
+  return new RegExp(`${lineStart}[^\\n]*(?:\\[\\]|\\{\\}),?\\n`).test(text) ? level + 1 : level;
 }
 
 /**
