@@ -34,6 +34,9 @@ describe('linearNativeRegex', () => {
     ['a non-ASCII literal', '^é$'],
     ['a control character', '^\t$'],
     ['a quantifier inside an alternative', '^(a+|b)$'],
+    ['a count with a leading zero, which RE2 reads as text', '^a{01}$'],
+    ['a maximum count with a leading zero', '^a{1,02}$'],
+    ['a count of zeros', '^a{00}$'],
   ])('leaves %s to RE2', (_what, source) => {
     expect(linearNativeRegex(source)).toBeUndefined();
   });
@@ -42,7 +45,7 @@ describe('linearNativeRegex', () => {
     let seed = 3;
     const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 8) % n;
     const atoms = ['a', 'b', '-', '\\d', '[a-c]', '[b\\-]', '[0-9x]', '\\.', '.', '[^a]', '\\w', 'é'];
-    const quantifiers = ['', '', '', '?', '*', '+', '{2}', '{1,2}', '{0,}', '+?'];
+    const quantifiers = ['', '', '', '?', '*', '+', '{2}', '{1,2}', '{0,}', '+?', '{01}', '{0,02}', '{0}', '{1,}'];
     const texts = ['', 'a', 'b', 'ab', 'aab', 'a-b', '1', '12', 'x', '-', '.', '\n', 'é', '\uD83D\uDE00', 'a\r', 'ba1', 'abab', 'a.b', '0x-'];
     let native = 0;
     for (let n = 0; n < 1500; n++) {

@@ -127,10 +127,11 @@ class Reader {
     else if (ch === '*') bounds = [0, Infinity];
     else if (ch === '+') bounds = [1, Infinity];
     else if (ch === '{') {
-      const m = /^\{(\d{1,4})(?:(,)(\d{0,4}))?\}/.exec(this.s.slice(this.i));
+      // No leading zeros: RE2 reads `a{01}` as the text "a{01}", JavaScript as one "a".
+      const m = /^\{(0|[1-9]\d{0,3})(?:(,)(0|[1-9]\d{0,3})?)?\}/.exec(this.s.slice(this.i));
       if (m === null) return undefined;
       const min = Number(m[1]);
-      const max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
+      const max = m[2] === undefined ? min : m[3] === undefined ? Infinity : Number(m[3]);
       if (max < min || min > 1000 || (max !== Infinity && max > 1000)) return undefined;
       this.i += m[0].length;
       return this.greedyOnly([min, max]);
