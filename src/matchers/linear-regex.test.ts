@@ -72,4 +72,32 @@ describe('linearNativeRegex', () => {
     }
     expect(native).toBeGreaterThan(300); // the generator does reach the native path
   });
+
+  it('only takes expressions RE2 compiles, alone and anchored: every printable character in every position, and random expressions', () => {
+    const sources: string[] = [];
+    for (let c = 0x20; c <= 0x7e; c++) {
+      const ch = String.fromCharCode(c);
+      sources.push(ch, `\\${ch}`, `[${ch}]`, `[\\${ch}]`, `[${ch}-~]`, `[ -${ch}]`, `a${ch}{2}`, `(${ch}|b)`, `^${ch}$`, `${ch}{1000}`, `a{${ch}}`, `a{1,${ch}}`);
+    }
+    let seed = 17;
+    const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 8) % n;
+    const atoms = ['a', '-', '/', '\\d', '\\.', '\\/', '\\-', '\\$', '[a-z]', '[\\--/]', '[0-9A-F_]', '[\\d.]', '#', ' ', '~'];
+    const quantifiers = ['', '?', '*', '+', '{0}', '{1000}', '{0,1000}', '{3,}', '{999,1000}', '{01}', '{1,0}', '{1001}'];
+    for (let n = 0; n < 3000; n++) {
+      let source = next(2) === 0 ? '^' : '';
+      for (let k = 1 + next(40); k > 0; k--) {
+        if (next(12) === 0) source += `(${Array.from({ length: 1 + next(70) }, () => atoms[next(atoms.length)] ?? 'a').join('|')})`;
+        else source += `${atoms[next(atoms.length)] ?? 'a'}${quantifiers[next(quantifiers.length)] ?? ''}`;
+      }
+      sources.push(next(2) === 0 ? `${source}$` : source);
+    }
+    let taken = 0;
+    for (const source of sources) {
+      if (linearNativeRegex(source) === undefined) continue;
+      taken += 1;
+      expect(() => compileRegex(source)).not.toThrow();
+      expect(() => compileRegex(`^(?:${source})$`)).not.toThrow();
+    }
+    expect(taken).toBeGreaterThan(500);
+  });
 });

@@ -12,7 +12,9 @@
  * - at most one group, `(…)` or `(?:…)`, unquantified, of alternatives that are fixed sequences of
  *   atoms (`EUR|GBP|USD`);
  * - `^` only first, `$` only last (the test is a full match anyway).
- * Both engines then accept the same strings (the same regular language). Linear time: every atom with
+ * Counts are at most 1000 and written without leading zeros (RE2 reads `a{01}` as text). So RE2
+ * compiles every expression of the subset (no error to report: callers need not have RE2 read it),
+ * and both engines accept the same strings (the same regular language). Linear time: every atom with
  * a variable count is followed only by atoms that cannot match its characters (checked below), so
  * backtracking into a run fails at once, and the one group adds at most one retry per alternative.
  */
