@@ -17,6 +17,7 @@
  * Copies of parsed values (spread, structuredClone) lose the table: pass the parsed objects themselves.
  */
 import type { JsonValue } from './json';
+import { canonicalTextFacts } from './canonical-text';
 import { stringAt } from './json-text';
 
 /** `-?\d{1,15}` other than `-0`: a literal JSON.stringify writes back unchanged. */
@@ -77,8 +78,32 @@ export interface TextFacts {
  * keys against its parsed value (a repeated key, which JSON.parse silently drops), the nesting depth,
  * unsafe keys and non-finite numbers, so that the file's text and value are each walked once.
  * Stops at the first repeated key. Expects text that JSON.parse accepted, and its value.
+ *
+ * While the process is young, a text that is JSON.stringify's output for its value is answered by
+ * native string operations instead (canonical-text.ts; same facts, no literal to record, no map text
+ * kept for {@link keptText}), see {@link SHORTCUT_BUDGET}.
  */
 export function scanContractText(text: string, root: JsonValue): TextFacts {
+  if (text.length <= shortcutBudget) {
+    shortcutBudget -= text.length;
+    const facts = canonicalTextFacts(text, root);
+    if (facts !== undefined) return facts;
+  }
+  return scanContractTextFully(text, root);
+}
+
+/**
+ * Characters of contract text the native shortcut may answer for in one process. The JavaScript scan
+ * runs un-optimised on its first megabytes (about 50 ns a character; the CLI reads its contracts
+ * once, cold) and about 5 ns once V8 has optimised it; the shortcut costs about 15 ns whatever the
+ * state. So the first texts take the shortcut and later ones (a long-lived process) the scan. A text
+ * longer than what is left goes to the scan: the shortcut holds a second copy of the text meanwhile.
+ */
+const SHORTCUT_BUDGET = 4 * 1024 * 1024;
+let shortcutBudget = SHORTCUT_BUDGET;
+
+/** {@link scanContractText} without the shortcut for JSON.stringify's output: the character-by-character scan. */
+export function scanContractTextFully(text: string, root: JsonValue): TextFacts {
   return scanParsedText(text, root, true);
 }
 
@@ -136,7 +161,7 @@ const TEXT_KEPT: ReadonlySet<string> = new Set(['matchingRules', 'generators']);
 const keptTexts = new WeakMap<object, string>();
 
 /**
- * The exact text a full scan ({@link scanContractText}) parsed `node` from, when `node` is the
+ * The exact text a full scan ({@link scanContractTextFully}) parsed `node` from, when `node` is the
  * value of a "matchingRules" or "generators" key; else undefined. Equal texts parse to equal values.
  */
 export function keptText(node: object): string | undefined {

@@ -34,6 +34,9 @@ describe('linearNativeRegex', () => {
     ['a non-ASCII literal', '^é$'],
     ['a control character', '^\t$'],
     ['a quantifier inside an alternative', '^(a+|b)$'],
+    ['a count with a leading zero, which RE2 reads as text', '^a{01}$'],
+    ['a maximum count with a leading zero', '^a{1,02}$'],
+    ['a count of zeros', '^a{00}$'],
   ])('leaves %s to RE2', (_what, source) => {
     expect(linearNativeRegex(source)).toBeUndefined();
   });
@@ -42,7 +45,7 @@ describe('linearNativeRegex', () => {
     let seed = 3;
     const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 8) % n;
     const atoms = ['a', 'b', '-', '\\d', '[a-c]', '[b\\-]', '[0-9x]', '\\.', '.', '[^a]', '\\w', 'é'];
-    const quantifiers = ['', '', '', '?', '*', '+', '{2}', '{1,2}', '{0,}', '+?'];
+    const quantifiers = ['', '', '', '?', '*', '+', '{2}', '{1,2}', '{0,}', '+?', '{01}', '{0,02}', '{0}', '{1,}'];
     const texts = ['', 'a', 'b', 'ab', 'aab', 'a-b', '1', '12', 'x', '-', '.', '\n', 'é', '\uD83D\uDE00', 'a\r', 'ba1', 'abab', 'a.b', '0x-'];
     let native = 0;
     for (let n = 0; n < 1500; n++) {
@@ -68,5 +71,33 @@ describe('linearNativeRegex', () => {
       }
     }
     expect(native).toBeGreaterThan(300); // the generator does reach the native path
+  });
+
+  it('only takes expressions RE2 compiles, alone and anchored: every printable character in every position, and random expressions', () => {
+    const sources: string[] = [];
+    for (let c = 0x20; c <= 0x7e; c++) {
+      const ch = String.fromCharCode(c);
+      sources.push(ch, `\\${ch}`, `[${ch}]`, `[\\${ch}]`, `[${ch}-~]`, `[ -${ch}]`, `a${ch}{2}`, `(${ch}|b)`, `^${ch}$`, `${ch}{1000}`, `a{${ch}}`, `a{1,${ch}}`);
+    }
+    let seed = 17;
+    const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 8) % n;
+    const atoms = ['a', '-', '/', '\\d', '\\.', '\\/', '\\-', '\\$', '[a-z]', '[\\--/]', '[0-9A-F_]', '[\\d.]', '#', ' ', '~'];
+    const quantifiers = ['', '?', '*', '+', '{0}', '{1000}', '{0,1000}', '{3,}', '{999,1000}', '{01}', '{1,0}', '{1001}'];
+    for (let n = 0; n < 3000; n++) {
+      let source = next(2) === 0 ? '^' : '';
+      for (let k = 1 + next(40); k > 0; k--) {
+        if (next(12) === 0) source += `(${Array.from({ length: 1 + next(70) }, () => atoms[next(atoms.length)] ?? 'a').join('|')})`;
+        else source += `${atoms[next(atoms.length)] ?? 'a'}${quantifiers[next(quantifiers.length)] ?? ''}`;
+      }
+      sources.push(next(2) === 0 ? `${source}$` : source);
+    }
+    let taken = 0;
+    for (const source of sources) {
+      if (linearNativeRegex(source) === undefined) continue;
+      taken += 1;
+      expect(() => compileRegex(source)).not.toThrow();
+      expect(() => compileRegex(`^(?:${source})$`)).not.toThrow();
+    }
+    expect(taken).toBeGreaterThan(500);
   });
 });

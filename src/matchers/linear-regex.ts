@@ -12,7 +12,9 @@
  * - at most one group, `(…)` or `(?:…)`, unquantified, of alternatives that are fixed sequences of
  *   atoms (`EUR|GBP|USD`);
  * - `^` only first, `$` only last (the test is a full match anyway).
- * Both engines then accept the same strings (the same regular language). Linear time: every atom with
+ * Counts are at most 1000 and written without leading zeros (RE2 reads `a{01}` as text). So RE2
+ * compiles every expression of the subset (no error to report: callers need not have RE2 read it),
+ * and both engines accept the same strings (the same regular language). Linear time: every atom with
  * a variable count is followed only by atoms that cannot match its characters (checked below), so
  * backtracking into a run fails at once, and the one group adds at most one retry per alternative.
  */
@@ -127,10 +129,11 @@ class Reader {
     else if (ch === '*') bounds = [0, Infinity];
     else if (ch === '+') bounds = [1, Infinity];
     else if (ch === '{') {
-      const m = /^\{(\d{1,4})(?:(,)(\d{0,4}))?\}/.exec(this.s.slice(this.i));
+      // No leading zeros: RE2 reads `a{01}` as the text "a{01}", JavaScript as one "a".
+      const m = /^\{(0|[1-9]\d{0,3})(?:(,)(0|[1-9]\d{0,3})?)?\}/.exec(this.s.slice(this.i));
       if (m === null) return undefined;
       const min = Number(m[1]);
-      const max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
+      const max = m[2] === undefined ? min : m[3] === undefined ? Infinity : Number(m[3]);
       if (max < min || min > 1000 || (max !== Infinity && max > 1000)) return undefined;
       this.i += m[0].length;
       return this.greedyOnly([min, max]);

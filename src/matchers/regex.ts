@@ -2,7 +2,7 @@ import type { RE2JS } from 're2js';
 import { HeraldError } from '../errors/herald-error';
 import { remembered } from './remembered';
 
-/** re2js, loaded by the first regex compiled: a contract without regex rules never loads it. */
+/** re2js, loaded by the first regex compiled: a contract whose regex rules are all of the native subset (linear-regex.ts), or has none, never loads it. */
 let engine: typeof RE2JS | undefined;
 function re2(): typeof RE2JS {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: most contracts have no regex

@@ -34,7 +34,18 @@ const message = (extra: object): object => ({
 const integerId = { body: { '$.id': { combine: 'AND', matchers: [{ match: 'integer' }] }, '$.total': { combine: 'AND', matchers: [{ match: 'type' }] } } };
 const CONTRACTS: Record<string, object> = {
   plain: { ...ORDER, interactions: [message({ matchingRules: integerId })] },
+  // A regex outside the native subset (linear-regex.ts: \w): RE2 reads it.
   regex: {
+    ...ORDER,
+    interactions: [
+      message({
+        contents: { content: { id: 1, total: 9.5, sku: 'ABC-1' }, contentType: 'application/json', encoded: false },
+        matchingRules: { body: { ...integerId.body, '$.sku': { combine: 'AND', matchers: [{ match: 'regex', regex: '^\\w{3}-\\d+$' }] } } },
+      }),
+    ],
+  },
+  // A regex of the native subset: decided by a native RegExp, which gives RE2's verdict.
+  'simple-regex': {
     ...ORDER,
     interactions: [
       message({
@@ -148,12 +159,23 @@ describe('modules `herald verify` loads (compiled CLI from the packed tarball)',
   );
 
   it(
-    'loads re2js for a contract with regex rules, and nothing else',
+    'loads re2js for a contract with a regex rule RE2 must read, and nothing else',
     async () => {
       const { run: result, loaded } = await verify('regex');
       expect(result.stdout).toContain('✓ shop → orders  1 passed');
       expect(result.code).toBe(0);
       expect(loaded).toEqual(['re2js']);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'loads no dependency for a contract whose regex rules are all of the native subset',
+    async () => {
+      const { run: result, loaded } = await verify('simple-regex');
+      expect(result.stdout).toContain('✓ shop → orders  1 passed');
+      expect(result.code).toBe(0);
+      expect(loaded).toEqual([]);
     },
     TIMEOUT,
   );

@@ -67,6 +67,10 @@ const backtracking = new Set<string>();
 function matchesWhole(source: string, text: string, where?: string, bounded?: false): boolean;
 function matchesWhole(source: string, text: string, where: string | undefined, bounded: true): boolean | undefined;
 function matchesWhole(source: string, text: string, where?: string, bounded = false): boolean | undefined {
+  // A simple expression is decided natively, with RE2's verdict; RE2 accepts every such expression
+  // (linear-regex.ts), so there is no error to report and RE2 need not read it (nor be loaded).
+  const native = linearNativeRegex(source);
+  if (native !== undefined) return native.test(text);
   if (bounded && backtracking.has(source)) return boundedTest(`^(?:${source})$`, text);
   let whole = anchored.get(source);
   if (whole === undefined && bounded) {
@@ -84,9 +88,7 @@ function matchesWhole(source: string, text: string, where?: string, bounded = fa
     if (anchored.size >= 4096) anchored.clear();
     anchored.set(source, whole);
   }
-  // RE2 has read the expression (errors as before); a simple one is decided natively, same verdict.
-  const native = linearNativeRegex(source);
-  return native === undefined ? whole.test(text) : native.test(text);
+  return whole.test(text);
 }
 
 /** A string matching `pattern` (the whole string); `example` must match too. */
