@@ -67,6 +67,10 @@ const backtracking = new Set<string>();
 function matchesWhole(source: string, text: string, where?: string, bounded?: false): boolean;
 function matchesWhole(source: string, text: string, where: string | undefined, bounded: true): boolean | undefined;
 function matchesWhole(source: string, text: string, where?: string, bounded = false): boolean | undefined {
+  // An expression of the native subset is valid RE2 (linear-regex.ts) and decided natively with
+  // RE2's verdict: no error to report, and re2js is not loaded for it.
+  const native = linearNativeRegex(source);
+  if (native !== undefined) return native.test(text);
   if (bounded && backtracking.has(source)) return boundedTest(`^(?:${source})$`, text);
   let whole = anchored.get(source);
   if (whole === undefined && bounded) {
@@ -84,9 +88,7 @@ function matchesWhole(source: string, text: string, where?: string, bounded = fa
     if (anchored.size >= 4096) anchored.clear();
     anchored.set(source, whole);
   }
-  // RE2 has read the expression (errors as before); a simple one is decided natively, same verdict.
-  const native = linearNativeRegex(source);
-  return native === undefined ? whole.test(text) : native.test(text);
+  return whole.test(text);
 }
 
 /** A string matching `pattern` (the whole string); `example` must match too. */
@@ -151,7 +153,7 @@ export const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 
 /** A UUID in its canonical text form; generated messages get a fresh one. */
 export function uuid(example = 'e2490de5-5bd3-43d5-b7c4-526e33f71304'): Matcher<string> {
-  if (!compileRegex(UUID).test(example)) {
+  if (!matchesWhole(UUID, example)) {
     throw new HeraldError('HERALD_MATCHER_INVALID', `Failed to build m.uuid(): ${JSON.stringify(example)} is not a UUID.`);
   }
   return matcherNode([{ match: 'regex', regex: UUID }], example, { generator: { type: 'Uuid' } });
