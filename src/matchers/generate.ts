@@ -81,20 +81,21 @@ export function applyGenerators(content: JsonValue, generators: readonly Compile
 
 function visit(node: JsonValue, segments: readonly Segment[], at: number, g: GeneratorJson, params: JsonObject): void {
   const seg = segments[at] as Segment;
-  const last = at === segments.length - 1;
-  const apply = (container: Record<string, JsonValue> | JsonValue[], key: string | number): void => {
-    const child = (container as Record<string | number, JsonValue>)[key];
-    if (child === undefined) return;
-    if (last) (container as Record<string | number, JsonValue>)[key] = generateValue(g, child, params);
-    else visit(child, segments, at + 1, g, params);
-  };
   if (Array.isArray(node)) {
-    if ('index' in seg) apply(node, seg.index);
-    else if ('anyIndex' in seg) node.forEach((_, i) => apply(node, i));
+    if ('index' in seg) visitChild(node, seg.index, segments, at, g, params);
+    else if ('anyIndex' in seg) for (let i = 0; i < node.length; i++) visitChild(node, i, segments, at, g, params);
   } else if (typeof node === 'object' && node !== null) {
-    if ('key' in seg && Object.prototype.hasOwnProperty.call(node, seg.key)) apply(node, seg.key);
-    else if ('anyKey' in seg) Object.keys(node).forEach((k) => apply(node, k));
+    if ('key' in seg && Object.prototype.hasOwnProperty.call(node, seg.key)) visitChild(node, seg.key, segments, at, g, params);
+    else if ('anyKey' in seg) for (const k of Object.keys(node)) visitChild(node, k, segments, at, g, params);
   }
+}
+
+/** Generates `container[key]` when `at` is the path's last segment, else visits below it. */
+function visitChild(container: Record<string, JsonValue> | JsonValue[], key: string | number, segments: readonly Segment[], at: number, g: GeneratorJson, params: JsonObject): void {
+  const child = (container as Record<string | number, JsonValue>)[key];
+  if (child === undefined) return;
+  if (at === segments.length - 1) (container as Record<string | number, JsonValue>)[key] = generateValue(g, child, params);
+  else visit(child, segments, at + 1, g, params);
 }
 
 /** Marks a value the direct copy does not take: the copy is then JSON's own round trip. */
