@@ -147,7 +147,8 @@ export function passesAsChecked(parts: object, interaction: MessageInteraction):
   const changes = changesFrom(base.content, content);
   if (changes === undefined) return false;
   try {
-    return changes.every((change) => matchBodyLeaf(base.bodyRules, change.segments, change.value).length === 0);
+    for (const change of changes) if (matchBodyLeaf(base.bodyRules, change.segments, change.value).length > 0) return false;
+    return true;
   } catch {
     return false;
   }
