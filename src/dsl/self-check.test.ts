@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { consumer, m } from '../index';
 import type { JsonValue } from '../contract/json';
-import type { MessageInteraction } from '../contract/model';
+import type { MessageInteraction, RuleMap } from '../contract/model';
 import { parseJsonKeepingNumbers } from '../contract/number-literals';
 import type { PathSegment } from '../contract/path';
 import { matchMessage } from '../matching/engine';
@@ -145,6 +145,19 @@ describe('the self-check of a reused shape by its changed leaves', () => {
     expect(passesAsChecked(parts, { ...first, metadata: { ...first.metadata, extra: 'x' } })).toBe(false);
     expect(passesAsChecked(parts, { ...first, matchingRules: { ...first.matchingRules, body: { ...first.matchingRules.body } } })).toBe(false);
     expect(passesAsChecked(parts, { ...first, contents: { ...first.contents, contentType: 'text/plain' } })).toBe(false);
+  });
+
+  it('leaves rule maps changed since the checked example to the full check', () => {
+    const { parts, first } = checkedShape(structural, 'structural kinds, edited rules');
+    const body = first.matchingRules.body as Record<string, RuleMap[string]>;
+    const metadata = first.matchingRules.metadata as Record<string, RuleMap[string]>;
+    const name = body['$.name'] as RuleMap[string];
+    body['$.name'] = { combine: 'AND', matchers: [{ match: 'regex', regex: '^zzz$' }] };
+    expect(passesAsChecked(parts, first)).toBe(false);
+    body['$.name'] = name;
+    expect(passesAsChecked(parts, first)).toBe(true);
+    metadata['contentType'] = { combine: 'AND', matchers: [{ match: 'regex', regex: '^zzz$' }] };
+    expect(passesAsChecked(parts, first)).toBe(false);
   });
 
   it('leaves numbers read with their written literal to the full check', () => {

@@ -7,8 +7,8 @@
  * only its keys or length, and whose walk below it is plain descent (STRUCTURAL_KINDS), the full walk
  * of the later example does exactly what it did on the checked one except at the changed leaves, and
  * a leaf's verdict depends only on its path, the rules and its value. So only the changed leaves are
- * compared (matchBodyLeaf). Anything else (other kinds, changed metadata or structure) and any leaf
- * that fails runs the full check, which reports the mismatches as before.
+ * compared (matchBodyLeaf). Anything else (other kinds, changed metadata, structure or rule maps)
+ * and any leaf that fails runs the full check, which reports the mismatches as before.
  */
 import type { JsonValue } from '../contract/json';
 import type { MessageInteraction, RuleMap } from '../contract/model';
@@ -28,6 +28,8 @@ const STRUCTURAL_KINDS: ReadonlySet<string> = new Set(['type', 'equality', 'notE
 interface Checked {
   readonly bodyRules: RuleMap;
   readonly metadataRules: RuleMap;
+  /** Both rule maps as JSON when checked: the engine reads a map by its text, which its holder may have changed since. */
+  readonly rulesText: string;
   readonly contentType: string;
   /** Copies of the checked example: the interaction handed out may be changed by its user. */
   readonly content: JsonValue;
@@ -50,6 +52,15 @@ function structuralRules(rules: RuleMap): boolean {
     for (const rule of list.matchers) if (typeof rule !== 'object' || rule === null || !STRUCTURAL_KINDS.has(rule.match)) return false;
   }
   return true;
+}
+
+/** The interaction's body and metadata rule maps as JSON text; undefined when JSON cannot write them. */
+function rulesTextOf(interaction: MessageInteraction): string | undefined {
+  try {
+    return JSON.stringify([interaction.matchingRules.body, interaction.matchingRules.metadata]);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The walk reads object keys with `for…in`: an enumerable key on Object.prototype would join every object's. */
@@ -124,9 +135,12 @@ export function rememberChecked(parts: object, interaction: MessageInteraction):
   if (checked.has(parts)) return;
   const { content, contentType } = interaction.contents;
   if (!isJsonBody(contentType) || typeof content !== 'object' || content === null || !structuralRules(interaction.matchingRules.body)) return;
+  const rulesText = rulesTextOf(interaction);
+  if (rulesText === undefined) return;
   checked.set(parts, {
     bodyRules: interaction.matchingRules.body,
     metadataRules: interaction.matchingRules.metadata,
+    rulesText,
     contentType,
     content: copyOf(content),
     metadata: copyOf(interaction.metadata),
@@ -143,6 +157,7 @@ export function passesAsChecked(parts: object, interaction: MessageInteraction):
   if (base === undefined || prototypeHasEnumerableKeys()) return false;
   const { content, contentType } = interaction.contents;
   if (interaction.matchingRules.body !== base.bodyRules || interaction.matchingRules.metadata !== base.metadataRules || contentType !== base.contentType) return false;
+  if (rulesTextOf(interaction) !== base.rulesText) return false;
   if (content === undefined || changesFrom(base.metadata, interaction.metadata)?.length !== 0) return false;
   const changes = changesFrom(base.content, content);
   if (changes === undefined) return false;
