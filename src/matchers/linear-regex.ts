@@ -15,9 +15,6 @@
  * Both engines then accept the same strings (the same regular language). Linear time: every atom with
  * a variable count is followed only by atoms that cannot match its characters (checked below), so
  * backtracking into a run fails at once, and the one group adds at most one retry per alternative.
- * Every expression of the subset is also valid RE2: each construct is RE2 syntax, counts stay
- * within RE2's 1000 and 512 characters far below its size limit. So deciding one natively skips no
- * error RE2 would report, and kinds/regex.ts does not load re2js for it.
  */
 
 /** Characters 0–127 an atom matches, as four 32-bit words. */

@@ -67,8 +67,8 @@ const backtracking = new Set<string>();
 function matchesWhole(source: string, text: string, where?: string, bounded?: false): boolean;
 function matchesWhole(source: string, text: string, where: string | undefined, bounded: true): boolean | undefined;
 function matchesWhole(source: string, text: string, where?: string, bounded = false): boolean | undefined {
-  // An expression of the native subset is valid RE2 (linear-regex.ts) and decided natively with
-  // RE2's verdict: no error to report, and re2js is not loaded for it.
+  // A simple expression is decided natively, with RE2's verdict; RE2 accepts every such expression
+  // (linear-regex.ts), so there is no error to report and RE2 need not read it (nor be loaded).
   const native = linearNativeRegex(source);
   if (native !== undefined) return native.test(text);
   if (bounded && backtracking.has(source)) return boundedTest(`^(?:${source})$`, text);
