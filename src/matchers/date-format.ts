@@ -933,7 +933,7 @@ export function dateFormat(pattern: string): DateFormat {
     explain,
     matches: (value) => explain(value) === undefined,
     format: (date) => {
-      if (Object.getPrototypeOf(date) !== Date.prototype) return formatNodes(nodes, { date });
+      if (typeof date !== 'object' || date === null || Object.getPrototypeOf(date) !== Date.prototype) return formatNodes(nodes, { date });
       const time = date.getTime();
       if (time !== lastTime) {
         lastText = formatNodes(nodes, { date });
