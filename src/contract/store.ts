@@ -38,8 +38,15 @@ const SAFE_NAME = /[^A-Za-z0-9._-]+/g;
 
 /** `contracts/shipping-orders.json` for consumer "shipping" and provider "orders". */
 export function contractFilePath(dir: string, consumer: string, provider: string): string {
-  return path.join(dir, `${consumer.replace(SAFE_NAME, '_')}-${provider.replace(SAFE_NAME, '_')}.json`);
+  // Every interaction a test file records asks for the same file: the last answer is kept.
+  const last = lastFilePath;
+  if (last !== undefined && last.dir === dir && last.consumer === consumer && last.provider === provider) return last.file;
+  const file = path.join(dir, `${consumer.replace(SAFE_NAME, '_')}-${provider.replace(SAFE_NAME, '_')}.json`);
+  lastFilePath = { dir, consumer, provider, file };
+  return file;
 }
+
+let lastFilePath: { readonly dir: string; readonly consumer: string; readonly provider: string; readonly file: string } | undefined;
 
 /** Reads a contract file if it exists. A damaged file is an error, never silently replaced. */
 export async function readExisting(file: string): Promise<Contract | undefined> {

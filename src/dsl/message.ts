@@ -29,6 +29,7 @@ import { stableGenerator, startUsage, type VerifyHandlerOptions } from '../usage
 import type { MessageHandler, ReceivedMessage } from '../contract/received';
 import { shareDeclaredPayload } from '../usage/declared';
 import { findCompiledShape, rememberCompiledShape, type CompiledParts } from './shape';
+import { passesAsChecked, rememberChecked } from './self-check';
 import { currentOwner, defaultContractsDir, recordInteraction, registerAfterAllHook } from './session';
 
 registerAfterAllHook();
@@ -241,11 +242,14 @@ class Declaration {
       ...(s.comments === undefined ? {} : { comments: s.comments }),
       herald: { ...(s.channel === undefined ? {} : { channel: s.channel }), owner: currentOwner(), ...(avroBlock === undefined ? {} : { avro: avroBlock }) },
     };
-    // The declared example must satisfy its own rules (e.g. eachKey over the example's keys).
-    const problems = (s.avro === undefined ? matchMessage : avroContract().matchAvroMessage)(interaction, { content: interaction.contents.content, contentType, metadata });
+    // The declared example must satisfy its own rules (e.g. eachKey over the example's keys); a
+    // reused shape's example is checked by what changed since one that passed (self-check.ts).
+    const passed = reused !== undefined && passesAsChecked(reused, interaction);
+    const problems = passed ? [] : (s.avro === undefined ? matchMessage : avroContract().matchAvroMessage)(interaction, { content: interaction.contents.content, contentType, metadata });
     if (problems.length > 0) {
       throw this.invalid(`its example does not satisfy its own matchers:\n${formatMismatches(problems, { interaction: s.description })}\nFix the example values`);
     }
+    if (reused !== undefined && !passed) rememberChecked(reused, interaction);
     if (reused === undefined && s.avro === undefined) rememberCompiledShape(s, contentType, parts, interaction);
     else if (reused !== undefined) shareDeclaredPayload(reused.first, interaction);
     this.#compiled = { interaction, bodyGenerators: parts.compiledGenerators, metadataGenerators: parts.metadataGenerators };

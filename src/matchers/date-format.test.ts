@@ -291,6 +291,18 @@ describe('date formats: properties', () => {
     );
   });
 
+  it('formats each instant as on its own, whatever came before (the last text is kept for the same instant only)', () => {
+    // A Date subclass is always printed afresh.
+    class Fresh extends Date {}
+    fc.assert(
+      fc.property(patterns, fc.array(instant, { minLength: 1, maxLength: 6 }), (pattern, dates) => {
+        const format = dateFormat(pattern);
+        for (const date of [...dates, ...dates.reverse()]) expect(format.format(new Date(date.getTime()))).toBe(format.format(new Fresh(date.getTime())));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   /** One field of an ISO-like value: its pattern letters, and valid and out-of-range values as text. */
   interface FieldCase {
     readonly letters: string;

@@ -925,11 +925,22 @@ export function dateFormat(pattern: string): DateFormat {
   if (cached !== undefined) return cached;
   const nodes = compile(pattern);
   const explain = remembered((value: string) => parseValue(nodes, value).problem);
+  // Printing reads only the UTC fields of the instant: messages generated within one millisecond share its text.
+  let lastTime: number | undefined;
+  let lastText = '';
   const parsed: DateFormat = {
     pattern,
     explain,
     matches: (value) => explain(value) === undefined,
-    format: (date) => formatNodes(nodes, { date }),
+    format: (date) => {
+      if (typeof date !== 'object' || date === null || Object.getPrototypeOf(date) !== Date.prototype) return formatNodes(nodes, { date });
+      const time = date.getTime();
+      if (time !== lastTime) {
+        lastText = formatNodes(nodes, { date });
+        lastTime = time;
+      }
+      return lastText;
+    },
   };
   if (formats.size >= 4096) {
     formats.clear();

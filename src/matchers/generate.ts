@@ -68,7 +68,7 @@ function fromProviderState(expression: string, current: JsonValue, params: JsonO
 
 /** Applies generators to a deep copy of `content`, following each generator's path (wildcards included). */
 export function applyGenerators(content: JsonValue, generators: readonly CompiledGenerator[], params: JsonObject = {}): JsonValue {
-  let root = copyJson(content);
+  let root = copyExample(content);
   for (const { segments, generator } of generators) {
     if (segments.length === 0) {
       root = generateValue(generator, root, params);
@@ -81,18 +81,62 @@ export function applyGenerators(content: JsonValue, generators: readonly Compile
 
 function visit(node: JsonValue, segments: readonly Segment[], at: number, g: GeneratorJson, params: JsonObject): void {
   const seg = segments[at] as Segment;
-  const last = at === segments.length - 1;
-  const apply = (container: Record<string, JsonValue> | JsonValue[], key: string | number): void => {
-    const child = (container as Record<string | number, JsonValue>)[key];
-    if (child === undefined) return;
-    if (last) (container as Record<string | number, JsonValue>)[key] = generateValue(g, child, params);
-    else visit(child, segments, at + 1, g, params);
-  };
   if (Array.isArray(node)) {
-    if ('index' in seg) apply(node, seg.index);
-    else if ('anyIndex' in seg) node.forEach((_, i) => apply(node, i));
+    if ('index' in seg) visitChild(node, seg.index, segments, at, g, params);
+    else if ('anyIndex' in seg) for (let i = 0; i < node.length; i++) visitChild(node, i, segments, at, g, params);
   } else if (typeof node === 'object' && node !== null) {
-    if ('key' in seg && Object.prototype.hasOwnProperty.call(node, seg.key)) apply(node, seg.key);
-    else if ('anyKey' in seg) Object.keys(node).forEach((k) => apply(node, k));
+    if ('key' in seg && Object.prototype.hasOwnProperty.call(node, seg.key)) visitChild(node, seg.key, segments, at, g, params);
+    else if ('anyKey' in seg) for (const k of Object.keys(node)) visitChild(node, k, segments, at, g, params);
   }
+}
+
+/** Generates `container[key]` when `at` is the path's last segment, else visits below it. */
+function visitChild(container: Record<string, JsonValue> | JsonValue[], key: string | number, segments: readonly Segment[], at: number, g: GeneratorJson, params: JsonObject): void {
+  const child = (container as Record<string | number, JsonValue>)[key];
+  if (child === undefined) return;
+  if (at === segments.length - 1) (container as Record<string | number, JsonValue>)[key] = generateValue(g, child, params);
+  else visit(child, segments, at + 1, g, params);
+}
+
+/** Marks a value the direct copy does not take: the copy is then JSON's own round trip. */
+const NOT_PLAIN = Symbol('not plain JSON');
+/** Deeper values are left to JSON's round trip, which has no recursion of its own to run out of. */
+const MAX_COPY_DEPTH = 200;
+
+/**
+ * The copy `JSON.parse(JSON.stringify(content))` makes (copyJson), built directly when the content
+ * is plain JSON as exampleOf builds it: several times faster on the small examples copied for every
+ * generated message. Anything JSON would transform (a toJSON method, non-finite numbers, undefined,
+ * holes, class instances, a `__proto__` key) is copied by JSON itself; -0 becomes 0 as in JSON.
+ */
+export function copyExample(content: JsonValue): JsonValue {
+  const copy = copyPlain(content, 0);
+  return copy === NOT_PLAIN ? copyJson(content) : copy;
+}
+
+function copyPlain(value: unknown, depth: number): JsonValue | typeof NOT_PLAIN {
+  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return value;
+  // JSON writes -0 as 0.
+  if (typeof value === 'number') return Number.isFinite(value) ? (value === 0 ? 0 : value) : NOT_PLAIN;
+  if (typeof value !== 'object' || depth > MAX_COPY_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === 'function') return NOT_PLAIN;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return NOT_PLAIN;
+    const out: JsonValue[] = [];
+    for (let i = 0; i < value.length; i++) {
+      if (!Object.hasOwn(value, i)) return NOT_PLAIN;
+      const item = copyPlain(value[i], depth + 1);
+      if (item === NOT_PLAIN) return NOT_PLAIN;
+      out.push(item);
+    }
+    return out;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
+  const out: Record<string, JsonValue> = {};
+  for (const key of Object.keys(value)) {
+    const item = copyPlain((value as Record<string, unknown>)[key], depth + 1);
+    if (item === NOT_PLAIN || key === '__proto__') return NOT_PLAIN;
+    out[key] = item;
+  }
+  return out;
 }

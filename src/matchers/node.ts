@@ -73,16 +73,13 @@ interface NodeOptions {
 
 /** Builds a node. Used by the matcher kinds only; users call `m.*`. */
 export function matcherNode<T>(rules: readonly RuleJson[], example: Template, options: NodeOptions = {}): Matcher<T> {
-  return {
-    [NODE_MARK]: 'matcher',
-    rules,
-    combine: options.combine ?? 'AND',
-    example,
-    ...(options.array === undefined ? {} : { array: options.array }),
-    ...(options.anyKey === true ? { anyKey: true } : {}),
-    ...(options.variants === undefined ? {} : { variants: options.variants }),
-    ...(options.generator === undefined ? {} : { generator: options.generator }),
-  };
+  // Options are added in this order only when set (no spread of temporary objects: every m.* call builds a node).
+  const node: { -readonly [K in keyof Matcher<T>]: Matcher<T>[K] } = { [NODE_MARK]: 'matcher', rules, combine: options.combine ?? 'AND', example };
+  if (options.array !== undefined) node.array = options.array;
+  if (options.anyKey === true) node.anyKey = true;
+  if (options.variants !== undefined) node.variants = options.variants;
+  if (options.generator !== undefined) node.generator = options.generator;
+  return node;
 }
 
 /** Strips matchers from a template: the example JSON as written into the contract. */

@@ -1,6 +1,7 @@
 /** matchBody: a message body against the contract's example and body rules. */
 import type { JsonValue } from '../contract/json';
 import type { RuleMap } from '../contract/model';
+import type { PathSegment } from '../contract/path';
 import { show } from '../matchers/kind';
 import type { Mismatch } from '../matchers/mismatch';
 import { rootCursor } from './cursor';
@@ -47,5 +48,22 @@ export function matchBody(expected: JsonValue | undefined, actual: JsonValue | u
   const root = rootCursor(compiled);
   if (isJson(contentType)) compare(expected, actual, root, w);
   else compareLeaf(expected, actual, root, w); // text and other content: the whole body as one value
+  return w.out;
+}
+
+/**
+ * Compares one value with itself at a concrete path of a JSON body, as `matchBody` compares a
+ * leaf it reaches through plain keys and indexes (no `values` or `eachValue` rule above it). The
+ * consumer DSL's self-check uses it for the example values that changed since an example of the
+ * same shape passed in full (src/dsl/self-check.ts).
+ */
+export function matchBodyLeaf(rules: RuleMap, segments: readonly PathSegment[], value: JsonValue): Mismatch[] {
+  const w = newWalk('body');
+  const compiled = compile(rules);
+  for (const problem of compiled.problems) reportProblem(problem, w);
+  let cursor = rootCursor(compiled);
+  for (const segment of segments) cursor = cursor.child(segment);
+  w.segments.push(...segments);
+  compareLeaf(value, value, cursor, w);
   return w.out;
 }

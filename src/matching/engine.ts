@@ -21,7 +21,7 @@ import { compile } from './rules';
 
 // The engine by concern: rules.ts (rule compilation), cursor.ts (rule state per path), walk.ts
 // (the body walk), body.ts, metadata.ts and message.ts (the public comparisons).
-export { matchBody, type MatchBodyOptions } from './body';
+export { matchBody, matchBodyLeaf, type MatchBodyOptions } from './body';
 export { matchMetadata, metadataNotes } from './metadata';
 export { matchMessage, type ActualMessage } from './message';
 

@@ -70,11 +70,8 @@ export class UsageTracker {
   instrument<P, H, K, Props>(message: ReceivedMessage<P, H, K, Props>): ReceivedMessage<P, H, K, Props> {
     const payload = this.#wrap(message.payload, this.#root);
     const declaredHeaders = new Set(Object.keys(message.headers as object));
-    const headers = this.#wrapHeaders(message.headers as unknown as JsonObject, (name) => this.#readHeader(name, declaredHeaders));
-    const metadata = this.#wrapHeaders(message.metadata, (name) => {
-      if (name === META.kafkaKey) this.#readKey();
-      else if (!isReservedMetadataKey(name)) this.#readHeader(name, declaredHeaders);
-    });
+    const headers = new Proxy(message.headers as unknown as JsonObject, new UsageTracker.#HeaderTraps(this, 'headers', declaredHeaders));
+    const metadata = new Proxy(message.metadata, new UsageTracker.#HeaderTraps(this, 'metadata', declaredHeaders));
     const self = this;
     const instrumented = { ...message } as Record<string, unknown>;
     const getter = (name: string, get: () => unknown): void => {
@@ -146,38 +143,13 @@ export class UsageTracker {
     else this.#undeclaredHeaders.add(name);
   }
 
-  /** Headers and metadata: flat objects of single values, reads reported by name. */
-  #wrapHeaders(target: JsonObject, read: (name: string) => void): JsonObject {
-    const active = (): boolean => this.#active;
-    const enumerating = new Set<PropertyKey>();
-    return new Proxy(target, {
-      get(t, prop, receiver) {
-        if (active() && typeof prop === 'string' && (Object.hasOwn(t, prop) || !OBJECT_PROTO_KEYS.has(prop)) && prop !== 'toJSON') read(prop);
-        return Reflect.get(t, prop, receiver);
-      },
-      has(t, prop) {
-        if (active() && typeof prop === 'string') read(prop);
-        return Reflect.has(t, prop);
-      },
-      ownKeys(t) {
-        const keys = Reflect.ownKeys(t);
-        for (const k of keys) enumerating.add(k);
-        return keys;
-      },
-      getOwnPropertyDescriptor(t, prop) {
-        if (!enumerating.delete(prop) && active() && typeof prop === 'string') read(prop);
-        return Reflect.getOwnPropertyDescriptor(t, prop);
-      },
-    });
-  }
-
   /** Wraps a payload value: objects and arrays become recording proxies, primitives stay as they are. */
   #wrap<T>(value: T, node: DeclaredNode | undefined): T {
     if (typeof value !== 'object' || value === null) return value;
     const existing = this.#proxies.get(value);
     if (existing !== undefined) return existing as T;
     const path = node?.path ?? '$';
-    const proxy = new Proxy(value as object, this.#handler(path, node));
+    const proxy = new Proxy(value as object, new UsageTracker.#Traps(this, path, node));
     this.#proxies.set(value, proxy);
     registry.set(proxy, { tracker: this, target: value, path });
     return proxy as T;
@@ -191,78 +163,144 @@ export class UsageTracker {
     return { path: pathOf(segments), node: undefined, declared: false };
   }
 
-  #handler(path: string, node: DeclaredNode | undefined): ProxyHandler<object> {
-    const self = this;
-    const written = (t: object): Set<PropertyKey> => {
-      const byTarget = (self.#written ??= new WeakMap());
+  /** The traps of the headers or the metadata: flat objects of single values, reads reported by name. */
+  static readonly #HeaderTraps = class HeaderTraps implements ProxyHandler<JsonObject> {
+    /** Keys an `ownKeys` trap announced: the descriptor lookups that follow are enumeration. */
+    readonly enumerating = new Set<PropertyKey>();
+
+    constructor(
+      readonly tracker: UsageTracker,
+      /** The metadata holds the key and channel details besides the headers. */
+      readonly part: 'headers' | 'metadata',
+      readonly declared: ReadonlySet<string>,
+    ) {}
+
+    read(name: string): void {
+      const self = this.tracker;
+      if (this.part === 'headers') self.#readHeader(name, this.declared);
+      else if (name === META.kafkaKey) self.#readKey();
+      else if (!isReservedMetadataKey(name)) self.#readHeader(name, this.declared);
+    }
+
+    get(t: JsonObject, prop: string | symbol, receiver: unknown): unknown {
+      if (this.tracker.#active && typeof prop === 'string' && (Object.hasOwn(t, prop) || !OBJECT_PROTO_KEYS.has(prop)) && prop !== 'toJSON') this.read(prop);
+      return Reflect.get(t, prop, receiver);
+    }
+
+    has(t: JsonObject, prop: string | symbol): boolean {
+      if (this.tracker.#active && typeof prop === 'string') this.read(prop);
+      return Reflect.has(t, prop);
+    }
+
+    ownKeys(t: JsonObject): ArrayLike<string | symbol> {
+      const keys = Reflect.ownKeys(t);
+      for (const k of keys) this.enumerating.add(k);
+      return keys;
+    }
+
+    getOwnPropertyDescriptor(t: JsonObject, prop: string | symbol): PropertyDescriptor | undefined {
+      if (!this.enumerating.delete(prop) && this.tracker.#active && typeof prop === 'string') this.read(prop);
+      return Reflect.getOwnPropertyDescriptor(t, prop);
+    }
+  };
+
+  /**
+   * The traps of one payload proxy. One object per proxy with its traps on a shared prototype:
+   * creating it allocates no closures (handlers are made for every object a handler reads into).
+   * Declared in the class body so that the traps can reach the tracker's private state.
+   */
+  static readonly #Traps = class PayloadTraps implements ProxyHandler<object> {
+    constructor(
+      readonly tracker: UsageTracker,
+      readonly path: string,
+      readonly node: DeclaredNode | undefined,
+    ) {}
+
+    /** Keys the handler wrote into `t`. */
+    written(t: object): Set<PropertyKey> {
+      const byTarget = (this.tracker.#written ??= new WeakMap());
       let set = byTarget.get(t);
       if (set === undefined) byTarget.set(t, (set = new Set()));
       return set;
-    };
+    }
+
     /** Records a read of `key` in `t`; returns the child's declared node. */
-    const read = (t: object, key: string): DeclaredNode | undefined => {
-      self.#inspected.add(path);
-      const child = self.#childNode(node, key, Array.isArray(t));
+    read(t: object, key: string): DeclaredNode | undefined {
+      const self = this.tracker;
+      self.#inspected.add(this.path);
+      const child = self.#childNode(this.node, key, Array.isArray(t));
       if (self.#written?.get(t)?.has(key) === true) return child.node;
       if (child.declared) self.#reads.add(child.path);
       else self.#undeclared.add(child.path);
       return child.node;
-    };
-    const inherited = (t: object, prop: string): boolean => (Array.isArray(t) ? ARRAY_PROTO_KEYS : OBJECT_PROTO_KEYS).has(prop) && !Object.hasOwn(t, prop);
-    return {
-      get(t, prop, receiver) {
-        const value: unknown = Reflect.get(t, prop, receiver);
-        if (!self.#active || typeof prop === 'symbol') return value;
-        if (Array.isArray(t) && prop === 'length') {
-          self.#inspected.add(path);
-          return value;
-        }
-        if (prop === 'toJSON' || inherited(t, prop)) return value;
-        if (Array.isArray(t) && !isIndex(prop) && !Object.hasOwn(t, prop)) return value;
-        const childNode = read(t, prop);
-        if (typeof value !== 'object' || value === null) return value;
-        const descriptor = Reflect.getOwnPropertyDescriptor(t, prop);
-        const childPath = self.#childNode(node, prop, Array.isArray(t)).path;
-        // A frozen property must be returned as is (Proxy invariant): count it as read whole.
-        if (descriptor !== undefined && descriptor.configurable === false && descriptor.writable === false) {
-          self.#whole.add(childPath);
-          return value;
-        }
-        if (childNode !== undefined) self.#referenced.set(childNode.path, childNode);
-        return self.#wrap(value, childNode);
-      },
-      has(t, prop) {
-        if (self.#active && typeof prop === 'string' && !inherited(t, prop)) read(t, prop);
-        return Reflect.has(t, prop);
-      },
-      ownKeys(t) {
-        const keys = Reflect.ownKeys(t);
-        if (self.#active) self.#inspected.add(path);
-        const byTarget = (self.#enumerating ??= new WeakMap());
-        let pending = byTarget.get(t);
-        if (pending === undefined) byTarget.set(t, (pending = new Set()));
-        for (const k of keys) pending.add(k);
-        return keys;
-      },
-      getOwnPropertyDescriptor(t, prop) {
-        const enumeration = self.#enumerating?.get(t)?.delete(prop) === true;
-        if (!enumeration && self.#active && typeof prop === 'string' && !(Array.isArray(t) && prop === 'length')) read(t, prop);
-        return Reflect.getOwnPropertyDescriptor(t, prop);
-      },
-      set(t, prop, value) {
-        written(t).add(prop);
-        return Reflect.set(t, prop, value);
-      },
-      defineProperty(t, prop, descriptor) {
-        written(t).add(prop);
-        return Reflect.defineProperty(t, prop, descriptor);
-      },
-      deleteProperty(t, prop) {
-        written(t).add(prop);
-        return Reflect.deleteProperty(t, prop);
-      },
-    };
-  }
+    }
+
+    get(t: object, prop: string | symbol, receiver: unknown): unknown {
+      const self = this.tracker;
+      const value: unknown = Reflect.get(t, prop, receiver);
+      if (!self.#active || typeof prop === 'symbol') return value;
+      if (Array.isArray(t) && prop === 'length') {
+        self.#inspected.add(this.path);
+        return value;
+      }
+      if (prop === 'toJSON' || inherited(t, prop)) return value;
+      if (Array.isArray(t) && !isIndex(prop) && !Object.hasOwn(t, prop)) return value;
+      const childNode = this.read(t, prop);
+      if (typeof value !== 'object' || value === null) return value;
+      const descriptor = Reflect.getOwnPropertyDescriptor(t, prop);
+      const childPath = self.#childNode(this.node, prop, Array.isArray(t)).path;
+      // A frozen property must be returned as is (Proxy invariant): count it as read whole.
+      if (descriptor !== undefined && descriptor.configurable === false && descriptor.writable === false) {
+        self.#whole.add(childPath);
+        return value;
+      }
+      if (childNode !== undefined) self.#referenced.set(childNode.path, childNode);
+      return self.#wrap(value, childNode);
+    }
+
+    has(t: object, prop: string | symbol): boolean {
+      if (this.tracker.#active && typeof prop === 'string' && !inherited(t, prop)) this.read(t, prop);
+      return Reflect.has(t, prop);
+    }
+
+    ownKeys(t: object): ArrayLike<string | symbol> {
+      const self = this.tracker;
+      const keys = Reflect.ownKeys(t);
+      if (self.#active) self.#inspected.add(this.path);
+      const byTarget = (self.#enumerating ??= new WeakMap());
+      let pending = byTarget.get(t);
+      if (pending === undefined) byTarget.set(t, (pending = new Set()));
+      for (const k of keys) pending.add(k);
+      return keys;
+    }
+
+    getOwnPropertyDescriptor(t: object, prop: string | symbol): PropertyDescriptor | undefined {
+      const self = this.tracker;
+      const enumeration = self.#enumerating?.get(t)?.delete(prop) === true;
+      if (!enumeration && self.#active && typeof prop === 'string' && !(Array.isArray(t) && prop === 'length')) this.read(t, prop);
+      return Reflect.getOwnPropertyDescriptor(t, prop);
+    }
+
+    set(t: object, prop: string | symbol, value: unknown): boolean {
+      this.written(t).add(prop);
+      return Reflect.set(t, prop, value);
+    }
+
+    defineProperty(t: object, prop: string | symbol, descriptor: PropertyDescriptor): boolean {
+      this.written(t).add(prop);
+      return Reflect.defineProperty(t, prop, descriptor);
+    }
+
+    deleteProperty(t: object, prop: string | symbol): boolean {
+      this.written(t).add(prop);
+      return Reflect.deleteProperty(t, prop);
+    }
+  };
+}
+
+/** A name the target inherits from Object.prototype or Array.prototype rather than holds. */
+function inherited(t: object, prop: string): boolean {
+  return (Array.isArray(t) ? ARRAY_PROTO_KEYS : OBJECT_PROTO_KEYS).has(prop) && !Object.hasOwn(t, prop);
 }
 
 /** The tracked proxy's details, when `value` is one. */
