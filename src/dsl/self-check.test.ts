@@ -147,8 +147,13 @@ describe('the self-check of a reused shape by its changed leaves', () => {
     expect(passesAsChecked(parts, { ...first, contents: { ...first.contents, contentType: 'text/plain' } })).toBe(false);
   });
 
-  it('leaves rule maps changed since the checked example to the full check', () => {
-    const { parts, first } = checkedShape(structural, 'structural kinds, edited rules');
+  it('leaves rule maps changed since the checked example to the full check, when they are not sealed', () => {
+    // A reused shape's maps are sealed (frozen); a caller's own copies can change.
+    const declared = pair.message('structural kinds, edited rules').withPayload(structural).toInteraction();
+    const first = { ...declared, matchingRules: structuredClone(declared.matchingRules) };
+    const parts = {};
+    rememberChecked(parts, first);
+    expect(passesAsChecked(parts, first)).toBe(true);
     const body = first.matchingRules.body as Record<string, RuleMap[string]>;
     const metadata = first.matchingRules.metadata as Record<string, RuleMap[string]>;
     const name = body['$.name'] as RuleMap[string];
@@ -186,5 +191,23 @@ describe('the self-check of a reused shape by its changed leaves', () => {
     const expected = fullCheck(withContent(declare(4, 'ABC').toInteraction(), { n: 'n3', items: [{ sku: 'abc' }] }));
     expect(expected.map((p) => p.path)).toEqual(['$.items[0].sku']);
     expect(() => bad.toInteraction()).toThrow(/does not satisfy its own matchers[\s\S]*\$\.items\[0\]\.sku/);
+  });
+});
+
+describe("a reused shape's rule maps", () => {
+  it('are frozen: a change made through one declaration cannot reach the next one of the shape', () => {
+    const declare = (i: number) => pair.message(`sealed #${i}`).withPayload({ sku: m.regex(/^[A-Z]+$/, `SKU${'A'.repeat(i)}`) });
+    declare(0).toInteraction();
+    const second = declare(1).toInteraction();
+    const rule = second.matchingRules.body['$.sku']?.matchers[0] as Record<string, unknown>;
+    expect(() => {
+      rule['regex'] = '^.*$';
+    }).toThrow(TypeError);
+    expect(() =>
+      pair
+        .message('sealed #bad')
+        .withPayload({ sku: { ...m.regex(/^[A-Z]+$/, 'SKU'), example: 'lower' } })
+        .toInteraction(),
+    ).toThrow(/does not satisfy its own matchers/);
   });
 });

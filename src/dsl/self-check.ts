@@ -13,6 +13,7 @@
 import type { JsonValue } from '../contract/json';
 import type { MessageInteraction, RuleMap } from '../contract/model';
 import { numberLiteral } from '../contract/number-literals';
+import { isSealedRuleMap } from '../contract/sealed';
 import type { PathSegment } from '../contract/path';
 import { matchBodyLeaf } from '../matching/engine';
 
@@ -157,7 +158,9 @@ export function passesAsChecked(parts: object, interaction: MessageInteraction):
   if (base === undefined || prototypeHasEnumerableKeys()) return false;
   const { content, contentType } = interaction.contents;
   if (interaction.matchingRules.body !== base.bodyRules || interaction.matchingRules.metadata !== base.metadataRules || contentType !== base.contentType) return false;
-  if (rulesTextOf(interaction) !== base.rulesText) return false;
+  // A sealed map (a reused shape's, shape.ts) is frozen: its text cannot have changed.
+  const sealed = isSealedRuleMap(base.bodyRules) && isSealedRuleMap(base.metadataRules);
+  if (!sealed && rulesTextOf(interaction) !== base.rulesText) return false;
   if (content === undefined || changesFrom(base.metadata, interaction.metadata)?.length !== 0) return false;
   const changes = changesFrom(base.content, content);
   if (changes === undefined) return false;

@@ -10,6 +10,7 @@
  * and such a template is compiled on its own as before.
  */
 import { copyJson, type JsonValue } from '../contract/json';
+import { sealRuleMap } from '../contract/sealed';
 import type { GeneratorJson, MessageInteraction, RuleList } from '../contract/model';
 import { MAX_TEMPLATE_DEPTH, type CompiledGenerator } from '../matchers/compile';
 import { isMatcher, type AnyMatcher, type Template } from '../matchers/node';
@@ -236,11 +237,13 @@ export function rememberCompiledShape(templates: DeclarationTemplates, contentTy
   const bodyGenerators: Record<string, GeneratorJson> = {};
   for (const g of compiledGenerators) bodyGenerators[g.path] = g.generator;
   const copy = <T>(value: T): T => copyJson(value as unknown as JsonValue) as unknown as T;
+  // Shared by every later declaration of the shape: frozen, so that a change made through one
+  // interaction cannot reach the others, and known to the engine by its object (contract/sealed.ts).
   const reused: ReusedParts = {
-    bodyRules: copy(parts.bodyRules),
+    bodyRules: sealRuleMap(copy(parts.bodyRules)),
     bodyGenerators,
     compiledGenerators,
-    metadataRules: copy(parts.metadataRules),
+    metadataRules: sealRuleMap(copy(parts.metadataRules)),
     metadataGenerators: copy(parts.metadataGenerators),
     first,
   };
