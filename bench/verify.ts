@@ -39,8 +39,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { MessageProviders } from '@pact-foundation/pact';
-import { loadContracts, message, provider, verifyProvider, type ProviderDefinition, type VerificationReport } from '../src/index';
+import type { ProviderDefinition, VerificationReport } from '../src/index';
+import { builtPackage } from './dist';
 import { description, EVENTS, ordersFactories, OrdersService, type OrderPlacedRecord } from './orders-service';
+
+// Herald as users load it: the package build (dist/, rebuilt when stale), not the sources through tsx.
+const { loadContracts, message, provider, verifyProvider } = require(path.join(builtPackage(), 'src/index.js')) as typeof import('../src/index');
 
 const N = Number(process.env['BENCH_N'] ?? 1000);
 const LARGE_N = Number(process.env['BENCH_LARGE_N'] ?? 10_000);
@@ -379,9 +383,7 @@ const ROOT = path.resolve(__dirname, '..');
  * scripts/measure-startup.js does) and factories.js: ordersFactories of bench/orders-service.js over the installed Herald.
  */
 function installCli(dir: string, n: number): string {
-  if (process.env['BENCH_BUILD'] === '1' || !existsSync(path.join(ROOT, 'dist/cjs/src/cli/main.js'))) {
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.js')], { stdio: 'inherit' });
-  }
+  builtPackage();
   const project = path.join(dir, 'cli-project');
   const herald = path.join(project, 'node_modules', 'herald');
   mkdirSync(herald, { recursive: true });

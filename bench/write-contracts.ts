@@ -10,6 +10,7 @@
  *
  * - Herald: N declarations through the public consumer DSL, `.verify(handler)` on each, then one
  *   `writeContracts()`. Outside jest, interactions are recorded under process.argv[1] as owner.
+ *   Herald is loaded as users load it, from the package build (dist/, rebuilt first when stale).
  *   Each Herald point is run 3 times; the median is reported.
  * - pact-js: the V3 message consumer API, `MessageConsumerPact` `.given().expectsToReceive()
  *   .withContent().withMetadata().verify(handler)` per interaction, which is what pact-js' message
@@ -26,6 +27,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { builtPackage } from './dist';
 
 type Tool = 'herald' | 'pactjs';
 
@@ -46,6 +48,8 @@ interface WorkerResult {
 }
 
 const HERALD_POINTS = [1_000, 10_000] as const;
+/** The package build's CommonJS tree (bench/dist.ts); the main process rebuilds it when stale. */
+const DIST = path.join(__dirname, '..', 'dist', 'cjs');
 const PACTJS_POINTS = [200, 1_000] as const;
 const HERALD_REPEATS = 3;
 const CAP_MS = 120_000;
@@ -76,7 +80,8 @@ function startTimer(): () => { ms: number; cpuMs: number } {
 }
 
 async function heraldWorker(n: number, dir: string): Promise<Timed> {
-  const { consumer, kafkaTopic, m, writeContracts } = await import('herald');
+  // Herald as users load it: the package build (dist/, rebuilt by the main process when stale).
+  const { consumer, kafkaTopic, m, writeContracts } = require(path.join(DIST, 'src/index.js')) as typeof import('herald');
   const baselineRssKb = rssKb();
   const stop = startTimer();
   const orders = consumer(CONSUMER).expectsFrom(PROVIDER);
@@ -240,6 +245,7 @@ function table(rows: readonly (readonly string[])[]): string {
 }
 
 async function main(): Promise<void> {
+  builtPackage();
   const root = mkdtempSync(path.join(os.tmpdir(), 'herald-bench-write-'));
   const cleanup = (): void => rmSync(root, { recursive: true, force: true });
   process.once('SIGINT', () => {
