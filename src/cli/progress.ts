@@ -69,14 +69,17 @@ export class ProgressLines {
   /** Prints (or redraws) the line if it is due; the timer's ticks may come a little early. */
   private tick(fromTimer = false): void {
     const now = this.now();
+    // Decided before the line is written: a run updates once per interaction, and prints rarely.
+    const due = this.live
+      ? now - this.begun >= this.intervalMs / 5 && !(this.drawn && now - this.printedAt < REDRAW_MS)
+      : now - this.printedAt >= (fromTimer ? this.intervalMs / 2 : this.intervalMs);
+    if (!due) return;
     const line = this.line(now);
     if (line === undefined) return;
     if (this.live) {
-      if (now - this.begun < this.intervalMs / 5 || (this.drawn && now - this.printedAt < REDRAW_MS)) return;
       this.log(`${ERASE}${line.trimEnd()}`);
       this.drawn = true;
     } else {
-      if (now - this.printedAt < (fromTimer ? this.intervalMs / 2 : this.intervalMs)) return;
       this.log(line);
     }
     this.printedAt = now;
