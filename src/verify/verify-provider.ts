@@ -329,13 +329,15 @@ function tracker(
   const chosen = (i: { readonly description: string }): boolean => matches === undefined || matches(i.description);
   const total = selected.reduce((n, c) => n + c.interactions.filter(chosen).length + (c.synchronous ?? []).filter(chosen).length, 0);
   const counts = { done: 0, total, passed: 0, failed: 0 };
+  // Literals rather than spreads of `counts`: twice per interaction.
+  const now = (current: RunProgress['current']): RunProgress => ({ done: counts.done, total, passed: counts.passed, failed: counts.failed, current });
   return {
-    start: (description: string, consumer: string): void => report({ ...counts, current: { description, consumer, startedAt: Date.now() } }),
+    start: (description: string, consumer: string): void => report(now({ description, consumer, startedAt: Date.now() })),
     finish: (result: InteractionResult): void => {
       counts.done += 1;
       if (result.status === 'passed') counts.passed += 1;
       else if (result.status !== 'pending') counts.failed += 1;
-      report({ ...counts, current: undefined });
+      report(now(undefined));
     },
   };
 }
