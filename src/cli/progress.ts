@@ -70,9 +70,7 @@ export class ProgressLines {
   private tick(fromTimer = false): void {
     const now = this.now();
     // Decided before the line is written: a run updates once per interaction, and prints rarely.
-    const due = this.live
-      ? now - this.begun >= this.intervalMs / 5 && !(this.drawn && now - this.printedAt < REDRAW_MS)
-      : now - this.printedAt >= (fromTimer ? this.intervalMs / 2 : this.intervalMs);
+    const due = this.live ? now - this.begun >= this.intervalMs / 5 && !(this.drawn && now - this.printedAt < REDRAW_MS) : now - this.printedAt >= (fromTimer ? this.intervalMs / 2 : this.intervalMs);
     if (!due) return;
     const line = this.line(now);
     if (line === undefined) return;
