@@ -18,6 +18,10 @@ const moduleNameMapper = {
 const base = { transform, moduleNameMapper, testEnvironment: '<rootDir>/src/jest/environment.js', rootDir: __dirname };
 
 module.exports = {
+  // A hang guard, not a speed check (jest reads it for the whole run, not per project): scripts/test.js
+  // runs cores + 1 workers beside tsc and eslint, and on a loaded 2-core machine a test that parses
+  // AsyncAPI documents (src/compare/usage-rule.test.ts) took over jest's default 5 s.
+  testTimeout: 30_000,
   projects: [
     {
       ...base,

@@ -3,7 +3,7 @@
  * resolves) and runs real jest on them: the way users run Herald.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -19,10 +19,15 @@ export interface JestProject {
   dispose(): void;
 }
 
+/**
+ * A project in .herald-tmp/<name>, emptied first. `name` must be unique among the suites (they run
+ * side by side). The path stays the same from run to run, so jest's transform cache, keyed on the
+ * project's configuration, keeps Herald's transpiled sources for the next run.
+ */
 export function jestProject(name: string): JestProject {
-  const base = path.join(REPO, '.herald-tmp');
-  mkdirSync(base, { recursive: true });
-  const dir = mkdtempSync(path.join(base, `${name}-`));
+  const dir = path.join(REPO, '.herald-tmp', name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
   const contractsDir = path.join(dir, 'contracts');
   const config = {
     rootDir: dir,
