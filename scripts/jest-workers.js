@@ -33,6 +33,11 @@ function selectedProjects(args) {
   return (selected.length > 0 ? selected : ALL_PROJECTS).filter((name) => !ignored.has(name));
 }
 
+/** Whether a jest run with these arguments includes the containers or browser project (as a run of every project does). */
+function runsHeavyProjects(args) {
+  return selectedProjects(args).some((name) => HEAVY_PROJECTS.includes(name));
+}
+
 /**
  * The worker option to add to jest's arguments: none when the arguments already choose
  * (--maxWorkers, -w, --runInBand, -i) or the run includes a heavy project, else cores + 1 workers.
@@ -41,8 +46,8 @@ function selectedProjects(args) {
  */
 function workerArgs(args, cores) {
   if (args.some((arg) => WORKER_FLAGS.test(arg))) return [];
-  if (selectedProjects(args).some((name) => HEAVY_PROJECTS.includes(name))) return [];
+  if (runsHeavyProjects(args)) return [];
   return [`--maxWorkers=${cores + 1}`];
 }
 
-module.exports = { selectedProjects, workerArgs };
+module.exports = { runsHeavyProjects, selectedProjects, workerArgs };

@@ -4,15 +4,17 @@
 // non-zero on any failure.
 // Before it, the 10 slowest suites and each project's suites, tests and time (scripts/test-timings.js).
 // Extra arguments go to jest (e.g. `npm test -- --selectProjects unit`).
-// The type check and the lint run beside jest, not before it: each holds one core for about a minute
-// while jest's suites mostly wait on the processes they spawn. Their output is printed whole when each
-// ends; a failing one stops jest and ends the run with "typecheck: 0 passed, 1 failed" (or "lint: …").
+// Without the containers and browser projects (the developer loop), the type check and the lint run
+// beside jest, not before it: each holds one core for about a minute while jest's suites mostly wait
+// on the processes they spawn. With them (CI), they run first, side by side, as broker and browser
+// start-ups need the cores. Their output is printed whole when each ends; a failing one stops jest
+// and ends the run with "typecheck: 0 passed, 1 failed" (or "lint: …").
 'use strict';
 const { spawn } = require('node:child_process');
 const { existsSync, mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { workerArgs } = require('./jest-workers');
+const { runsHeavyProjects, workerArgs } = require('./jest-workers');
 const { suiteTimings, timingLines } = require('./test-timings');
 
 const root = path.resolve(__dirname, '..');
@@ -76,7 +78,18 @@ async function main() {
   const extra = process.argv.slice(2);
   // Last: --reporters takes a list, so it would swallow the test paths after it.
   const reporters = ['--reporters=default', `--reporters=${path.join(__dirname, 'jest-project-reporter.js')}`];
-  console.log('herald: tsc --noEmit and lint (folder cycles, eslint, prettier --check) beside jest');
+  // A run with brokers or a browser (CI's) checks first, as before: their suites start containers or
+  // chromium under start-up timeouts, which the checks' two busy cores would eat into.
+  if (runsHeavyProjects(extra)) {
+    console.log('herald: tsc --noEmit and lint (folder cycles, eslint, prettier --check), then jest');
+    await Promise.all([check('typecheck', 'typecheck'), check('lint', 'lint')]);
+    if (failedFirst !== undefined) {
+      rmSync(dir, { recursive: true, force: true });
+      console.log(`${failedFirst}: 0 passed, 1 failed`);
+      process.exit(1);
+    }
+  }
+  console.log(runsHeavyProjects(extra) ? 'herald: jest' : 'herald: tsc --noEmit and lint (folder cycles, eslint, prettier --check) beside jest');
   const jest = spawnGroup(
     process.execPath,
     [path.join(root, 'node_modules/jest/bin/jest.js'), '--ci', '--json', `--outputFile=${results}`, ...workerArgs(extra, os.availableParallelism()), ...extra, ...reporters],
@@ -85,7 +98,7 @@ async function main() {
       env: { PACT_DO_NOT_TRACK: 'true', ...process.env, HERALD_JEST_PROJECTS_FILE: projectsFile },
     },
   );
-  await Promise.all([check('typecheck', 'typecheck'), check('lint', 'lint')]);
+  if (!runsHeavyProjects(extra)) await Promise.all([check('typecheck', 'typecheck'), check('lint', 'lint')]);
   const jestStatus = await jest.exited;
   if (failedFirst !== undefined) {
     rmSync(dir, { recursive: true, force: true });

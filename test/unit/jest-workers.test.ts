@@ -1,4 +1,4 @@
-import { selectedProjects, workerArgs } from '../../scripts/jest-workers';
+import { runsHeavyProjects, selectedProjects, workerArgs } from '../../scripts/jest-workers';
 
 describe('the jest worker count scripts/test.js asks for', () => {
   it('asks for one worker more than cores when no heavy project runs', () => {
@@ -21,5 +21,12 @@ describe('the jest worker count scripts/test.js asks for', () => {
     expect(selectedProjects(['--selectProjects=unit', '--selectProjects=package'])).toEqual(['unit', 'package']);
     expect(selectedProjects(['--ignoreProjects', 'containers', 'browser'])).toEqual(['unit', 'integration', 'examples', 'conformance', 'interop', 'differential', 'package']);
     expect(workerArgs(['--ignoreProjects', 'containers', 'browser'], 2)).toEqual(['--maxWorkers=3']);
+  });
+
+  it('tells a run with the containers or browser project (whose checks run before jest) from one without', () => {
+    expect(runsHeavyProjects([])).toBe(true);
+    expect(runsHeavyProjects(['--selectProjects', 'unit', 'containers'])).toBe(true);
+    expect(runsHeavyProjects(['--selectProjects', 'unit', 'integration'])).toBe(false);
+    expect(runsHeavyProjects(['--ignoreProjects', 'containers', 'browser'])).toBe(false);
   });
 });
