@@ -80,16 +80,22 @@ async function main() {
   const reporters = ['--reporters=default', `--reporters=${path.join(__dirname, 'jest-project-reporter.js')}`];
   // A run with brokers or a browser (CI's) checks first, as before: their suites start containers or
   // chromium under start-up timeouts, which the checks' two busy cores would eat into.
-  if (runsHeavyProjects(extra)) {
+  const checksFirst = runsHeavyProjects(extra);
+  const checks = () => Promise.all([check('typecheck', 'typecheck'), check('lint', 'lint')]);
+  /** Ends the run when a check failed, saying what else it stopped. */
+  const endIfACheckFailed = (stopped) => {
+    if (failedFirst === undefined) return;
+    rmSync(dir, { recursive: true, force: true });
+    console.log(`herald: ${failedFirst} failed: ${stopped}`);
+    console.log(`${failedFirst}: 0 passed, 1 failed`);
+    process.exit(1);
+  };
+  if (checksFirst) {
     console.log('herald: tsc --noEmit and lint (folder cycles, eslint, prettier --check), then jest');
-    await Promise.all([check('typecheck', 'typecheck'), check('lint', 'lint')]);
-    if (failedFirst !== undefined) {
-      rmSync(dir, { recursive: true, force: true });
-      console.log(`${failedFirst}: 0 passed, 1 failed`);
-      process.exit(1);
-    }
+    await checks();
+    endIfACheckFailed('the other check stopped there, jest did not run');
   }
-  console.log(runsHeavyProjects(extra) ? 'herald: jest' : 'herald: tsc --noEmit and lint (folder cycles, eslint, prettier --check) beside jest');
+  console.log(checksFirst ? 'herald: jest' : 'herald: tsc --noEmit and lint (folder cycles, eslint, prettier --check) beside jest');
   const jest = spawnGroup(
     process.execPath,
     [path.join(root, 'node_modules/jest/bin/jest.js'), '--ci', '--json', `--outputFile=${results}`, ...workerArgs(extra, os.availableParallelism()), ...extra, ...reporters],
@@ -98,14 +104,9 @@ async function main() {
       env: { PACT_DO_NOT_TRACK: 'true', ...process.env, HERALD_JEST_PROJECTS_FILE: projectsFile },
     },
   );
-  if (!runsHeavyProjects(extra)) await Promise.all([check('typecheck', 'typecheck'), check('lint', 'lint')]);
+  if (!checksFirst) await checks();
   const jestStatus = await jest.exited;
-  if (failedFirst !== undefined) {
-    rmSync(dir, { recursive: true, force: true });
-    console.log(`herald: ${failedFirst} failed: jest and the other check stopped there`);
-    console.log(`${failedFirst}: 0 passed, 1 failed`);
-    process.exit(1);
-  }
+  endIfACheckFailed('jest and the other check stopped there');
 
   let summary = { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTotalTests: 0, numFailedTestSuites: 0, numRuntimeErrorTestSuites: 0 };
   try {
