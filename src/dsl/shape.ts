@@ -9,7 +9,7 @@
  * (non-finite numbers, undefined, class instances, arrayContains variants, too deep) has no shape,
  * and such a template is compiled on its own as before.
  */
-import { copyJson, type JsonValue } from '../contract/json';
+import { copyJson, plainJsonCopy, type JsonValue } from '../contract/json';
 import { sealRuleMap } from '../contract/sealed';
 import type { GeneratorJson, MessageInteraction, RuleList } from '../contract/model';
 import { MAX_TEMPLATE_DEPTH, type CompiledGenerator } from '../matchers/compile';
@@ -40,30 +40,6 @@ const isPlainObject = (value: object): boolean => {
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null;
 };
-
-/** A deep copy of plain JSON (arrays, plain objects, finite numbers…), or undefined for anything else. */
-function copyOfJson(value: unknown, depth: number): JsonValue | undefined {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value !== 'object' || depth > MAX_TEMPLATE_DEPTH) return undefined;
-  if (Array.isArray(value)) {
-    const out: JsonValue[] = [];
-    for (let i = 0; i < value.length; i++) {
-      const item = copyOfJson(value[i], depth + 1);
-      if (item === undefined) return undefined;
-      out.push(item);
-    }
-    return out;
-  }
-  if (!isPlainObject(value)) return undefined;
-  const out: Record<string, JsonValue> = {};
-  for (const key of Object.keys(value)) {
-    const item = copyOfJson((value as Record<string, unknown>)[key], depth + 1);
-    if (item === undefined || key === '__proto__') return undefined;
-    out[key] = item;
-  }
-  return out;
-}
 
 /** Whether `value` is the JSON `copy` (same keys in the same order). */
 function sameJson(value: unknown, copy: JsonValue | undefined): boolean {
@@ -96,8 +72,8 @@ function matcherShape(node: AnyMatcher, depth: number): MatcherShape | undefined
   if (node.variants !== undefined || !Array.isArray(node.rules)) return undefined;
   const examples = examplesOf(node);
   if (examples === undefined) return undefined;
-  const rules = copyOfJson(node.rules, depth);
-  const generator = node.generator === undefined ? undefined : copyOfJson(node.generator, depth);
+  const rules = plainJsonCopy(node.rules, depth, MAX_TEMPLATE_DEPTH);
+  const generator = node.generator === undefined ? undefined : plainJsonCopy(node.generator, depth, MAX_TEMPLATE_DEPTH);
   if (rules === undefined || (node.generator !== undefined && generator === undefined)) return undefined;
   if (node.combine !== 'AND' && node.combine !== 'OR') return undefined;
   const example = shapeOf(node.example, depth + 1);

@@ -4,7 +4,7 @@
  * example; generators only change the copy a handler receives.
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { copyJson, type JsonObject, type JsonValue } from '../contract/json';
+import { copyJson, plainJsonCopy, type JsonObject, type JsonValue } from '../contract/json';
 import type { GeneratorJson } from '../contract/model';
 import { HeraldError } from '../errors/herald-error';
 import type { CompiledGenerator, Segment } from './compile';
@@ -98,45 +98,14 @@ function visitChild(container: Record<string, JsonValue> | JsonValue[], key: str
   else visit(child, segments, at + 1, g, params);
 }
 
-/** Marks a value the direct copy does not take: the copy is then JSON's own round trip. */
-const NOT_PLAIN = Symbol('not plain JSON');
 /** Deeper values are left to JSON's round trip, which has no recursion of its own to run out of. */
 const MAX_COPY_DEPTH = 200;
 
 /**
  * The copy `JSON.parse(JSON.stringify(content))` makes (copyJson), built directly when the content
- * is plain JSON as exampleOf builds it: several times faster on the small examples copied for every
- * generated message. Anything JSON would transform (a toJSON method, non-finite numbers, undefined,
- * holes, class instances, a `__proto__` key) is copied by JSON itself; -0 becomes 0 as in JSON.
+ * is plain JSON as exampleOf builds it (plainJsonCopy): several times faster on the small examples
+ * copied for every generated message. Anything else is copied by JSON itself.
  */
 export function copyExample(content: JsonValue): JsonValue {
-  const copy = copyPlain(content, 0);
-  return copy === NOT_PLAIN ? copyJson(content) : copy;
-}
-
-function copyPlain(value: unknown, depth: number): JsonValue | typeof NOT_PLAIN {
-  if (typeof value === 'string' || typeof value === 'boolean' || value === null) return value;
-  // JSON writes -0 as 0.
-  if (typeof value === 'number') return Number.isFinite(value) ? (value === 0 ? 0 : value) : NOT_PLAIN;
-  if (typeof value !== 'object' || depth > MAX_COPY_DEPTH || typeof (value as { toJSON?: unknown }).toJSON === 'function') return NOT_PLAIN;
-  if (Array.isArray(value)) {
-    if (Object.getPrototypeOf(value) !== Array.prototype) return NOT_PLAIN;
-    const out: JsonValue[] = [];
-    for (let i = 0; i < value.length; i++) {
-      if (!Object.hasOwn(value, i)) return NOT_PLAIN;
-      const item = copyPlain(value[i], depth + 1);
-      if (item === NOT_PLAIN) return NOT_PLAIN;
-      out.push(item);
-    }
-    return out;
-  }
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
-  const out: Record<string, JsonValue> = {};
-  for (const key of Object.keys(value)) {
-    const item = copyPlain((value as Record<string, unknown>)[key], depth + 1);
-    if (item === NOT_PLAIN || key === '__proto__') return NOT_PLAIN;
-    out[key] = item;
-  }
-  return out;
+  return plainJsonCopy(content, 0, MAX_COPY_DEPTH) ?? copyJson(content);
 }
