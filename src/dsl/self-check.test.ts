@@ -3,6 +3,7 @@ import { consumer, m } from '../index';
 import type { JsonValue } from '../contract/json';
 import type { MessageInteraction, RuleMap } from '../contract/model';
 import { parseJsonKeepingNumbers } from '../contract/number-literals';
+import { sealRuleMap } from '../contract/sealed';
 import type { PathSegment } from '../contract/path';
 import { matchMessage } from '../matching/engine';
 import type { Template } from '../matchers/node';
@@ -84,7 +85,10 @@ const fullCheck = (interaction: MessageInteraction) =>
 
 /** A shape's checked example: the parts object stands for the shape. */
 function checkedShape(template: Template, description: string): { parts: object; first: MessageInteraction } {
-  const first = pair.message(description).withPayload(template).toInteraction();
+  const declared = pair.message(description).withPayload(template).toInteraction();
+  // As every reused declaration of a shape has them (shape.ts): sealed rule maps.
+  const { body, metadata } = declared.matchingRules;
+  const first = { ...declared, matchingRules: { body: sealRuleMap(structuredClone(body)), metadata: sealRuleMap(structuredClone(metadata)) } };
   expect(fullCheck(first)).toEqual([]);
   const parts = {};
   rememberChecked(parts, first);
@@ -147,22 +151,17 @@ describe('the self-check of a reused shape by its changed leaves', () => {
     expect(passesAsChecked(parts, { ...first, contents: { ...first.contents, contentType: 'text/plain' } })).toBe(false);
   });
 
-  it('leaves rule maps changed since the checked example to the full check, when they are not sealed', () => {
-    // A reused shape's maps are sealed (frozen); a caller's own copies can change.
-    const declared = pair.message('structural kinds, edited rules').withPayload(structural).toInteraction();
-    const first = { ...declared, matchingRules: structuredClone(declared.matchingRules) };
+  it("remembers only sealed rule maps, which cannot change: a caller's own maps are left to the full check", () => {
+    const declared = pair.message('structural kinds, own rules').withPayload(structural).toInteraction();
+    const own = { ...declared, matchingRules: structuredClone(declared.matchingRules) };
     const parts = {};
-    rememberChecked(parts, first);
-    expect(passesAsChecked(parts, first)).toBe(true);
-    const body = first.matchingRules.body as Record<string, RuleMap[string]>;
-    const metadata = first.matchingRules.metadata as Record<string, RuleMap[string]>;
-    const name = body['$.name'] as RuleMap[string];
-    body['$.name'] = { combine: 'AND', matchers: [{ match: 'regex', regex: '^zzz$' }] };
-    expect(passesAsChecked(parts, first)).toBe(false);
-    body['$.name'] = name;
-    expect(passesAsChecked(parts, first)).toBe(true);
-    metadata['contentType'] = { combine: 'AND', matchers: [{ match: 'regex', regex: '^zzz$' }] };
-    expect(passesAsChecked(parts, first)).toBe(false);
+    rememberChecked(parts, own);
+    expect(passesAsChecked(parts, own)).toBe(false);
+    const { parts: sealedParts, first } = checkedShape(structural, 'structural kinds, sealed rules');
+    expect(passesAsChecked(sealedParts, first)).toBe(true);
+    expect(() => {
+      (first.matchingRules.body as Record<string, RuleMap[string]>)['$.name'] = { combine: 'AND', matchers: [{ match: 'regex', regex: '^zzz$' }] };
+    }).toThrow(TypeError);
   });
 
   it('leaves numbers read with their written literal to the full check', () => {

@@ -29,8 +29,6 @@ const STRUCTURAL_KINDS: ReadonlySet<string> = new Set(['type', 'equality', 'notE
 interface Checked {
   readonly bodyRules: RuleMap;
   readonly metadataRules: RuleMap;
-  /** Both rule maps as JSON when checked: the engine reads a map by its text, which its holder may have changed since. */
-  readonly rulesText: string;
   readonly contentType: string;
   /** Copies of the checked example: the interaction handed out may be changed by its user. */
   readonly content: JsonValue;
@@ -53,15 +51,6 @@ function structuralRules(rules: RuleMap): boolean {
     for (const rule of list.matchers) if (typeof rule !== 'object' || rule === null || !STRUCTURAL_KINDS.has(rule.match)) return false;
   }
   return true;
-}
-
-/** The interaction's body and metadata rule maps as JSON text; undefined when JSON cannot write them. */
-function rulesTextOf(interaction: MessageInteraction): string | undefined {
-  try {
-    return JSON.stringify([interaction.matchingRules.body, interaction.matchingRules.metadata]);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The walk reads object keys with `for…in`: an enumerable key on Object.prototype would join every object's. */
@@ -135,13 +124,13 @@ function changesFrom(base: JsonValue, next: JsonValue): Change[] | undefined {
 export function rememberChecked(parts: object, interaction: MessageInteraction): void {
   if (checked.has(parts)) return;
   const { content, contentType } = interaction.contents;
-  if (!isJsonBody(contentType) || typeof content !== 'object' || content === null || !structuralRules(interaction.matchingRules.body)) return;
-  const rulesText = rulesTextOf(interaction);
-  if (rulesText === undefined) return;
+  const { body, metadata } = interaction.matchingRules;
+  // Only sealed (frozen) rule maps, a reused shape's (shape.ts): they read later as they read now.
+  if (!isSealedRuleMap(body) || !isSealedRuleMap(metadata)) return;
+  if (!isJsonBody(contentType) || typeof content !== 'object' || content === null || !structuralRules(body)) return;
   checked.set(parts, {
-    bodyRules: interaction.matchingRules.body,
-    metadataRules: interaction.matchingRules.metadata,
-    rulesText,
+    bodyRules: body,
+    metadataRules: metadata,
     contentType,
     content: copyOf(content),
     metadata: copyOf(interaction.metadata),
@@ -158,9 +147,6 @@ export function passesAsChecked(parts: object, interaction: MessageInteraction):
   if (base === undefined || prototypeHasEnumerableKeys()) return false;
   const { content, contentType } = interaction.contents;
   if (interaction.matchingRules.body !== base.bodyRules || interaction.matchingRules.metadata !== base.metadataRules || contentType !== base.contentType) return false;
-  // A sealed map (a reused shape's, shape.ts) is frozen: its text cannot have changed.
-  const sealed = isSealedRuleMap(base.bodyRules) && isSealedRuleMap(base.metadataRules);
-  if (!sealed && rulesTextOf(interaction) !== base.rulesText) return false;
   if (content === undefined || changesFrom(base.metadata, interaction.metadata)?.length !== 0) return false;
   const changes = changesFrom(base.content, content);
   if (changes === undefined) return false;
