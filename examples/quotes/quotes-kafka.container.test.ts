@@ -23,7 +23,6 @@ import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import {
   answerRequestsOnBroker,
-  consumer,
   defaultContractsDir,
   isHeraldError,
   kafkaTopic,
@@ -39,7 +38,7 @@ import {
   type MessageInteraction,
 } from 'herald';
 import { KAFKA_CLIENTS, createKafkaTransport, startKafkaBroker, type StartedKafkaBroker } from 'herald/kafka';
-import { QUOTE_REPLIES, QUOTE_REQUESTS, quote } from './src/declarations';
+import { QUOTE_REPLIES, QUOTE_REQUESTS, quote, quotePair, quoteRequest } from './src/declarations';
 import { KafkaRequester, QuoteClient } from './src/quote-client';
 import { QuoteService, serveOnKafka } from './src/quote-service';
 
@@ -195,19 +194,10 @@ describe.each(KAFKA_CLIENTS)('a flow on Kafka (quote, then its confirmation), He
     const confirmations = `quotes.confirmed.${suffix}`;
     await using admin = createKafkaTransport({ brokers: started().brokers });
     for (const topic of [requests, replies, confirmations]) await admin.createTopic(topic);
-    const pair = consumer('quote-client').expectsFrom('quote-service');
+    const pair = quotePair();
     const flow = pair.flow('quote then confirm', (f) =>
       f
-        .step('quote', () =>
-          pair
-            .request('a quote request')
-            .on(kafkaTopic(requests))
-            .replyVia({ address: replies })
-            .withKey(m.string('sku-1'))
-            .withHeaders({ 'client-id': m.regex(/^[a-z-]+$/, 'web-shop') })
-            .withPayload({ sku: m.string('sku-1'), quantity: m.integer(2) })
-            .withReply({ sku: m.string('sku-1'), quantity: m.integer(2), total: m.decimal(19.9), currency: m.regex(/^[A-Z]{3}$/, 'EUR') }),
-        )
+        .step('quote', () => quoteRequest(pair, requests, replies))
         .step('confirm', (from) =>
           pair
             .message('a quote confirmation')

@@ -9,12 +9,19 @@ import { consumer, kafkaTopic, m } from 'herald';
 export const QUOTE_REQUESTS = 'quotes.requests';
 export const QUOTE_REPLIES = 'quotes.replies';
 
-export const quote = consumer('quote-client')
-  .expectsFrom('quote-service')
-  .request('a quote request')
-  .on(kafkaTopic(QUOTE_REQUESTS))
-  .replyVia({ address: QUOTE_REPLIES })
-  .withKey(m.string('sku-1'))
-  .withHeaders({ 'client-id': m.regex(/^[a-z-]+$/, 'web-shop') })
-  .withPayload({ sku: m.string('sku-1'), quantity: m.integer(2) })
-  .withReply({ sku: m.string('sku-1'), quantity: m.integer(2), total: m.decimal(19.9), currency: m.regex(/^[A-Z]{3}$/, 'EUR') });
+/** The quote client's expectations of the quote service. */
+export const quotePair = () => consumer('quote-client').expectsFrom('quote-service');
+
+/** A quote request on `requests`, answered on `replies` (a test on a shared broker passes its own topics). */
+export function quoteRequest(pair: ReturnType<typeof quotePair>, requests = QUOTE_REQUESTS, replies = QUOTE_REPLIES) {
+  return pair
+    .request('a quote request')
+    .on(kafkaTopic(requests))
+    .replyVia({ address: replies })
+    .withKey(m.string('sku-1'))
+    .withHeaders({ 'client-id': m.regex(/^[a-z-]+$/, 'web-shop') })
+    .withPayload({ sku: m.string('sku-1'), quantity: m.integer(2) })
+    .withReply({ sku: m.string('sku-1'), quantity: m.integer(2), total: m.decimal(19.9), currency: m.regex(/^[A-Z]{3}$/, 'EUR') });
+}
+
+export const quote = quoteRequest(quotePair());
