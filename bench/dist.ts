@@ -20,9 +20,11 @@ function newestSource(entry: string): number {
   return newest;
 }
 
-/** Builds dist/ unless it is newer than every source file; returns dist/cjs. */
-export function builtPackage(): string {
+/** The package build's CommonJS tree: what `require('herald')` loads in a user's project. */
+export const PACKAGE_CJS = path.join(ROOT, 'dist/cjs');
+
+/** Builds dist/ unless it is newer than every source file. For a bench's main process: its workers load PACKAGE_CJS as it is. */
+export function buildPackageIfStale(): void {
   const stale = !existsSync(MARKER) || statSync(MARKER).mtimeMs < Math.max(...SOURCES.map((s) => newestSource(path.join(ROOT, s))));
   if (process.env['BENCH_BUILD'] === '1' || stale) execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.js')], { stdio: 'inherit' });
-  return path.join(ROOT, 'dist/cjs');
 }

@@ -33,18 +33,20 @@
  * Environment: BENCH_N (default 1000), BENCH_LARGE_N (default 10000), BENCH_PAIRS (default 3),
  * BENCH_MEM_NS (default 10000,100000; empty to skip), BENCH_SKIP_PACTJS=1, BENCH_BUILD=1.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { MessageProviders } from '@pact-foundation/pact';
 import type { ProviderDefinition, VerificationReport } from '../src/index';
-import { builtPackage } from './dist';
+import { buildPackageIfStale, PACKAGE_CJS } from './dist';
 import { description, EVENTS, ordersFactories, OrdersService, type OrderPlacedRecord } from './orders-service';
 
-// Herald as users load it: the package build (dist/, rebuilt when stale), not the sources through tsx.
-const { loadContracts, message, provider, verifyProvider } = require(path.join(builtPackage(), 'src/index.js')) as typeof import('../src/index');
+// Herald as users load it: the package build (dist/), not the sources through tsx. The main process
+// rebuilds it first when stale; its workers, timed from their start, load it as it is.
+if (process.argv[2] !== '--worker') buildPackageIfStale();
+const { loadContracts, message, provider, verifyProvider } = require(path.join(PACKAGE_CJS, 'src/index.js')) as typeof import('../src/index');
 
 const N = Number(process.env['BENCH_N'] ?? 1000);
 const LARGE_N = Number(process.env['BENCH_LARGE_N'] ?? 10_000);
@@ -383,7 +385,6 @@ const ROOT = path.resolve(__dirname, '..');
  * scripts/measure-startup.js does) and factories.js: ordersFactories of bench/orders-service.js over the installed Herald.
  */
 function installCli(dir: string, n: number): string {
-  builtPackage();
   const project = path.join(dir, 'cli-project');
   const herald = path.join(project, 'node_modules', 'herald');
   mkdirSync(herald, { recursive: true });

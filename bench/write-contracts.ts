@@ -27,7 +27,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { builtPackage } from './dist';
+import { buildPackageIfStale, PACKAGE_CJS } from './dist';
 
 type Tool = 'herald' | 'pactjs';
 
@@ -48,8 +48,6 @@ interface WorkerResult {
 }
 
 const HERALD_POINTS = [1_000, 10_000] as const;
-/** The package build's CommonJS tree (bench/dist.ts); the main process rebuilds it when stale. */
-const DIST = path.join(__dirname, '..', 'dist', 'cjs');
 const PACTJS_POINTS = [200, 1_000] as const;
 const HERALD_REPEATS = 3;
 const CAP_MS = 120_000;
@@ -81,7 +79,7 @@ function startTimer(): () => { ms: number; cpuMs: number } {
 
 async function heraldWorker(n: number, dir: string): Promise<Timed> {
   // Herald as users load it: the package build (dist/, rebuilt by the main process when stale).
-  const { consumer, kafkaTopic, m, writeContracts } = require(path.join(DIST, 'src/index.js')) as typeof import('herald');
+  const { consumer, kafkaTopic, m, writeContracts } = require(path.join(PACKAGE_CJS, 'src/index.js')) as typeof import('herald');
   const baselineRssKb = rssKb();
   const stop = startTimer();
   const orders = consumer(CONSUMER).expectsFrom(PROVIDER);
@@ -245,7 +243,7 @@ function table(rows: readonly (readonly string[])[]): string {
 }
 
 async function main(): Promise<void> {
-  builtPackage();
+  buildPackageIfStale();
   const root = mkdtempSync(path.join(os.tmpdir(), 'herald-bench-write-'));
   const cleanup = (): void => rmSync(root, { recursive: true, force: true });
   process.once('SIGINT', () => {
