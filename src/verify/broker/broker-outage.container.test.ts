@@ -3,8 +3,9 @@
  * run ends within a bounded time with HERALD_TRANSPORT_DISCONNECTED for the interaction in
  * progress and "Not run" for the rest (issue 10, items 12–14), the report is written, and nothing
  * is left: containers (label dev.herald.test=broker-outage, or the CLI's
- * dev.herald.started-by=herald-cli), topics, groups, exchanges, queues. One container per
- * broker for the file; a paused container is unpaused in `finally`. Timeouts are set small.
+ * dev.herald.started-by=herald-cli), topics, groups, exchanges, queues. A Kafka container per
+ * case, one RabbitMQ container for its cases; a paused container is unpaused in `finally`.
+ * Timeouts are set small.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -112,46 +113,52 @@ function herald(args: readonly string[], env: Record<string, string>, onStderr?:
 }
 
 describe.each(KAFKA_CLIENTS)('Kafka that stops answering or stops, mid-run (40 interactions, at interaction 5), on the %s client', (client) => {
-  let kafka: StartedKafkaBroker;
-  let producer: Producer | undefined;
-
-  beforeAll(async () => {
-    kafka = await new KafkaBrokerContainer(KAFKA_IMAGE).withLabels(LABEL).start();
-  }, 300_000);
+  // A broker of its own for each case: a broker paused past its session timeout (9 s) is fenced and
+  // unfenced by its controller once it is back, which would be a confounder for the next case.
+  const brokers: StartedKafkaBroker[] = [];
+  const startKafka = async (): Promise<StartedKafkaBroker> => {
+    const kafka = await new KafkaBrokerContainer(KAFKA_IMAGE).withLabels(LABEL).start();
+    brokers.push(kafka);
+    return kafka;
+  };
 
   afterAll(async () => {
-    await producer?.disconnect().catch(() => undefined);
-    if (kafka?.containerId !== undefined) unpause(kafka.containerId);
-    await kafka?.stop();
+    for (const kafka of brokers) {
+      if (kafka.containerId !== undefined) unpause(kafka.containerId);
+      await kafka.stop();
+    }
     expect(docker('ps', '-aq', '--filter', 'label=dev.herald.test=broker-outage')).toBe('');
   });
 
   const transportOptions = { livenessIntervalMs: 500, livenessTimeoutMs: 3_000, requestTimeoutMs: 5_000, cleanupTimeoutMs: 2_000, retries: 1 } as const;
 
-  const triggers = (onAt: () => Promise<void> | void): ReturnType<typeof providerTriggers> =>
+  /** The provider's triggers, with a producer of their own (`producer.current`, disconnected by the case). */
+  const triggers = (kafka: StartedKafkaBroker, producer: { current?: Producer }, onAt: () => Promise<void> | void): ReturnType<typeof providerTriggers> =>
     providerTriggers('outage', {
       triggers: Object.fromEntries(
         Array.from({ length: N }, (_, i) => [
           name(i),
           async (_params: unknown, ctx: TriggerContext) => {
             if (i === AT) await onAt();
-            producer ??= new Kafka({ clientId: 'outage', brokers: [...kafka.brokers], logLevel: logLevel.NOTHING, requestTimeout: 3_000, retry: { retries: 5 } }).producer();
-            await producer.connect();
+            const own = (producer.current ??= new Kafka({ clientId: 'outage', brokers: [...kafka.brokers], logLevel: logLevel.NOTHING, requestTimeout: 3_000, retry: { retries: 5 } }).producer());
+            await own.connect();
             // Each its own n: identical bytes from a later trigger would be a late duplicate of the first (captures.ts).
-            await producer.send({ topic: ctx.topic ?? '', messages: [{ key: 'k', value: JSON.stringify({ n: i }), headers: { 'content-type': 'application/json' } }] });
+            await own.send({ topic: ctx.topic ?? '', messages: [{ key: 'k', value: JSON.stringify({ n: i }), headers: { 'content-type': 'application/json' } }] });
           },
         ]),
       ),
     });
 
   it('paused (docker pause): the liveness probe notices within its timeout; the run ends well under the bound, and nothing is left once it is back', async () => {
+    const kafka = await startKafka();
     const id = kafka.containerId ?? '';
+    const producer: { current?: Producer } = {};
     const transport = createKafkaTransport({ brokers: kafka.brokers, ...transportOptions, client });
     try {
       const begun = Date.now();
       const report = await verifyProviderOnBroker(
         [kafkaContract],
-        triggers(() => void docker('pause', id)),
+        triggers(kafka, producer, () => void docker('pause', id)),
         { transport, connection: kafka, timeoutMs: 60_000, cleanupTimeoutMs: 2_000 },
       );
       const ms = Date.now() - begun;
@@ -161,8 +168,6 @@ describe.each(KAFKA_CLIENTS)('Kafka that stops answering or stops, mid-run (40 i
       expect(report.results[AT]?.error?.message).toMatch(/the connection to the broker was lost while it ran/);
       expect(report.broker.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^The broker connection was lost: the run could not delete the topic\(s\) "outage\.v1\.herald-/)]));
       unpause(id);
-      await producer?.disconnect().catch(() => undefined);
-      producer = undefined;
       // Back again: what the note names is all there is to remove, and it can be removed.
       await using fresh = createKafkaTransport({ brokers: kafka.brokers, client });
       for (const topic of report.broker.resources.topics) await fresh.deleteTopic(topic);
@@ -174,18 +179,22 @@ describe.each(KAFKA_CLIENTS)('Kafka that stops answering or stops, mid-run (40 i
       }
     } finally {
       unpause(id);
+      await producer.current?.disconnect().catch(() => undefined);
       await transport.close();
+      await kafka.stop();
     }
   });
 
   it('stopped: every interaction gets its verdict well under the bound (it took 156 s), and the container is gone', async () => {
+    const kafka = await startKafka();
+    const producer: { current?: Producer } = {};
     const transport = createKafkaTransport({ brokers: kafka.brokers, ...transportOptions, client });
     try {
       const begun = Date.now();
       let stopping: Promise<void> | undefined;
       const report = await verifyProviderOnBroker(
         [kafkaContract],
-        triggers(() => (stopping = kafka.stop())),
+        triggers(kafka, producer, () => (stopping = kafka.stop())),
         { transport, connection: kafka, timeoutMs: 60_000, cleanupTimeoutMs: 2_000 },
       );
       const ms = Date.now() - begun;
@@ -195,6 +204,7 @@ describe.each(KAFKA_CLIENTS)('Kafka that stops answering or stops, mid-run (40 i
       await stopping;
       expect(containerExists(kafka.containerId ?? '')).toBe(false);
     } finally {
+      await producer.current?.disconnect().catch(() => undefined);
       await transport.close();
     }
   });

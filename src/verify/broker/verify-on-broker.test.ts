@@ -542,6 +542,35 @@ describe('verifyProviderOnBroker when the transport reports the connection lost'
   });
 });
 
+describe('verifyProviderOnBroker when the work of an interaction and the transport both report the loss', () => {
+  it('cites one loss, the first recorded, in the interaction that lost it and in every "Not run" after it', async () => {
+    const transport = new (class extends LosableTransport {
+      override async createTopic(): Promise<void> {
+        throw transportError('HERALD_TRANSPORT_CONNECT_FAILED', 'Failed to create the topic: no Kafka broker answered at b:9092 (ECONNREFUSED).');
+      }
+    })();
+    const two = ['event 0', 'event 1'].map((description) =>
+      orders
+        .message(description)
+        .given('an order exists')
+        .on(kafkaTopic('orders.v1'))
+        .withPayload({ orderId: m.string('o') })
+        .toInteraction(),
+    );
+    const definition = providerTriggers('orders', {
+      // The teardown runs after the work recorded its loss, before the interaction settles: the transport reports its own loss then.
+      states: { 'an order exists': { setup: () => undefined, teardown: () => transport.loseConnection() } },
+      triggers: Object.fromEntries(two.map((interaction) => [interaction.description, (_: unknown, ctx: TriggerContext) => publishPlaced(ctx, 'ord-1')])),
+    });
+    const report = await verifyProviderOnBroker([contract('shipping', 'orders', ...two)], definition, { transport, timeoutMs: 5_000, settleMs: 10 });
+    expect(report.results.map((r) => r.error?.code)).toEqual(['HERALD_TRANSPORT_CONNECT_FAILED', 'HERALD_TRANSPORT_CONNECT_FAILED']);
+    expect(report.results[0]?.error?.message).toMatch(/the connection to the broker was lost while it ran \(Failed to create the topic: no Kafka broker answered/);
+    expect(report.results[1]?.error?.message).toMatch(
+      /^Not run: the connection to the broker was lost while verifying "event 0" earlier in this run \(Failed to create the topic: no Kafka broker answered/,
+    );
+  });
+});
+
 describe('runNamespace', () => {
   it('renames topics, exchanges and queues, never routing keys, and strips the suffix again', () => {
     const ns = runNamespace('herald-run1');

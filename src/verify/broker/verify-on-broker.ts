@@ -226,6 +226,8 @@ async function verifyGuarded(run: RunState, contract: Contract, interaction: Mes
     if (settled) return undefined;
     run.lost ??= { interaction: interaction.description, error };
     run.abortTrigger?.();
+    // The loss the rest of the run cites: this interaction's own work may have recorded one first.
+    ({ error } = run.lost);
     return resultOf(contract, interaction, started, [], 'failed', [], {
       code: error.code,
       message:
@@ -252,7 +254,8 @@ async function verifyOnBroker(run: RunState, contract: Contract, interaction: Me
   /** A transport failure: fails this interaction, and every later one when the connection is gone. */
   const transportFailure = (error: unknown, fallback: string): InteractionResult => {
     const info = errorInfo(error, fallback);
-    if (isTransportError(error) && LOST_CODES.has(error.code)) run.lost = { interaction: interaction.description, error: info };
+    // The first loss stands: once the lost signal ended this interaction, its work may still fail in the background.
+    if (isTransportError(error) && LOST_CODES.has(error.code)) run.lost ??= { interaction: interaction.description, error: info };
     return finish('failed', [], info);
   };
 
