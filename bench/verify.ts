@@ -200,9 +200,10 @@ function checkRules(rules: CheckerMessage['matchingRules']['body'], actual: unkn
 }
 
 /** The checker over a whole file: returns how many interactions passed, and what it holds. */
-function runChecker(file: string, n: number): { ms: number; passed: number; held: unknown } {
+function runChecker(file: string, n: number): { ms: number; loadMs: number; passed: number; held: unknown } {
   const started = performance.now();
   const pact = JSON.parse(readFileSync(file, 'utf8')) as { messages: CheckerMessage[] };
+  const loaded = performance.now();
   const orders = new OrdersService();
   const factories = new Map<string, () => OrderPlacedRecord>();
   for (let i = 0; i < n; i++) factories.set(description(i), () => orders.record(i));
@@ -216,16 +217,17 @@ function runChecker(file: string, n: number): { ms: number; passed: number; held
     verdicts.push(failures === 0);
     if (failures === 0) passed++;
   }
-  return { ms: performance.now() - started, passed, held: [pact, verdicts] };
+  return { ms: performance.now() - started, loadMs: loaded - started, passed, held: [pact, verdicts] };
 }
 
 // ---- runs ----------------------------------------------------------------------------------------
 
-async function runHerald(file: string, n: number): Promise<{ ms: number; report: VerificationReport }> {
+async function runHerald(file: string, n: number): Promise<{ ms: number; loadMs: number; report: VerificationReport }> {
   const started = performance.now();
   const contracts = await loadContracts([file]);
+  const loaded = performance.now();
   const report = await verifyProvider(contracts, heraldFactories(n));
-  return { ms: performance.now() - started, report };
+  return { ms: performance.now() - started, loadMs: loaded - started, report };
 }
 
 function assertHerald(report: VerificationReport, n: number): void {
@@ -397,10 +399,15 @@ function installCli(dir: string, n: number): string {
 
 /** `herald verify` of `file` by the CLI installed in `project`: wall time from spawn to exit; throws unless all `n` passed. */
 function runCli(project: string, file: string, n: number, env: NodeJS.ProcessEnv = {}): Promise<number> {
+  return runCliWith(project, file, n, env, []).then((run) => run.wallMs);
+}
+
+/** runCli with `nodeArgs` before the CLI's path; also what the process printed. */
+function runCliWith(project: string, file: string, n: number, env: NodeJS.ProcessEnv, nodeArgs: readonly string[]): Promise<{ wallMs: number; out: string }> {
   return new Promise((resolve, reject) => {
     const spawned = performance.now();
     const bin = path.join(project, 'node_modules/herald/bin/herald.js');
-    const child = spawn(process.execPath, [bin, 'verify', '--contracts', file, '--factories', 'factories.js', '--allow-unchecked-channel', '--quiet'], {
+    const child = spawn(process.execPath, [...nodeArgs, bin, 'verify', '--contracts', file, '--factories', 'factories.js', '--allow-unchecked-channel', '--quiet'], {
       cwd: project,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -412,9 +419,30 @@ function runCli(project: string, file: string, n: number, env: NodeJS.ProcessEnv
     child.on('close', (code) => {
       const wallMs = performance.now() - spawned;
       if (code !== 0 || !out.includes(`${n} passed, 0 failed`)) reject(new Error(`herald verify (${n} interactions) exited with ${String(code)}:\n${out.slice(-4000)}`));
-      else resolve(wallMs);
+      else resolve({ wallMs, out });
     });
   });
+}
+
+/** `node -e 0`: Node's own start and exit, the floor of any whole-process run on this machine. */
+function runNodeAlone(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const spawned = performance.now();
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(performance.now() - spawned) : reject(new Error(`node -e 0 exited with ${String(code)}`))));
+  });
+}
+
+/** The sum of the garbage collector's pauses that `--trace-gc` printed (`…, 0.84 / 0.00 ms …` per collection). */
+function gcPauseMs(traceGcOutput: string): { ms: number; collections: number } {
+  let ms = 0;
+  let collections = 0;
+  for (const match of traceGcOutput.matchAll(/^\[\d+:0x[0-9a-f]+\]\s+\d+ ms: (?:Scavenge|Mark-Compact|Mark-Sweep|Minor Mark-Compact|Minor Mark-Sweep)\b.*?, ([\d.]+) \/ [\d.]+ ms/gm)) {
+    ms += Number(match[1]);
+    collections += 1;
+  }
+  return { ms, collections };
 }
 
 // ---- report ----------------------------------------------------------------------------------------
@@ -451,13 +479,19 @@ async function mainBench(): Promise<void> {
     const coldPactJs: number[] = [];
     const inPactJs: number[] = [];
     const coldLoad: string[] = [];
+    const nodeAlone: number[] = [];
+    const coldCliOne: number[] = [];
     const project = installCli(dir, N);
     const noCache = { HERALD_DISABLE_COMPILE_CACHE: '1' };
+    // One interaction of the same file and factories: what the CLI costs before any interaction.
+    const oneFile = writePact(dir, 1);
     await runCli(project, file, N); // fills the module cache, as the first run after installing does
     for (let pair = 0; pair < PAIRS; pair++) {
       coldHerald.push((await runWorker<LargeResult>('herald', file, N)).wallMs);
       coldCli.push(await runCli(project, file, N));
       coldCliNoCache.push(await runCli(project, file, N, noCache));
+      nodeAlone.push(await runNodeAlone());
+      coldCliOne.push(await runCli(project, oneFile, 1));
       if (!skipPactJs) {
         const run = await runWorker<{ ms: number; passed: number }>('pactjs', file, N);
         coldPactJs.push(run.wallMs);
@@ -471,19 +505,27 @@ async function mainBench(): Promise<void> {
     const vsPactJs = (ms: number): string => (skipPactJs ? '-' : `${(median(coldPactJs) / ms).toFixed(1)}× faster (goal ≥ ${GOAL}×)`);
     rows.push([`herald verify CLI, whole process (median of ${PAIRS})`, String(N), fmtMs(median(coldCli)), us(median(coldCli), N), vsPactJs(median(coldCli)), coldLoad.join(' ')]);
     rows.push([`  same, no module cache (median of ${PAIRS})`, String(N), fmtMs(median(coldCliNoCache)), us(median(coldCliNoCache), N), vsPactJs(median(coldCliNoCache)), coldLoad.join(' ')]);
+    rows.push([`  same, one interaction (median of ${PAIRS})`, '1', fmtMs(median(coldCliOne)), '-', '-', coldLoad.join(' ')]);
+    rows.push([`  node -e 0 (median of ${PAIRS})`, '0', fmtMs(median(nodeAlone)), '-', '-', coldLoad.join(' ')]);
+    // The garbage collector's share of one more run of the CLI (its pauses, as --trace-gc prints them).
+    const traced = gcPauseMs((await runCliWith(project, file, N, {}, ['--trace-gc'])).out);
 
     // In process, warm: Herald (load + states + factory + match + result) and the checker.
     const first = await runHerald(file, N);
     assertHerald(first.report, N);
     const warm: number[] = [];
+    const warmRead: number[] = [];
     const limit: number[] = [];
+    const limitRead: number[] = [];
     for (let run = 0; run < 7; run++) {
       const again = await runHerald(file, N);
       assertHerald(again.report, N);
       warm.push(again.ms);
+      warmRead.push(again.loadMs);
       const checked = runChecker(file, N);
       if (checked.passed !== N) throw new Error(`the checker passed ${checked.passed}/${N}`);
       limit.push(checked.ms);
+      limitRead.push(checked.loadMs);
     }
     const warmLoad = load();
     const heraldUs = (median(warm) / N) * 1000;
@@ -530,7 +572,25 @@ async function mainBench(): Promise<void> {
       `Warm per interaction: ${heraldUs.toFixed(1)} µs (goal ≤ ${WARM_GOAL_US} µs${heraldUs <= WARM_GOAL_US ? ', met' : ', NOT met'}); ` +
         `${(heraldUs / limitUs).toFixed(2)}× the minimal checker (goal ≤ ${LIMIT_GOAL}×${heraldUs / limitUs <= LIMIT_GOAL ? ', met' : ', NOT met'}).`,
     );
+    // Where the warm time goes, beside the checker's: reading the file, then verifying.
+    const perUs = (ms: number): string => `${((ms / N) * 1000).toFixed(1)} µs`;
+    console.log(
+      `Warm, split: Herald reads ${perUs(median(warmRead))} (the checker's JSON.parse: ${perUs(median(limitRead))}) and verifies ${perUs(median(warm) - median(warmRead))} ` +
+        `(the checker: ${perUs(median(limit) - median(limitRead))}) per interaction; reading is the contract checks the checker skips (schema, number literals, repeated keys, depth, rule maps).`,
+    );
+    // Where the cold CLI's time goes: Node's own start, Herald's fixed cost, the interactions, and the GC's share.
+    const fixedMs = median(coldCliOne) - median(nodeAlone);
+    const interactionsMs = median(coldCli) - median(coldCliOne);
+    console.log(
+      `Cold CLI, split: ${fmtMs(median(coldCli))} = Node's own start ${fmtMs(median(nodeAlone))} + Herald's fixed cost ${fmtMs(fixedMs)} (modules, CLI set-up, one interaction) + ${N} interactions ${fmtMs(interactionsMs)} (${perUs(interactionsMs)} each); ` +
+        `the garbage collector paused ${fmtMs(traced.ms)} in ${traced.collections} collections of one such run.`,
+    );
     if (!skipPactJs) {
+      const budget = median(coldPactJs) / GOAL;
+      console.log(
+        `Cold CLI budget for ≥ ${GOAL}× pact-js: ${fmtMs(budget)}; Node's own start takes ${fmtMs(median(nodeAlone))}, Herald's fixed cost ${fmtMs(fixedMs)}, ` +
+          `${budget >= median(coldCli) ? 'within it' : `${fmtMs(median(coldCli) - budget)} over it`}.`,
+      );
       const ratio = median(coldPactJs) / median(coldHerald);
       console.log(`Whole process, cold: Herald is ${ratio.toFixed(1)}× faster than pact-js (goal ≥ ${GOAL}×${ratio >= GOAL ? ', met' : ', NOT met'}).`);
       const cliRatio = median(coldPactJs) / median(coldCli);

@@ -172,6 +172,17 @@ describe('invalid UTF-8', () => {
     expect(invalidUtf8Offset(Uint8Array.from(bytes))).toBe(offset);
   });
 
+  it('reads ASCII bytes as their characters, a view into a larger buffer too, and anything else through the UTF-8 decoder', () => {
+    const fatal = new TextDecoder('utf-8', { fatal: true });
+    const ascii = Buffer.from('{"a":"\\u00e9\\n","b":[1,2.50]}\n');
+    expect(decodeContractBytes(ascii, 'f.json')).toBe(fatal.decode(ascii));
+    const inside = Buffer.concat([Buffer.from([0xc3, 0xa9]), ascii, Buffer.from([0xe2, 0x82, 0xac])]).subarray(2, 2 + ascii.length);
+    expect(decodeContractBytes(new Uint8Array(inside.buffer, inside.byteOffset, inside.byteLength), 'f.json')).toBe(fatal.decode(ascii));
+    const bytes = Uint8Array.from([0xef, 0xbb, 0xbf, ...Buffer.from('{"é":"€"}')]);
+    expect(decodeContractBytes(bytes, 'f.json')).toBe(fatal.decode(bytes));
+    expect(decodeContractBytes(Uint8Array.from([0x7b, 0x7d, 0x7f]), 'f.json')).toBe('{}\u007f');
+  });
+
   it('agrees with a strict decoder on random bytes', () => {
     const fatal = new TextDecoder('utf-8', { fatal: true });
     let seed = 7;
