@@ -160,7 +160,9 @@ function missingKeys(expected: JsonObject, actual: JsonObject, w: Walk): void {
 
 /** eachKey: every actual key must satisfy the nested rules. */
 function checkKeys(matchers: readonly RuleJson[], actual: JsonObject, w: Walk): void {
-  for (const rule of matchers) {
+  // Indexed: this runs for every object under a rule, and a for…of step allocates until V8 optimises it.
+  for (let i = 0; i < matchers.length; i += 1) {
+    const rule = matchers[i] as RuleJson;
     if (rule.match !== 'eachKey') continue;
     const nested = nestedRules(rule);
     for (const key of Object.keys(actual).sort()) {

@@ -37,7 +37,12 @@ export interface StatesSetUp {
 
 /** Copies own enumerable entries as data properties: a `__proto__` key stays a key, not a prototype. */
 function assignOwn(target: Record<string, unknown>, source: Readonly<Record<string, unknown>>): void {
-  for (const key of Object.keys(source)) defineOwn(target, key, source[key]);
+  // Indexed, not for…of: until V8 optimises this (it runs for every state), each iterator step allocates.
+  const keys = Object.keys(source);
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i] as string;
+    defineOwn(target, key, source[key]);
+  }
 }
 
 /**
