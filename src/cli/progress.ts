@@ -45,6 +45,11 @@ export class ProgressLines {
     this.printedAt = this.begun;
   }
 
+  /** Whether any line will ever be printed (an interval of 0 turns them off): the run need not report where it is otherwise. */
+  get enabled(): boolean {
+    return this.intervalMs > 0;
+  }
+
   /** Takes the run's latest progress (VerifyOptions#onProgress); the first call starts the timer. */
   readonly update = (progress: RunProgress): void => {
     this.last = progress;

@@ -214,7 +214,8 @@ async function openSource(args: VerifyArgs, io: CliIO, cwd: string): Promise<Mes
     providerName: definition.name,
     verify: async (contracts, options) => {
       try {
-        return await verifyProvider(contracts, definition, { ...options, onProgress: progress.update });
+        // Without progress lines (--quiet), the run is not asked to say where it is: that is objects and a clock read per interaction.
+        return await verifyProvider(contracts, definition, progress.enabled ? { ...options, onProgress: progress.update } : options);
       } finally {
         progress.stop();
       }

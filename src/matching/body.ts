@@ -5,7 +5,7 @@ import type { PathSegment } from '../contract/path';
 import { show } from '../matchers/kind';
 import type { Mismatch } from '../matchers/mismatch';
 import { rootCursor } from './cursor';
-import { compile } from './rules';
+import { compile, type RuleProblem } from './rules';
 import { compare, compareLeaf, newWalk, report, reportProblem } from './walk';
 
 export interface MatchBodyOptions {
@@ -34,7 +34,8 @@ export function matchBody(expected: JsonValue | undefined, actual: JsonValue | u
     return w.out;
   }
   const compiled = compile(rules);
-  for (const problem of compiled.problems) reportProblem(problem, w);
+  const problems = compiled.problems;
+  for (let i = 0; i < problems.length; i += 1) reportProblem(problems[i] as RuleProblem, w);
   if (expected === undefined) return w.out;
   // In JSON, "" is a string like any other (a body of two quote characters); in text it is no text.
   if (expected === null || (expected === '' && !isJson(contentType))) {

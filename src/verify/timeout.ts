@@ -29,10 +29,14 @@ export async function withTimeout<T>(fn: () => T | PromiseLike<T>, ms: number, o
 export function callWithTimeout<T>(fn: () => T | PromiseLike<T>, ms: number, onTimeout: () => Error): T | Promise<T> {
   const value = fn();
   if (!isThenable(value)) return value as T;
-  return race(value as PromiseLike<T>, ms, onTimeout);
+  return raceWithTimeout(value as PromiseLike<T>, ms, onTimeout);
 }
 
-async function race<T>(value: PromiseLike<T>, ms: number, onTimeout: () => Error): Promise<T> {
+/**
+ * The timed race of `callWithTimeout`, for callers that called `fn` themselves and found a
+ * thenable: a synchronous result then needs no closures to be built for it.
+ */
+export async function raceWithTimeout<T>(value: PromiseLike<T>, ms: number, onTimeout: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const delay = Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_DELAY) : MAX_DELAY;
   try {

@@ -160,6 +160,96 @@ describe('verifyProvider', () => {
     expect(report.results[0]?.error?.message).toContain('"an order exists" did not finish within 50 ms');
   });
 
+  it('sets up states in order, plain and promised alike, each after the one before settled, merging params and results in that order', async () => {
+    const calls: string[] = [];
+    const seen: unknown[] = [];
+    const interaction: MessageInteraction = {
+      ...invoice,
+      providerStates: [
+        { name: 'first', params: { a: 1, b: 1 } },
+        { name: 'second', params: { b: 2 } },
+        { name: 'third', params: { c: 3 } },
+      ],
+    };
+    const report = await verifyProvider([contract('ledger', 'billing', interaction)], {
+      name: 'billing',
+      states: {
+        first: { setup: () => (calls.push('setup first'), { fromFirst: 1, a: 10 }), teardown: () => void calls.push('teardown first') },
+        second: {
+          setup: async () => {
+            for (let i = 0; i < 3; i += 1) await Promise.resolve();
+            calls.push('setup second');
+            return { a: 20, fromSecond: 2 };
+          },
+          teardown: async () => void calls.push('teardown second'),
+        },
+        third: () => (calls.push('setup third'), 'plain'),
+      },
+      messages: {
+        'invoice.created': (params, { states }) => {
+          seen.push(params, states);
+          return message({ id: 1 }, { channel: amqpExchange('billing', 'invoice.created') });
+        },
+      },
+    });
+    expect(report.results[0]?.status).toBe('passed');
+    expect(calls).toEqual(['setup first', 'setup second', 'setup third', 'teardown second', 'teardown first']);
+    expect(seen[0]).toEqual({ a: 20, b: 2, fromFirst: 1, fromSecond: 2, c: 3 });
+    expect(seen[1]).toEqual({ first: { fromFirst: 1, a: 10 }, second: { a: 20, fromSecond: 2 }, third: 'plain' });
+  });
+
+  it.each([
+    [
+      'throws',
+      (): never => {
+        throw new Error('seed failed');
+      },
+    ],
+    ['rejects', (): Promise<never> => Promise.reject(new Error('seed failed'))],
+  ])('fails the states of a handler that %s, naming the state and the interaction, and tears down what was set up', async (_how, failing) => {
+    const calls: string[] = [];
+    const interaction: MessageInteraction = { ...invoice, providerStates: [{ name: 'first' }, { name: 'second' }, { name: 'third' }] };
+    const report = await verifyProvider([contract('ledger', 'billing', interaction)], {
+      name: 'billing',
+      states: { first: { setup: () => undefined, teardown: () => void calls.push('teardown first') }, second: failing, third: () => void calls.push('setup third') },
+      messages: { 'invoice.created': () => ({ id: 1 }) },
+    });
+    expect(report.results[0]).toMatchObject({
+      status: 'state-failed',
+      error: { code: 'HERALD_STATE_FAILED', message: 'The state handler "second" failed for "invoice.created" (ledger → billing, contracts/ledger-billing.json): seed failed' },
+    });
+    expect(calls).toEqual(['teardown first']);
+  });
+
+  it('fails the states when what a handler returned cannot be read', async () => {
+    const unreadable = {
+      get broken(): never {
+        throw new Error('getter failed');
+      },
+    };
+    const interaction: MessageInteraction = { ...invoice, providerStates: [{ name: 'first' }] };
+    const report = await verifyProvider([contract('ledger', 'billing', interaction)], { name: 'billing', states: { first: () => unreadable }, messages: { 'invoice.created': () => ({ id: 1 }) } });
+    expect(report.results[0]).toMatchObject({ status: 'state-failed', error: { code: 'HERALD_STATE_FAILED' } });
+    expect(report.results[0]?.error?.message).toContain('getter failed');
+  });
+
+  it('names the interaction in the message of a missing state handler and of a factory that throws', async () => {
+    const interaction: MessageInteraction = { ...invoice, providerStates: [{ name: 'unknown state' }] };
+    const missing = await verifyProvider([contract('ledger', 'billing', interaction)], { name: 'billing', messages: { 'invoice.created': () => ({ id: 1 }) } });
+    expect(missing.results[0]?.error?.message).toBe(
+      'No state handler for the provider state "unknown state" needed by "invoice.created" (ledger → billing, contracts/ledger-billing.json). Add states["unknown state"] to the provider\'s factories.',
+    );
+    const threw = await verifyProvider([contract('ledger', 'billing', invoice)], {
+      name: 'billing',
+      messages: {
+        'invoice.created': () => {
+          throw new Error('boom');
+        },
+      },
+    });
+    expect(threw.results[0]?.error?.message).toBe('The factory for "invoice.created" (ledger → billing, contracts/ledger-billing.json) threw: boom');
+  });
+
   it('lists unused factories and refuses an unknown provider', async () => {
     const report = await verifyProvider([contract('ledger', 'billing', invoice)], { name: 'billing', messages: { 'invoice.created': () => ({ id: 1 }), 'invoice.voided': () => ({}) } });
     expect(report.summary.unusedFactories).toEqual(['invoice.voided']);

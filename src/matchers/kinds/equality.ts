@@ -13,6 +13,11 @@ type Pair = [JsonValue | undefined, JsonValue | undefined, string | undefined, s
  * `9007199254740993` never equals `9007199254740992`. Iterative to survive deep values.
  */
 export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined, aText?: string, bText?: string): boolean {
+  // Two values that are not both objects (most leaves): decided as the loop's first step would, without its stack.
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) {
+    if (typeof a === 'number' && typeof b === 'number') return sameNumber(a, b, aText, bText);
+    return a === b;
+  }
   const stack: Pair[] = [[a, b, aText, bText]];
   while (stack.length > 0) {
     const [x, y, xt, yt] = stack.pop() as Pair;
@@ -32,7 +37,8 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined, aT
     const yo = y as Record<string, JsonValue>;
     const keys = Object.keys(xo);
     if (keys.length !== Object.keys(yo).length) return false;
-    for (const k of keys) {
+    for (let i = 0; i < keys.length; i += 1) {
+      const k = keys[i] as string;
       if (!Object.prototype.hasOwnProperty.call(yo, k)) return false;
       stack.push([xo[k], yo[k], numberLiteral(xo, k), numberLiteral(yo, k)]);
     }
