@@ -9,6 +9,7 @@ import { GENERATED, validatorsSource } from '../../scripts/generate-contract-val
 import type { JsonValue } from './json';
 import { pactMessageSchema } from './pact-message-schema';
 import { validateV3, validateV4 } from './pact-message-validators.generated';
+import { checkContractShape } from './schema';
 
 jest.setTimeout(60_000);
 
@@ -63,5 +64,10 @@ describe('the generated contract validators', () => {
       expect(generated[major](json)).toBe(runtime[major](json));
       expect(errorsOf(generated[major])).toEqual(runtime[major].errors);
     }
+  });
+
+  it.each(samples())('check the file and each distinct rule or generator map apart with the verdict of the whole schema for %s', (_name, json) => {
+    expect(checkContractShape(json, 3).ok).toBe(generated[3](json));
+    expect(checkContractShape(json, 4).ok).toBe(generated[4](json));
   });
 });
