@@ -2,7 +2,8 @@
  * JSON Schema (draft-07) for the message parts of Pact V3 and V4 contract files: strict where
  * Herald relies on a field, tolerant of fields other Pact tools add. Checked at run time by the
  * validators scripts/generate-contract-validators.ts compiles from it with ajv at build time
- * (pact-message-validators.generated.ts), so verification never loads ajv.
+ * (pact-message-validators.generated.ts, pact-message-full-validators.generated.ts), so
+ * verification never loads ajv.
  */
 import type { JsonValue } from './json';
 

@@ -4,7 +4,7 @@
  * whichever interaction it first appears.
  */
 import type { JsonObject, JsonValue } from './json';
-import { validateV3, validateV4 } from './pact-message-validators.generated';
+import { validateV3, validateV4 } from './pact-message-full-validators.generated';
 import { isContractInvalidError, parseContract } from './reader';
 import { scanContractTextFully } from './number-literals';
 import { parseReadContract } from './reader';

@@ -1,11 +1,12 @@
 /**
  * Checks the message parts of Pact V3 and V4 contract files against their JSON Schema
  * (pact-message-schema.ts), with the validators ajv compiled from it at build time
- * (pact-message-validators.generated.ts: no ajv at run time), and converts ajv's errors into
+ * (pact-message-validators.generated.ts and pact-message-full-validators.generated.ts: no ajv at
+ * run time), and converts ajv's errors into
  * {@link ContractIssue}s that name a JSON pointer.
  */
 import type { ErrorObject } from 'ajv';
-import { validateGenerators, validateMatchingRules, validateV3, validateV3Shell, validateV4, validateV4Shell } from './pact-message-validators.generated';
+import { validateGenerators, validateMatchingRules, validateV3Shell, validateV4Shell } from './pact-message-validators.generated';
 import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import type { HeraldInteractionBlock } from './model';
 import { pointerSegment } from './safe-json';
@@ -122,7 +123,12 @@ interface Validator<T> {
   (data: unknown): data is T;
   errors?: ErrorObject[] | null;
 }
-const validators = { v3: validateV3 as Validator<RawV3Contract>, v4: validateV4 as Validator<RawV4Contract> };
+/** The whole schema's validators, loaded by the first file that fails the split check (see {@link checkContractShape}). */
+function wholeSchema(major: 3 | 4): Validator<RawV3Contract | RawV4Contract> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- require() keeps the module uncompiled in a process that reads only valid files
+  const full = require('./pact-message-full-validators.generated') as typeof import('./pact-message-full-validators.generated');
+  return major === 3 ? (full.validateV3 as Validator<RawV3Contract>) : (full.validateV4 as Validator<RawV4Contract>);
+}
 const shells = { v3: validateV3Shell as Validator<RawV3Contract>, v4: validateV4Shell as Validator<RawV4Contract> };
 const maps = { matchingRules: validateMatchingRules as Validator<unknown>, generators: validateGenerators as Validator<unknown> };
 
@@ -150,7 +156,7 @@ export function checkContractShape(json: JsonValue, major: 3, textOf?: MapText):
 export function checkContractShape(json: JsonValue, major: 4, textOf?: MapText): ShapeResult<RawV4Contract>;
 export function checkContractShape(json: JsonValue, major: 3 | 4, textOf: MapText = (map) => JSON.stringify(map)): ShapeResult<RawV3Contract | RawV4Contract> {
   if ((major === 3 ? shells.v3 : shells.v4)(json) && mapsAreValid(json, major, textOf)) return { ok: true, value: json as RawV3Contract | RawV4Contract };
-  const validate = major === 3 ? validators.v3 : validators.v4;
+  const validate = wholeSchema(major);
   if (validate(json)) return { ok: true, value: json };
   return { ok: false, issues: toIssues(validate.errors ?? [], major) };
 }
