@@ -186,7 +186,7 @@ export const pactMessageSchema = {
 } as const;
 
 /** The rule and generator map definitions, which {@link pactMessageShellSchema} leaves out. */
-export const MAP_DEFINITIONS = ['matchingRules', 'generators'] as const;
+const MAP_DEFINITIONS = ['matchingRules', 'generators'] as const;
 
 const LOCAL_REF = '#/definitions/';
 

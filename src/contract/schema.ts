@@ -2,8 +2,7 @@
  * Checks the message parts of Pact V3 and V4 contract files against their JSON Schema
  * (pact-message-schema.ts), with the validators ajv compiled from it at build time
  * (pact-message-validators.generated.ts and pact-message-full-validators.generated.ts: no ajv at
- * run time), and converts ajv's errors into
- * {@link ContractIssue}s that name a JSON pointer.
+ * run time), and converts ajv's errors into {@link ContractIssue}s that name a JSON pointer.
  */
 import type { ErrorObject } from 'ajv';
 import { validateGenerators, validateMatchingRules, validateV3Shell, validateV4Shell } from './pact-message-validators.generated';
