@@ -5,9 +5,8 @@
  */
 import type { JsonObject, JsonValue } from './json';
 import { validateV3, validateV4 } from './pact-message-full-validators.generated';
-import { isContractInvalidError, parseContract } from './reader';
 import { scanContractTextFully } from './number-literals';
-import { parseReadContract } from './reader';
+import { isContractInvalidError, parseContract, parseReadContract } from './reader';
 import { checkContractShape } from './schema';
 
 const RULES: JsonObject = {
@@ -109,6 +108,12 @@ describe('checking the rule and generator maps of a file once per distinct map',
   it('rejects an invalid map that repeats a valid map but for one value', () => {
     const json = v3With({ 8: { rules: { ...RULES, metadata: { key: { matchers: [{ match: 'regex', regex: 5 }] } } } } });
     expect(issuesOf(json, 3).map((issue) => [issue.pointer, issue.keyword])).toEqual([['/messages/8/matchingRules/metadata/key/matchers/0/regex', 'type']]);
+  });
+
+  it('rejects an invalid map right after a valid one whose text differs in one character', () => {
+    const typo: JsonObject = { ...RULES, metadata: { key: { matchers: [{ mxtch: 'type' }] } } };
+    expect(JSON.stringify(typo)).toHaveLength(JSON.stringify(RULES).length);
+    expect(issuesOf(v3With({ 5: { rules: typo } }), 3).map((issue) => [issue.pointer, issue.keyword])).toEqual([['/messages/5/matchingRules/metadata/key/matchers/0/match', 'required']]);
   });
 
   it('checks the maps of V4 asynchronous messages and of each part of a synchronous one', () => {
