@@ -191,6 +191,12 @@ const MAP_DEFINITIONS = ['matchingRules', 'generators'] as const;
 const LOCAL_REF = '#/definitions/';
 
 /**
+ * Keywords whose subschema may fail while the schema holds (or hold while it fails): a map checked
+ * under one is no conjunct, and checking it apart would change verdicts.
+ */
+const NOT_CONJUNCTIVE: ReadonlySet<string> = new Set(['not', 'anyOf', 'oneOf', 'if', 'contains']);
+
+/**
  * The contract schema with every rule and generator map accepted as is: the interactions of a file
  * repeat the same few maps, so the reader checks the file against this schema and each distinct map
  * once against its own definition (schema.ts). Every definition that holds a map, directly or through
@@ -203,7 +209,8 @@ export const pactMessageShellSchema = {
   definitions: shellDefinitions(pactMessageSchema.definitions as unknown as Readonly<Record<string, JsonValue>>),
 };
 
-function shellDefinitions(definitions: Readonly<Record<string, JsonValue>>): Record<string, JsonValue> {
+/** The shell's definitions for a schema's `definitions` (exported for its tests). */
+export function shellDefinitions(definitions: Readonly<Record<string, JsonValue>>): Record<string, JsonValue> {
   const holders = new Set<string>(MAP_DEFINITIONS);
   // A fixpoint: a definition holds a map when it refers to a map or to a definition that holds one.
   for (let grew = true; grew;) {
@@ -242,6 +249,11 @@ function rewriteRefs(value: JsonValue, holders: ReadonlySet<string>): JsonValue 
     return { $ref: holders.has(name) ? ref : `${pactMessageSchema.$id}${ref}` };
   }
   const copy: Record<string, JsonValue> = {};
-  for (const [key, item] of Object.entries(value)) copy[key] = rewriteRefs(item, holders);
+  for (const [key, item] of Object.entries(value)) {
+    if (NOT_CONJUNCTIVE.has(key) && refsOf(item).some((name) => holders.has(name))) {
+      throw new Error(`The contract schema checks a rule or generator map under "${key}": the split check (schema.ts) cannot take the map apart there.`);
+    }
+    copy[key] = rewriteRefs(item, holders);
+  }
   return copy;
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import { GENERATED, validatorsSource } from '../../scripts/generate-contract-validators';
 import type { JsonValue } from './json';
-import { pactMessageSchema } from './pact-message-schema';
+import { pactMessageSchema, shellDefinitions } from './pact-message-schema';
 import { validateV3, validateV4 } from './pact-message-full-validators.generated';
 import { checkContractShape } from './schema';
 
@@ -72,5 +72,12 @@ describe('the generated contract validators', () => {
   it.each(samples())('check the file and each distinct rule or generator map apart with the verdict of the whole schema for %s', (_name, json) => {
     expect(checkContractShape(json, 3).ok).toBe(generated[3](json));
     expect(checkContractShape(json, 4).ok).toBe(generated[4](json));
+  });
+
+  it('are refused for a schema that checks a rule map where its failure need not fail the file', () => {
+    const definitions = JSON.parse(JSON.stringify(pactMessageSchema.definitions)) as Record<string, JsonValue>;
+    expect(Object.keys(shellDefinitions(definitions)).sort()).toEqual(['v3Contract', 'v3Message', 'v4Contract', 'v4Interaction', 'v4Message', 'v4MessagePart', 'v4SyncMessage']);
+    const anyOf = { ...definitions, v4MessagePart: { anyOf: [{ properties: { matchingRules: { $ref: '#/definitions/matchingRules' } } }, { required: ['contents'] }] } };
+    expect(() => shellDefinitions(anyOf)).toThrow('The contract schema checks a rule or generator map under "anyOf"');
   });
 });
