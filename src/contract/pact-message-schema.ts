@@ -2,8 +2,10 @@
  * JSON Schema (draft-07) for the message parts of Pact V3 and V4 contract files: strict where
  * Herald relies on a field, tolerant of fields other Pact tools add. Checked at run time by the
  * validators scripts/generate-contract-validators.ts compiles from it with ajv at build time
- * (pact-message-validators.generated.ts), so verification never loads ajv.
+ * (pact-message-validators.generated.ts, pact-message-full-validators.generated.ts), so
+ * verification never loads ajv.
  */
+import type { JsonValue } from './json';
 
 const ref = (name: string): { $ref: string } => ({ $ref: `#/definitions/${name}` });
 const nonEmptyString = { type: 'string', minLength: 1 };
@@ -182,3 +184,76 @@ export const pactMessageSchema = {
     },
   },
 } as const;
+
+/** The rule and generator map definitions, which {@link pactMessageShellSchema} leaves out. */
+const MAP_DEFINITIONS = ['matchingRules', 'generators'] as const;
+
+const LOCAL_REF = '#/definitions/';
+
+/**
+ * Keywords whose subschema may fail while the schema holds (or hold while it fails): a map checked
+ * under one is no conjunct, and checking it apart would change verdicts.
+ */
+const NOT_CONJUNCTIVE: ReadonlySet<string> = new Set(['not', 'anyOf', 'oneOf', 'if', 'contains']);
+
+/**
+ * The contract schema with every rule and generator map accepted as is: the interactions of a file
+ * repeat the same few maps, so the reader checks the file against this schema and each distinct map
+ * once against its own definition (schema.ts). Every definition that holds a map, directly or through
+ * another such definition, is copied here with the map's `$ref` replaced by the empty schema; the
+ * copies refer to each other, and to the full schema for everything else. Where the full schema
+ * applies a map definition is thus where the shell applies nothing, and nowhere else differs.
+ */
+export const pactMessageShellSchema = {
+  $id: 'https://herald.dev/schemas/pact-message-shell.json',
+  definitions: shellDefinitions(pactMessageSchema.definitions as unknown as Readonly<Record<string, JsonValue>>),
+};
+
+/** The shell's definitions for a schema's `definitions` (exported for its tests). */
+export function shellDefinitions(definitions: Readonly<Record<string, JsonValue>>): Record<string, JsonValue> {
+  const holders = new Set<string>(MAP_DEFINITIONS);
+  // A fixpoint: a definition holds a map when it refers to a map or to a definition that holds one.
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [name, definition] of Object.entries(definitions)) {
+      if (!holders.has(name) && refsOf(definition).some((ref) => holders.has(ref))) {
+        holders.add(name);
+        grew = true;
+      }
+    }
+  }
+  const shell: Record<string, JsonValue> = {};
+  for (const name of holders) {
+    if (!(MAP_DEFINITIONS as readonly string[]).includes(name)) shell[name] = rewriteRefs(definitions[name] as JsonValue, holders);
+  }
+  return shell;
+}
+
+/** The local definitions `value` refers to. */
+function refsOf(value: JsonValue): string[] {
+  if (Array.isArray(value)) return value.flatMap(refsOf);
+  if (typeof value !== 'object' || value === null) return [];
+  const ref = value['$ref'];
+  const own = typeof ref === 'string' && ref.startsWith(LOCAL_REF) ? [ref.slice(LOCAL_REF.length)] : [];
+  return [...own, ...Object.values(value).flatMap(refsOf)];
+}
+
+/** A copy of `value`: a map's ref becomes `{}`, a holder's stays local, any other points to the full schema. */
+function rewriteRefs(value: JsonValue, holders: ReadonlySet<string>): JsonValue {
+  if (Array.isArray(value)) return value.map((item) => rewriteRefs(item, holders));
+  if (typeof value !== 'object' || value === null) return value;
+  const ref = value['$ref'];
+  if (typeof ref === 'string' && ref.startsWith(LOCAL_REF)) {
+    const name = ref.slice(LOCAL_REF.length);
+    if ((MAP_DEFINITIONS as readonly string[]).includes(name)) return {};
+    return { $ref: holders.has(name) ? ref : `${pactMessageSchema.$id}${ref}` };
+  }
+  const copy: Record<string, JsonValue> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (NOT_CONJUNCTIVE.has(key) && refsOf(item).some((name) => holders.has(name))) {
+      throw new Error(`The contract schema checks a rule or generator map under "${key}": the split check (schema.ts) cannot take the map apart there.`);
+    }
+    copy[key] = rewriteRefs(item, holders);
+  }
+  return copy;
+}

@@ -1,14 +1,16 @@
 /**
- * The contract validators ajv compiled at build time (pact-message-validators.generated.ts) are
- * the ones the schema gives today, and report what ajv compiling the schema at run time reports.
+ * The contract validators ajv compiled at build time (pact-message-validators.generated.ts and
+ * pact-message-full-validators.generated.ts) are the ones the schema gives today, report what ajv
+ * compiling the schema at run time reports, and the split check gives the whole schema's verdict.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import { GENERATED, validatorsSource } from '../../scripts/generate-contract-validators';
 import type { JsonValue } from './json';
-import { pactMessageSchema } from './pact-message-schema';
-import { validateV3, validateV4 } from './pact-message-validators.generated';
+import { pactMessageSchema, shellDefinitions } from './pact-message-schema';
+import { validateV3, validateV4 } from './pact-message-full-validators.generated';
+import { checkContractShape } from './schema';
 
 jest.setTimeout(60_000);
 
@@ -43,12 +45,14 @@ function samples(): [string, JsonValue][] {
 }
 
 describe('the generated contract validators', () => {
-  it('are what scripts/generate-contract-validators.ts writes from the schema today (else run it)', () => {
-    expect(readFileSync(GENERATED, 'utf8')).toBe(validatorsSource());
+  const files = Object.entries(GENERATED).map(([file, generated]) => [path.basename(file), file, generated] as const);
+
+  it.each(files)('are what scripts/generate-contract-validators.ts writes from the schema today (else run it): %s', (_name, file, generated) => {
+    expect(readFileSync(file, 'utf8')).toBe(validatorsSource(generated));
   });
 
-  it('contain no require() or import: checking a contract loads no ajv code', () => {
-    expect(readFileSync(GENERATED, 'utf8')).not.toMatch(/\brequire\(|^import /m);
+  it.each(files)('contain no require() or import: checking a contract loads no ajv code (%s)', (_name, file) => {
+    expect(readFileSync(file, 'utf8')).not.toMatch(/\brequire\(|^import /m);
   });
 
   const ajv = new Ajv({ allErrors: true, verbose: true, strictTypes: false });
@@ -63,5 +67,17 @@ describe('the generated contract validators', () => {
       expect(generated[major](json)).toBe(runtime[major](json));
       expect(errorsOf(generated[major])).toEqual(runtime[major].errors);
     }
+  });
+
+  it.each(samples())('check the file and each distinct rule or generator map apart with the verdict of the whole schema for %s', (_name, json) => {
+    expect(checkContractShape(json, 3).ok).toBe(generated[3](json));
+    expect(checkContractShape(json, 4).ok).toBe(generated[4](json));
+  });
+
+  it('are refused for a schema that checks a rule map where its failure need not fail the file', () => {
+    const definitions = JSON.parse(JSON.stringify(pactMessageSchema.definitions)) as Record<string, JsonValue>;
+    expect(Object.keys(shellDefinitions(definitions)).sort()).toEqual(['v3Contract', 'v3Message', 'v4Contract', 'v4Interaction', 'v4Message', 'v4MessagePart', 'v4SyncMessage']);
+    const anyOf = { ...definitions, v4MessagePart: { anyOf: [{ properties: { matchingRules: { $ref: '#/definitions/matchingRules' } } }, { required: ['contents'] }] } };
+    expect(() => shellDefinitions(anyOf)).toThrow('The contract schema checks a rule or generator map under "anyOf"');
   });
 });

@@ -90,14 +90,14 @@ export function parseReadContract(text: { readonly json: JsonValue; readonly fac
   const reader = new Reader(file, json, notes);
   let read: { readonly raw: RawV3Contract | RawV4Contract; readonly interactions: readonly Located[]; readonly synchronous?: readonly Located<SyncMessageInteraction>[] };
   if (major === 3) {
-    const shape = checkContractShape(json, 3);
+    const shape = checkContractShape(json, 3, reader.textOf);
     if (!shape.ok) throw new ContractInvalidError(file, shape.issues, json);
     read = { raw: shape.value, interactions: reader.v3(shape.value) };
   } else {
     if (Object.hasOwn(json, 'messages')) {
       reader.fail('/messages', 'is a Pact V3 field: a V4 file lists messages in "interactions" with type "Asynchronous/Messages"');
     }
-    const shape = checkContractShape(json, 4);
+    const shape = checkContractShape(json, 4, reader.textOf);
     if (!shape.ok) throw new ContractInvalidError(file, shape.issues, json);
     const synchronous: Located<SyncMessageInteraction>[] = [];
     read = { raw: shape.value, interactions: reader.v4(shape.value, synchronous), synchronous };
@@ -297,9 +297,7 @@ class Reader {
   private readonly interned = new Map<string, Map<string, { body: RuleMap; metadata: RuleMap } | { body: GeneratorMap; metadata: GeneratorMap }>>();
 
   private intern<T extends { body: RuleMap; metadata: RuleMap } | { body: GeneratorMap; metadata: GeneratorMap }>(kind: string, raw: unknown, read: () => T): T {
-    // The text the file spelled the map with, when the scan kept it: equal texts are equal maps.
-    const text = typeof raw === 'object' && raw !== null ? keptText(raw) : undefined;
-    const key = raw === undefined ? '' : (text ?? JSON.stringify(raw));
+    const key = raw === undefined ? '' : typeof raw === 'object' && raw !== null ? this.textOf(raw) : JSON.stringify(raw);
     // Consecutive interactions often spell the same map: compared with the last one first, which
     // spares hashing a long text (the comparison stops at the first differing character).
     const last = this.lastInterned.get(kind);
@@ -314,6 +312,21 @@ class Reader {
     this.lastInterned.set(kind, { key, value });
     return value;
   }
+
+  /**
+   * The text naming a rule or generator map for interning: the text the file spelled it with, when
+   * the scan kept it (equal texts are equal maps), else its JSON.stringify, written once per map
+   * since the shape check (schema.ts) asks first for the same maps.
+   */
+  readonly textOf = (map: object): string => {
+    const kept = keptText(map);
+    if (kept !== undefined) return kept;
+    let text = this.written.get(map);
+    if (text === undefined) this.written.set(map, (text = JSON.stringify(map)));
+    return text;
+  };
+
+  private readonly written = new Map<object, string>();
 
   /** The map {@link intern} returned last, by kind, with its text. */
   private readonly lastInterned = new Map<string, { readonly key: string; readonly value: { body: RuleMap; metadata: RuleMap } | { body: GeneratorMap; metadata: GeneratorMap } }>();

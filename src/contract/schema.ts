@@ -1,12 +1,12 @@
 /**
  * Checks the message parts of Pact V3 and V4 contract files against their JSON Schema
  * (pact-message-schema.ts), with the validators ajv compiled from it at build time
- * (pact-message-validators.generated.ts: no ajv at run time), and converts ajv's errors into
- * {@link ContractIssue}s that name a JSON pointer.
+ * (pact-message-validators.generated.ts and pact-message-full-validators.generated.ts: no ajv at
+ * run time), and converts ajv's errors into {@link ContractIssue}s that name a JSON pointer.
  */
 import type { ErrorObject } from 'ajv';
-import { validateV3, validateV4 } from './pact-message-validators.generated';
-import type { JsonObject, JsonValue } from './json';
+import { validateGenerators, validateMatchingRules, validateV3Shell, validateV4Shell } from './pact-message-validators.generated';
+import { isJsonObject, type JsonObject, type JsonValue } from './json';
 import type { HeraldInteractionBlock } from './model';
 import { pointerSegment } from './safe-json';
 
@@ -122,21 +122,86 @@ interface Validator<T> {
   (data: unknown): data is T;
   errors?: ErrorObject[] | null;
 }
-const validators = { v3: validateV3 as Validator<RawV3Contract>, v4: validateV4 as Validator<RawV4Contract> };
+/** The whole schema's validators, loaded by the first file that fails the split check (see {@link checkContractShape}). */
+function wholeSchema(major: 3 | 4): Validator<RawV3Contract | RawV4Contract> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- require() keeps the module uncompiled in a process that reads only valid files
+  const full = require('./pact-message-full-validators.generated') as typeof import('./pact-message-full-validators.generated');
+  return major === 3 ? (full.validateV3 as Validator<RawV3Contract>) : (full.validateV4 as Validator<RawV4Contract>);
+}
+const shells = { v3: validateV3Shell as Validator<RawV3Contract>, v4: validateV4Shell as Validator<RawV4Contract> };
+const maps = { matchingRules: validateMatchingRules as Validator<unknown>, generators: validateGenerators as Validator<unknown> };
 
 /** The outcome of {@link checkContractShape}: the typed raw contract, or the issues found. */
 export type ShapeResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly ContractIssue[] };
 
 /**
+ * Names a rule or generator map by its JSON text (equal texts, equal maps), as the reader interns
+ * them; the value must have passed `assertSafeJson` (plain JSON, finite numbers), for which the
+ * text is exact.
+ */
+export type MapText = (map: object) => string;
+
+/**
  * Validates a V3 (`messages`) or V4 (`interactions`) contract against the schema. Issues come
  * most relevant first (ajv's order, minus combinator noise).
+ *
+ * A file usually repeats a few rule and generator maps in every interaction, so the check is split:
+ * the file against the schema with its maps accepted as is (pactMessageShellSchema), and each map
+ * whose text `textOf` has not named yet against its definition. The schema applies those definitions
+ * only as conjuncts, so the file is valid exactly when both parts are. Anything invalid runs the
+ * whole schema again, which reports the issues, in their order, as it always has.
  */
-export function checkContractShape(json: JsonValue, major: 3): ShapeResult<RawV3Contract>;
-export function checkContractShape(json: JsonValue, major: 4): ShapeResult<RawV4Contract>;
-export function checkContractShape(json: JsonValue, major: 3 | 4): ShapeResult<RawV3Contract | RawV4Contract> {
-  const validate = major === 3 ? validators.v3 : validators.v4;
+export function checkContractShape(json: JsonValue, major: 3, textOf?: MapText): ShapeResult<RawV3Contract>;
+export function checkContractShape(json: JsonValue, major: 4, textOf?: MapText): ShapeResult<RawV4Contract>;
+export function checkContractShape(json: JsonValue, major: 3 | 4, textOf: MapText = (map) => JSON.stringify(map)): ShapeResult<RawV3Contract | RawV4Contract> {
+  if ((major === 3 ? shells.v3 : shells.v4)(json) && mapsAreValid(json, major, textOf)) return { ok: true, value: json as RawV3Contract | RawV4Contract };
+  const validate = wholeSchema(major);
   if (validate(json)) return { ok: true, value: json };
   return { ok: false, issues: toIssues(validate.errors ?? [], major) };
+}
+
+/**
+ * Whether every map the schema checks in a file that passed the shell is valid, each distinct text
+ * validated once. The schema checks the maps of each V3 message; of each V4 interaction whose type is
+ * "Asynchronous/Messages"; and of the request and each response of a "Synchronous/Messages" one.
+ */
+function mapsAreValid(json: JsonValue, major: 3 | 4, textOf: MapText): boolean {
+  const checked = { matchingRules: new Map<string, boolean>(), generators: new Map<string, boolean>() };
+  const last = { matchingRules: '', generators: '' };
+  // Whatever the shell should have rejected answers false: the whole schema then decides.
+  const partIsValid = (part: unknown): boolean => {
+    if (!isJsonObject(part)) return false;
+    for (const name of ['matchingRules', 'generators'] as const) {
+      const map = part[name];
+      if (map === undefined) continue;
+      if (!isJsonObject(map)) return false;
+      // Consecutive interactions often spell the same map: the last text is compared first, which
+      // spares hashing a long text (as the reader does when it interns the maps).
+      const text = textOf(map);
+      if (text === last[name]) continue;
+      let valid = checked[name].get(text);
+      if (valid === undefined) checked[name].set(text, (valid = maps[name](map)));
+      if (!valid) return false;
+      last[name] = text;
+    }
+    return true;
+  };
+  if (!isJsonObject(json)) return false;
+  if (major === 3) {
+    const messages = json['messages'];
+    return messages === undefined || (Array.isArray(messages) && messages.every(partIsValid));
+  }
+  const interactions = json['interactions'];
+  return (
+    Array.isArray(interactions) &&
+    interactions.every((interaction) => {
+      if (!isJsonObject(interaction)) return false;
+      if (interaction['type'] === 'Asynchronous/Messages') return partIsValid(interaction);
+      if (interaction['type'] !== 'Synchronous/Messages') return true;
+      const response = interaction['response'];
+      return partIsValid(interaction['request']) && (response === undefined || (Array.isArray(response) && response.every(partIsValid)));
+    })
+  );
 }
 
 /** Converts ajv errors to issues: drops combinator noise (`if`, `propertyNames`) and duplicates. */
