@@ -69,6 +69,15 @@ export async function deliverWebhook(webhook: WebhookRecord | undefined, trigger
     return finish(false, false);
   }
   const started = Date.now();
+  // One controller for the attempt, aborted by its own timer or by the broker closing. Not
+  // AbortSignal.any([signal, AbortSignal.timeout()]): nothing holds that combined signal strongly, and
+  // once the garbage collector takes it, fetch is never aborted and a hanging target holds the
+  // delivery slot for good (webhooks.integration.test.ts's hanging target, under GC).
+  const aborting = new AbortController();
+  const timer = setTimeout(() => aborting.abort(new DOMException(`no answer within ${options.timeoutMs} ms`, 'TimeoutError')), options.timeoutMs);
+  const onClose = (): void => aborting.abort(options.signal.reason);
+  if (options.signal.aborted) onClose();
+  else options.signal.addEventListener('abort', onClose, { once: true });
   try {
     // fetch refuses a URL with user info: send it as basic auth unless the webhook sets Authorization itself.
     const { url, headers } = credentialsAsHeader(request.url, request.headers);
@@ -77,7 +86,7 @@ export async function deliverWebhook(webhook: WebhookRecord | undefined, trigger
       headers,
       ...(request.body === undefined || request.method === 'GET' ? {} : { body: request.body }),
       redirect: 'manual',
-      signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]),
+      signal: aborting.signal,
     });
     const body = await readCapped(response);
     lines.push(`Response: ${response.status} ${response.statusText} after ${Date.now() - started} ms`);
@@ -89,6 +98,9 @@ export async function deliverWebhook(webhook: WebhookRecord | undefined, trigger
   } catch (error) {
     lines.push(`Failed after ${Date.now() - started} ms: ${reasonOf(error, options.timeoutMs)}`);
     return finish(false, true);
+  } finally {
+    clearTimeout(timer);
+    options.signal.removeEventListener('abort', onClose);
   }
 }
 
