@@ -99,12 +99,45 @@ export function decodeCache(buffer: Buffer): Map<string, { readonly hash: string
   return modules;
 }
 
+/**
+ * A POSIX path (after its leading `/`, if any) with an empty, `.` or `..` segment, or a trailing `/`:
+ * one that path.join would rewrite. Matching it sends a path to path.join / path.resolve instead of
+ * the concatenation below.
+ */
+const UNNORMAL = /(?:^|\/)\.{0,2}(?:\/|$)/;
+
+/** Whether `file` is an absolute POSIX path already in the form path.join gives (not the root). */
+const normalAbsolute = (file: string): boolean => path.sep === '/' && file.length > 1 && file.startsWith('/') && !UNNORMAL.test(file.slice(1));
+
+/**
+ * path.join(base, relative), by concatenation when both are already in the form path.join gives
+ * (Node's own path.join walks every character, and start-up runs it cold for each of Herald's modules).
+ */
+export function joinNormal(base: string, relative: string): string {
+  return normalAbsolute(base) && !UNNORMAL.test(relative) ? `${base}/${relative}` : path.join(base, relative);
+}
+
+/** path.resolve(path.dirname(fromFile), request), segment by segment for the requests a build writes (`./x`, `../x/y`). */
+export function resolveRelative(fromFile: string, request: string): string {
+  const fallback = (): string => path.resolve(path.dirname(fromFile), request);
+  if (!normalAbsolute(fromFile)) return fallback();
+  let dir = fromFile.slice(0, fromFile.lastIndexOf('/'));
+  for (const segment of request.split('/')) {
+    // An empty segment (`a//b`, a trailing or leading `/`) is path.resolve's to interpret.
+    if (segment === '') return fallback();
+    if (segment === '..') dir = dir.slice(0, dir.lastIndexOf('/'));
+    else if (segment !== '.') dir = `${dir}/${segment}`;
+  }
+  // '' is the root, which path.resolve writes '/'.
+  return dir === '' ? fallback() : dir;
+}
+
 /** What a relative require() from a module of `files` names, as Node would resolve it (x.js, x, x/index.js), or undefined when it is not one of them. */
 export function resolveWithin(files: ReadonlySet<string>, fromFile: string, request: string): string | undefined {
-  const base = path.resolve(path.dirname(fromFile), request);
+  const base = resolveRelative(fromFile, request);
   if (files.has(`${base}.js`)) return `${base}.js`;
   if (files.has(base)) return base;
-  const index = path.join(base, 'index.js');
+  const index = joinNormal(base, 'index.js');
   return files.has(index) ? index : undefined;
 }
 
@@ -191,7 +224,7 @@ export function installModuleCache(options: ModuleCacheOptions, env: NodeJS.Proc
   } catch {
     return false;
   }
-  const files = new Set(manifest.files.map((file) => path.join(options.distDir, file)));
+  const files = new Set(manifest.files.map((file) => joinNormal(options.distDir, file)));
   const dependencyDirs = manifest.dependencies.map((name) => `${path.sep}node_modules${path.sep}${name.split('/').join(path.sep)}${path.sep}`);
   const cacheable = (filename: string): boolean => files.has(filename) || dependencyDirs.some((dir) => filename.includes(dir));
 
