@@ -17,7 +17,7 @@
  * The hooks are for Node 20 only (its loader no longer changes); on Node 22.1 and later, Node's own
  * `module.enableCompileCache(dir)` is used instead, with the same directory.
  */
-import { createHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
@@ -58,7 +58,10 @@ interface ModuleInternals {
 
 const MAGIC = 'HERALD-V8-CACHE-1\n';
 
-const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('base64');
+/** crypto.hash (Node 20.12 and later): the same digest in one call, without a Hash object per module. */
+const oneShotHash = (nodeCrypto as { readonly hash?: (algorithm: string, data: string | Uint8Array, encoding: 'base64') => string }).hash;
+
+const sha256 = (data: string | Uint8Array): string => (typeof oneShotHash === 'function' ? oneShotHash('sha256', data, 'base64') : nodeCrypto.createHash('sha256').update(data).digest('base64'));
 
 /** Encodes cache entries (file → hash and code cache data) as one buffer: magic, header length, header, data. */
 export function encodeCache(modules: ReadonlyMap<string, { readonly hash: string; readonly data: Uint8Array }>): Buffer {
