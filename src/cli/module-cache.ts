@@ -27,6 +27,12 @@ import vm from 'node:vm';
 export interface ModuleManifest {
   readonly files: readonly string[];
   readonly dependencies: readonly string[];
+  /**
+   * 'commonjs' when the build saw that Node loads every one of `files` as CommonJS (the package's
+   * type is commonjs and dist/cjs holds no package.json): Node's `.js` loader then need not look up
+   * their package scope.
+   */
+  readonly format?: 'commonjs';
 }
 
 /** One cached module: the hash of the source it was compiled from, and where its data is. */
@@ -47,11 +53,13 @@ interface NodeModule {
   filename: string;
   exports: unknown;
   require(id: string): unknown;
+  _compile(content: string, filename: string, format?: string): unknown;
 }
+type ExtensionLoader = (this: unknown, module: NodeModule, filename: string) => unknown;
 interface ModuleInternals {
   _resolveFilename(request: string, parent: NodeModule | null | undefined, isMain: boolean, options?: unknown): string;
   _resolveLookupPaths(request: string, parent: NodeModule): string[] | null;
-  _extensions: Record<string, unknown>;
+  _extensions: Record<string, ExtensionLoader | undefined>;
   _cache: Record<string, unknown>;
   prototype: { _compile(this: NodeModule, content: string, filename: string, format?: string): unknown };
 }
@@ -252,6 +260,15 @@ export function installModuleCache(options: ModuleCacheOptions, env: NodeJS.Proc
   };
 
   const { _extensions: extensions, _cache: cache } = internals;
+  // Node's `.js` loader looks up each module's package scope (package.json files up the tree) for its
+  // type, and then reads the file; for Herald's modules the build already knows that type.
+  const loadJs = extensions?.['.js'];
+  if (manifest.format === 'commonjs' && extensions !== undefined && typeof loadJs === 'function') {
+    extensions['.js'] = function loadHeraldJs(this: unknown, module, filename) {
+      if (!files.has(filename)) return loadJs.call(this, module, filename);
+      return module._compile(readFileSync(filename, 'utf8'), filename, 'commonjs');
+    };
+  }
   internals.prototype._compile = function compile(this: NodeModule, content, filename, format) {
     if ((format !== undefined && format !== 'commonjs') || !cacheable(filename) || mayCallImport(content) || !wellFormed(content)) {
       return originalCompile.call(this, content, filename, format);
