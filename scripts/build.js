@@ -56,8 +56,13 @@ const modules = readdirSync(path.join(dist, 'cjs'), { recursive: true, encoding:
   .filter((file) => file.endsWith('.js'))
   .map((file) => file.split(path.sep).join('/'))
   .sort();
-const dependencies = Object.keys(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).dependencies ?? {}).filter((name) => name !== 'tsx');
-writeFileSync(path.join(dist, 'cjs', 'modules.json'), `${JSON.stringify({ files: modules, dependencies })}\n`);
+const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const dependencies = Object.keys(packageJson.dependencies ?? {}).filter((name) => name !== 'tsx');
+// Node loads the modules as CommonJS when the package says so and no package.json inside dist/cjs
+// says otherwise; the installed CLI then skips Node's package scope lookup for each of them.
+const nested = readdirSync(path.join(dist, 'cjs'), { recursive: true, encoding: 'utf8' }).some((file) => path.basename(file) === 'package.json');
+const format = packageJson.type === 'commonjs' && !nested ? { format: 'commonjs' } : {};
+writeFileSync(path.join(dist, 'cjs', 'modules.json'), `${JSON.stringify({ files: modules, dependencies, ...format })}\n`);
 
 for (const [entry, source] of Object.entries(ENTRIES)) {
   const file = path.join(dist, 'esm', `${entry}.mjs`);

@@ -19,6 +19,11 @@ function writeB(value: string): void {
   writeFileSync(path.join(dist, 'src', 'b.js'), `'use strict';\nexports.value = '${value}';\nexports.box = {};\n`);
 }
 
+/** dist/modules.json as scripts/build.js writes it: with `format: 'commonjs'` (Node's package scope lookup skipped), or without. */
+function writeManifest(format: 'commonjs' | undefined): void {
+  writeFileSync(path.join(dist, 'modules.json'), JSON.stringify({ files: ['src/a.js', 'src/b.js', 'src/dynamic.js'], dependencies: [], ...(format === undefined ? {} : { format }) }));
+}
+
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'herald-module-cache-'));
   dist = path.join(dir, 'node_modules', 'herald', 'dist', 'cjs');
@@ -33,7 +38,7 @@ beforeAll(() => {
   );
   writeFileSync(path.join(dist, 'src', 'dynamic.js'), `'use strict';\nexports.load = (url) => import(url);\n`);
   writeB('one');
-  writeFileSync(path.join(dist, 'modules.json'), JSON.stringify({ files: ['src/a.js', 'src/b.js', 'src/dynamic.js'], dependencies: [] }));
+  writeManifest('commonjs');
   runner = path.join(dir, 'run.js');
   writeFileSync(
     runner,
@@ -100,6 +105,17 @@ describe('module cache of the installed CLI', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ installed: true, value: 'one', shared: true, stats: { fromCache: 0, compiled: 2 } });
+  });
+
+  it("loads the same through Node's own .js loader when the manifest does not say the modules are CommonJS", () => {
+    run();
+    const withFormat = run();
+    writeManifest(undefined);
+    try {
+      expect(run()).toEqual(withFormat);
+    } finally {
+      writeManifest('commonjs');
+    }
   });
 
   it('steps aside when turned off', () => {

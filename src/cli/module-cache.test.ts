@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { decodeCache, defaultCacheDir, encodeCache, mayCallImport, resolveWithin, wellFormed } from './module-cache';
+import { decodeCache, defaultCacheDir, encodeCache, joinNormal, mayCallImport, resolveRelative, resolveWithin, wellFormed } from './module-cache';
 
 const entries = new Map([
   ['/p/node_modules/herald/dist/cjs/src/a.js', { hash: 'ha', data: Buffer.from('code cache of a') }],
@@ -45,6 +45,21 @@ describe('resolution between Herald modules', () => {
   it('leaves a module outside the manifest to Node', () => {
     expect(resolveWithin(files, from, './missing')).toBeUndefined();
     expect(resolveWithin(files, from, '../../../package.json')).toBeUndefined();
+  });
+});
+
+describe('path arithmetic without path.join / path.resolve', () => {
+  const bases = ['/p/dist/cjs', '/', '/p', '/p/', '/p//dist', '/p/./dist', '/p/../dist', '/p/dist/..', '/p/.d/...', 'relative/dir', '', '.', '/p/a\\b'];
+  const relatives = ['src/a.js', 'a', '.a', '..a', '...', 'src/../a.js', './a', 'a/./b', 'a//b', 'a/', '/a', '', '.', '..', '../a', 'a/..', 'a\\b'];
+  const requests = ['./a', '../a', '../../a', '../../../../../a', './a/b', '../a/../b', '.', '..', './', '../', './a/', './/a', 'a', '/a', './.a', './..a', './...', './a\\b'];
+  const froms = ['/p/dist/cjs/src/cli/main.js', '/main.js', '/p/main.js', '/p//x/main.js', '/p/./x/main.js', '/p/../x/main.js', 'relative/main.js', '/p/x/'];
+
+  it('joins exactly as path.join does, whatever the inputs', () => {
+    for (const base of bases) for (const relative of relatives) expect([base, relative, joinNormal(base, relative)]).toEqual([base, relative, path.join(base, relative)]);
+  });
+
+  it("resolves a request exactly as path.resolve from the module's directory does, whatever the inputs", () => {
+    for (const from of froms) for (const request of requests) expect([from, request, resolveRelative(from, request)]).toEqual([from, request, path.resolve(path.dirname(from), request)]);
   });
 });
 

@@ -17,7 +17,7 @@
  * The hooks are for Node 20 only (its loader no longer changes); on Node 22.1 and later, Node's own
  * `module.enableCompileCache(dir)` is used instead, with the same directory.
  */
-import { createHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
@@ -27,6 +27,12 @@ import vm from 'node:vm';
 export interface ModuleManifest {
   readonly files: readonly string[];
   readonly dependencies: readonly string[];
+  /**
+   * 'commonjs' when the build saw that Node loads every one of `files` as CommonJS (the package's
+   * type is commonjs and dist/cjs holds no package.json): Node's `.js` loader then need not look up
+   * their package scope.
+   */
+  readonly format?: 'commonjs';
 }
 
 /** One cached module: the hash of the source it was compiled from, and where its data is. */
@@ -47,18 +53,23 @@ interface NodeModule {
   filename: string;
   exports: unknown;
   require(id: string): unknown;
+  _compile(content: string, filename: string, format?: string): unknown;
 }
+type ExtensionLoader = (this: unknown, module: NodeModule, filename: string) => unknown;
 interface ModuleInternals {
   _resolveFilename(request: string, parent: NodeModule | null | undefined, isMain: boolean, options?: unknown): string;
   _resolveLookupPaths(request: string, parent: NodeModule): string[] | null;
-  _extensions: Record<string, unknown>;
+  _extensions: Record<string, ExtensionLoader | undefined>;
   _cache: Record<string, unknown>;
   prototype: { _compile(this: NodeModule, content: string, filename: string, format?: string): unknown };
 }
 
 const MAGIC = 'HERALD-V8-CACHE-1\n';
 
-const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('base64');
+/** crypto.hash (Node 20.12 and later): the same digest in one call, without a Hash object per module. */
+const oneShotHash = (nodeCrypto as { readonly hash?: (algorithm: string, data: string | Uint8Array, encoding: 'base64') => string }).hash;
+
+const sha256 = (data: string | Uint8Array): string => (typeof oneShotHash === 'function' ? oneShotHash('sha256', data, 'base64') : nodeCrypto.createHash('sha256').update(data).digest('base64'));
 
 /** Encodes cache entries (file → hash and code cache data) as one buffer: magic, header length, header, data. */
 export function encodeCache(modules: ReadonlyMap<string, { readonly hash: string; readonly data: Uint8Array }>): Buffer {
@@ -99,12 +110,45 @@ export function decodeCache(buffer: Buffer): Map<string, { readonly hash: string
   return modules;
 }
 
+/**
+ * A POSIX path (after its leading `/`, if any) with an empty, `.` or `..` segment, or a trailing `/`:
+ * one that path.join would rewrite. Matching it sends a path to path.join / path.resolve instead of
+ * the concatenation below.
+ */
+const UNNORMAL = /(?:^|\/)\.{0,2}(?:\/|$)/;
+
+/** Whether `file` is an absolute POSIX path already in the form path.join gives (not the root). */
+const normalAbsolute = (file: string): boolean => path.sep === '/' && file.length > 1 && file.startsWith('/') && !UNNORMAL.test(file.slice(1));
+
+/**
+ * path.join(base, relative), by concatenation when both are already in the form path.join gives
+ * (Node's own path.join walks every character, and start-up runs it cold for each of Herald's modules).
+ */
+export function joinNormal(base: string, relative: string): string {
+  return normalAbsolute(base) && !UNNORMAL.test(relative) ? `${base}/${relative}` : path.join(base, relative);
+}
+
+/** path.resolve(path.dirname(fromFile), request), segment by segment for the requests a build writes (`./x`, `../x/y`). */
+export function resolveRelative(fromFile: string, request: string): string {
+  const fallback = (): string => path.resolve(path.dirname(fromFile), request);
+  if (!normalAbsolute(fromFile)) return fallback();
+  let dir = fromFile.slice(0, fromFile.lastIndexOf('/'));
+  for (const segment of request.split('/')) {
+    // An empty segment (`a//b`, a trailing or leading `/`) is path.resolve's to interpret.
+    if (segment === '') return fallback();
+    if (segment === '..') dir = dir.slice(0, dir.lastIndexOf('/'));
+    else if (segment !== '.') dir = `${dir}/${segment}`;
+  }
+  // '' is the root, which path.resolve writes '/'.
+  return dir === '' ? fallback() : dir;
+}
+
 /** What a relative require() from a module of `files` names, as Node would resolve it (x.js, x, x/index.js), or undefined when it is not one of them. */
 export function resolveWithin(files: ReadonlySet<string>, fromFile: string, request: string): string | undefined {
-  const base = path.resolve(path.dirname(fromFile), request);
+  const base = resolveRelative(fromFile, request);
   if (files.has(`${base}.js`)) return `${base}.js`;
   if (files.has(base)) return base;
-  const index = path.join(base, 'index.js');
+  const index = joinNormal(base, 'index.js');
   return files.has(index) ? index : undefined;
 }
 
@@ -191,7 +235,7 @@ export function installModuleCache(options: ModuleCacheOptions, env: NodeJS.Proc
   } catch {
     return false;
   }
-  const files = new Set(manifest.files.map((file) => path.join(options.distDir, file)));
+  const files = new Set(manifest.files.map((file) => joinNormal(options.distDir, file)));
   const dependencyDirs = manifest.dependencies.map((name) => `${path.sep}node_modules${path.sep}${name.split('/').join(path.sep)}${path.sep}`);
   const cacheable = (filename: string): boolean => files.has(filename) || dependencyDirs.some((dir) => filename.includes(dir));
 
@@ -216,6 +260,15 @@ export function installModuleCache(options: ModuleCacheOptions, env: NodeJS.Proc
   };
 
   const { _extensions: extensions, _cache: cache } = internals;
+  // Node's `.js` loader looks up each module's package scope (package.json files up the tree) for its
+  // type, and then reads the file; for Herald's modules the build already knows that type.
+  const loadJs = extensions?.['.js'];
+  if (manifest.format === 'commonjs' && extensions !== undefined && typeof loadJs === 'function') {
+    extensions['.js'] = function loadHeraldJs(this: unknown, module, filename) {
+      if (!files.has(filename)) return loadJs.call(this, module, filename);
+      return module._compile(readFileSync(filename, 'utf8'), filename, 'commonjs');
+    };
+  }
   internals.prototype._compile = function compile(this: NodeModule, content, filename, format) {
     if ((format !== undefined && format !== 'commonjs') || !cacheable(filename) || mayCallImport(content) || !wellFormed(content)) {
       return originalCompile.call(this, content, filename, format);

@@ -7,7 +7,7 @@
  *
  * The wait is synchronous (Atomics.wait on a shared flag) because matcher checks are synchronous.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 /** Longest a single backtracking match may run. */
 export const REGEX_BUDGET_MS = 1000;
@@ -33,6 +33,9 @@ let worker: Worker | undefined;
 function started(): Worker | undefined {
   if (worker !== undefined) return worker;
   const ready = new SharedArrayBuffer(4);
+  // node:worker_threads only once an expression RE2 refuses is tested: most runs never start the worker, and loading it costs start-up.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
+  const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
   const w = new Worker(WORKER, { eval: true, workerData: ready });
   w.unref();
   if (Atomics.wait(new Int32Array(ready), 0, 0, STARTUP_MS) === 'timed-out') {
