@@ -19,6 +19,9 @@
  *
  * 4. The "limit" row: a minimal checker (JSON.parse the pact, run the state, call the factory, check
  *    every rule in plain JS) in the same process: the floor a verifier can reach on this machine.
+ *    "Warm" means after BENCH_WARMUP unmeasured runs of each (default 20; V8 is still optimising
+ *    Herald's larger code through its first few thousand interactions, the checker's much sooner),
+ *    then the median of 7 alternating runs.
  * 5. Whole process, cold: Herald's worker and pact-js' worker (this file, `--worker`) as fresh
  *    processes, paired runs, wall time from spawn to exit; the median of the pairs is reported.
  *    In the same pairs, the installed CLI as a provider runs it: `herald verify` from dist/ (built
@@ -31,7 +34,8 @@
  * Every figure is printed with os.loadavg() beside it: on a busy machine the µs are inflated.
  *
  * Environment: BENCH_N (default 1000), BENCH_LARGE_N (default 10000), BENCH_PAIRS (default 3),
- * BENCH_MEM_NS (default 10000,100000; empty to skip), BENCH_SKIP_PACTJS=1, BENCH_BUILD=1.
+ * BENCH_MEM_NS (default 10000,100000; empty to skip), BENCH_WARMUP (default 20), BENCH_SKIP_PACTJS=1,
+ * BENCH_BUILD=1.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -51,6 +55,7 @@ const { loadContracts, message, provider, verifyProvider } = require(path.join(P
 const N = Number(process.env['BENCH_N'] ?? 1000);
 const LARGE_N = Number(process.env['BENCH_LARGE_N'] ?? 10_000);
 const PAIRS = Math.max(1, Number(process.env['BENCH_PAIRS'] ?? 3));
+const WARMUP = Math.max(0, Number(process.env['BENCH_WARMUP'] ?? 20));
 const MEM_NS = (process.env['BENCH_MEM_NS'] ?? '10000,100000')
   .split(',')
   .filter((v) => v.trim() !== '')
@@ -513,6 +518,10 @@ async function mainBench(): Promise<void> {
     // In process, warm: Herald (load + states + factory + match + result) and the checker.
     const first = await runHerald(file, N);
     assertHerald(first.report, N);
+    for (let run = 0; run < WARMUP; run++) {
+      await runHerald(file, N);
+      runChecker(file, N);
+    }
     const warm: number[] = [];
     const warmRead: number[] = [];
     const limit: number[] = [];
@@ -532,14 +541,21 @@ async function mainBench(): Promise<void> {
     const limitUs = (median(limit) / N) * 1000;
     if (!skipPactJs) rows.push(['pact-js 16, in process (verify() only)', String(N), fmtMs(median(inPactJs)), us(median(inPactJs), N), '1×', coldLoad.join(' ')]);
     rows.push([
-      'Herald, in process, warm (median of 7)',
+      `Herald, in process, warm (median of 7 after ${WARMUP})`,
       String(N),
       fmtMs(median(warm)),
       `${heraldUs.toFixed(1)} µs`,
       skipPactJs ? '-' : `${Math.round(((median(inPactJs) / N) * 1000) / heraldUs)}× pact-js per interaction`,
       warmLoad,
     ]);
-    rows.push(['limit: minimal checker (median of 7)', String(N), fmtMs(median(limit)), `${limitUs.toFixed(1)} µs`, `Herald = ${(heraldUs / limitUs).toFixed(2)}× the limit`, warmLoad]);
+    rows.push([
+      `limit: minimal checker (median of 7 after ${WARMUP})`,
+      String(N),
+      fmtMs(median(limit)),
+      `${limitUs.toFixed(1)} µs`,
+      `Herald = ${(heraldUs / limitUs).toFixed(2)}× the limit`,
+      warmLoad,
+    ]);
 
     // Herald alone on LARGE_N interactions in a fresh process (time and peak RSS).
     const largeFile = writePact(dir, LARGE_N);
@@ -569,7 +585,7 @@ async function mainBench(): Promise<void> {
         .join(' ')}`,
     );
     console.log(
-      `Warm per interaction: ${heraldUs.toFixed(1)} µs (goal ≤ ${WARM_GOAL_US} µs${heraldUs <= WARM_GOAL_US ? ', met' : ', NOT met'}); ` +
+      `Warm per interaction: ${heraldUs.toFixed(1)} µs (goal ≤ ${WARM_GOAL_US} µs${heraldUs <= WARM_GOAL_US ? ', met' : `, NOT met${limitUs > WARM_GOAL_US ? `: the minimal checker itself takes ${limitUs.toFixed(1)} µs on this machine` : ''}`}); ` +
         `${(heraldUs / limitUs).toFixed(2)}× the minimal checker (goal ≤ ${LIMIT_GOAL}×${heraldUs / limitUs <= LIMIT_GOAL ? ', met' : ', NOT met'}).`,
     );
     // Where the warm time goes, beside the checker's: reading the file, then verifying.

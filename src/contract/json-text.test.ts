@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { JsonValue } from './json';
 import { decodeContractBytes, findDuplicateKey, invalidUtf8Offset } from './json-text';
 import { readContractFile, readContractFileSync } from './load';
-import { numberLiteral, scanContractText } from './number-literals';
+import { keptText, numberLiteral, scanContractText, scanContractTextFully } from './number-literals';
 import { parseContract } from './reader';
 import { readExisting } from './store';
 import { parseJsonText } from './safe-json';
@@ -97,6 +97,68 @@ describe('number literals recorded by the one-pass scan', () => {
         expect({ text, key, literal, recorded: numberLiteral(node, key) }).toEqual({ text, key, literal, recorded: canonical ? undefined : literal });
       }
     }
+  });
+});
+
+describe('rule maps the scan has seen', () => {
+  /** Every recorded literal of `value`, by path: what numberLiteral answers at each container and key. */
+  const recordedLiterals = (value: unknown, at = '$', out: Record<string, string> = {}): Record<string, string> => {
+    if (typeof value !== 'object' || value === null) return out;
+    for (const [key, child] of Object.entries(value)) {
+      const literal = numberLiteral(value, key);
+      if (literal !== undefined) out[`${at}.${key}`] = literal;
+      recordedLiterals(child, `${at}.${key}`, out);
+    }
+    return out;
+  };
+
+  it('finds in a repeated rule map what it finds under a key that is not kept, at any depth, on random files', () => {
+    const pieces = [
+      '{"body": {"$.n": {"matchers": [{"match": "type"}]}}}',
+      '{"min": 1.50}',
+      '{"a": [1, 2.0]}',
+      '{"x": {"y": {"z": {}}}}',
+      '{"\\u005f_proto__": 1}',
+      '{"big": 1e400}',
+      '{"k": 1, "k": 2}',
+      '{}',
+    ];
+    let seed = 11;
+    const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 8) % n;
+    const value = (depth: number): string => {
+      const pick = next(depth > 4 ? 2 : 4);
+      if (pick === 0) return `{"matchingRules": ${pieces[next(pieces.length)] ?? '{}'}}`;
+      if (pick === 1) return String(next(3) === 0 ? '2.50' : next(100));
+      if (pick === 2) return `[${Array.from({ length: next(3) + 1 }, () => value(depth + 1)).join(', ')}]`;
+      return `{"o${depth}": ${value(depth + 1)}, "generators": ${value(depth + 1)}}`;
+    };
+    let skipped = 0;
+    for (let n = 0; n < 400; n++) {
+      const text = `{"all": [${Array.from({ length: 6 }, () => value(0)).join(', ')}]}`;
+      // Same length, same structure; "matchingRulez" is not a kept key, so every map is scanned in full.
+      const plain = text.replace(/"matchingRules"/g, '"matchingRulez"');
+      const parsed = JSON.parse(text) as JsonValue;
+      const plainParsed = JSON.parse(plain) as JsonValue;
+      const facts = scanContractTextFully(text, parsed);
+      const plainFacts = scanContractTextFully(plain, plainParsed);
+      expect({ text, facts }).toEqual({ text, facts: plainFacts });
+      if (!facts.repeatsKey)
+        expect({ text, literals: recordedLiterals(parsed) }).toEqual({
+          text,
+          literals: JSON.parse(JSON.stringify(recordedLiterals(plainParsed)).replace(/matchingRulez/g, 'matchingRules')) as unknown,
+        });
+      if (/("matchingRules": \{"(?:body|x)".*){2}/.test(text)) skipped += 1;
+    }
+    expect(skipped).toBeGreaterThan(50); // the generator does repeat clean maps
+  });
+
+  it('records the literals of every copy of a map that has some, and names copies by one text', () => {
+    const text = '{"a": {"matchingRules": {"min": 1.50}}, "b": {"c": {"matchingRules": {"min": 1.50}}}, "d": {"matchingRules": {"m": 1}}, "e": {"matchingRules": {"m": 1}}}';
+    const parsed = JSON.parse(text) as { a: { matchingRules: object }; b: { c: { matchingRules: object } }; d: { matchingRules: object }; e: { matchingRules: object } };
+    expect(scanContractTextFully(text, parsed as unknown as JsonValue)).toEqual({ repeatsKey: false, depth: 4, unsafeKey: false, nonFinite: false });
+    expect([numberLiteral(parsed.a.matchingRules, 'min'), numberLiteral(parsed.b.c.matchingRules, 'min')]).toEqual(['1.50', '1.50']);
+    expect(keptText(parsed.e.matchingRules)).toBe('{"m": 1}');
+    expect(keptText(parsed.d.matchingRules)).toBe(keptText(parsed.e.matchingRules));
   });
 });
 

@@ -152,6 +152,35 @@ const keyEnds: number[] = [];
 const keyCounts: number[] = [];
 /** Text offset of an open container whose text is kept ({@link TEXT_KEPT}), else -1. */
 const keptStarts: number[] = [];
+/** For an open kept container: the scan's deepest level and count of recorded literals when it opened. */
+const keptMaxDepths: number[] = [];
+const keptRecorded: number[] = [];
+
+/** A kept map's text whose scan found nothing (no literal to record, no unsafe key, no repeated key, no ±Infinity), and how many levels it nests. */
+interface CleanKept {
+  readonly text: string;
+  readonly levels: number;
+}
+/**
+ * The last few clean kept texts of the scan under way: a file repeats its rule maps, and the same
+ * text found again at a "matchingRules" key is skipped in one comparison, since equal text parses to
+ * an equal value and scans to the same (empty) findings.
+ */
+const cleanKept: CleanKept[] = [];
+const CLEAN_KEPT_SLOTS = 8;
+let cleanKeptNext = 0;
+
+/**
+ * The clean kept text that `text` repeats at `at`, if any. A slice compared with `===` (V8 compares
+ * the characters of flat strings in bulk) costs a sixth of `startsWith` at an offset.
+ */
+function repeatedKept(text: string, at: number): CleanKept | undefined {
+  for (let k = 0; k < cleanKept.length; k++) {
+    const seen = cleanKept[k] as CleanKept;
+    if (text.slice(at, at + seen.text.length) === seen.text) return seen;
+  }
+  return undefined;
+}
 
 /**
  * The maps a contract file's interactions usually repeat: their text, kept by a full scan, names
@@ -176,6 +205,7 @@ function scanParsedText(text: string, root: JsonValue, full: boolean): TextFacts
   let depth = 0;
   let expectKey = false;
   let rootSeen = false;
+  let recorded = 0;
   let i = 0;
   const n = text.length;
   // The key (or index) under which the value being read sits in the innermost container.
@@ -216,6 +246,19 @@ function scanParsedText(text: string, root: JsonValue, full: boolean): TextFacts
         }
         // A shadowed duplicate key: scan into a throw-away container so nothing is recorded for it.
         if (typeof node !== 'object' || node === null || Array.isArray(node) !== isArray) node = isArray ? [] : {};
+        if (kept >= 0) {
+          const same = repeatedKept(text, i);
+          if (same !== undefined) {
+            keptTexts.set(node as object, same.text);
+            if (depth + same.levels > maxDepth) maxDepth = depth + same.levels;
+            expectKey = false;
+            i += same.text.length;
+            continue;
+          }
+          keptMaxDepths[depth] = maxDepth;
+          keptRecorded[depth] = recorded;
+          maxDepth = depth;
+        }
         nodes[depth] = node as object;
         isArrays[depth] = isArray;
         indexes[depth] = 0;
@@ -232,10 +275,21 @@ function scanParsedText(text: string, root: JsonValue, full: boolean): TextFacts
           const keys = keyCounts[depth] as number;
           if (keys > 1 && keys !== Object.keys(nodes[depth] as object).length) {
             repeatsKey = true;
+            // The kept maps still open counted their own levels: the deepest level seen before them stands.
+            for (let d = 0; d <= depth; d++) if ((keptStarts[d] as number) >= 0 && (keptMaxDepths[d] as number) > maxDepth) maxDepth = keptMaxDepths[d] as number;
             break;
           }
           const kept = keptStarts[depth] as number;
-          if (kept >= 0) keptTexts.set(nodes[depth] as object, text.slice(kept, i + 1));
+          if (kept >= 0) {
+            const keptText = text.slice(kept, i + 1);
+            keptTexts.set(nodes[depth] as object, keptText);
+            const levels = maxDepth - depth;
+            if (recorded === keptRecorded[depth] && !unsafeKey && !nonFinite) {
+              cleanKept[cleanKeptNext] = { text: keptText, levels };
+              cleanKeptNext = (cleanKeptNext + 1) % CLEAN_KEPT_SLOTS;
+            }
+            if ((keptMaxDepths[depth] as number) > maxDepth) maxDepth = keptMaxDepths[depth] as number;
+          }
         }
         expectKey = false;
         i += 1;
@@ -271,6 +325,7 @@ function scanParsedText(text: string, root: JsonValue, full: boolean): TextFacts
             let table = literals.get(holder);
             if (table === undefined) literals.set(holder, (table = new Map()));
             table.set(key, literal);
+            recorded += 1;
           }
         }
         i += literal.length;
@@ -282,6 +337,8 @@ function scanParsedText(text: string, root: JsonValue, full: boolean): TextFacts
     // Let go of the parsed containers and of the keys (slices can hold the whole text); the arrays are reused.
     nodes.length = 0;
     recentKeys.fill(undefined);
+    cleanKept.length = 0;
+    cleanKeptNext = 0;
   }
   return { repeatsKey, depth: maxDepth, unsafeKey, nonFinite };
 }
