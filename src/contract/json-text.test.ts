@@ -160,6 +160,14 @@ describe('rule maps the scan has seen', () => {
     expect(keptText(parsed.e.matchingRules)).toBe('{"m": 1}');
     expect(keptText(parsed.d.matchingRules)).toBe(keptText(parsed.e.matchingRules));
   });
+
+  it('does not take a map shadowed by a repeated key as clean: what it did not record is recorded in the copy that counts', () => {
+    // The first "x" is shadowed by the second (JSON.parse keeps 1): its map is scanned into a throw-away container.
+    const text = '{"a": {"x": {"matchingRules": {"min": 1.50}}, "x": 1, "b": {"matchingRules": {"min": 1.50}}}}';
+    const parsed = JSON.parse(text) as { a: { b: { matchingRules: object } } };
+    expect(scanContractTextFully(text, parsed as unknown as JsonValue).repeatsKey).toBe(true);
+    expect(numberLiteral(parsed.a.b.matchingRules, 'min')).toBe('1.50');
+  });
 });
 
 describe('checks a contract file in one pass over its text', () => {

@@ -163,7 +163,7 @@ interface CleanKept {
 }
 /**
  * The last few clean kept texts of the scan under way: a file repeats its rule maps, and the same
- * text found again at a "matchingRules" key is skipped in one comparison, since equal text parses to
+ * text found again at a "matchingRules" or "generators" key is skipped in one comparison, since equal text parses to
  * an equal value and scans to the same (empty) findings.
  */
 const cleanKept: CleanKept[] = [];
@@ -244,8 +244,12 @@ function scanParsedText(text: string, root: JsonValue, full: boolean): TextFacts
           node = (nodes[depth - 1] as Record<string, unknown>)[key];
           if (full && !isArray && TEXT_KEPT.has(key)) kept = i;
         }
-        // A shadowed duplicate key: scan into a throw-away container so nothing is recorded for it.
-        if (typeof node !== 'object' || node === null || Array.isArray(node) !== isArray) node = isArray ? [] : {};
+        // A shadowed duplicate key: scan into a throw-away container so nothing is recorded for it (nor kept:
+        // what its scan did not record would not make its text clean).
+        if (typeof node !== 'object' || node === null || Array.isArray(node) !== isArray) {
+          node = isArray ? [] : {};
+          kept = -1;
+        }
         if (kept >= 0) {
           const same = repeatedKept(text, i);
           if (same !== undefined) {
