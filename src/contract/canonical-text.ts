@@ -77,7 +77,7 @@ function indentedDepth(text: string, indent: string): number | undefined {
  * then one pass per level, each removing every container left empty. Undefined above
  * {@link MAX_COUNTED_DEPTH} or should the regex engine give up.
  */
-function bracketDepth(text: string): number | undefined {
+export function bracketDepth(text: string): number | undefined {
   try {
     let brackets = text.replace(NOT_BRACKETS, '');
     let depth = 0;

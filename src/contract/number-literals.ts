@@ -17,7 +17,7 @@
  * Copies of parsed values (spread, structuredClone) lose the table: pass the parsed objects themselves.
  */
 import type { JsonValue } from './json';
-import { canonicalTextFacts } from './canonical-text';
+import { bracketDepth, canonicalTextFacts } from './canonical-text';
 import { stringAt } from './json-text';
 
 /** `-?\d{1,15}` other than `-0`: a literal JSON.stringify writes back unchanged. */
@@ -152,8 +152,7 @@ const keyEnds: number[] = [];
 const keyCounts: number[] = [];
 /** Text offset of an open container whose text is kept ({@link TEXT_KEPT}), else -1. */
 const keptStarts: number[] = [];
-/** For an open kept container: the scan's deepest level and count of recorded literals when it opened. */
-const keptMaxDepths: number[] = [];
+/** For an open kept container: how many literals the scan had recorded when it opened. */
 const keptRecorded: number[] = [];
 
 /** A kept map's text whose scan found nothing (no literal to record, no unsafe key, no repeated key, no ±Infinity), and how many levels it nests. */
@@ -169,6 +168,14 @@ interface CleanKept {
 const cleanKept: CleanKept[] = [];
 const CLEAN_KEPT_SLOTS = 8;
 let cleanKeptNext = 0;
+
+/** Remembers a clean kept text, with its nesting read off its brackets (not when deeper than that count goes). */
+function rememberClean(text: string): void {
+  const levels = bracketDepth(text);
+  if (levels === undefined) return;
+  cleanKept[cleanKeptNext] = { text, levels };
+  cleanKeptNext = (cleanKeptNext + 1) % CLEAN_KEPT_SLOTS;
+}
 
 /**
  * The clean kept text that `text` repeats at `at`, if any. A slice compared with `===` (V8 compares
@@ -259,9 +266,7 @@ function scanParsedText(text: string, root: JsonValue, full: boolean): TextFacts
             i += same.text.length;
             continue;
           }
-          keptMaxDepths[depth] = maxDepth;
           keptRecorded[depth] = recorded;
-          maxDepth = depth;
         }
         nodes[depth] = node as object;
         isArrays[depth] = isArray;
@@ -279,20 +284,13 @@ function scanParsedText(text: string, root: JsonValue, full: boolean): TextFacts
           const keys = keyCounts[depth] as number;
           if (keys > 1 && keys !== Object.keys(nodes[depth] as object).length) {
             repeatsKey = true;
-            // The kept maps still open counted their own levels: the deepest level seen before them stands.
-            for (let d = 0; d <= depth; d++) if ((keptStarts[d] as number) >= 0 && (keptMaxDepths[d] as number) > maxDepth) maxDepth = keptMaxDepths[d] as number;
             break;
           }
           const kept = keptStarts[depth] as number;
           if (kept >= 0) {
             const keptText = text.slice(kept, i + 1);
             keptTexts.set(nodes[depth] as object, keptText);
-            const levels = maxDepth - depth;
-            if (recorded === keptRecorded[depth] && !unsafeKey && !nonFinite) {
-              cleanKept[cleanKeptNext] = { text: keptText, levels };
-              cleanKeptNext = (cleanKeptNext + 1) % CLEAN_KEPT_SLOTS;
-            }
-            if ((keptMaxDepths[depth] as number) > maxDepth) maxDepth = keptMaxDepths[depth] as number;
+            if (recorded === keptRecorded[depth] && !unsafeKey && !nonFinite) rememberClean(keptText);
           }
         }
         expectKey = false;
